@@ -1,0 +1,70 @@
+"""django-filter FilterSets for the org lists, shared by pages and the API.
+
+Choice lists are scoped too: a callable queryset receives the request, so a county user is
+never offered another county's schools as a filter value.
+"""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from org import scope
+from org.forms import StyledForm
+from org.models import Region, School, Staff, WorkHistory
+
+
+def visible_regions(request):
+    return scope.visible_to(request.user, Region) if request else Region.objects.none()
+
+
+def visible_schools(request):
+    return scope.visible_to(request.user, School) if request else School.objects.none()
+
+
+def visible_staff(request):
+    return scope.visible_to(request.user, Staff) if request else Staff.objects.none()
+
+
+class RegionFilter(django_filters.FilterSet):
+    class Meta:
+        model = Region
+        fields = ["level", "parent", "code"]
+
+
+class SchoolFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name or code"), method="search")
+    region = django_filters.ModelChoiceFilter(queryset=visible_regions, label=_("region"))
+
+    class Meta:
+        model = School
+        fields = ["q", "region", "stage", "location", "is_weak"]
+        form = StyledForm
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+
+
+class StaffFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name or ID number"), method="search")
+    region = django_filters.ModelChoiceFilter(field_name="school__region", queryset=visible_regions, label=_("region"))
+    school = django_filters.ModelChoiceFilter(queryset=visible_schools, label=_("school"))
+
+    class Meta:
+        model = Staff
+        fields = ["q", "region", "school", "post", "status", "gender", "honour_level", "is_head_teacher"]
+        form = StyledForm
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        # A full ID number matches exactly; names match by substring. A partial ID is not a
+        # search key, so masked digits cannot be guessed one by one.
+        return queryset.filter(Q(name__icontains=value) | Q(id_number=value.upper()))
+
+
+class WorkHistoryFilter(django_filters.FilterSet):
+    staff = django_filters.ModelChoiceFilter(queryset=visible_staff, label=_("staff member"))
+    school = django_filters.ModelChoiceFilter(queryset=visible_schools, label=_("school"))
+
+    class Meta:
+        model = WorkHistory
+        fields = ["staff", "school", "post"]

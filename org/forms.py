@@ -1,0 +1,59 @@
+"""Forms for the org pages: they validate; the services write."""
+
+from django import forms
+
+from org import scope
+from org.models import Region, School, Staff
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class StyledFormMixin:
+    """Give every widget the layout's (Bootstrap) classes, so templates stay plain."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select form-select-sm"
+            else:
+                css = "form-control form-control-sm"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class StyledForm(StyledFormMixin, forms.Form):
+    """Base form of FilterSets (Meta.form)."""
+
+
+class SchoolForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = School
+        fields = ["name", "region", "stage", "location", "is_weak", "enrolment", "class_count"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = scope.visible_to(user, Region).filter(level=Region.Level.COUNTY)
+
+
+class StaffForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Staff
+        fields = [
+            "name", "gender", "birth_date", "school", "post", "is_head_teacher", "subject", "title",
+            "honour_level", "work_start", "school_start", "post_start", "status",
+        ]
+        widgets = {
+            "birth_date": DateInput(format="%Y-%m-%d"),
+            "work_start": DateInput(format="%Y-%m-%d"),
+            "school_start": DateInput(format="%Y-%m-%d"),
+            "post_start": DateInput(format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = scope.manageable(user, School).select_related("region")

@@ -1,0 +1,88 @@
+"""Load the demo city (seed 000's Xianning) and one user per role. Running it twice changes nothing."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from org import demo
+from org.models import Region, School, Staff, UserRole, WorkHistory
+
+BUREAU_GROUP = "Bureau staff"
+LOCAL_APPS = ["org", "talentpool", "rotation", "alliances", "evaluation"]
+
+
+class Command(BaseCommand):
+    help = "Load the demo city, its schools, a few thousand staff and one user per role."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        regions = self._regions()
+        school_rows = demo.schools()
+        schools = self._schools(school_rows, regions)
+        created_staff = self._staff(demo.staff(school_rows), schools)
+        self._users(regions, schools)
+        self.stdout.write(
+            f"demo: {len(regions)} regions, {len(schools)} schools, {Staff.objects.count()} staff "
+            f"({created_staff} new)"
+        )
+        self.stdout.write(f"demo logins (password {demo.PASSWORD}):")
+        for username, full_name, role, target, _staff in demo.USERS:
+            self.stdout.write(f"  {username:<11} {role or 'superuser':<13} {target or '':<11} {full_name}")
+
+    def _regions(self) -> dict[str, Region]:
+        city, _ = Region.objects.get_or_create(code=demo.CITY[0], defaults={"name": demo.CITY[1], "level": "city"})
+        regions = {city.code: city}
+        for code, name in demo.COUNTIES:
+            regions[code], _ = Region.objects.get_or_create(code=code, defaults={"name": name, "level": "county", "parent": city})
+        return regions
+
+    def _schools(self, rows, regions) -> dict[str, School]:
+        existing = set(School.objects.filter(code__in=[r.code for r in rows]).values_list("code", flat=True))
+        new = [
+            School(code=r.code, name=r.name, region=regions[r.region_code], stage=r.stage, location=r.location,
+                   is_weak=r.is_weak, enrolment=r.enrolment, class_count=r.class_count)
+            for r in rows if r.code not in existing
+        ]
+        bulk_create_with_history(new, School, batch_size=500)
+        return {s.code: s for s in School.objects.filter(code__in=[r.code for r in rows])}
+
+    def _staff(self, rows, schools) -> int:
+        existing = set(Staff.objects.filter(id_number__in=[r.id_number for r in rows]).values_list("id_number", flat=True))
+        rows = [r for r in rows if r.id_number not in existing]
+        staff = [
+            Staff(name=r.name, id_number=r.id_number, gender=r.gender, birth_date=r.birth_date, school=schools[r.school_code],
+                  post=r.post, is_head_teacher=r.is_head_teacher, subject=r.subject, title=r.title,
+                  honour_level=r.honour_level, work_start=r.work_start, school_start=r.school_start, post_start=r.post_start)
+            for r in rows
+        ]
+        bulk_create_with_history(staff, Staff, batch_size=1000)
+        ids = dict(Staff.objects.filter(id_number__in=[r.id_number for r in rows]).values_list("id_number", "id"))
+        entries = [
+            WorkHistory(staff_id=ids[r.id_number], school=schools[code], post=post, start=start, end=end)
+            for r in rows for code, post, start, end in r.history
+        ]
+        bulk_create_with_history(entries, WorkHistory, batch_size=1000)
+        return len(staff)
+
+    def _users(self, regions, schools) -> None:
+        group, _ = Group.objects.get_or_create(name=BUREAU_GROUP)
+        group.permissions.set(Permission.objects.filter(content_type__app_label__in=LOCAL_APPS))
+        User = get_user_model()
+        for username, full_name, role, target, is_staff in demo.USERS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"first_name": full_name, "is_staff": is_staff, "is_superuser": role is None},
+            )
+            if created:
+                user.set_password(demo.PASSWORD)
+                user.save(update_fields=["password"])
+            if role is None:
+                continue
+            if role in {"city_staff", "county_staff"}:
+                user.groups.add(group)
+            UserRole.objects.get_or_create(
+                user=user, role=role,
+                defaults={"region": regions.get(target), "school": schools.get(target)},
+            )

@@ -1,0 +1,229 @@
+"""Regions, schools, staff, their work history, and the roles that scope users."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from org import idcard
+
+
+class Region(models.Model):
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        CITY = "city", _("City")
+        COUNTY = "county", _("County/district")
+
+    code = models.CharField(_("administrative code"), max_length=6)
+    name = models.CharField(_("name"), max_length=64)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("parent region"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        constraints = [
+            models.UniqueConstraint(fields=["code"], name="region_code_unique"),
+            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{6}$"), name="region_code_6_digits"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class School(models.Model):
+    class Stage(models.TextChoices):
+        KINDERGARTEN = "kindergarten", _("Kindergarten")
+        PRIMARY = "primary", _("Primary school")
+        JUNIOR = "junior", _("Junior high school")
+        SENIOR = "senior", _("Senior high school")
+        NINE_YEAR = "nine_year", _("Nine-year school")
+        COMPLETE = "complete", _("Complete secondary school")
+
+    class Location(models.TextChoices):
+        URBAN = "urban", _("Urban")
+        TOWN = "town", _("Town")
+        RURAL = "rural", _("Rural")
+
+    # Uniqueness as a Meta constraint, not unique=True: PostgreSQL then builds one index, not a
+    # second varchar_pattern_ops "_like" index that slows bulk imports (DESIGN.md, performance).
+    code = models.CharField(_("school code"), max_length=32)
+    name = models.CharField(_("name"), max_length=128)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="schools", verbose_name=_("region"))
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    location = models.CharField(_("location type"), max_length=8, choices=Location.choices)
+    is_weak = models.BooleanField(_("weak school"), default=False)
+    enrolment = models.PositiveIntegerField(_("enrolment"), default=0)
+    class_count = models.PositiveIntegerField(_("number of classes"), default=0)
+    history = HistoricalRecords()
+    scope_school_path = ""  # org.scope: the row is the school
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        constraints = [models.UniqueConstraint(fields=["code"], name="school_code_unique")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("org:school-detail", args=[self.pk])
+
+
+class Staff(models.Model):
+    class Gender(models.TextChoices):
+        MALE = "M", _("Male")
+        FEMALE = "F", _("Female")
+
+    class Post(models.TextChoices):
+        PRINCIPAL = "principal", _("Principal")
+        VICE_PRINCIPAL = "vice_principal", _("Vice principal")
+        MIDDLE_CADRE = "middle_cadre", _("Middle cadre")
+        TEACHER = "teacher", _("Teacher")
+
+    class Honour(models.IntegerChoices):
+        NONE = 0, _("None")
+        SCHOOL = 1, _("School level")
+        COUNTY = 2, _("County level")
+        CITY = 3, _("City level")
+        PROVINCE = 4, _("Province level")
+        NATIONAL = 5, _("National level")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Employed")
+        LEFT = "left", _("Left")
+        RETIRED = "retired", _("Retired")
+
+    LEADER_POSTS = (Post.PRINCIPAL, Post.VICE_PRINCIPAL)
+
+    name = models.CharField(_("name"), max_length=64)
+    id_number = models.CharField(_("national ID number"), max_length=18, validators=[idcard.validate_id_number])
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("birth date"))
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="staff", verbose_name=_("school"))
+    post = models.CharField(_("post"), max_length=16, choices=Post.choices)
+    is_head_teacher = models.BooleanField(_("head teacher"), default=False)
+    subject = models.CharField(_("subject"), max_length=32, blank=True)
+    title = models.CharField(_("professional title"), max_length=32, blank=True)
+    honour_level = models.PositiveSmallIntegerField(_("honour level"), choices=Honour.choices, default=Honour.NONE)
+    work_start = models.DateField(_("started working"), null=True, blank=True)
+    school_start = models.DateField(_("started at current school"), null=True, blank=True)
+    post_start = models.DateField(_("started in current post"), null=True, blank=True)
+    status = models.CharField(_("employment status"), max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    history = HistoricalRecords()
+    scope_school_path = "school"
+
+    class Meta:
+        ordering = ["school__code", "name"]
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+        indexes = [models.Index(fields=["school", "status"], name="staff_school_status")]
+        constraints = [
+            models.UniqueConstraint(fields=["id_number"], name="staff_id_number_unique"),
+            models.CheckConstraint(condition=Q(id_number__regex=r"^[0-9]{17}[0-9X]$"), name="staff_id_number_form"),
+            models.CheckConstraint(
+                condition=Q(school_start__isnull=True) | Q(birth_date__lt=models.F("school_start")),
+                name="staff_school_start_after_birth",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("org:staff-detail", args=[self.pk])
+
+    @property
+    def masked_id_number(self) -> str:
+        return idcard.mask(self.id_number)
+
+    @property
+    def is_leader(self) -> bool:
+        return self.post in self.LEADER_POSTS
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not self.id_number:
+            return
+        try:
+            info = idcard.parse(self.id_number)
+        except ValidationError as error:
+            raise ValidationError({"id_number": error.messages}) from None
+        self.id_number = info.number
+        errors = {}
+        if self.gender and self.gender != info.gender:
+            errors["gender"] = MSG_GENDER_MISMATCH
+        if self.birth_date and self.birth_date != info.birth_date:
+            errors["birth_date"] = MSG_BIRTH_MISMATCH
+        if errors:
+            raise ValidationError(errors)
+
+
+MSG_GENDER_MISMATCH = _("The gender does not match the ID number.")
+MSG_BIRTH_MISMATCH = _("The birth date does not match the ID number.")
+
+
+class WorkHistory(models.Model):
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="work_history", verbose_name=_("staff member"))
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+", verbose_name=_("school"))
+    post = models.CharField(_("post"), max_length=16, choices=Staff.Post.choices, blank=True)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"), null=True, blank=True)
+    history = HistoricalRecords()
+    scope_school_path = "staff__school"
+
+    class Meta:
+        ordering = ["staff", "start"]
+        verbose_name = _("work history entry")
+        verbose_name_plural = _("work history")
+        constraints = [
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="work_history_end_after_start"),
+            models.UniqueConstraint(fields=["staff", "school", "start"], name="work_history_unique_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.staff} @ {self.school} ({self.start}–{self.end or ''})"
+
+
+class UserRole(models.Model):
+    class Role(models.TextChoices):
+        CITY_STAFF = "city_staff", _("City bureau staff")
+        COUNTY_STAFF = "county_staff", _("County bureau staff")
+        PRINCIPAL = "principal", _("Principal")
+        SUPERVISOR = "supervisor", _("Supervisor")
+        REVIEWER = "reviewer", _("Reviewer")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region"))
+    school = models.ForeignKey(School, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("school"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("user role")
+        verbose_name_plural = _("user roles")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="user_role_once"),
+            # Region-scoped roles need a region; a principal needs a school; a reviewer neither.
+            models.CheckConstraint(
+                condition=(
+                    (Q(role__in=["city_staff", "county_staff", "supervisor"]) & Q(region__isnull=False) & Q(school__isnull=True))
+                    | (Q(role="principal") & Q(school__isnull=False) & Q(region__isnull=True))
+                    | (Q(role="reviewer") & Q(school__isnull=True) & Q(region__isnull=True))
+                ),
+                name="user_role_scope_matches_role",
+            ),
+        ]
+
+    def __str__(self):
+        target = self.region or self.school or ""
+        return f"{self.user} · {self.get_role_display()} {target}".strip()

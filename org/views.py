@@ -1,0 +1,117 @@
+"""Thin pages for regions, schools and staff: validate, call a selector or service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, TemplateView, UpdateView
+from django_filters.views import FilterView
+
+from org import scope, selectors, services
+from org.filters import SchoolFilter, StaffFilter
+from org.forms import SchoolForm, StaffForm
+from org.models import School, Staff
+
+MSG_SAVED = _("Saved.")
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            school_count=selectors.school_list(user=user).count(),
+            staff_count=selectors.staff_list(user=user).filter(status=Staff.Status.ACTIVE).count(),
+            **kwargs,
+        )
+
+
+class SchoolListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
+    model = School
+    filterset_class = SchoolFilter
+    paginate_by = 50
+    template_name = "org/school_list.html"
+
+    def get_base_queryset(self):
+        return School.objects.select_related("region").order_by("code")
+
+
+class SchoolDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
+    model = School
+    template_name = "org/school_detail.html"
+
+    def get_context_data(self, **kwargs):
+        school = self.object
+        return super().get_context_data(
+            can_edit=scope.can_manage(self.request.user, school),
+            staff_count=school.staff.filter(status=Staff.Status.ACTIVE).count(),
+            history=selectors.history_of(school),
+            **kwargs,
+        )
+
+
+class ManageFormMixin:
+    """Edit pages: the object must be visible (else 404) and manageable (else 403)."""
+
+    service = None
+    form_user_kwarg = True
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not scope.can_manage(self.request.user, obj):
+            raise PermissionDenied
+        return obj
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        type(self).service(actor=self.request.user, **{self.context_object_name: self.object}, data=form.cleaned_data)
+        messages.success(self.request, MSG_SAVED)
+        return redirect(self.object.get_absolute_url() if hasattr(self.object, "get_absolute_url") else self.get_success_url())
+
+
+class SchoolUpdateView(LoginRequiredMixin, ManageFormMixin, scope.ScopedQuerysetMixin, UpdateView):
+    model = School
+    form_class = SchoolForm
+    context_object_name = "school"
+    template_name = "org/school_form.html"
+    service = services.school_update
+
+
+class StaffListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
+    model = Staff
+    filterset_class = StaffFilter
+    paginate_by = 50
+    template_name = "org/staff_list.html"
+
+    def get_base_queryset(self):
+        return Staff.objects.select_related("school", "school__region").order_by("school__code", "name", "id")
+
+
+class StaffDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
+    model = Staff
+    template_name = "org/staff_detail.html"
+
+    def get_base_queryset(self):
+        return Staff.objects.select_related("school", "school__region")
+
+    def get_context_data(self, **kwargs):
+        staff = self.object
+        return super().get_context_data(
+            can_edit=scope.can_manage(self.request.user, staff),
+            show_id_number=scope.is_bureau_staff(self.request.user),
+            work_history=staff.work_history.select_related("school").order_by("start"),
+            history=selectors.history_of(staff),
+            **kwargs,
+        )
+
+
+class StaffUpdateView(LoginRequiredMixin, ManageFormMixin, scope.ScopedQuerysetMixin, UpdateView):
+    model = Staff
+    form_class = StaffForm
+    context_object_name = "staff"
+    template_name = "org/staff_form.html"
+    service = services.staff_update

@@ -1,0 +1,69 @@
+"""Shared fixtures: a city with two counties, a school and a staff member in each, a user per role."""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from org.models import Region, UserRole
+from tests.factories import RegionFactory, SchoolFactory, StaffFactory, UserFactory, UserRoleFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+@dataclass
+class World:
+    city: Region
+    county_a: Region
+    county_b: Region
+    school_a: object
+    school_b: object
+    staff_a: object
+    staff_b: object
+
+
+@pytest.fixture
+def world(db) -> World:
+    city = RegionFactory(code="421200", name="咸宁市", level=Region.Level.CITY)
+    county_a = RegionFactory(code="421202", name="咸安区", parent=city)
+    county_b = RegionFactory(code="421221", name="嘉鱼县", parent=city)
+    school_a = SchoolFactory(code="A001", name="咸安实验小学", region=county_a)
+    school_b = SchoolFactory(code="B001", name="嘉鱼实验小学", region=county_b)
+    return World(
+        city, county_a, county_b, school_a, school_b,
+        StaffFactory(name="甲老师", school=school_a), StaffFactory(name="乙老师", school=school_b),
+    )
+
+
+def _user_with_role(username, role, region=None, school=None, **extra):
+    user = UserFactory(username=username, **extra)
+    UserRoleFactory(user=user, role=role, region=region, school=school)
+    return user
+
+
+@pytest.fixture
+def city_user(world):
+    return _user_with_role("city", UserRole.Role.CITY_STAFF, region=world.city)
+
+
+@pytest.fixture
+def county_user(world):
+    """Bureau staff of county A (咸安区)."""
+    return _user_with_role("county_a", UserRole.Role.COUNTY_STAFF, region=world.county_a)
+
+
+@pytest.fixture
+def principal_user(world):
+    """Principal of school A."""
+    return _user_with_role("principal_a", UserRole.Role.PRINCIPAL, school=world.school_a)
+
+
+@pytest.fixture
+def supervisor_user(world):
+    """Supervisor of county A."""
+    return _user_with_role("supervisor_a", UserRole.Role.SUPERVISOR, region=world.county_a)
+
+
+@pytest.fixture
+def reviewer_user(world):
+    return _user_with_role("reviewer", UserRole.Role.REVIEWER)

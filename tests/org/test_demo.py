@@ -1,0 +1,30 @@
+import pytest
+from django.core.management import call_command
+
+from org import idcard
+from org.models import Region, School, Staff, UserRole, WorkHistory
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return [m.objects.count() for m in (Region, School, Staff, WorkHistory, UserRole)] + [
+        Staff.history.count()
+    ]
+
+
+def test_load_demo_builds_xianning_and_is_idempotent():
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    first = counts()
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    assert counts() == first
+    assert set(Region.objects.filter(level="county").values_list("code", flat=True)) == {
+        "421202", "421221", "421222", "421223", "421224", "421281"
+    }
+    assert Staff.objects.count() > 2000
+    assert set(School.objects.values_list("stage", flat=True)) == set(School.Stage.values)
+    assert set(School.objects.values_list("location", flat=True)) == set(School.Location.values)
+    assert set(UserRole.objects.values_list("role", flat=True)) == set(UserRole.Role.values)
+    for staff in Staff.objects.all()[:500]:
+        info = idcard.parse(staff.id_number)
+        assert (info.birth_date, info.gender) == (staff.birth_date, staff.gender)
