@@ -39,7 +39,7 @@ test: setup
 
 # Translations: after changing user-facing strings, `make messages`, translate locale/zh_Hans, then commit .po and .mo.
 messages: setup
-	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=staticfiles --no-obsolete
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=tests --ignore=build --no-obsolete
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=node_modules
 
 worker: setup
