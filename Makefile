@@ -21,6 +21,7 @@ static/vendor/.installed: package.json package-lock.json
 	mkdir -p static/vendor/bootstrap static/vendor/chartjs
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/
 	cp node_modules/chart.js/dist/chart.umd.js static/vendor/chartjs/
+	mkdir -p staticfiles  # STATIC_ROOT, filled by collectstatic in production
 	touch $@
 
 migrate: setup
