@@ -182,6 +182,8 @@ def _date_from_number(value: float) -> date:
         if len(fraction) != 2:
             raise CellError(MSG_DATE_AMBIGUOUS % {"value": _shown(value)})
         return _make_date(int(year), int(fraction), None, value)
+    if float(value).is_integer() and 1900 <= value < 2101:
+        raise CellError(MSG_DATE % {"value": _shown(value)})  # a year alone is not a date
     if float(value).is_integer():
         match = _COMPACT.fullmatch(str(int(value)))
         if match:  # 20190901 or 201909

@@ -14,8 +14,10 @@ HEADER_SEARCH_ROWS = 10
 def normalise_header(value) -> str:
     """身份证号（必填）*  ->  身份证号 ; “ 学校 代码 ” -> 学校代码."""
     text = cells.fold(str(value)) if value is not None else ""
-    text = _NOTE.sub("", text)
-    return _NOISE.sub("", text).lower()
+    stripped = _NOISE.sub("", _NOTE.sub("", text))
+    if not stripped:  # the whole header is bracketed: 【身份证号】
+        stripped = _NOISE.sub("", re.sub(r"[()\[\]【】<>《》]", "", text))
+    return stripped.lower()
 
 
 def header_map(spec: SheetSpec, row: list) -> dict[int, object]:
