@@ -73,3 +73,87 @@ def user_role_assign(*, actor, user, role: str, region: Region | None = None, sc
         save_audited(user_role, actor=actor)
     user.__dict__.pop("_org_scope", None)
     return user_role
+
+
+# --- Excel imports ----------------------------------------------------------------------------
+
+IMPORT_BATCH = 5000
+
+
+@transaction.atomic
+def base_data_apply(*, actor, plan, context, reason: str, progress=None) -> None:
+    """Write a checked base-data plan (org.importers) all or nothing, with history naming the actor.
+
+    Rows were validated cell by cell and against the database by the importer, so they are written
+    in bulk (bulk_create/bulk_update with history) rather than one full_clean() + save() each.
+    """
+    done, total = 0, plan.size
+
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress is not None:
+            progress(done, total)
+
+    _apply_regions(plan, actor=actor, reason=reason)
+    advance(len(plan.regions))
+    _apply_schools(plan, actor=actor, reason=reason, advance=advance)
+    _apply_staff(plan, actor=actor, reason=reason, advance=advance)
+    _apply_work_history(plan, actor=actor, reason=reason, advance=advance)
+    for handler, planned in plan.extra:
+        handler.persist(planned, context)
+
+
+def _apply_regions(plan, *, actor, reason: str) -> None:
+    for code, values, pk in plan.regions:  # a handful of rows: one audited save each
+        parent_id = plan.region_ids.get(values["parent_code"]) if values["parent_code"] else None
+        region = Region.objects.get(pk=pk) if pk else Region(code=code, level=Region.Level.COUNTY)
+        region.name = values["name"]
+        if parent_id is not None:
+            region.parent_id = parent_id
+        save_audited(region, actor=actor, reason=reason)
+        plan.region_ids[code] = region.pk
+
+
+def _bulk(model, objects: list, *, fields=None, actor, reason: str, advance) -> None:
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+    for start in range(0, len(objects), IMPORT_BATCH):
+        batch = objects[start:start + IMPORT_BATCH]
+        if fields is None:
+            bulk_create_with_history(batch, model, batch_size=1000, default_user=actor, default_change_reason=reason)
+        else:
+            bulk_update_with_history(batch, model, fields=fields, batch_size=1000, default_user=actor,
+                                     default_change_reason=reason)
+        advance(len(batch))
+
+
+def _apply_schools(plan, *, actor, reason: str, advance) -> None:
+    for school in plan.school_creates + plan.school_updates:
+        school.region_id = plan.region_ids[school._region_code]
+    _bulk(School, plan.school_creates, actor=actor, reason=reason, advance=advance)
+    plan.school_ids.update({school.code: school.pk for school in plan.school_creates})
+    _bulk(School, plan.school_updates, fields=["name", "region", "stage", "location", "is_weak"], actor=actor,
+          reason=reason, advance=advance)
+
+
+STAFF_UPDATE_FIELDS = ["name", "gender", "birth_date", "school", "post", "is_head_teacher", "subject", "title",
+                       "honour_level", "work_start", "school_start", "post_start", "status"]
+
+
+def _apply_staff(plan, *, actor, reason: str, advance) -> None:
+    for staff in plan.staff_creates + plan.staff_updates:
+        staff.school_id = plan.school_ids[staff._school_code]
+    _bulk(Staff, plan.staff_creates, actor=actor, reason=reason, advance=advance)
+    plan.staff_ids.update({staff.id_number: staff.pk for staff in plan.staff_creates})
+    _bulk(Staff, plan.staff_updates, fields=STAFF_UPDATE_FIELDS, actor=actor, reason=reason, advance=advance)
+
+
+def _apply_work_history(plan, *, actor, reason: str, advance) -> None:
+    from org.models import WorkHistory
+
+    for entry in plan.history_creates:
+        entry.staff_id = plan.staff_ids[entry._staff_number]
+        entry.school_id = plan.school_ids[entry._school_code]
+    _bulk(WorkHistory, plan.history_creates, actor=actor, reason=reason, advance=advance)
+    _bulk(WorkHistory, plan.history_updates, fields=["post", "end"], actor=actor, reason=reason, advance=advance)

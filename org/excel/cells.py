@@ -152,6 +152,9 @@ def choice(labels: Mapping[str, object]) -> Callable[[object], object]:
         raise CellError(MSG_CHOICE % {"value": _shown(value), "allowed": allowed})
 
     parse.allowed = tuple(labels)
+    parse.labels = {}
+    for label, stored in labels.items():
+        parse.labels.setdefault(stored, label)  # the first label of a value is the one exports write
     return parse
 
 

@@ -99,12 +99,29 @@ class CalamineReader(_Reader):
         except (python_calamine.CalamineError, OSError, ValueError):
             raise ExcelFileError(MSG_MALFORMED) from None
         self.sheet_names = list(self._book.sheet_names)
+        self._loaded = {}
+
+    def _sheet(self, sheet_name: str):
+        import python_calamine
+
+        if sheet_name not in self._loaded:
+            try:
+                self._loaded[sheet_name] = self._book.get_sheet_by_name(sheet_name)
+            except (python_calamine.CalamineError, ValueError):
+                raise ExcelFileError(MSG_MALFORMED) from None
+        return self._loaded[sheet_name]
+
+    def row_count(self, sheet_name: str) -> int:
+        """Rows up to the sheet's last used row (loads the sheet; rows() then reuses it)."""
+        end = self._sheet(sheet_name).end
+        return end[0] + 1 if end else 0
 
     def rows(self, sheet_name: str) -> Iterator[tuple[int, list]]:
         import python_calamine
 
+        sheet = self._sheet(sheet_name)
+        self._loaded.pop(sheet_name, None)  # released once iterated
         try:
-            sheet = self._book.get_sheet_by_name(sheet_name)
             # iter_rows starts at the sheet's first row, so the count is the row number Excel shows.
             yield from enumerate(sheet.iter_rows(), start=1)
         except (python_calamine.CalamineError, ValueError):
@@ -122,6 +139,9 @@ class OpenpyxlReader(_Reader):
         except (zipfile.BadZipFile, KeyError, OSError, ValueError):
             raise ExcelFileError(MSG_MALFORMED) from None
         self.sheet_names = list(self._book.sheetnames)
+
+    def row_count(self, sheet_name: str) -> int:
+        return self._book[sheet_name].max_row or 0
 
     def rows(self, sheet_name: str) -> Iterator[tuple[int, list]]:
         sheet = self._book[sheet_name]

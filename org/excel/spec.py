@@ -16,6 +16,9 @@ class Column:
     field: str
     parser: Callable[[object], object] = field(default_factory=lambda: cells.text())
     required: bool = False
+    # Required for rows that create a record; an update may leave it blank when the record has none
+    # (the importer enforces it; the template marks it *). Export-then-import must change nothing.
+    required_for_new: bool = False
     help: str = ""  # shown in the template's explanation sheet (a lazy gettext string)
     example: object = ""
     aliases: tuple[str, ...] = ()  # other headers bureaus use for the same column
@@ -26,9 +29,20 @@ class Column:
     def allowed_values(self) -> tuple[str, ...]:
         return self.allowed or getattr(self.parser, "allowed", ())
 
+    def display(self, value):
+        """The cell an export writes for a typed value: choice labels, 是/否, dates; "" for None."""
+        labels = getattr(self.parser, "labels", None)
+        if value is None:
+            return ""
+        if labels is not None:
+            return labels.get(value, value)
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        return value
+
     @property
     def template_header(self) -> str:
-        return f"{self.header}{REQUIRED_MARK}" if self.required else self.header
+        return f"{self.header}{REQUIRED_MARK}" if self.required or self.required_for_new else self.header
 
 
 @dataclass(frozen=True)

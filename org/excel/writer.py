@@ -72,7 +72,7 @@ def write_template(target, spec: WorkbookSpec) -> None:
     for sheet_spec in spec.sheets:
         for column in sheet_spec.columns:
             explanation.append([
-                sheet_spec.name, column.header, "是" if column.required else "否", str(column.help),
+                sheet_spec.name, column.header, _required_text(column), str(column.help),
                 "、".join(column.allowed_values), neutralise(_example(column.example)),
             ])
     for letter, width in zip("ABCDEF", (10, 16, 8, 60, 40, 22), strict=True):
@@ -134,6 +134,12 @@ def _copy_with_errors(book: Workbook, reader, name: str, by_cell: dict) -> None:
             cell.alignment = Alignment(wrap_text=True)
             values.append(cell)
         sheet.append(values)
+
+
+def _required_text(column) -> str:
+    if column.required:
+        return "是"
+    return _gettext("Yes, for new rows") if column.required_for_new else "否"
 
 
 def _bold(sheet, value) -> WriteOnlyCell:
