@@ -30,6 +30,7 @@ from org.excel import (
     match_sheet_name,
     open_workbook,
     parse_sheet,
+    paused_gc,
     register_importer,
 )
 from org.excel.parse import MSG_REQUIRED
@@ -228,11 +229,12 @@ class BaseDataImporter:
 
         result = ImportResult()
         try:
-            parsed = self.parse(path, result, progress)
+            with paused_gc():
+                parsed = self.parse(path, result, progress)
+                context = self.plan(parsed, user=user, result=result)
         except ExcelFileError as error:
             result.problems.add("", None, str(MSG_FILE), error.message)
             return result
-        context = self.plan(parsed, user=user, result=result)
         if commit and result.ok:
             base_data_apply(actor=user, plan=context.plan, context=context, reason=reason or "Excel import",
                             progress=progress)

@@ -9,7 +9,7 @@ Public API (everything else is internal)::
         Column("起始时间", "start", cells.date_value, required=True, example="2019-09-01"),
         Column("类别", "kind", cells.choice({"重点项目": "key"}), required=True),
     ))
-    with open_workbook(path) as book:          # checks size, xlsx-ness, zip bombs; ExcelFileError
+    with paused_gc(), open_workbook(path) as book:   # checks size, xlsx-ness, zip bombs; ExcelFileError
         problems = Problems()
         name = match_sheet_name(SPEC, book.sheet_names)
         for row in parse_sheet(SPEC, book.rows(name), problems, sheet_name=name):
@@ -30,7 +30,7 @@ org.ImportJob, the pages, the API and the Celery tasks then handle its uploads.
 from org.excel import cells
 from org.excel.cells import CellError
 from org.excel.headers import match_sheet_name, normalise_header
-from org.excel.parse import ParsedRow, Problem, Problems, parse_sheet
+from org.excel.parse import ParsedRow, Problem, Problems, parse_sheet, paused_gc
 from org.excel.reader import ExcelFileError, check_xlsx, open_workbook
 from org.excel.result import (
     Importer,
@@ -44,7 +44,7 @@ from org.excel.spec import Column, SheetSpec, WorkbookSpec
 from org.excel.writer import SheetData, neutralise, write_error_workbook, write_template, write_workbook
 
 __all__ = [
-    "cells", "CellError", "Column", "SheetSpec", "WorkbookSpec", "ParsedRow", "Problem", "Problems", "parse_sheet",
+    "cells", "CellError", "Column", "SheetSpec", "WorkbookSpec", "ParsedRow", "Problem", "Problems", "parse_sheet", "paused_gc",
     "match_sheet_name", "normalise_header", "ExcelFileError", "check_xlsx", "open_workbook", "ImportResult",
     "Importer", "SheetResult", "register_importer", "get_importer", "importer_kinds", "SheetData", "neutralise",
     "write_error_workbook", "write_template", "write_workbook",

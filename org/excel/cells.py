@@ -35,7 +35,6 @@ MSG_ID_AS_NUMBER = _(
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _FULL_WIDTH[0x3000] = 0x20  # ideographic space
 _FULL_WIDTH[0x3002] = ord(".")  # 。 typed for a dot in 2019。09
-_SPACES = re.compile(r"\s+")
 
 TRUE_WORDS = frozenset({"是", "y", "yes", "true", "1", "√", "✓", "t"})
 FALSE_WORDS = frozenset({"否", "n", "no", "false", "0", "×", "f"})
@@ -51,11 +50,15 @@ class CellError(ValueError):
 
 def fold(value: str) -> str:
     """Full-width characters to ASCII, stray spaces trimmed and collapsed."""
-    return _SPACES.sub(" ", str(value).translate(_FULL_WIDTH)).strip()
+    text = value if isinstance(value, str) else str(value)
+    if not text.isascii():
+        text = text.translate(_FULL_WIDTH)
+    return " ".join(text.split())
 
 
 def is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not fold(value))
+    """None, "" or only spaces (full-width ones too); hot path, so no folding."""
+    return value is None or (type(value) is str and not value.strip())
 
 
 def _number_text(value) -> str:

@@ -26,7 +26,7 @@ def header_map(spec: SheetSpec, row: list) -> dict[int, object]:
     for column in spec.columns:
         for name in (column.header, *column.aliases):
             wanted.setdefault(normalise_header(name), column)
-    found: dict[int, object] = {}
+    found: dict[int, object] = {}  # kept in sheet order, so a row's problems come in column order
     seen = set()
     for position, value in enumerate(row):
         column = wanted.get(normalise_header(value))

@@ -1,6 +1,8 @@
 """Sheet parsing: rows of cells in, typed rows and problems (sheet, Excel row, column, message) out."""
 
+import gc
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +16,22 @@ MSG_MISSING_COLUMN = _("The required column “%(column)s” is missing.")
 MSG_TOO_MANY = _("More than %(limit)s problems; fix these first, the rest are not listed.")
 
 MAX_PROBLEMS = 2000
+
+
+@contextmanager
+def paused_gc():
+    """Pause the cyclic garbage collector while building many long-lived rows.
+
+    Typed rows hold no reference cycles, yet every collection re-walks all of them: with 100,000
+    rows the collector took 45 % of the parse (measured by bench_import). Reference counting still
+    frees everything; the collector resumes afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,26 +99,30 @@ def parse_sheet(spec: SheetSpec, rows: Iterable[tuple[int, list]], problems: Pro
     mapping = _find_header(spec, iterator, problems, sheet)
     if mapping is None:
         return
-    positions = list(mapping.items())
+    positions = [(column.header, column.field, column.parser, column.required, position)
+                 for position, column in mapping.items()]
+    blank = cells.is_blank
     for number, row in iterator:
-        values, ok = {}, True
-        if all(cells.is_blank(value) for value in row):
-            continue
-        for position, column in positions:
-            value = row[position] if position < len(row) else None
-            if cells.is_blank(value):
-                values[column.field] = None
-                if column.required:
-                    problems.add(sheet, number, column.header, MSG_REQUIRED)
-                    ok = False
+        values, failed, filled, width = {}, [], False, len(row)
+        for header, name, parser, required, position in positions:
+            value = row[position] if position < width else None
+            if blank(value):
+                values[name] = None
+                if required:
+                    failed.append((header, MSG_REQUIRED))
                 continue
+            filled = True
             try:
-                values[column.field] = column.parser(value)
+                values[name] = parser(value)
             except cells.CellError as error:
-                problems.add(sheet, number, column.header, error.message)
-                ok = False
-        if ok:
-            yield ParsedRow(number, values)
+                failed.append((header, error.message))
+        if not filled:
+            continue  # a blank row (cells outside the sheet's columns do not count)
+        if failed:
+            for header, message in failed:
+                problems.add(sheet, number, header, message)
+            continue
+        yield ParsedRow(number, values)
 
 
 def _find_header(spec: SheetSpec, iterator: Iterator, problems: Problems, sheet: str) -> dict | None:

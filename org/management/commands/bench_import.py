@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
 from org import idcard
-from org.excel import ImportResult, open_workbook
+from org.excel import ImportResult, open_workbook, paused_gc
 from org.excel.writer import SheetData, write_workbook
 from org.importers import BASE_DATA_SPEC, REGION_SHEET, SCHOOL_SHEET, STAFF_SHEET, BaseDataImporter
 from org.models import Region, School, Staff, WorkHistory
@@ -93,8 +93,9 @@ class Command(BaseCommand):
         if openpyxl:
             self._raw_read(path, "openpyxl")
         try:
-            self._import(path)
-            self._reimport(path)
+            with paused_gc():  # as BaseDataImporter.run does
+                self._import(path)
+                self._reimport(path)
         finally:
             if not keep:
                 self._cleanup()
