@@ -236,8 +236,8 @@ class BaseDataImporter:
             result.problems.add("", None, str(MSG_FILE), error.message)
             return result
         if commit and result.ok:
-            base_data_apply(actor=user, plan=context.plan, context=context, reason=reason or "Excel import",
-                            progress=progress)
+            # No progress inside the transaction: other connections could not see it before the commit.
+            base_data_apply(actor=user, plan=context.plan, context=context, reason=reason or "Excel import")
             result.committed = True
         return result
 
