@@ -213,6 +213,8 @@ def _date_from_number(value: float) -> date:
 
 def date_value(value) -> date:
     """Excel date cells, serial numbers and the text forms of DESIGN.md; month-only means the 1st."""
+    if value.__class__ is date and 1900 <= value.year <= 2100:  # a date cell: the common case
+        return value
     if isinstance(value, datetime):
         return _make_date(value.year, value.month, value.day, value.date())
     if isinstance(value, date):
