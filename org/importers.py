@@ -254,13 +254,13 @@ class BaseDataImporter:
         """Step 1, no database: every sheet's valid rows; cell problems go to result.problems."""
         parsed = {}
         with open_workbook(path) as book:
-            found = {spec.name: match_sheet_name(spec, book.sheet_names) for spec in self.spec.sheets}
-            total = sum(book.row_count(name) for name in found.values() if name)
-            done = 0
+            done = total = 0
             for spec in self.spec.sheets:
-                name = found[spec.name]
+                name = match_sheet_name(spec, book.sheet_names)
                 if name is None:
                     continue
+                # One sheet in memory at a time (calamine loads a sheet whole), so the total grows sheet by sheet.
+                total += book.row_count(name)
                 rows = []
                 for row in parse_sheet(spec, book.rows(name), result.problems, sheet_name=spec.name):
                     rows.append(row)

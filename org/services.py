@@ -229,6 +229,8 @@ def _apply_work_history(plan, *, actor, reason: str, advance) -> None:
 MSG_IMPORT_FORBIDDEN = _("Only city or county bureau staff may import data.")
 MSG_UNKNOWN_KIND = _("Unknown kind of workbook.")
 MSG_UPLOAD_TOO_LARGE = _("The file is too large; files up to %(limit)s MB are accepted.")
+MSG_JOB_CRASHED = _("The workbook could not be processed because of an internal error; please try again or "
+                    "contact the administrator.")
 MSG_NOT_COMMITTABLE = _("This upload cannot be imported: it has problems, or it is already being imported.")
 INLINE_MAX_BYTES = 256 * 1024  # smaller uploads are checked inline; larger ones go to Celery
 PROGRESS_EVERY = 5000
@@ -276,7 +278,8 @@ def _queue(job, task_name: str) -> None:
     task = {"org.import_job_validate": tasks.import_job_validate, "org.import_job_commit": tasks.import_job_commit}[
         task_name]
     if job.file.size <= INLINE_MAX_BYTES:
-        transaction.on_commit(lambda: task.apply(args=[job.pk]))  # in-process, right after the commit
+        # In-process, right after the commit; a crash marks the job failed (ImportJobTask) instead of a 500.
+        transaction.on_commit(lambda: task.apply(args=[job.pk], throw=False))
     else:
         transaction.on_commit(lambda: task.delay(job.pk))
 
@@ -336,3 +339,12 @@ def _record(job, result, *, ok_status: str) -> None:
         job.committed_at = now
     job._history_user = job.user
     job.save()
+
+
+def import_job_crashed(*, job_id: int) -> None:
+    """Mark a job whose task raised as failed, with a message instead of rows (nothing was committed)."""
+    from org.models import ImportJob
+
+    message = {"sheet": "", "row": None, "column": "", "message": str(MSG_JOB_CRASHED)}
+    ImportJob.objects.filter(pk=job_id).exclude(status=ImportJob.Status.COMMITTED).update(
+        status=ImportJob.Status.FAILED, errors=[message], error_count=1, updated_at=timezone.now())
