@@ -262,7 +262,8 @@ def import_job_create(*, actor, kind: str, upload) -> "ImportJob":  # noqa: F821
     job = ImportJob(kind=kind, user=actor, original_name=upload.name[:255])
     job.file.save(upload.name, upload, save=False)
     try:
-        check_xlsx(job.file.path)
+        with job.local_file() as path:
+            check_xlsx(path)
     except ExcelFileError as error:
         job.file.delete(save=False)
         raise ValidationError(error.message) from None
@@ -293,7 +294,8 @@ def import_job_validate(*, job_id: int) -> None:
     if not claimed.update(status=ImportJob.Status.VALIDATING, rows_done=0):
         return  # already checked (or committed): nothing to do
     job = ImportJob.objects.select_related("user").get(pk=job_id)
-    result = get_importer(job.kind).run(job.file.path, user=job.user, commit=False, progress=_job_progress(job_id))
+    with job.local_file() as path:
+        result = get_importer(job.kind).run(path, user=job.user, commit=False, progress=_job_progress(job_id))
     _record(job, result, ok_status=ImportJob.Status.VALIDATED)
 
 
@@ -319,8 +321,9 @@ def import_job_commit(*, job_id: int) -> None:
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     if job.status != ImportJob.Status.COMMITTING:
         return  # committed already (a retried task) or never requested
-    result = get_importer(job.kind).run(job.file.path, user=job.user, commit=True, progress=_job_progress(job_id),
-                                        reason=f"Excel import #{job.pk}")
+    with job.local_file() as path:
+        result = get_importer(job.kind).run(path, user=job.user, commit=True, progress=_job_progress(job_id),
+                                            reason=f"Excel import #{job.pk}")
     _record(job, result, ok_status=ImportJob.Status.COMMITTED)
 
 
