@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from org import idcard, scope
@@ -305,13 +307,23 @@ def _resolve(parsed: dict[str, list[ParsedRow]], context: ImportContext) -> None
         "code", "id", *SCHOOL_FIELDS)}
     plan.school_ids = {code: row[1] for code, row in context.schools.items()}
     context.school_region = {row[1]: row[3] for row in context.schools.values()}
-    for start in range(0, len(ids), LOOKUP_CHUNK):
-        chunk = ids[start:start + LOOKUP_CHUNK]
+    for chunk in _in_filters(ids):
         for row in Staff.objects.filter(id_number__in=chunk).values_list("id_number", "id", "school__region_id",
                                                                          *STAFF_FIELDS):
             context.staff[row[0]] = row
     plan.staff_ids = {number: row[1] for number, row in context.staff.items()}
     context.staff_school_region = {number: row[2] for number, row in context.staff.items()}
+
+
+def _in_filters(ids: list, sql_type: str = "varchar"):
+    """What an `__in` lookup gets: on PostgreSQL one array parameter (measured 2x faster than 5,000
+    placeholders a query at 100,000 IDs), elsewhere chunks that fit SQLite's parameter limit."""
+    if connection.vendor == "postgresql":
+        if ids:
+            yield RawSQL(f"SELECT unnest(%s::{sql_type}[])", [ids])
+        return
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        yield ids[start:start + LOOKUP_CHUNK]
 
 
 def _first_seen(seen: dict, key, row: ParsedRow, sheet: str, problems: Problems, column: str) -> bool:
@@ -530,8 +542,11 @@ def _plan_history(rows, context: ImportContext, sheet: SheetResult, problems: Pr
     seen: dict = {}
     plan = context.plan
     staff_pks = [plan.staff_ids[n] for n in _codes_of_ids(rows) if n in plan.staff_ids]
-    existing = {(s, sc, st): (pk, post, end) for pk, s, sc, st, post, end in WorkHistory.objects.filter(
-        staff_id__in=staff_pks).values_list("id", "staff_id", "school_id", "start", "post", "end")}
+    existing = {}
+    for chunk in _in_filters(staff_pks, "bigint"):
+        for pk, staff, school, start, post, end in WorkHistory.objects.filter(staff_id__in=chunk).values_list(
+                "id", "staff_id", "school_id", "start", "post", "end"):
+            existing[(staff, school, start)] = (pk, post, end)
     for row in rows:
         values = row.values
         number, code, start = values["id_number"].number, values["school"], values["start"]
