@@ -70,23 +70,26 @@ HONOURS = {"无": 0, "校级": 1, "县级": 2, "市级": 3, "省级": 4, "国家
 STATUSES = {"在职": "active", "离职": "left", "退休": "retired"}
 EXEMPTION_KINDS = {"重点项目": "key_project", "孕期哺乳期": "pregnancy_nursing", "患病": "illness"}
 
-_ID = dict(parser=cells.id_number, required=True, text_format=True, example="42120219850520123X",
+# Template examples use the code 9999xx, which no real region has: a row equal to its sheet's example is
+# the template's own example row, skipped on import (org.excel.parse), and real data can never equal it.
+EXAMPLE_ID = "99990119850520149X"
+_ID = dict(parser=cells.id_number, required=True, text_format=True, example=EXAMPLE_ID,
            help=_("18 characters; type it as text (format the column as Text), a lowercase x is fine."))
 _DATE_HELP = _("A date: 2019-09-01, 2019/9/1, 2019年9月1日; a month alone (2019.09, 2019年9月) means its 1st day.")
 
 REGION_SPEC = SheetSpec(REGION_SHEET, (
-    Column("区县代码", "code", cells.code(digits=6), required=True, text_format=True, example="421202",
+    Column("区县代码", "code", cells.code(digits=6), required=True, text_format=True, example="999901",
            help=_("The 6-digit administrative code of the county or district.")),
-    Column("区县名称", "name", cells.text(64), required=True, example="咸安区"),
-    Column("上级代码", "parent", cells.code(digits=6), text_format=True, example="421200",
+    Column("区县名称", "name", cells.text(64), required=True, example="示例区"),
+    Column("上级代码", "parent", cells.code(digits=6), text_format=True, example="999900",
            help=_("The code of the city above it; required for a new county.")),
 ), help=_("Counties and districts."))
 
 SCHOOL_SPEC = SheetSpec(SCHOOL_SHEET, (
-    Column("学校代码", "code", cells.code(max_length=32), required=True, text_format=True, example="4212020001",
+    Column("学校代码", "code", cells.code(max_length=32), required=True, text_format=True, example="999901001",
            help=_("The school's unique code; rows are matched on it.")),
-    Column("学校名称", "name", cells.text(128), required=True, example="咸安区实验小学"),
-    Column("区县代码", "region", cells.code(digits=6), required=True, text_format=True, example="421202",
+    Column("学校名称", "name", cells.text(128), required=True, example="示例小学"),
+    Column("区县代码", "region", cells.code(digits=6), required=True, text_format=True, example="999901",
            help=_("The county the school belongs to (in the 区县 sheet or already in the system).")),
     Column("学段", "stage", cells.choice(STAGES), required=True, example="小学"),
     Column("城乡类型", "location", cells.choice(LOCATIONS), required=True, example="城区"),
@@ -99,7 +102,7 @@ STAFF_SPEC = SheetSpec(STAFF_SHEET, (
     Column("性别", "gender", cells.choice(GENDERS), example="男", help=_("When given, it must match the ID number.")),
     Column("出生日期", "birth_date", cells.date_value, example="1985-05-20",
            help=_("When given, it must match the ID number.")),
-    Column("学校代码", "school", cells.code(max_length=32), required=True, text_format=True, example="4212020001",
+    Column("学校代码", "school", cells.code(max_length=32), required=True, text_format=True, example="999901001",
            help=_("The current school (in the 学校 sheet or already in the system).")),
     Column("岗位", "post", cells.choice(POSTS), required=True, example="专任教师"),
     Column("是否班主任", "is_head_teacher", cells.boolean, example="否", allowed=("是", "否"), help=_("Blank means 否.")),
@@ -117,7 +120,7 @@ STAFF_SPEC = SheetSpec(STAFF_SHEET, (
 
 HISTORY_SPEC = SheetSpec(HISTORY_SHEET, (
     Column("身份证号", "id_number", **_ID),
-    Column("学校代码", "school", cells.code(max_length=32), required=True, text_format=True, example="4212020002"),
+    Column("学校代码", "school", cells.code(max_length=32), required=True, text_format=True, example="999901002"),
     Column("岗位", "post", cells.choice(POSTS), example="专任教师"),
     Column("起始时间", "start", cells.date_value, required=True, example="2008-09-01", help=_DATE_HELP),
     Column("结束时间", "end", cells.date_value, example="2015-08-31", help=_("Blank means still there.")),

@@ -106,6 +106,7 @@ def parse_sheet(spec: SheetSpec, rows: Iterable[tuple[int, list]], problems: Pro
         return
     positions = [(column.header, column.field, column.parser, column.required, position)
                  for position, column in mapping.items()]
+    example = _example_values(mapping.values())
     for number, row in iterator:
         values, failed, filled, width = {}, [], False, len(row)
         for header, name, parser, required, position in positions:
@@ -127,7 +128,20 @@ def parse_sheet(spec: SheetSpec, rows: Iterable[tuple[int, list]], problems: Pro
             for header, message in failed:
                 problems.add(sheet, number, header, message)
             continue
+        if values == example:
+            continue  # the template's example row, left in place: never imported
         yield ParsedRow(number, values)
+
+
+def _example_values(columns) -> dict | None:
+    """The template's example row as typed values, to recognise it in an upload (None if it cannot be)."""
+    values = {}
+    for column in columns:
+        try:
+            values[column.field] = None if cells.is_blank(column.example) else column.parser(column.example)
+        except cells.CellError:
+            return None
+    return values
 
 
 def _find_header(spec: SheetSpec, iterator: Iterator, problems: Problems, sheet: str) -> dict | None:
