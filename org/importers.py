@@ -29,9 +29,7 @@ from org.excel import (
     SheetSpec,
     WorkbookSpec,
     cells,
-    match_sheet_name,
-    open_workbook,
-    parse_sheet,
+    parse_workbook,
     paused_gc,
     register_importer,
 )
@@ -257,23 +255,8 @@ class BaseDataImporter:
 
     def parse(self, path, result: ImportResult, progress: Progress | None = None) -> dict[str, list[ParsedRow]]:
         """Step 1, no database: every sheet's valid rows; cell problems go to result.problems."""
-        parsed = {}
-        with open_workbook(path) as book:
-            done = total = 0
-            for spec in self.spec.sheets:
-                name = match_sheet_name(spec, book.sheet_names)
-                if name is None:
-                    continue
-                # One sheet in memory at a time (calamine loads a sheet whole), so the total grows sheet by sheet.
-                total += book.row_count(name)
-                rows = []
-                for row in parse_sheet(spec, book.rows(name), result.problems, sheet_name=spec.name):
-                    rows.append(row)
-                    if progress is not None and len(rows) % 5000 == 0:
-                        progress(done + len(rows), total)
-                done += len(rows)
-                parsed[spec.name] = rows
-        result.rows = done
+        parsed = parse_workbook(path, self.spec, result.problems, progress)
+        result.rows = sum(len(rows) for rows in parsed.values())
         return parsed
 
     def plan(self, parsed: dict[str, list[ParsedRow]], *, user, result: ImportResult) -> "ImportContext":
