@@ -1,0 +1,130 @@
+"""REST API of rotation under /api/v1/rotation/: every list and action scoped to the user."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from rest_framework import decorators, exceptions, serializers, viewsets
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from org import scope
+from org.models import Region
+from rotation import selectors, services
+from rotation.filters import EligibilityFilter, ExemptionFilter
+from rotation.forms import applicable_staff
+from rotation.models import Exemption, Policy
+
+
+def _call(service, **kwargs):
+    """Run a service, turning Django's refusals into DRF answers (403 / 400)."""
+    try:
+        return service(**kwargs)
+    except DjangoPermissionDenied as error:
+        raise exceptions.PermissionDenied(str(error)) from None
+    except DjangoValidationError as error:
+        raise exceptions.ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages) from None
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    region_code = serializers.CharField(source="region.code", read_only=True)
+
+    class Meta:
+        model = Policy
+        fields = ["id", "region", "region_code", *Policy.NUMBER_FIELDS]
+        read_only_fields = ["region"]
+
+
+class PolicyViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Policy.objects.select_related("region").order_by("region__code")
+    serializer_class = PolicySerializer
+
+
+class EligibilitySerializer(serializers.Serializer):
+    staff = serializers.IntegerField(source="staff_id")
+    name = serializers.CharField()
+    school_code = serializers.CharField()
+    school_name = serializers.CharField()
+    status = serializers.CharField(source="decision.status")
+    reason_codes = serializers.ListField(source="decision.codes", child=serializers.CharField())
+    explanation = serializers.CharField(source="decision.explanation")
+
+
+class EligibilityViewSet(viewsets.ViewSet):
+    """Eligibility of the visible active staff at ?as_of= (default: the next 1 September); ?status= filters."""
+
+    pagination_class = PageNumberPagination
+
+    def list(self, request):
+        filterset = EligibilityFilter(request.query_params, queryset=selectors.eligibility_staff(user=request.user), request=request)
+        if not filterset.is_valid():
+            raise exceptions.ValidationError(filterset.errors)
+        data = filterset.form.cleaned_data
+        on = data.get("as_of") or selectors.default_as_of(timezone.localdate())
+        rows = selectors.evaluate_staff(filterset.qs, on)
+        if data.get("status"):
+            rows = (row for row in rows if row.decision.status == data["status"])
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(list(rows), request, view=self)
+        return paginator.get_paginated_response(EligibilitySerializer(page, many=True).data)
+
+
+class SplitQuerySerializer(serializers.Serializer):
+    target = serializers.IntegerField(min_value=0)
+    as_of = serializers.DateField()
+    region = serializers.CharField(required=False)
+
+
+class SplitViewSet(viewsets.ViewSet):
+    """?target=N&as_of=YYYY-MM-DD[&region=CODE]: one row per visible county (code, name, base, share)."""
+
+    def list(self, request):
+        query = SplitQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        region = None
+        if query.validated_data.get("region"):
+            region = scope.get_visible_or_404(request.user, Region, code=query.validated_data["region"])
+        shares = selectors.split_for_user(
+            user=request.user, target=query.validated_data["target"], as_of=query.validated_data["as_of"], region=region
+        )
+        return Response([{"code": s.code, "name": s.name, "base": s.base, "share": s.share} for s in shares])
+
+
+class ExemptionSerializer(serializers.ModelSerializer):
+    staff_name = serializers.CharField(source="staff.name", read_only=True)
+
+    class Meta:
+        model = Exemption
+        fields = [
+            "id", "staff", "staff_name", "kind", "start", "end", "state", "grounds", "document_no", "decision_reason",
+            "attachment", "decided_at",
+        ]
+        read_only_fields = ["state", "decision_reason", "decided_at", "document_no"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["staff"].queryset = applicable_staff(request.user)
+
+
+class DecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    reason = serializers.CharField()
+    document_no = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ExemptionViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
+    queryset = Exemption.objects.select_related("staff").order_by("-start", "id")
+    serializer_class = ExemptionSerializer
+    filterset_class = ExemptionFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    def perform_create(self, serializer):
+        serializer.instance = _call(services.exemption_apply, actor=self.request.user, **serializer.validated_data)
+
+    @decorators.action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        decision = DecisionSerializer(data=request.data)
+        decision.is_valid(raise_exception=True)
+        exemption = _call(services.exemption_decide, actor=request.user, exemption=self.get_object(), **decision.validated_data)
+        return Response(ExemptionSerializer(exemption, context=self.get_serializer_context()).data)

@@ -1,0 +1,242 @@
+"""Rotation rules as pure functions over plain data (DESIGN.md, "Rotation eligibility", "Targets").
+
+No database access: callers turn policy rows and staff rows into the dataclasses below. Every
+decision carries its reason codes and the numbers behind them, with a Chinese 说明 through
+gettext (English msgids; the UI language is zh-hans).
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils.translation import gettext
+
+UNKNOWN, EXEMPT, MUST_ROTATE, ELIGIBLE, NOT_YET = "UNKNOWN", "EXEMPT", "MUST_ROTATE", "ELIGIBLE", "NOT_YET"
+STATUSES = (UNKNOWN, EXEMPT, MUST_ROTATE, ELIGIBLE, NOT_YET)
+
+DATA_MISSING = "DATA_MISSING"
+EX_FIRST_TERM = "EX_FIRST_TERM"
+EX_AGE = "EX_AGE"
+EX_KEY_PROJECT = "EX_KEY_PROJECT"
+EX_PREGNANCY_NURSING = "EX_PREGNANCY_NURSING"
+EX_ILLNESS = "EX_ILLNESS"
+EX_EXPERIENCED = "EX_EXPERIENCED"
+MUST_LEADER_TENURE = "MUST_LEADER_TENURE"
+MUST_TEACHER_TENURE = "MUST_TEACHER_TENURE"
+ELIGIBLE_TENURE = "ELIGIBLE_TENURE"
+EXEMPTION_RECORD_CODES = (EX_KEY_PROJECT, EX_PREGNANCY_NURSING, EX_ILLNESS)
+
+MALE, FEMALE = "M", "F"
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyData:
+    """The numbers of a region's rotation policy that the rules read."""
+
+    eligible_years: int
+    must_rotate_years: int
+    term_years: int
+    age_limit_men: int
+    age_limit_women: int
+    experience_schools: int
+    experience_years_per_school: int
+    rural_years: int
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    """One 任职经历 row: a school, whether that school is rural, and the dates (end None = still there)."""
+
+    school_id: int
+    is_rural: bool
+    start: date
+    end: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class ExemptionRow:
+    """An approved 暂不交流 record: its reason code (EX_KEY_PROJECT, ...), start and end (None = open)."""
+
+    code: str
+    start: date
+    end: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class StaffFacts:
+    gender: str
+    birth_date: date
+    is_leader: bool
+    school_id: int
+    school_is_urban: bool
+    school_start: date | None
+    post_start: date | None
+    history: tuple = ()
+    exemptions: tuple = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    code: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    status: str
+    reasons: tuple  # of Reason, in rule order
+    note: str = ""  # what decided a NOT_YET (it has no reason code)
+
+    @property
+    def codes(self) -> tuple:
+        return tuple(reason.code for reason in self.reasons)
+
+    @property
+    def explanation(self) -> str:
+        return "；".join(reason.text for reason in self.reasons) or self.note
+
+
+def full_years(start: date, end: date) -> int:
+    """Full years between two dates (DESIGN.md): a birthday-style count, 29 February included."""
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
+def _exemption_reasons(facts: StaffFacts, on: date, policy: PolicyData) -> list:
+    reasons = []
+    if facts.is_leader:
+        post_years = full_years(facts.post_start, on)
+        if post_years < policy.term_years:
+            text = gettext("%(years)d years in the current leader post, less than one term (%(term)d years)")
+            reasons.append(Reason(EX_FIRST_TERM, text % {"years": post_years, "term": policy.term_years}))
+    limit = policy.age_limit_men if facts.gender == MALE else policy.age_limit_women
+    age_yesterday = full_years(facts.birth_date, on - timedelta(days=1))
+    if age_yesterday >= limit:
+        text = gettext("Aged %(age)d, past the age limit of %(limit)d")
+        reasons.append(Reason(EX_AGE, text % {"age": age_yesterday, "limit": limit}))
+    for code in EXEMPTION_RECORD_CODES:
+        for record in facts.exemptions:
+            if record.code == code and record.start <= on and (record.end is None or on <= record.end):
+                text = gettext("Approved exemption (%(kind)s) from %(start)s to %(end)s")
+                values = {"kind": exemption_label(code), "start": record.start, "end": record.end or "—"}
+                reasons.append(Reason(code, text % values))
+                break
+    experienced = _experience_reason(facts, on, policy)
+    if experienced:
+        reasons.append(experienced)
+    return reasons
+
+
+def exemption_label(code: str) -> str:
+    labels = {
+        EX_KEY_PROJECT: gettext("key project"),
+        EX_PREGNANCY_NURSING: gettext("pregnancy or nursing"),
+        EX_ILLNESS: gettext("illness"),
+    }
+    return labels[code]
+
+
+def _experience_reason(facts: StaffFacts, on: date, policy: PolicyData) -> Reason | None:
+    per_school: dict[int, int] = {}
+    rural = 0
+    for row in facts.history:
+        if row.start >= on:
+            continue
+        end = on if row.end is None or row.end > on else row.end
+        years = full_years(row.start, end)
+        if row.is_rural:
+            rural += years
+        if row.school_id != facts.school_id:
+            per_school[row.school_id] = per_school.get(row.school_id, 0) + years
+    schools = sum(1 for years in per_school.values() if years >= policy.experience_years_per_school)
+    if schools >= policy.experience_schools:
+        text = gettext("Worked at %(schools)d other schools for at least %(years)d years each")
+        return Reason(EX_EXPERIENCED, text % {"schools": schools, "years": policy.experience_years_per_school})
+    if facts.school_is_urban and rural >= policy.rural_years:
+        text = gettext("An urban teacher with %(years)d years in rural schools, at least %(limit)d")
+        return Reason(EX_EXPERIENCED, text % {"years": rural, "limit": policy.rural_years})
+    return None
+
+
+def evaluate(facts: StaffFacts, on: date, policy: PolicyData) -> Decision:
+    """Decide one staff member's rotation status at date `on`; all matching reasons, first status wins."""
+    missing = _missing_data(facts)
+    if missing:
+        return Decision(UNKNOWN, tuple(missing))
+    reasons = _exemption_reasons(facts, on, policy)
+    status = EXEMPT if reasons else None
+    school_years = full_years(facts.school_start, on)
+    if facts.is_leader:
+        leader_years = full_years(facts.post_start, on)
+        if leader_years >= policy.must_rotate_years:
+            text = gettext("%(years)d years in leader posts at the current school, %(limit)d or more must rotate")
+            reasons.append(Reason(MUST_LEADER_TENURE, text % {"years": leader_years, "limit": policy.must_rotate_years}))
+            status = status or MUST_ROTATE
+    elif school_years >= policy.must_rotate_years:
+        text = gettext("%(years)d years at the current school, %(limit)d or more must rotate")
+        reasons.append(Reason(MUST_TEACHER_TENURE, text % {"years": school_years, "limit": policy.must_rotate_years}))
+        status = status or MUST_ROTATE
+    if school_years >= policy.eligible_years:
+        text = gettext("%(years)d years at the current school, %(limit)d or more may rotate")
+        reasons.append(Reason(ELIGIBLE_TENURE, text % {"years": school_years, "limit": policy.eligible_years}))
+        status = status or ELIGIBLE
+    if status is None:
+        text = gettext("%(years)d years at the current school, fewer than %(limit)d")
+        return Decision(NOT_YET, tuple(reasons), text % {"years": max(school_years, 0), "limit": policy.eligible_years})
+    return Decision(status, tuple(reasons))
+
+
+def _missing_data(facts: StaffFacts) -> list:
+    missing = []
+    if facts.school_start is None:
+        missing.append(Reason(DATA_MISSING, gettext("No start date at the current school")))
+    if facts.is_leader and facts.post_start is None:
+        missing.append(Reason(DATA_MISSING, gettext("No start date in the current leader post")))
+    return missing
+
+
+def status_label(status: str) -> str:
+    labels = {
+        EXEMPT: gettext("Exempt for now"),
+        MUST_ROTATE: gettext("Must rotate"),
+        ELIGIBLE: gettext("May rotate"),
+        NOT_YET: gettext("Tenure not reached"),
+        UNKNOWN: gettext("Data incomplete"),
+    }
+    return labels[status]
+
+
+# --- the target split ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SplitShare:
+    code: str
+    name: str
+    base: int
+    share: int
+
+
+def split_target(target: int, counties: list[tuple[str, str, int]]) -> list[SplitShare]:
+    """Split `target` over (code, name, base) rows in proportion to base, by largest remainder.
+
+    The shares add up exactly to the target; the leftover units go to the largest remainders,
+    ties to the larger base, then to the lower region code. With every base zero, the target
+    is split as if each county had the same base.
+    """
+    if target < 0:
+        raise ValueError("target must not be negative")
+    if not counties:
+        return []
+    bases = [base for _code, _name, base in counties]
+    total = sum(bases)
+    if total == 0:
+        bases, total = [1] * len(counties), len(counties)
+    floors = [target * base // total for base in bases]
+    remainders = [target * base % total for base in bases]
+    leftover = target - sum(floors)
+    order = sorted(range(len(counties)), key=lambda i: (-remainders[i], -bases[i], counties[i][0]))
+    for index in order[:leftover]:
+        floors[index] += 1
+    return [
+        SplitShare(code, name, base, share)
+        for (code, name, base), share in sorted(zip(counties, floors, strict=True), key=lambda pair: pair[0][0])
+    ]

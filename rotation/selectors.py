@@ -1,0 +1,213 @@
+"""Reads shared by rotation pages, exports, commands and the API: scoped, with their joins.
+
+The eligibility roster is evaluated streaming: staff are read in id-ordered chunks as plain
+tuples, their work history and approved exemptions fetched once per chunk, and each person
+turned into `rules.StaffFacts` and decided by `rules.evaluate`. Memory stays bounded by the
+chunk size whatever the number of staff.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+
+from org import scope
+from org.models import Region, School, Staff, WorkHistory
+from rotation import rules
+from rotation.models import Exemption, Policy
+
+CHUNK_SIZE = 5000
+
+
+def default_as_of(today: date) -> date:
+    """The start of the next autumn term (1 September), the as-of date of a rotation term."""
+    this_year = date(today.year, 9, 1)
+    return this_year if today <= this_year else date(today.year + 1, 9, 1)
+
+
+class PolicyResolver:
+    """Find each region's policy: its own row, else its parent's (city), else the defaults.
+
+    Built per call (policies are a handful of rows), never cached across requests.
+    """
+
+    def __init__(self):
+        self._rows = {policy.region_id: policy for policy in Policy.objects.all()}
+        self._parents = dict(Region.objects.values_list("id", "parent_id"))
+        self._resolved: dict[int, Policy] = {}
+        self._rules: dict[int, rules.PolicyData] = {}
+
+    def policy(self, region_id: int | None) -> Policy:
+        if region_id in self._resolved:
+            return self._resolved[region_id]
+        current, found = region_id, None
+        while current is not None and found is None:
+            found = self._rows.get(current)
+            current = self._parents.get(current)
+        self._resolved[region_id] = found or Policy()
+        return self._resolved[region_id]
+
+    def rules(self, region_id: int | None) -> rules.PolicyData:
+        if region_id not in self._rules:
+            self._rules[region_id] = self.policy(region_id).as_rules()
+        return self._rules[region_id]
+
+
+def policy_for(region: Region | None) -> Policy:
+    """The policy that applies in a region (county row, else city row, else the defaults)."""
+    return PolicyResolver().policy(region.pk if region else None)
+
+
+def policy_list(*, user) -> QuerySet[Policy]:
+    return scope.visible_to(user, Policy).select_related("region")
+
+
+# --- eligibility -------------------------------------------------------------------------
+
+STAFF_COLUMNS = (
+    "id", "id_number", "name", "gender", "birth_date", "post", "school_id", "school__code", "school__name",
+    "school__location", "school__region_id", "school_start", "post_start",
+)
+LEADERS = frozenset(Staff.LEADER_POSTS)
+URBAN, RURAL = School.Location.URBAN, School.Location.RURAL
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityRow:
+    staff_id: int
+    id_number: str
+    name: str
+    post: str
+    school_code: str
+    school_name: str
+    region_id: int
+    decision: rules.Decision
+
+
+def eligibility_staff(*, user, region: Region | None = None) -> QuerySet[Staff]:
+    """The active staff whose eligibility the user may see (optionally within one region)."""
+    queryset = scope.visible_to(user, Staff).filter(status=Staff.Status.ACTIVE)
+    return _within(queryset, region)
+
+
+def all_active_staff(region: Region | None = None) -> QuerySet[Staff]:
+    """For system jobs (commands, beat): every active staff member, optionally within one region."""
+    return _within(Staff.objects.filter(status=Staff.Status.ACTIVE), region)
+
+
+def _within(queryset, region):
+    if region is None:
+        return queryset
+    return queryset.filter(
+        school__region__in=Region.objects.filter(id=region.id)
+        | Region.objects.filter(parent_id=region.id)
+        | Region.objects.filter(parent__parent_id=region.id)
+    )
+
+
+def evaluate_staff(queryset: QuerySet[Staff], on: date, *, chunk_size: int = CHUNK_SIZE) -> Iterator[EligibilityRow]:
+    """Decide every staff member of `queryset` at `on`, streaming in id-ordered chunks (3 queries each)."""
+    resolver = PolicyResolver()
+    rows = queryset.order_by("id").values_list(*STAFF_COLUMNS)
+    last_id = 0
+    while True:
+        chunk = list(rows.filter(id__gt=last_id)[:chunk_size])
+        if not chunk:
+            return
+        first_id, last_id = chunk[0][0], chunk[-1][0]
+        history = _history_by_staff(first_id, last_id)
+        exemptions = _exemptions_by_staff(first_id, last_id, on)
+        for row in chunk:
+            yield _decide(row, on, resolver, history.get(row[0], ()), exemptions.get(row[0], ()))
+
+
+def _decide(row, on, resolver, history, exemptions) -> EligibilityRow:
+    (staff_id, id_number, name, gender, birth, post, school_id, code, school_name, location, region_id,
+     school_start, post_start) = row
+    facts = rules.StaffFacts(
+        gender=gender, birth_date=birth, is_leader=post in LEADERS, school_id=school_id,
+        school_is_urban=location == URBAN, school_start=school_start, post_start=post_start,
+        history=history, exemptions=exemptions,
+    )
+    decision = rules.evaluate(facts, on, resolver.rules(region_id))
+    return EligibilityRow(staff_id, id_number, name, post, code, school_name, region_id, decision)
+
+
+def _history_by_staff(first_id: int, last_id: int) -> dict[int, tuple]:
+    found: dict[int, list] = {}
+    rows = WorkHistory.objects.filter(staff_id__gte=first_id, staff_id__lte=last_id).values_list(
+        "staff_id", "school_id", "school__location", "start", "end"
+    )
+    for staff_id, school_id, location, start, end in rows.iterator(chunk_size=CHUNK_SIZE):
+        found.setdefault(staff_id, []).append(rules.HistoryRow(school_id, location == RURAL, start, end))
+    return {staff_id: tuple(items) for staff_id, items in found.items()}
+
+
+def _exemptions_by_staff(first_id: int, last_id: int, on: date) -> dict[int, tuple]:
+    found: dict[int, list] = {}
+    rows = Exemption.objects.filter(
+        staff_id__gte=first_id, staff_id__lte=last_id, state=Exemption.State.APPROVED, start__lte=on
+    ).values_list("staff_id", "kind", "start", "end")
+    for staff_id, kind, start, end in rows:
+        found.setdefault(staff_id, []).append(rules.ExemptionRow(kind, start, end))
+    return {staff_id: tuple(items) for staff_id, items in found.items()}
+
+
+def staff_decision(staff: Staff, on: date) -> rules.Decision:
+    """The decision for one (already visible) staff member."""
+    rows = list(evaluate_staff(Staff.objects.filter(pk=staff.pk), on))
+    return rows[0].decision if rows else None
+
+
+def eligibility_counts(queryset: QuerySet[Staff], on: date) -> dict[int, dict[str, int]]:
+    """Per county (region id): how many staff have each status."""
+    counts: dict[int, dict[str, int]] = {}
+    for row in evaluate_staff(queryset, on):
+        per_status = counts.setdefault(row.region_id, dict.fromkeys(rules.STATUSES, 0))
+        per_status[row.decision.status] += 1
+    return counts
+
+
+def split_rows(*, counties: QuerySet[Region], staff: QuerySet[Staff], on: date, target: int) -> list[rules.SplitShare]:
+    """Split a target across `counties` by their MUST_ROTATE + ELIGIBLE counts (largest remainder)."""
+    counts = eligibility_counts(staff, on)
+    bases = []
+    for county in counties.order_by("code"):
+        per_status = counts.get(county.id, {})
+        bases.append((county.code, county.name, per_status.get(rules.MUST_ROTATE, 0) + per_status.get(rules.ELIGIBLE, 0)))
+    return rules.split_target(target, bases)
+
+
+def counties_under(*, user=None, region: Region | None = None) -> QuerySet[Region]:
+    """The county-level regions under `region` (or all), visible to `user` when given."""
+    queryset = Region.objects.filter(level=Region.Level.COUNTY)
+    if user is not None:
+        queryset = scope.visible_to(user, queryset)
+    if region is not None:
+        if region.level == Region.Level.COUNTY:
+            return queryset.filter(id=region.id)
+        queryset = queryset.filter(parent_id=region.id) | queryset.filter(parent__parent_id=region.id)
+    return queryset.order_by("code")
+
+
+def exemption_list(*, user) -> QuerySet[Exemption]:
+    return scope.visible_to(user, Exemption).select_related("staff", "staff__school", "decided_by", "applied_by")
+
+
+def exemption_get(*, user, pk: int) -> Exemption:
+    return scope.get_visible_or_404(user, exemption_list(user=user), pk=pk)
+
+
+def evaluate_page(staff: list[Staff], on: date) -> list[EligibilityRow]:
+    """Decide a page of staff, keeping the page's order."""
+    found = {row.staff_id: row for row in evaluate_staff(Staff.objects.filter(pk__in=[s.pk for s in staff]), on)}
+    return [found[s.pk] for s in staff if s.pk in found]
+
+
+def split_for_user(*, user, target: int, as_of: date, region: Region | None = None) -> list[rules.SplitShare]:
+    """The split of `target` over the counties the user sees (under `region` when given)."""
+    return split_rows(
+        counties=counties_under(user=user, region=region), staff=eligibility_staff(user=user, region=region),
+        on=as_of, target=target,
+    )
