@@ -8,11 +8,21 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from org import scope
-from org.models import Region
+from org.models import Region, School, Staff
 from rotation import selectors, services
-from rotation.filters import EligibilityFilter, ExemptionFilter
+from rotation.filters import AssignmentFilter, EligibilityFilter, ExemptionFilter
 from rotation.forms import applicable_staff
-from rotation.models import Exemption, Policy
+from rotation.models import (
+    Assignment,
+    Exemption,
+    Inspection,
+    Notification,
+    Plan,
+    Policy,
+    ProgressWarning,
+    Quota,
+    Rating,
+)
 
 
 def _call(service, **kwargs):
@@ -128,3 +138,153 @@ class ExemptionViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
         decision.is_valid(raise_exception=True)
         exemption = _call(services.exemption_decide, actor=request.user, exemption=self.get_object(), **decision.validated_data)
         return Response(ExemptionSerializer(exemption, context=self.get_serializer_context()).data)
+
+
+# --- plans, the roster, inspections, progress -------------------------------------------------
+
+
+class QuotaSerializer(serializers.ModelSerializer):
+    county_code = serializers.CharField(source="county.code", read_only=True)
+    county_name = serializers.CharField(source="county.name", read_only=True)
+
+    class Meta:
+        model = Quota
+        fields = ["county", "county_code", "county_name", "base", "share"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    quotas = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Plan
+        fields = ["id", "region", "name", "term_start", "opens_on", "deadline", "target", "quotas"]
+
+    def get_quotas(self, plan) -> list:
+        quotas = [quota for quota in plan.quotas.all() if quota.county_id in self.context["visible_counties"]]
+        return QuotaSerializer(quotas, many=True).data
+
+
+class SharesSerializer(serializers.Serializer):
+    target = serializers.IntegerField(min_value=0, required=False)
+    shares = serializers.DictField(child=serializers.IntegerField(min_value=0), help_text="county id → share")
+
+
+class PlanViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
+    queryset = Plan.objects.prefetch_related("quotas__county").order_by("-term_start", "id")
+    serializer_class = PlanSerializer
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_serializer_context(self):
+        visible = set(scope.visible_to(self.request.user, Region).values_list("id", flat=True))
+        return {**super().get_serializer_context(), "visible_counties": visible}
+
+    def perform_create(self, serializer):
+        serializer.instance = _call(services.plan_create, actor=self.request.user, **serializer.validated_data)
+
+    @decorators.action(detail=True, methods=["post"])
+    def shares(self, request, pk=None):
+        body = SharesSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        shares = {int(county): share for county, share in body.validated_data["shares"].items()}
+        plan = _call(services.plan_set_shares, actor=request.user, plan=self.get_object(), shares=shares,
+                     target=body.validated_data.get("target"))
+        return Response(PlanSerializer(Plan.objects.get(pk=plan.pk), context=self.get_serializer_context()).data)
+
+    @decorators.action(detail=True, methods=["get"])
+    def progress(self, request, pk=None):
+        return Response(selectors.chart_data(selectors.progress_series(user=request.user, plan=self.get_object())))
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    staff_name = serializers.CharField(source="staff.name", read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id", "plan", "staff", "staff_name", "from_school", "to_school", "form", "start", "planned_end",
+            "post_at_destination", "relation_moves", "subsidy_yuan", "subsidy_note", "filed_on", "state",
+            "exemption_override", "arrived_on", "ended_on", "end_reason", "rating", "is_key_teacher",
+        ]
+        read_only_fields = ["from_school", "filed_on", "state", "arrived_on", "ended_on", "end_reason", "rating",
+                            "is_key_teacher"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["staff"].queryset = scope.visible_to(request.user, Staff)
+            self.fields["to_school"].queryset = scope.visible_to(request.user, School)
+            self.fields["plan"].queryset = scope.visible_to(request.user, Plan)
+
+
+class TransitionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=list(services.TRANSITIONS))
+    rating = serializers.ChoiceField(choices=[("", ""), *Rating.choices], required=False, default="")
+    reason = serializers.CharField(required=False, default="", allow_blank=True)
+    on = serializers.DateField(required=False, default=None, allow_null=True)
+
+
+class AssignmentViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
+    queryset = Assignment.objects.select_related("staff").order_by("-start", "id")
+    serializer_class = AssignmentSerializer
+    filterset_class = AssignmentFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    def perform_create(self, serializer):
+        serializer.instance = _call(services.assignment_create, actor=self.request.user, **serializer.validated_data)
+
+    @decorators.action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        body = TransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        assignment = self.get_object()
+        _call(services.assignment_transition, actor=request.user, assignment=assignment, **body.validated_data)
+        return Response(AssignmentSerializer(Assignment.objects.get(pk=assignment.pk), context=self.get_serializer_context()).data)
+
+
+class InspectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Inspection
+        fields = ["id", "assignment", "visited_on", "lesson_observation", "interviews", "ledger_review", "findings",
+                  "rating", "attachment", "inspector"]
+        read_only_fields = ["inspector"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["assignment"].queryset = scope.visible_to(request.user, Assignment)
+
+
+class InspectionViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
+    queryset = Inspection.objects.order_by("-visited_on", "id")
+    serializer_class = InspectionSerializer
+    http_method_names = ["get", "post", "head", "options"]
+
+    def perform_create(self, serializer):
+        serializer.instance = _call(services.inspection_record, actor=self.request.user, **serializer.validated_data)
+
+
+class WarningSerializer(serializers.ModelSerializer):
+    county_code = serializers.CharField(source="county.code", read_only=True)
+
+    class Meta:
+        model = ProgressWarning
+        fields = ["id", "plan", "county", "county_code", "level", "raised_on", "cleared_on", "counted", "expected"]
+
+
+class WarningViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = ProgressWarning.objects.select_related("county").order_by("-raised_on", "id")
+    serializer_class = WarningSerializer
+    filterset_fields = ["plan", "level"]
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "text", "url", "created_at", "read_at"]
+
+
+class NotificationViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Notification.objects.order_by("-created_at", "-id")
+    serializer_class = NotificationSerializer

@@ -4,11 +4,12 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from org import scope
 from org.filters import visible_regions, visible_schools
 from org.forms import StyledForm
 from org.models import Staff
 from rotation import rules
-from rotation.models import Exemption
+from rotation.models import Assignment, Exemption, Plan
 
 
 def status_choices():
@@ -46,3 +47,30 @@ class ExemptionFilter(django_filters.FilterSet):
         model = Exemption
         fields = ["state", "kind", "region", "school"]
         form = StyledForm
+
+
+def visible_plans(request):
+    return scope.visible_to(request.user, Plan) if request else Plan.objects.none()
+
+
+class AssignmentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name or ID number"), method="search")
+    plan = django_filters.ModelChoiceFilter(queryset=visible_plans, label=_("rotation plan"))
+    region = django_filters.ModelChoiceFilter(field_name="from_school__region", queryset=visible_regions, label=_("region"))
+    from_school = django_filters.ModelChoiceFilter(queryset=visible_schools, label=_("from school"))
+    to_school = django_filters.ModelChoiceFilter(queryset=visible_schools, label=_("to school"))
+    not_inspected = django_filters.BooleanFilter(label=_("Not yet inspected"), method="filter_not_inspected")
+
+    class Meta:
+        model = Assignment
+        fields = ["q", "plan", "state", "form", "region", "from_school", "to_school", "not_inspected"]
+        form = StyledForm
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(staff__name__icontains=value) | Q(staff__id_number=value.upper()))
+
+    def filter_not_inspected(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(inspections__isnull=value).distinct() if value else queryset.filter(inspections__isnull=False).distinct()

@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from org import scope
 from org.forms import DateInput, StyledFormMixin
-from org.models import Region, Staff, UserRole
-from rotation.models import Exemption, Policy
+from org.models import Region, School, Staff, UserRole
+from rotation.models import Assignment, Exemption, Inspection, Plan, Policy, Rating
+from rotation.services.assignments import TRANSITIONS
 
 MSG_STAFF_NOT_APPLICABLE = _("Choose a staff member of your school or county.")
 
@@ -55,3 +56,67 @@ class SplitForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = scope.visible_to(user, Region).exclude(level=Region.Level.PROVINCE)
+
+
+class PlanForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = ["region", "name", "term_start", "opens_on", "deadline", "target"]
+        widgets = {
+            "term_start": DateInput(format="%Y-%m-%d"), "opens_on": DateInput(format="%Y-%m-%d"),
+            "deadline": DateInput(format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = scope.visible_to(user, Region).filter(level=Region.Level.CITY)
+
+
+class SharesForm(StyledFormMixin, forms.Form):
+    """One share field per county quota, plus the target; the service checks the sum and the floors."""
+
+    target = forms.IntegerField(label=_("Target"), min_value=0)
+
+    def __init__(self, *args, plan, quotas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].initial = plan.target
+        for quota in quotas:
+            self.fields[f"county_{quota.county_id}"] = forms.IntegerField(
+                label=quota.county.name, min_value=0, initial=quota.share
+            )
+
+    def shares(self) -> dict[int, int]:
+        return {int(name.split("_")[1]): value for name, value in self.cleaned_data.items() if name.startswith("county_")}
+
+
+class AssignmentForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Assignment
+        fields = [
+            "plan", "staff", "to_school", "form", "start", "planned_end", "post_at_destination", "relation_moves",
+            "subsidy_yuan", "subsidy_note", "exemption_override",
+        ]
+        widgets = {
+            "start": DateInput(format="%Y-%m-%d"), "planned_end": DateInput(format="%Y-%m-%d"),
+            "exemption_override": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = scope.manageable(user, Staff).filter(status=Staff.Status.ACTIVE).select_related("school")
+        self.fields["to_school"].queryset = scope.visible_to(user, School)
+        self.fields["plan"].queryset = scope.visible_to(user, Plan)
+
+
+class TransitionForm(StyledFormMixin, forms.Form):
+    action = forms.ChoiceField(choices=[(action, action) for action in TRANSITIONS], widget=forms.HiddenInput)
+    rating = forms.ChoiceField(label=_("rating"), choices=[("", "—"), *Rating.choices], required=False)
+    reason = forms.CharField(label=_("reason for ending early"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    on = forms.DateField(label=_("Date"), required=False, widget=DateInput(format="%Y-%m-%d"))
+
+
+class InspectionForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Inspection
+        fields = ["visited_on", "lesson_observation", "interviews", "ledger_review", "findings", "rating", "attachment"]
+        widgets = {"visited_on": DateInput(format="%Y-%m-%d"), "findings": forms.Textarea(attrs={"rows": 3})}

@@ -7,6 +7,7 @@ gettext (English msgids; the UI language is zh-hans).
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from fractions import Fraction
 
 from django.utils.translation import gettext
 
@@ -240,3 +241,35 @@ def split_target(target: int, counties: list[tuple[str, str, int]]) -> list[Spli
         SplitShare(code, name, base, share)
         for (code, name, base), share in sorted(zip(counties, floors, strict=True), key=lambda pair: pair[0][0])
     ]
+
+
+# --- progress against a plan ----------------------------------------------------------------
+
+YELLOW, RED = "yellow", "red"
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressDecision:
+    expected: Fraction  # straight-line expectation at the date
+    level: str | None  # None, YELLOW or RED
+    percent: Fraction | None  # counted as a percentage of expected (None before anything is expected)
+
+
+def expected_by(on: date, opens_on: date, deadline: date, share: int) -> Fraction:
+    """The straight-line expectation between a plan's opening (0) and its deadline (the share)."""
+    if on <= opens_on:
+        return Fraction(0)
+    if on >= deadline:
+        return Fraction(share)
+    return Fraction(share * (on - opens_on).days, (deadline - opens_on).days)
+
+
+def progress_level(*, counted: int, on: date, opens_on: date, deadline: date, share: int,
+                   yellow_percent: int, red_percent: int) -> ProgressDecision:
+    """Behind when counted < yellow % (yellow) or < red % (red) of the expectation; nothing expected, no warning."""
+    expected = expected_by(on, opens_on, deadline, share)
+    if expected == 0:
+        return ProgressDecision(expected, None, None)
+    percent = Fraction(counted * 100) / expected
+    level = RED if percent < red_percent else YELLOW if percent < yellow_percent else None
+    return ProgressDecision(expected, level, percent)

@@ -10,12 +10,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from org import scope
 from org.models import Region, School, Staff, WorkHistory
 from rotation import rules
-from rotation.models import Exemption, Policy
+from rotation.models import (
+    Assignment,
+    Exemption,
+    Notification,
+    Plan,
+    Policy,
+    Progress,
+    ProgressWarning,
+    Quota,
+)
 
 CHUNK_SIZE = 5000
 
@@ -211,3 +220,91 @@ def split_for_user(*, user, target: int, as_of: date, region: Region | None = No
         counties=counties_under(user=user, region=region), staff=eligibility_staff(user=user, region=region),
         on=as_of, target=target,
     )
+
+
+# --- plans and the roster --------------------------------------------------------------------
+
+
+def plan_list(*, user) -> QuerySet:
+    return scope.visible_to(user, Plan).select_related("region")
+
+
+def plan_get(*, user, pk: int):
+    return scope.get_visible_or_404(user, plan_list(user=user), pk=pk)
+
+
+def quota_rows(*, user, plan) -> list[dict]:
+    """The plan's visible quotas with each county's approved / in-place / key-teacher counts."""
+    counts = plan_counts(plan)
+    committed = committed_by_county(plan)
+    rows = []
+    for quota in scope.visible_to(user, Quota).filter(plan=plan).select_related("county").order_by("county__code"):
+        numbers = counts.get(quota.county_id, {"approved": 0, "in_place": 0, "key": 0})
+        rows.append({"quota": quota, "committed": committed.get(quota.county_id, 0), **numbers})
+    return rows
+
+
+def plan_counts(plan) -> dict[int, dict[str, int]]:
+    """Per county (of the sending school): approved, in place and key-teacher counts."""
+    rows = (
+        Assignment.objects.filter(plan=plan, state__in=Assignment.COUNTED_STATES)
+        .values("from_school__region_id")
+        .annotate(
+            approved=Count("id", filter=Q(state=Assignment.State.APPROVED)),
+            in_place=Count("id", filter=Q(state=Assignment.State.IN_PLACE)),
+            key=Count("id", filter=Q(is_key_teacher=True)),
+        )
+    )
+    return {row.pop("from_school__region_id"): row for row in rows}
+
+
+def committed_by_county(plan) -> dict[int, int]:
+    """How many assignments each county has approved (or taken further) in a plan."""
+    rows = (
+        Assignment.objects.filter(plan=plan, state__in=Assignment.COMMITTED_STATES)
+        .values("from_school__region_id").annotate(n=Count("*"))
+    )
+    return {row["from_school__region_id"]: row["n"] for row in rows}
+
+
+def assignment_list(*, user) -> QuerySet:
+    return scope.visible_to(user, Assignment).select_related(
+        "staff", "from_school", "from_school__region", "to_school", "plan"
+    )
+
+
+def assignment_get(*, user, pk: int):
+    return scope.get_visible_or_404(user, assignment_list(user=user), pk=pk)
+
+
+def progress_series(*, user, plan) -> list[dict]:
+    """Per visible county: its daily progress rows (for the chart) and its warning history."""
+    counties: dict[int, dict] = {}
+    rows = scope.visible_to(user, Progress).filter(plan=plan).select_related("county").order_by("county__code", "computed_on")
+    for row in rows:
+        entry = counties.setdefault(row.county_id, {"county": row.county, "days": [], "warnings": []})
+        entry["days"].append(row)
+    warnings = scope.visible_to(user, ProgressWarning).filter(plan=plan).order_by("raised_on", "id")
+    for warning in warnings:
+        if warning.county_id in counties:
+            counties[warning.county_id]["warnings"].append(warning)
+    return list(counties.values())
+
+
+def chart_data(series: list[dict]) -> list[dict]:
+    """Plain data for Chart.js, one chart per county."""
+    return [
+        {
+            "code": entry["county"].code, "name": entry["county"].name,
+            "labels": [day.computed_on.isoformat() for day in entry["days"]],
+            "counted": [day.counted for day in entry["days"]],
+            "in_place": [day.in_place for day in entry["days"]],
+            "expected": [float(day.expected) for day in entry["days"]],
+            "share": entry["days"][-1].share if entry["days"] else 0,
+        }
+        for entry in series
+    ]
+
+
+def notification_list(*, user) -> QuerySet:
+    return scope.visible_to(user, Notification)

@@ -10,16 +10,26 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, FormView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from org import scope
 from org.models import Region, Staff
 from org.selectors import history_of
 from rotation import exports, selectors, services
-from rotation.filters import EligibilityFilter, ExemptionFilter
-from rotation.forms import ExemptionApplyForm, ExemptionDecideForm, PolicyForm, SplitForm
-from rotation.models import Exemption
+from rotation.filters import AssignmentFilter, EligibilityFilter, ExemptionFilter
+from rotation.forms import (
+    AssignmentForm,
+    ExemptionApplyForm,
+    ExemptionDecideForm,
+    InspectionForm,
+    PlanForm,
+    PolicyForm,
+    SharesForm,
+    SplitForm,
+    TransitionForm,
+)
+from rotation.models import Assignment, Exemption, Notification, Plan
 
 MSG_SAVED = _("Saved.")
 MSG_BAD_PARAMETERS = _("Check the parameters: %(errors)s")
@@ -27,6 +37,15 @@ MSG_BAD_PARAMETERS = _("Check the parameters: %(errors)s")
 
 class IndexView(LoginRequiredMixin, TemplateView):
     template_name = "rotation/index.html"
+
+
+def add_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: by field where the form has it, else above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
 
 
 def as_of_from(value) -> date:
@@ -177,7 +196,7 @@ class ExemptionDecideView(LoginRequiredMixin, FormView):
         try:
             services.exemption_decide(actor=self.request.user, exemption=self.object, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, MSG_SAVED)
         return redirect(self.object)
@@ -185,3 +204,181 @@ class ExemptionDecideView(LoginRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         form = kwargs.get("form")
         return super().get_context_data(object=self.object, decide_form=form, history=history_of(self.object), **kwargs)
+
+
+# --- plans ---------------------------------------------------------------------------------
+
+
+class PlanListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
+    model = Plan
+    paginate_by = 50
+    template_name = "rotation/plan_list.html"
+
+    def get_base_queryset(self):
+        return Plan.objects.select_related("region").order_by("-term_start", "id")
+
+
+class PlanCreateView(LoginRequiredMixin, FormView):
+    form_class = PlanForm
+    template_name = "rotation/form_page.html"
+    extra_context = {"title": _("New rotation plan")}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        plan = services.plan_create(actor=self.request.user, **form.cleaned_data)
+        messages.success(self.request, MSG_SAVED)
+        return redirect(plan)
+
+
+class PlanDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
+    model = Plan
+    template_name = "rotation/plan_detail.html"
+
+    def get_base_queryset(self):
+        return Plan.objects.select_related("region")
+
+    def get_context_data(self, **kwargs):
+        rows = selectors.quota_rows(user=self.request.user, plan=self.object)
+        may_edit = services.may_set_policy(self.request.user, self.object.region)
+        form = kwargs.pop("form", None) or SharesForm(plan=self.object, quotas=[row["quota"] for row in rows])
+        return super().get_context_data(rows=rows, shares_form=form if may_edit else None,
+                                        history=history_of(self.object), **kwargs)
+
+
+class PlanSharesView(PlanDetailView):
+    """POST: new target and county shares (sum = target, no share below what the county approved)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        quotas = [row["quota"] for row in selectors.quota_rows(user=request.user, plan=self.object)]
+        form = SharesForm(request.POST, plan=self.object, quotas=quotas)
+        if form.is_valid():
+            try:
+                services.plan_set_shares(actor=request.user, plan=self.object, shares=form.shares(),
+                                         target=form.cleaned_data["target"])
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, MSG_SAVED)
+                return redirect(self.object)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+# --- the roster ------------------------------------------------------------------------------
+
+
+class AssignmentListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
+    model = Assignment
+    filterset_class = AssignmentFilter
+    paginate_by = 50
+    template_name = "rotation/assignment_list.html"
+
+    def get_base_queryset(self):
+        return Assignment.objects.select_related("staff", "from_school", "to_school", "plan").order_by("-start", "id")
+
+
+class AssignmentCreateView(LoginRequiredMixin, FormView):
+    form_class = AssignmentForm
+    template_name = "rotation/form_page.html"
+    extra_context = {"title": _("New assignment")}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        return {key: self.request.GET.get(key) for key in ("staff", "to_school", "plan") if key in self.request.GET}
+
+    def form_valid(self, form):
+        try:
+            assignment = services.assignment_create(actor=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, MSG_SAVED)
+        return redirect(assignment)
+
+
+class AssignmentDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
+    model = Assignment
+    template_name = "rotation/assignment_detail.html"
+
+    def get_base_queryset(self):
+        return Assignment.objects.select_related("staff", "from_school", "to_school", "plan", "confirmed_by")
+
+    def get_context_data(self, **kwargs):
+        assignment, user = self.object, self.request.user
+        return super().get_context_data(
+            may_manage=scope.manageable(user, Assignment).filter(pk=assignment.pk).exists(),
+            may_confirm=services.may_confirm_arrival(user, assignment),
+            may_inspect=services.may_inspect(user),
+            inspections=assignment.inspections.select_related("inspector"),
+            transition_form=kwargs.pop("form", None) or TransitionForm(),
+            history=history_of(assignment), **kwargs,
+        )
+
+
+class AssignmentTransitionView(AssignmentDetailView):
+    """POST one transition (approve, confirm, complete, end_early, convert); refusals shown on the page."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = TransitionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.assignment_transition(actor=request.user, assignment=self.object, **form.cleaned_data)
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, MSG_SAVED)
+                return redirect(self.object)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+# --- inspections -----------------------------------------------------------------------------
+
+
+class InspectionCreateView(LoginRequiredMixin, FormView):
+    form_class = InspectionForm
+    template_name = "rotation/form_page.html"
+    extra_context = {"title": _("Record an inspection"), "multipart": True}
+
+    def dispatch(self, request, *args, **kwargs):
+        self.assignment = selectors.assignment_get(user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.inspection_record(actor=self.request.user, assignment=self.assignment, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, MSG_SAVED)
+        return redirect(self.assignment)
+
+
+# --- progress and notifications ----------------------------------------------------------------
+
+
+class ProgressView(PlanDetailView):
+    """One chart per county: approved + in place against the straight-line expectation; warning history."""
+
+    template_name = "rotation/progress.html"
+
+    def get_context_data(self, **kwargs):
+        series = selectors.progress_series(user=self.request.user, plan=self.object)
+        return DetailView.get_context_data(self, series=series, charts=selectors.chart_data(series), **kwargs)
+
+
+class NotificationListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
+    model = Notification
+    paginate_by = 50
+    template_name = "rotation/notification_list.html"
+
+    def get_base_queryset(self):
+        return Notification.objects.order_by("-created_at", "-id")

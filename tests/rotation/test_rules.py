@@ -292,3 +292,35 @@ def test_split_edge_cases():
     assert sum(s.share for s in rules.split_target(7, [("1", "a", 0), ("2", "b", 0)])) == 7
     with pytest.raises(ValueError):
         rules.split_target(-1, [("1", "a", 5)])
+
+
+# --- progress -------------------------------------------------------------------------------
+
+OPENS, DEADLINE = date(2026, 6, 1), date(2026, 8, 30)  # 90 days
+
+
+def level(counted, on, share=90):
+    return rules.progress_level(counted=counted, on=on, opens_on=OPENS, deadline=DEADLINE, share=share,
+                                yellow_percent=80, red_percent=50)
+
+
+def test_expectation_is_a_straight_line():
+    assert rules.expected_by(OPENS, OPENS, DEADLINE, 90) == 0
+    assert rules.expected_by(date(2026, 5, 1), OPENS, DEADLINE, 90) == 0
+    assert rules.expected_by(date(2026, 7, 1), OPENS, DEADLINE, 90) == 30
+    assert rules.expected_by(DEADLINE, OPENS, DEADLINE, 90) == 90
+    assert rules.expected_by(date(2026, 9, 30), OPENS, DEADLINE, 90) == 90
+
+
+@pytest.mark.parametrize(("counted", "expected_level"), [
+    (24, None), (23, rules.YELLOW),  # 80 % of 30 is 24
+    (15, rules.YELLOW), (14, rules.RED),  # 50 % of 30 is 15
+    (0, rules.RED),
+])
+def test_warning_thresholds_at_the_edges(counted, expected_level):
+    assert level(counted, date(2026, 7, 1)).level == expected_level
+
+
+def test_no_warning_before_anything_is_expected():
+    assert level(0, OPENS).level is None and level(0, OPENS).percent is None
+    assert level(0, OPENS, share=0).level is None

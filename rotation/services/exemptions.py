@@ -17,7 +17,7 @@ MSG_EXEMPTION_NOT_PENDING = _("This exemption has already been decided.")
 MSG_DECISION_REASON_REQUIRED = _("Give the reason for the decision.")
 
 
-def _may_set_policy(actor, region: Region) -> bool:
+def may_set_policy(actor, region: Region) -> bool:
     current = scope.scope_for(actor)
     if current.everything:
         return True
@@ -27,7 +27,7 @@ def _may_set_policy(actor, region: Region) -> bool:
 @transaction.atomic
 def policy_save(*, actor, region: Region, data: dict) -> Policy:
     """Create or change the policy row of a region (city bureau staff only)."""
-    if not _may_set_policy(actor, region):
+    if not may_set_policy(actor, region):
         raise PermissionDenied(MSG_POLICY_FORBIDDEN)
     policy = Policy.objects.select_for_update().filter(region=region).first() or Policy(region=region)
     for name, value in data.items():
@@ -73,3 +73,10 @@ def exemption_decide(*, actor, exemption: Exemption, approve: bool, reason: str,
         exemption.attachment = attachment
     save_audited(exemption, actor=actor, reason=exemption.state)
     return exemption
+
+
+__all__ = [
+    "MSG_POLICY_FORBIDDEN", "MSG_EXEMPTION_APPLY_FORBIDDEN", "MSG_EXEMPTION_DECIDE_FORBIDDEN", "MSG_EXEMPTION_NOT_PENDING",
+    "MSG_DECISION_REASON_REQUIRED", "policy_save", "may_apply_exemption", "exemption_apply", "exemption_decide",
+    "may_set_policy",
+]
