@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -132,11 +133,11 @@ def test_supervisor_records_an_inspection(client, world, supervisor_user, pair):
 
 def test_inspection_needs_a_method_and_a_visible_inspector(world, supervisor_user, principal_user, pair):
     inside, _outside = pair
-    with pytest.raises(Exception) as error:
+    with pytest.raises(ValidationError) as error:
         services.inspection_record(actor=supervisor_user, assignment=inside, visited_on=dt.date(2026, 10, 1),
                                    findings="x", rating="pass")
     assert "至少选择一种" in " ".join(error.value.messages)
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         services.inspection_record(actor=principal_user, assignment=inside, visited_on=dt.date(2026, 10, 1),
                                    findings="x", rating="pass", interviews=True)
     assert not Inspection.objects.exists()
