@@ -22,6 +22,7 @@ from rotation.models import (
     ProgressWarning,
     Quota,
     Rating,
+    Suggestion,
 )
 
 
@@ -288,3 +289,59 @@ class NotificationSerializer(serializers.ModelSerializer):
 class NotificationViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Notification.objects.order_by("-created_at", "-id")
     serializer_class = NotificationSerializer
+
+
+class SuggestionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Suggestion
+        fields = ["id", "plan", "staff", "from_school", "to_school", "score", "explanation", "state", "assignment"]
+
+
+class SuggestRequestSerializer(serializers.Serializer):
+    plan = serializers.IntegerField()
+    partners = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField(), min_length=2, max_length=2), required=False, default=list,
+        help_text="pairs of partner school codes (from alliances)",
+    )
+
+
+class AcceptSerializer(serializers.Serializer):
+    form = serializers.ChoiceField(choices=Assignment.Form.choices)
+    start = serializers.DateField()
+    planned_end = serializers.DateField()
+    to_school = serializers.IntegerField(required=False)
+    exemption_override = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class SuggestionViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """List (?plan=), POST /solve/ {plan, partners}, POST /{id}/accept/ and /{id}/discard/."""
+
+    queryset = Suggestion.objects.order_by("-score", "id")
+    serializer_class = SuggestionSerializer
+    filterset_fields = ["plan", "state"]
+
+    @decorators.action(detail=False, methods=["post"])
+    def solve(self, request):
+        body = SuggestRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        plan = scope.get_visible_or_404(request.user, Plan, pk=body.validated_data["plan"])
+        codes = {code for pair in body.validated_data["partners"] for code in pair}
+        ids = dict(scope.visible_to(request.user, School).filter(code__in=codes).values_list("code", "id"))
+        partners = [(ids[a], ids[b]) for a, b in body.validated_data["partners"] if a in ids and b in ids]
+        rows = _call(services.suggestions_generate, actor=request.user, plan=plan, partners=partners)
+        return Response(SuggestionSerializer(rows, many=True).data)
+
+    @decorators.action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        body = AcceptSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        if "to_school" in data:
+            data["to_school"] = scope.get_visible_or_404(request.user, School, pk=data["to_school"])
+        suggestion = _call(services.suggestion_accept, actor=request.user, suggestion=self.get_object(), **data)
+        return Response(SuggestionSerializer(suggestion).data)
+
+    @decorators.action(detail=True, methods=["post"])
+    def discard(self, request, pk=None):
+        suggestion = _call(services.suggestion_discard, actor=request.user, suggestion=self.get_object())
+        return Response(SuggestionSerializer(suggestion).data)

@@ -12,4 +12,5 @@ router.register("assignments", api.AssignmentViewSet, basename="assignment")
 router.register("inspections", api.InspectionViewSet, basename="inspection")
 router.register("warnings", api.WarningViewSet, basename="warning")
 router.register("notifications", api.NotificationViewSet, basename="notification")
+router.register("suggestions", api.SuggestionViewSet, basename="suggestion")
 urlpatterns = router.urls

@@ -120,3 +120,17 @@ class InspectionForm(StyledFormMixin, forms.ModelForm):
         model = Inspection
         fields = ["visited_on", "lesson_observation", "interviews", "ledger_review", "findings", "rating", "attachment"]
         widgets = {"visited_on": DateInput(format="%Y-%m-%d"), "findings": forms.Textarea(attrs={"rows": 3})}
+
+
+class SuggestionAcceptForm(StyledFormMixin, forms.Form):
+    """Accept a suggestion as it is or edited (another destination, dates, form)."""
+
+    form = forms.ChoiceField(label=_("form"), choices=Assignment.Form.choices, initial=Assignment.Form.SUPPORT)
+    start = forms.DateField(label=_("start"), widget=DateInput(format="%Y-%m-%d"))
+    planned_end = forms.DateField(label=_("planned end"), widget=DateInput(format="%Y-%m-%d"))
+    to_school = forms.ModelChoiceField(label=_("to school"), queryset=School.objects.none(), required=False)
+    exemption_override = forms.CharField(label=_("reason for overriding an exemption"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_school"].queryset = scope.visible_to(user, School)

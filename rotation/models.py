@@ -51,6 +51,7 @@ class Policy(models.Model):
     title_rural_years = models.PositiveSmallIntegerField(_("rural/weak-school years for a senior title"), default=1)
     grade_rotation_years = models.PositiveSmallIntegerField(_("rotation years for principal grades 1-2"), default=2)
     preferred_rotation_years = models.PositiveSmallIntegerField(_("rotation years that make a principal candidate preferred"), default=3)
+    suggestion_slots_per_school = models.PositiveSmallIntegerField(_("suggested arrivals per school and plan"), default=2)
     history = HistoricalRecords()
     NUMBER_FIELDS = (
         "eligible_years", "must_rotate_years", "term_years", "age_limit_men", "age_limit_women", "experience_schools",
@@ -58,6 +59,7 @@ class Policy(models.Model):
         "window_start_day", "window_end_month", "window_end_day", "filing_start_month", "filing_start_day",
         "filing_end_month", "filing_end_day", "guidance_rate_percent", "key_teacher_percent", "key_teacher_honour",
         "yellow_percent", "red_percent", "title_rural_years", "grade_rotation_years", "preferred_rotation_years",
+        "suggestion_slots_per_school",
     )
     # scoped by a registered scoper below: the row belongs to a region, not a school
 

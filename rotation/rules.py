@@ -273,3 +273,160 @@ def progress_level(*, counted: int, on: date, opens_on: date, deadline: date, sh
     percent = Fraction(counted * 100) / expected
     level = RED if percent < red_percent else YELLOW if percent < yellow_percent else None
     return ProgressDecision(expected, level, percent)
+
+
+# --- suggestions: an assignment problem -------------------------------------------------------
+
+COMPATIBLE_STAGES = {
+    "primary": {"primary", "nine_year"}, "junior": {"junior", "nine_year", "complete"},
+    "senior": {"senior", "complete"}, "nine_year": {"primary", "junior", "nine_year"},
+    "complete": {"junior", "senior", "complete"}, "kindergarten": {"kindergarten"},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A must-rotate staff member at a source school (urban or town, not weak)."""
+
+    staff_id: int
+    school_id: int
+    county_id: int
+    stage: str
+    subject: str
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """A rural or weak school: its teachers per subject, and the average per subject of its stage in its county."""
+
+    school_id: int
+    county_id: int
+    stage: str
+    is_rural: bool
+    is_weak: bool
+    subject_counts: dict
+    subject_average: dict
+    slots: int
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreWeights:
+    """The stated score of a move; each term is a policy of the solver, not a hidden preference."""
+
+    base: int = 10  # any allowed move (must-rotate staff, strong source, rural/weak destination, compatible stage)
+    subject_missing: int = 6  # the destination has no teacher of the subject
+    subject_short: int = 3  # the destination has fewer teachers of the subject than its stage's county average
+    same_county: int = 3
+    partner: int = 4  # source and destination are partner schools (alliances pass the pairs in)
+    rural_and_weak: int = 1  # the destination is both rural and weak
+
+
+def move_score(candidate: Candidate, destination: Destination, weights: ScoreWeights,
+               partners: frozenset = frozenset()) -> tuple[int, tuple] | None:
+    """Score one move (None when not allowed), with the names of the terms that scored."""
+    if candidate.school_id == destination.school_id or destination.stage not in COMPATIBLE_STAGES.get(candidate.stage, ()):
+        return None
+    score, terms = weights.base, ["base"]
+    have = destination.subject_counts.get(candidate.subject, 0)
+    if have == 0:
+        score, terms = score + weights.subject_missing, [*terms, "subject_missing"]
+    elif have < destination.subject_average.get(candidate.subject, 0):
+        score, terms = score + weights.subject_short, [*terms, "subject_short"]
+    if candidate.county_id == destination.county_id:
+        score, terms = score + weights.same_county, [*terms, "same_county"]
+    if frozenset((candidate.school_id, destination.school_id)) in partners:
+        score, terms = score + weights.partner, [*terms, "partner"]
+    if destination.is_rural and destination.is_weak:
+        score, terms = score + weights.rural_and_weak, [*terms, "rural_and_weak"]
+    return score, tuple(terms)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    candidate: Candidate
+    destination: Destination
+    score: int
+    terms: tuple
+
+
+def suggest(candidates: list[Candidate], destinations: list[Destination], *, weights: ScoreWeights = ScoreWeights(),
+            partners=frozenset()) -> list[Match]:
+    """Maximise the total score of moves, each candidate at most once, each destination up to its slots.
+
+    Solved exactly as a rectangular assignment problem (scipy's linear_sum_assignment) over the
+    destinations expanded into slots; pairs that are not allowed are never returned.
+    """
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
+    partners = frozenset(frozenset(pair) for pair in partners)
+    column_of = [index for index, destination in enumerate(destinations) for _slot in range(destination.slots)]
+    if not candidates or not column_of:
+        return []
+    first_column, column = {}, 0
+    for index, destination in enumerate(destinations):
+        first_column[index], column = column, column + destination.slots
+    scores = np.zeros((len(candidates), len(column_of)))  # not allowed: 0, never returned; allowed scores are > 0
+    found = {}
+    for row, candidate in enumerate(candidates):
+        for index, destination in enumerate(destinations):
+            scored = move_score(candidate, destination, weights, partners)
+            if scored is not None:
+                found[(row, index)] = scored
+                scores[row, first_column[index]:first_column[index] + destination.slots] = scored[0]
+    rows, cols = linear_sum_assignment(scores, maximize=True)
+    matches = []
+    for row, column in zip(rows, cols, strict=True):
+        index = column_of[column]
+        if (row, index) in found:
+            score, terms = found[(row, index)]
+            matches.append(Match(candidates[row], destinations[index], score, terms))
+    return sorted(matches, key=lambda match: (-match.score, match.candidate.staff_id))
+
+
+# --- title and principal-grade prerequisites (DESIGN.md, "Titles and promotion") ----------------
+
+PASSING = frozenset({"excellent", "pass"})  # 合格 and above
+MET, NOT_MET, NOT_REQUIRED = "MET", "NOT_MET", "NOT_REQUIRED"
+
+
+@dataclass(frozen=True, slots=True)
+class Stint:
+    """A finished (rated) rotation: its dates, the rating and whether the destination was rural or weak."""
+
+    start: date
+    end: date
+    rating: str
+    rural_or_weak: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TitleDecision:
+    senior_title: str  # MET / NOT_MET / NOT_REQUIRED (only urban teachers need it)
+    rural_years: int
+    principal_grade: str  # MET / NOT_MET for principal grades 1 and 2
+    rotation_years: int
+    preferred: bool  # enough rotation years to be preferred for principal posts
+    reasons: tuple
+
+
+def stint_years(stint: Stint) -> int:
+    """Full years served, the end day included (1 Sep to 31 Aug of the next year is one year)."""
+    return full_years(stint.start, stint.end + timedelta(days=1))
+
+
+def title_prerequisites(stints, *, is_urban: bool, title_rural_years: int, grade_years: int,
+                        preferred_years: int) -> TitleDecision:
+    """Whether rotation history meets the senior-title and principal-grade prerequisites (rated 合格 or better)."""
+    passed = [stint for stint in stints if stint.rating in PASSING]
+    rural = sum(stint_years(stint) for stint in passed if stint.rural_or_weak)
+    total = sum(stint_years(stint) for stint in passed)
+    senior = NOT_REQUIRED if not is_urban else MET if rural >= title_rural_years else NOT_MET
+    grade = MET if total >= grade_years else NOT_MET
+    reasons = (
+        gettext("%(years)d years at rural or weak schools rated Pass or better; a senior title needs %(need)d")
+        % {"years": rural, "need": title_rural_years},
+        gettext("%(years)d years of rotation rated Pass or better; principal grades 1 and 2 need %(need)d, %(preferred)d make a candidate preferred")
+        % {"years": total, "need": grade_years, "preferred": preferred_years},
+    )
+    return TitleDecision(senior, rural, grade, total, total >= preferred_years, reasons)

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from org import scope
 from rotation import selectors
-from rotation.models import Exemption
+from rotation.models import Assignment, Exemption
 
 
 def staff_rotation_section(request, staff):
@@ -15,6 +15,7 @@ def staff_rotation_section(request, staff):
         "as_of": as_of,
         "decision": selectors.staff_decision(staff, as_of) if staff.status == staff.Status.ACTIVE else None,
         "exemptions": list(exemptions),
+        "assignments": list(scope.visible_to(request.user, Assignment).filter(staff=staff).select_related("to_school")),
         "staff": staff,
     }
     return "rotation/staff_section.html", context

@@ -24,6 +24,7 @@ from rotation.models import (
     Progress,
     ProgressWarning,
     Quota,
+    Suggestion,
 )
 
 CHUNK_SIZE = 5000
@@ -116,19 +117,29 @@ def _within(queryset, region):
 
 
 def evaluate_staff(queryset: QuerySet[Staff], on: date, *, chunk_size: int = CHUNK_SIZE) -> Iterator[EligibilityRow]:
-    """Decide every staff member of `queryset` at `on`, streaming in id-ordered chunks (3 queries each)."""
+    """Decide every staff member of `queryset` at `on`, streaming.
+
+    One id-ordered query read through a cursor (`iterator`), cut into chunks; per chunk, one
+    query for work history and one for approved exemptions over the chunk's id range.
+    """
     resolver = PolicyResolver()
-    rows = queryset.order_by("id").values_list(*STAFF_COLUMNS)
-    last_id = 0
-    while True:
-        chunk = list(rows.filter(id__gt=last_id)[:chunk_size])
-        if not chunk:
-            return
-        first_id, last_id = chunk[0][0], chunk[-1][0]
-        history = _history_by_staff(first_id, last_id)
-        exemptions = _exemptions_by_staff(first_id, last_id, on)
-        for row in chunk:
-            yield _decide(row, on, resolver, history.get(row[0], ()), exemptions.get(row[0], ()))
+    rows = queryset.order_by("id").values_list(*STAFF_COLUMNS).iterator(chunk_size=chunk_size)
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= chunk_size:
+            yield from _decide_chunk(chunk, on, resolver)
+            chunk = []
+    if chunk:
+        yield from _decide_chunk(chunk, on, resolver)
+
+
+def _decide_chunk(chunk, on, resolver) -> Iterator[EligibilityRow]:
+    first_id, last_id = chunk[0][0], chunk[-1][0]
+    history = _history_by_staff(first_id, last_id)
+    exemptions = _exemptions_by_staff(first_id, last_id, on)
+    for row in chunk:
+        yield _decide(row, on, resolver, history.get(row[0], ()), exemptions.get(row[0], ()))
 
 
 def _decide(row, on, resolver, history, exemptions) -> EligibilityRow:
@@ -148,7 +159,7 @@ def _history_by_staff(first_id: int, last_id: int) -> dict[int, tuple]:
     rows = WorkHistory.objects.filter(staff_id__gte=first_id, staff_id__lte=last_id).values_list(
         "staff_id", "school_id", "school__location", "start", "end"
     )
-    for staff_id, school_id, location, start, end in rows.iterator(chunk_size=CHUNK_SIZE):
+    for staff_id, school_id, location, start, end in rows:
         found.setdefault(staff_id, []).append(rules.HistoryRow(school_id, location == RURAL, start, end))
     return {staff_id: tuple(items) for staff_id, items in found.items()}
 
@@ -308,3 +319,75 @@ def chart_data(series: list[dict]) -> list[dict]:
 
 def notification_list(*, user) -> QuerySet:
     return scope.visible_to(user, Notification)
+
+
+# --- suggestion inputs ---------------------------------------------------------------------------
+
+
+def suggestion_candidates(*, staff: QuerySet[Staff], plan: Plan, limit_per_county: dict[int, int]) -> list[rules.Candidate]:
+    """Must-rotate staff of strong schools (not weak, not rural) without an open assignment, longest tenure
+    first, at most `limit_per_county` per county."""
+    busy = Assignment.objects.filter(state__in=Assignment.OPEN_STATES).values("staff_id")
+    source = staff.filter(school__is_weak=False).exclude(school__location=RURAL).exclude(id__in=busy)
+    must = [row.staff_id for row in evaluate_staff(source, plan.term_start) if row.decision.status == rules.MUST_ROTATE]
+    taken: dict[int, int] = {}
+    candidates = []
+    rows = Staff.objects.filter(id__in=must).order_by("school_start", "id").values_list(
+        "id", "school_id", "school__region_id", "school__stage", "subject")
+    for staff_id, school_id, county_id, stage, subject in rows:
+        if taken.get(county_id, 0) < limit_per_county.get(county_id, 0):
+            taken[county_id] = taken.get(county_id, 0) + 1
+            candidates.append(rules.Candidate(staff_id, school_id, county_id, stage, subject))
+    return candidates
+
+
+def suggestion_destinations(*, schools: QuerySet[School], slots: int) -> list[rules.Destination]:
+    """Rural or weak schools with their teacher count per subject and their stage's county average."""
+    targets = list(schools.filter(Q(location=RURAL) | Q(is_weak=True)).values_list(
+        "id", "region_id", "stage", "location", "is_weak"))
+    counts: dict[int, dict[str, int]] = {}
+    totals: dict[tuple, dict[str, list]] = {}
+    rows = (Staff.objects.filter(status=Staff.Status.ACTIVE, school__region_id__in={t[1] for t in targets})
+            .values("school_id", "school__region_id", "school__stage", "subject").annotate(n=Count("id")).order_by()
+            .values_list("school_id", "school__region_id", "school__stage", "subject", "n"))
+    for school_id, region_id, stage, subject, n in rows:
+        counts.setdefault(school_id, {})[subject] = n
+        totals.setdefault((region_id, stage), {}).setdefault(subject, []).append(n)
+    groups = School.objects.values("region_id", "stage").annotate(n=Count("id")).order_by()
+    schools_per_group = {(group["region_id"], group["stage"]): group["n"] for group in groups}
+    destinations = []
+    for school_id, region_id, stage, location, is_weak in targets:
+        group = totals.get((region_id, stage), {})
+        average = {subject: sum(values) / schools_per_group.get((region_id, stage), 1) for subject, values in group.items()}
+        destinations.append(rules.Destination(school_id, region_id, stage, location == RURAL, is_weak,
+                                              counts.get(school_id, {}), average, slots))
+    return destinations
+
+
+def suggestion_list(*, user, plan) -> QuerySet:
+    return scope.visible_to(user, Suggestion).filter(plan=plan).select_related("staff", "from_school", "to_school")
+
+
+# --- title prerequisites -------------------------------------------------------------------------
+
+
+def rated_assignments(staff: Staff) -> QuerySet:
+    """The person's finished, rated rotations (completed, converted, or ended early with a rating)."""
+    return (
+        Assignment.objects.filter(staff=staff, state__in=Assignment.CLOSED_STATES, ended_on__isnull=False)
+        .exclude(rating="").select_related("from_school", "to_school").order_by("start")
+    )
+
+
+def title_statement(staff: Staff) -> tuple[rules.TitleDecision, list]:
+    """The senior-title / principal-grade decision for a (visible) staff member, with the stints behind it."""
+    assignments = list(rated_assignments(staff))
+    stints = [
+        rules.Stint(a.start, a.ended_on, a.rating, a.to_school.location == RURAL or a.to_school.is_weak) for a in assignments
+    ]
+    policy = policy_for(staff.school.region)
+    decision = rules.title_prerequisites(
+        stints, is_urban=staff.school.location == URBAN, title_rural_years=policy.title_rural_years,
+        grade_years=policy.grade_rotation_years, preferred_years=policy.preferred_rotation_years,
+    )
+    return decision, list(zip(assignments, [rules.stint_years(stint) for stint in stints], strict=True))

@@ -1,7 +1,7 @@
 """Thin rotation pages: validate, call a selector or service, render."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -16,7 +16,7 @@ from django_filters.views import FilterView
 from org import scope
 from org.models import Region, Staff
 from org.selectors import history_of
-from rotation import exports, selectors, services
+from rotation import exports, rules, selectors, services
 from rotation.filters import AssignmentFilter, EligibilityFilter, ExemptionFilter
 from rotation.forms import (
     AssignmentForm,
@@ -27,9 +27,10 @@ from rotation.forms import (
     PolicyForm,
     SharesForm,
     SplitForm,
+    SuggestionAcceptForm,
     TransitionForm,
 )
-from rotation.models import Assignment, Exemption, Notification, Plan
+from rotation.models import Assignment, Exemption, Notification, Plan, Suggestion
 
 MSG_SAVED = _("Saved.")
 MSG_BAD_PARAMETERS = _("Check the parameters: %(errors)s")
@@ -382,3 +383,76 @@ class NotificationListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListVi
 
     def get_base_queryset(self):
         return Notification.objects.order_by("-created_at", "-id")
+
+
+# --- suggestions ---------------------------------------------------------------------------------
+
+
+class SuggestionListView(PlanDetailView):
+    """The plan's suggestions in the user's scope; POST without a suggestion id solves again."""
+
+    template_name = "rotation/suggestion_list.html"
+
+    def get_context_data(self, **kwargs):
+        suggestions = selectors.suggestion_list(user=self.request.user, plan=self.object)
+        form = kwargs.pop("form", None) or SuggestionAcceptForm(user=self.request.user, initial=self.default_dates())
+        return DetailView.get_context_data(self, suggestions=suggestions, accept_form=form, weights=rules.ScoreWeights(),
+                                           may_suggest=scope.is_bureau_staff(self.request.user), **kwargs)
+
+    def default_dates(self):
+        start = self.object.term_start
+        return {"start": start, "planned_end": start.replace(year=start.year + 1) - timedelta(days=1)}
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        services.suggestions_generate(actor=request.user, plan=self.object)
+        messages.success(request, MSG_SAVED)
+        return redirect("rotation:suggestion-list", pk=self.object.pk)
+
+
+class SuggestionDecideView(LoginRequiredMixin, FormView):
+    """POST accept (with the accept form's fields) or discard one suggestion."""
+
+    form_class = SuggestionAcceptForm
+    http_method_names = ["post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        self.suggestion = scope.get_visible_or_404(request.user, Suggestion, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("decision") == "discard":
+            services.suggestion_discard(actor=request.user, suggestion=self.suggestion)
+            return redirect("rotation:suggestion-list", pk=self.suggestion.plan_id)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.suggestion_accept(actor=self.request.user, suggestion=self.suggestion, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+        else:
+            messages.success(self.request, MSG_SAVED)
+        return redirect("rotation:suggestion-list", pk=self.suggestion.plan_id)
+
+    def form_invalid(self, form):
+        messages.error(self.request, form.errors.as_text())
+        return redirect("rotation:suggestion-list", pk=self.suggestion.plan_id)
+
+
+class TitleStatementView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
+    """A printable statement of whether rotation history meets the title and principal-grade prerequisites."""
+
+    model = Staff
+    template_name = "rotation/title_statement.html"
+    context_object_name = "staff"
+
+    def get_base_queryset(self):
+        return Staff.objects.select_related("school", "school__region")
+
+    def get_context_data(self, **kwargs):
+        decision, rows = selectors.title_statement(self.object)
+        return super().get_context_data(decision=decision, rows=rows, today=timezone.localdate(), **kwargs)

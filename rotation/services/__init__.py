@@ -5,3 +5,4 @@ from rotation.services.exemptions import *  # noqa: F403
 from rotation.services.inspections import *  # noqa: F403
 from rotation.services.plans import *  # noqa: F403
 from rotation.services.progress import *  # noqa: F403
+from rotation.services.suggestions import *  # noqa: F403

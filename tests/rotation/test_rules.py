@@ -324,3 +324,41 @@ def test_warning_thresholds_at_the_edges(counted, expected_level):
 def test_no_warning_before_anything_is_expected():
     assert level(0, OPENS).level is None and level(0, OPENS).percent is None
     assert level(0, OPENS, share=0).level is None
+
+
+# --- title prerequisites ---------------------------------------------------------------------
+
+def stint_of(start, end, rating="pass", rural=True):
+    return rules.Stint(start, end, rating, rural)
+
+
+def titles(stints, urban=True):
+    return rules.title_prerequisites(stints, is_urban=urban, title_rural_years=1, grade_years=2, preferred_years=3)
+
+
+@pytest.mark.parametrize(("end", "met"), [
+    (date(2027, 8, 30), False), (date(2027, 8, 31), True), (date(2027, 9, 1), True),
+])
+def test_senior_title_needs_one_full_year_rural_or_weak(end, met):
+    decision = titles([stint_of(date(2026, 9, 1), end)])
+    assert decision.senior_title == (rules.MET if met else rules.NOT_MET)
+
+
+def test_senior_title_counts_only_passing_rural_or_weak_stints():
+    year = (date(2026, 9, 1), date(2027, 8, 31))
+    assert titles([stint_of(*year, rating="basic")]).senior_title == rules.NOT_MET
+    assert titles([stint_of(*year, rural=False)]).senior_title == rules.NOT_MET
+    assert titles([stint_of(*year, rating="excellent")]).senior_title == rules.MET
+    assert titles([], urban=False).senior_title == rules.NOT_REQUIRED
+
+
+@pytest.mark.parametrize(("years", "grade", "preferred"), [(1, rules.NOT_MET, False), (2, rules.MET, False), (3, rules.MET, True)])
+def test_principal_grade_and_preference(years, grade, preferred):
+    stints = [stint_of(date(2020 + i, 9, 1), date(2021 + i, 8, 31), rural=False) for i in range(years)]
+    decision = titles(stints)
+    assert (decision.principal_grade, decision.preferred, decision.rotation_years) == (grade, preferred, years)
+
+
+def test_principal_grade_day_before_two_years():
+    decision = titles([stint_of(date(2024, 9, 1), date(2026, 8, 30))])
+    assert decision.principal_grade == rules.NOT_MET and decision.rotation_years == 1
