@@ -1,9 +1,11 @@
 """Excel exports of rotation rosters through the shared engine's streaming writer (org.excel):
 Chinese headers, formula-safe cells, memory flat whatever the number of rows."""
 
+import functools
 from datetime import date
 
 from django.utils import translation
+from django.utils.translation import gettext
 
 from org.excel import SheetData, write_workbook
 from rotation import rules
@@ -28,12 +30,14 @@ class _Counted:
 
 
 def eligibility_rows(staff_queryset, on: date):
-    """The roster's rows (状态 and 说明 in the active language)."""
+    """The roster's rows (状态 and 说明 in the active language, each msgid translated once per export)."""
+    translate = functools.lru_cache(maxsize=256)(gettext)
+    labels = {status: rules.status_label(status) for status in rules.STATUSES}
     for row in evaluate_staff(staff_queryset, on):
         decision = row.decision
         yield (
             row.id_number, row.name, row.school_code, row.school_name, decision.status,
-            rules.status_label(decision.status), ";".join(decision.codes), decision.explanation,
+            labels[decision.status], ";".join(decision.codes), decision.explain(translate),
         )
 
 

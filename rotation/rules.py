@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 UNKNOWN, EXEMPT, MUST_ROTATE, ELIGIBLE, NOT_YET = "UNKNOWN", "EXEMPT", "MUST_ROTATE", "ELIGIBLE", "NOT_YET"
 STATUSES = (UNKNOWN, EXEMPT, MUST_ROTATE, ELIGIBLE, NOT_YET)
@@ -75,25 +75,64 @@ class StaffFacts:
     exemptions: tuple = ()
 
 
+# The 说明 texts (English msgids, translated when rendered). Decisions keep the msgid and the
+# numbers; the text is rendered only when shown, so counting 500,000 people translates nothing.
+MSG_DATA_SCHOOL_START = gettext_noop("No start date at the current school")
+MSG_DATA_POST_START = gettext_noop("No start date in the current leader post")
+MSG_FIRST_TERM = gettext_noop("%(years)d years in the current leader post, less than one term (%(term)d years)")
+MSG_AGE = gettext_noop("Aged %(age)d, past the age limit of %(limit)d")
+MSG_RECORD = gettext_noop("Approved exemption (%(kind)s) from %(start)s to %(end)s")
+MSG_TWO_SCHOOLS = gettext_noop("Worked at %(schools)d other schools for at least %(years)d years each")
+MSG_RURAL_YEARS = gettext_noop("An urban teacher with %(years)d years in rural schools, at least %(limit)d")
+MSG_LEADER_TENURE = gettext_noop("%(years)d years in leader posts at the current school, %(limit)d or more must rotate")
+MSG_TEACHER_TENURE = gettext_noop("%(years)d years at the current school, %(limit)d or more must rotate")
+MSG_ELIGIBLE_TENURE = gettext_noop("%(years)d years at the current school, %(limit)d or more may rotate")
+MSG_NOT_YET = gettext_noop("%(years)d years at the current school, fewer than %(limit)d")
+EXEMPTION_LABELS = {
+    EX_KEY_PROJECT: gettext_noop("key project"),
+    EX_PREGNANCY_NURSING: gettext_noop("pregnancy or nursing"),
+    EX_ILLNESS: gettext_noop("illness"),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Reason:
     code: str
-    text: str
+    msgid: str
+    params: dict | None = None
+
+    def render(self, translate=gettext) -> str:
+        if not self.params:
+            return translate(self.msgid)
+        params = self.params
+        if "kind" in params:
+            params = {**params, "kind": translate(params["kind"])}
+        return translate(self.msgid) % params
+
+    @property
+    def text(self) -> str:
+        return self.render()
 
 
 @dataclass(frozen=True, slots=True)
 class Decision:
     status: str
     reasons: tuple  # of Reason, in rule order
-    note: str = ""  # what decided a NOT_YET (it has no reason code)
+    note: Reason | None = None  # what decided a NOT_YET (it has no reason code)
 
     @property
     def codes(self) -> tuple:
         return tuple(reason.code for reason in self.reasons)
 
+    def explain(self, translate=gettext) -> str:
+        """The 说明: every reason's text, or what decided a NOT_YET; `translate` may be a per-call cache."""
+        if self.reasons:
+            return "；".join(reason.render(translate) for reason in self.reasons)
+        return self.note.render(translate) if self.note else ""
+
     @property
     def explanation(self) -> str:
-        return "；".join(reason.text for reason in self.reasons) or self.note
+        return self.explain()
 
 
 def full_years(start: date, end: date) -> int:
@@ -106,33 +145,21 @@ def _exemption_reasons(facts: StaffFacts, on: date, policy: PolicyData) -> list:
     if facts.is_leader:
         post_years = full_years(facts.post_start, on)
         if post_years < policy.term_years:
-            text = gettext("%(years)d years in the current leader post, less than one term (%(term)d years)")
-            reasons.append(Reason(EX_FIRST_TERM, text % {"years": post_years, "term": policy.term_years}))
+            reasons.append(Reason(EX_FIRST_TERM, MSG_FIRST_TERM, {"years": post_years, "term": policy.term_years}))
     limit = policy.age_limit_men if facts.gender == MALE else policy.age_limit_women
     age_yesterday = full_years(facts.birth_date, on - timedelta(days=1))
     if age_yesterday >= limit:
-        text = gettext("Aged %(age)d, past the age limit of %(limit)d")
-        reasons.append(Reason(EX_AGE, text % {"age": age_yesterday, "limit": limit}))
+        reasons.append(Reason(EX_AGE, MSG_AGE, {"age": age_yesterday, "limit": limit}))
     for code in EXEMPTION_RECORD_CODES:
         for record in facts.exemptions:
             if record.code == code and record.start <= on and (record.end is None or on <= record.end):
-                text = gettext("Approved exemption (%(kind)s) from %(start)s to %(end)s")
-                values = {"kind": exemption_label(code), "start": record.start, "end": record.end or "—"}
-                reasons.append(Reason(code, text % values))
+                values = {"kind": EXEMPTION_LABELS[code], "start": record.start, "end": record.end or "—"}
+                reasons.append(Reason(code, MSG_RECORD, values))
                 break
     experienced = _experience_reason(facts, on, policy)
     if experienced:
         reasons.append(experienced)
     return reasons
-
-
-def exemption_label(code: str) -> str:
-    labels = {
-        EX_KEY_PROJECT: gettext("key project"),
-        EX_PREGNANCY_NURSING: gettext("pregnancy or nursing"),
-        EX_ILLNESS: gettext("illness"),
-    }
-    return labels[code]
 
 
 def _experience_reason(facts: StaffFacts, on: date, policy: PolicyData) -> Reason | None:
@@ -149,11 +176,9 @@ def _experience_reason(facts: StaffFacts, on: date, policy: PolicyData) -> Reaso
             per_school[row.school_id] = per_school.get(row.school_id, 0) + years
     schools = sum(1 for years in per_school.values() if years >= policy.experience_years_per_school)
     if schools >= policy.experience_schools:
-        text = gettext("Worked at %(schools)d other schools for at least %(years)d years each")
-        return Reason(EX_EXPERIENCED, text % {"schools": schools, "years": policy.experience_years_per_school})
+        return Reason(EX_EXPERIENCED, MSG_TWO_SCHOOLS, {"schools": schools, "years": policy.experience_years_per_school})
     if facts.school_is_urban and rural >= policy.rural_years:
-        text = gettext("An urban teacher with %(years)d years in rural schools, at least %(limit)d")
-        return Reason(EX_EXPERIENCED, text % {"years": rural, "limit": policy.rural_years})
+        return Reason(EX_EXPERIENCED, MSG_RURAL_YEARS, {"years": rural, "limit": policy.rural_years})
     return None
 
 
@@ -168,29 +193,28 @@ def evaluate(facts: StaffFacts, on: date, policy: PolicyData) -> Decision:
     if facts.is_leader:
         leader_years = full_years(facts.post_start, on)
         if leader_years >= policy.must_rotate_years:
-            text = gettext("%(years)d years in leader posts at the current school, %(limit)d or more must rotate")
-            reasons.append(Reason(MUST_LEADER_TENURE, text % {"years": leader_years, "limit": policy.must_rotate_years}))
+            values = {"years": leader_years, "limit": policy.must_rotate_years}
+            reasons.append(Reason(MUST_LEADER_TENURE, MSG_LEADER_TENURE, values))
             status = status or MUST_ROTATE
     elif school_years >= policy.must_rotate_years:
-        text = gettext("%(years)d years at the current school, %(limit)d or more must rotate")
-        reasons.append(Reason(MUST_TEACHER_TENURE, text % {"years": school_years, "limit": policy.must_rotate_years}))
+        values = {"years": school_years, "limit": policy.must_rotate_years}
+        reasons.append(Reason(MUST_TEACHER_TENURE, MSG_TEACHER_TENURE, values))
         status = status or MUST_ROTATE
     if school_years >= policy.eligible_years:
-        text = gettext("%(years)d years at the current school, %(limit)d or more may rotate")
-        reasons.append(Reason(ELIGIBLE_TENURE, text % {"years": school_years, "limit": policy.eligible_years}))
+        reasons.append(Reason(ELIGIBLE_TENURE, MSG_ELIGIBLE_TENURE, {"years": school_years, "limit": policy.eligible_years}))
         status = status or ELIGIBLE
     if status is None:
-        text = gettext("%(years)d years at the current school, fewer than %(limit)d")
-        return Decision(NOT_YET, tuple(reasons), text % {"years": max(school_years, 0), "limit": policy.eligible_years})
+        note = Reason("", MSG_NOT_YET, {"years": max(school_years, 0), "limit": policy.eligible_years})
+        return Decision(NOT_YET, tuple(reasons), note)
     return Decision(status, tuple(reasons))
 
 
 def _missing_data(facts: StaffFacts) -> list:
     missing = []
     if facts.school_start is None:
-        missing.append(Reason(DATA_MISSING, gettext("No start date at the current school")))
+        missing.append(Reason(DATA_MISSING, MSG_DATA_SCHOOL_START))
     if facts.is_leader and facts.post_start is None:
-        missing.append(Reason(DATA_MISSING, gettext("No start date in the current leader post")))
+        missing.append(Reason(DATA_MISSING, MSG_DATA_POST_START))
     return missing
 
 
