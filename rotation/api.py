@@ -1,7 +1,10 @@
 """REST API of rotation under /api/v1/rotation/: every list and action scoped to the user."""
 
+import tempfile
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse
 from django.utils import timezone
 from rest_framework import decorators, exceptions, serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
@@ -9,7 +12,7 @@ from rest_framework.response import Response
 
 from org import scope
 from org.models import Region, School, Staff
-from rotation import selectors, services
+from rotation import exports, selectors, services
 from rotation.filters import AssignmentFilter, EligibilityFilter, ExemptionFilter
 from rotation.forms import applicable_staff
 from rotation.models import (
@@ -77,6 +80,18 @@ class EligibilityViewSet(viewsets.ViewSet):
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(list(rows), request, view=self)
         return paginator.get_paginated_response(EligibilitySerializer(page, many=True).data)
+
+    @decorators.action(detail=False, methods=["get"])
+    def export(self, request):
+        """The eligibility roster (交流资格名册) as xlsx, same filters as the list (?as_of=, ?region=, ...)."""
+        filterset = EligibilityFilter(request.query_params, queryset=selectors.eligibility_staff(user=request.user), request=request)
+        if not filterset.is_valid():
+            raise exceptions.ValidationError(filterset.errors)
+        on = filterset.form.cleaned_data.get("as_of") or selectors.default_as_of(timezone.localdate())
+        spooled = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+        exports.write_eligibility(spooled, filterset.qs, on)
+        spooled.seek(0)
+        return FileResponse(spooled, as_attachment=True, filename=f"eligibility-{on.isoformat()}.xlsx")
 
 
 class SplitQuerySerializer(serializers.Serializer):

@@ -1,6 +1,6 @@
 """Thin rotation pages: validate, call a selector or service, render."""
 
-import io
+import tempfile
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -86,7 +86,7 @@ class EligibilityExportView(LoginRequiredMixin, TemplateView):
         if not filterset.is_valid():
             raise Http404(MSG_BAD_PARAMETERS % {"errors": filterset.errors.as_text()})
         on = as_of_from(filterset.form.cleaned_data.get("as_of"))
-        stream = io.BytesIO()
+        stream = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # memory stays bounded for large rosters
         exports.write_eligibility(stream, filterset.qs, on)
         stream.seek(0)
         return FileResponse(stream, as_attachment=True, filename=f"eligibility-{on.isoformat()}.xlsx")

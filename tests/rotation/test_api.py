@@ -61,3 +61,17 @@ def test_exemption_api_apply_decide_and_scope(api, world, principal_user, county
     with django_assert_max_num_queries(8):
         data = api.get("/api/v1/rotation/exemptions/").json()
     assert data["count"] == 11
+
+
+def test_eligibility_export_api_is_scoped(api, world, county_user, django_assert_max_num_queries):
+    import io
+
+    import openpyxl
+
+    StaffFactory.create_batch(10, school=world.school_a)
+    api.force_authenticate(county_user)
+    with django_assert_max_num_queries(10):
+        response = api.get("/api/v1/rotation/eligibility/export/", {"as_of": "2026-09-01"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    names = {row[1] for row in rows[1:]}
+    assert len(rows) == 12 and "甲老师" in names and "乙老师" not in names

@@ -225,3 +225,33 @@ def test_inspection_warning_notification_api_scope(api, world, supervisor_user, 
     api.force_authenticate(county_user)
     notes = api.get("/api/v1/rotation/notifications/").json()
     assert notes["count"] == Notification.objects.filter(user=county_user).count() == 1
+
+
+@pytest.mark.parametrize("url_name", ["rotation:plan-list", "rotation:notification-list", "rotation:progress"])
+def test_more_list_pages_pin_their_queries(client, world, city_user, url_name, django_assert_max_num_queries):
+    plans = [PlanFactory(region=world.city) for _ in range(6)]
+    for plan in plans:
+        Quota.objects.create(plan=plan, county=world.county_a, share=5)
+        Quota.objects.create(plan=plan, county=world.county_b, share=5)
+        for day in range(1, 6):
+            services.progress_compute(plan=plan, on=dt.date(2026, 7, day))
+    client.force_login(city_user)
+    url = reverse(url_name, args=[plans[0].pk]) if url_name == "rotation:progress" else reverse(url_name)
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["plans", "inspections", "warnings", "notifications", "policies", "exemptions"])
+def test_api_lists_pin_their_queries(api, world, city_user, rural, path, django_assert_max_num_queries):
+    for _ in range(6):
+        plan = PlanFactory(region=world.city)
+        Quota.objects.create(plan=plan, county=world.county_a, share=5)
+        services.progress_compute(plan=plan, on=dt.date(2026, 7, 1))
+        assignment = AssignmentFactory(staff=StaffFactory(school=world.school_a), to_school=rural)
+        Inspection.objects.create(assignment=assignment, visited_on=dt.date(2026, 10, 1), findings="x", rating="pass",
+                                  interviews=True)
+    api.force_authenticate(city_user)
+    with django_assert_max_num_queries(10):
+        response = api.get(f"/api/v1/rotation/{path}/")
+    assert response.status_code == 200
