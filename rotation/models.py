@@ -17,6 +17,15 @@ from rotation import rules
 
 MSG_WINDOW_ORDER = _("The window must not end before it starts.")
 MSG_END_BEFORE_START = _("The end date must not be before the start date.")
+MSG_NOT_A_DAY = _("This month and day do not exist in every year.")
+
+
+def _is_day_of_every_year(month: int, day: int) -> bool:
+    try:
+        date(2023, month, day)  # a common year: 29 February is not a day of every year
+    except ValueError:
+        return False
+    return True
 
 
 class Policy(models.Model):
@@ -51,6 +60,8 @@ class Policy(models.Model):
     title_rural_years = models.PositiveSmallIntegerField(_("rural/weak-school years for a senior title"), default=1)
     grade_rotation_years = models.PositiveSmallIntegerField(_("rotation years for principal grades 1-2"), default=2)
     preferred_rotation_years = models.PositiveSmallIntegerField(_("rotation years that make a principal candidate preferred"), default=3)
+    term_start_month = models.PositiveSmallIntegerField(_("autumn term starts (month)"), default=9)
+    term_start_day = models.PositiveSmallIntegerField(_("autumn term starts (day)"), default=1)
     suggestion_slots_per_school = models.PositiveSmallIntegerField(_("suggested arrivals per school and plan"), default=2)
     history = HistoricalRecords()
     NUMBER_FIELDS = (
@@ -59,7 +70,7 @@ class Policy(models.Model):
         "window_start_day", "window_end_month", "window_end_day", "filing_start_month", "filing_start_day",
         "filing_end_month", "filing_end_day", "guidance_rate_percent", "key_teacher_percent", "key_teacher_honour",
         "yellow_percent", "red_percent", "title_rural_years", "grade_rotation_years", "preferred_rotation_years",
-        "suggestion_slots_per_school",
+        "suggestion_slots_per_school", "term_start_month", "term_start_day",
     )
     # scoped by a registered scoper below: the row belongs to a region, not a school
 
@@ -72,15 +83,14 @@ class Policy(models.Model):
         return str(self.region) if self.region_id else str(_("default policy"))
 
     def clean(self):
+        days = {"window_start": None, "window_end": None, "filing_start": None, "filing_end": None, "term_start": None}
+        for prefix in days:
+            month, day = getattr(self, f"{prefix}_month"), getattr(self, f"{prefix}_day")
+            if not _is_day_of_every_year(month, day):
+                raise ValidationError({f"{prefix}_day": MSG_NOT_A_DAY})
+            days[prefix] = (month, day)
         for prefix in ("window", "filing"):
-            start = (getattr(self, f"{prefix}_start_month"), getattr(self, f"{prefix}_start_day"))
-            end = (getattr(self, f"{prefix}_end_month"), getattr(self, f"{prefix}_end_day"))
-            for month, day in (start, end):
-                try:
-                    date(2024, month, day)
-                except ValueError:
-                    raise ValidationError({f"{prefix}_start_month": MSG_WINDOW_ORDER}) from None
-            if end < start:
+            if days[f"{prefix}_end"] < days[f"{prefix}_start"]:
                 raise ValidationError({f"{prefix}_end_month": MSG_WINDOW_ORDER})
 
     def as_rules(self) -> rules.PolicyData:

@@ -30,10 +30,11 @@ from rotation.models import (
 CHUNK_SIZE = 5000
 
 
-def default_as_of(today: date) -> date:
-    """The start of the next autumn term (1 September), the as-of date of a rotation term."""
-    this_year = date(today.year, 9, 1)
-    return this_year if today <= this_year else date(today.year + 1, 9, 1)
+def default_as_of(today: date, policy: Policy | None = None) -> date:
+    """The start of the next autumn term (policy default: 1 September), the as-of date of a rotation term."""
+    policy = policy or Policy()
+    this_year = date(today.year, policy.term_start_month, policy.term_start_day)
+    return this_year if today <= this_year else date(today.year + 1, policy.term_start_month, policy.term_start_day)
 
 
 class PolicyResolver:

@@ -1,6 +1,6 @@
 """Progress of plans: per county counts against the share, and yellow/red warnings raised and cleared."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -22,8 +22,8 @@ MSG_WARNING_CLEARED = _("%(plan)s: %(county)s is back on track (%(counted)d appr
 
 
 def open_plans(on: date):
-    """Plans whose progress is tracked on `on`: opened, and not more than a term past the deadline."""
-    return Plan.objects.filter(opens_on__lte=on, term_start__gte=on - timedelta(days=366))
+    """Plans whose progress is tracked on `on`: opened, and neither the deadline nor the term start passed."""
+    return Plan.objects.filter(opens_on__lte=on).filter(Q(deadline__gte=on) | Q(term_start__gte=on))
 
 
 @transaction.atomic

@@ -90,3 +90,18 @@ def test_split_counts_must_rotate_and_eligible_per_county(world):
         counties=selectors.counties_under(), staff=selectors.all_active_staff(), on=AS_OF, target=10
     )
     assert [(s.code, s.base, s.share) for s in shares] == [("421202", 3, 8), ("421221", 1, 2)]
+
+
+def test_default_as_of_is_the_next_term_start():
+    assert selectors.default_as_of(dt.date(2026, 9, 1)) == dt.date(2026, 9, 1)
+    assert selectors.default_as_of(dt.date(2026, 9, 2)) == dt.date(2027, 9, 1)
+    assert selectors.default_as_of(dt.date(2026, 3, 1), Policy(term_start_month=2, term_start_day=20)) == dt.date(2027, 2, 20)
+
+
+def test_policy_rejects_days_that_are_not_in_every_year(world, city_user):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        services.policy_save(actor=city_user, region=world.city, data={"window_start_month": 2, "window_start_day": 29})
+    assert "window_start_day" in error.value.message_dict
+    assert not Policy.objects.exists()

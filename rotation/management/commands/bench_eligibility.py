@@ -4,6 +4,7 @@ The synthetic staff, schools and work history are created inside a transaction t
 back at the end, so the database is left as it was. Timing excludes the set-up.
 """
 
+import os
 import random
 import resource
 import tempfile
@@ -46,12 +47,13 @@ class Command(BaseCommand):
     def _measure(self, staff, export_rows):
         queryset = selectors.all_active_staff(Region.objects.get(code="990000"))
         rss_before = _rss_mb()
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         statuses = Counter(row.decision.status for row in selectors.evaluate_staff(queryset, AS_OF))
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         self.stdout.write(
-            f"evaluate: {sum(statuses.values())} staff in {elapsed:.1f} s ({sum(statuses.values()) / elapsed:,.0f} staff/s); "
-            f"peak RSS {_rss_mb():.0f} MB (before: {rss_before:.0f} MB)"
+            f"evaluate: {sum(statuses.values())} staff in {elapsed:.1f} s wall, {cpu:.1f} s CPU of this process "
+            f"({sum(statuses.values()) / elapsed:,.0f} staff/s); peak RSS {_rss_mb():.0f} MB (before: {rss_before:.0f} MB); "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
         )
         self.stdout.write("statuses: " + ", ".join(f"{key} {value}" for key, value in sorted(statuses.items())))
         ids = list(queryset.order_by("id").values_list("id", flat=True)[:export_rows])
