@@ -125,6 +125,8 @@ class PolicyEditView(LoginRequiredMixin, FormView):
     template_name = "rotation/policy_form.html"
 
     def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
         self.region = scope.get_visible_or_404(request.user, Region, pk=kwargs["region"])
         return super().dispatch(request, *args, **kwargs)
 
@@ -190,6 +192,8 @@ class ExemptionDecideView(LoginRequiredMixin, FormView):
     template_name = "rotation/exemption_detail.html"
 
     def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
         self.object = selectors.exemption_get(user=request.user, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
@@ -350,6 +354,8 @@ class InspectionCreateView(LoginRequiredMixin, FormView):
     extra_context = {"title": _("Record an inspection"), "multipart": True}
 
     def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
         self.assignment = selectors.assignment_get(user=request.user, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
@@ -417,6 +423,8 @@ class SuggestionDecideView(LoginRequiredMixin, FormView):
     http_method_names = ["post"]
 
     def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
         self.suggestion = scope.get_visible_or_404(request.user, Suggestion, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 

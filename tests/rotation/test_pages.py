@@ -142,3 +142,11 @@ def test_index_links_sections(client, world, county_user):
     client.force_login(county_user)
     body = client.get(reverse("rotation:index")).content.decode()
     assert reverse("rotation:eligibility-list") in body and reverse("rotation:exemption-list") in body
+
+
+@pytest.mark.parametrize("name", ["rotation:policy-edit", "rotation:exemption-decide", "rotation:inspection-create",
+                                  "rotation:suggestion-decide", "rotation:eligibility-list", "rotation:assignment-list"])
+def test_anonymous_users_are_sent_to_login(client, world, name):
+    url = reverse(name, args=[1]) if name not in ("rotation:eligibility-list", "rotation:assignment-list") else reverse(name)
+    response = client.get(url)
+    assert response.status_code == 302 and reverse("login") in response["Location"]
