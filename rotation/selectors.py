@@ -300,6 +300,11 @@ def progress_series(*, user, plan) -> list[dict]:
     for warning in warnings:
         if warning.county_id in counties:
             counties[warning.county_id]["warnings"].append(warning)
+    resolver = PolicyResolver()
+    for county_id, entry in counties.items():
+        policy = resolver.policy(county_id)
+        entry["rates"] = progress_rates(entry["days"][-1])
+        entry["guidance"] = {"rate": policy.guidance_rate_percent, "key": policy.key_teacher_percent}
     return list(counties.values())
 
 
@@ -313,9 +318,21 @@ def chart_data(series: list[dict]) -> list[dict]:
             "in_place": [day.in_place for day in entry["days"]],
             "expected": [float(day.expected) for day in entry["days"]],
             "share": entry["days"][-1].share if entry["days"] else 0,
+            **progress_rates(entry["days"][-1] if entry["days"] else None),
         }
         for entry in series
     ]
+
+
+def progress_rates(day) -> dict:
+    """Percentages of a county's latest day: key teachers among those counted, counted among the eligible."""
+    if day is None:
+        return {"key_teacher_percent": None, "eligible_percent": None}
+    counted = day.counted
+    return {
+        "key_teacher_percent": round(100 * day.key_teachers / counted, 1) if counted else None,
+        "eligible_percent": round(100 * counted / day.eligible, 1) if day.eligible else None,
+    }
 
 
 def notification_list(*, user) -> QuerySet:

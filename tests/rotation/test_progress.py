@@ -115,3 +115,14 @@ def test_beat_schedule_is_declared():
     from rotation.schedule import BEAT_SCHEDULE
 
     assert BEAT_SCHEDULE["rotation-progress-daily"]["task"] == "rotation.tasks.compute_all_progress"
+
+
+def test_progress_rates_key_teachers_and_eligible(world, plan, county_user, client):
+    add(plan, world, 2, "approved", is_key_teacher=True)
+    add(plan, world, 3, "in_place")
+    services.progress_compute(plan=plan, on=dt.date(2026, 7, 1))
+    client.force_login(county_user)
+    entry = client.get(f"/rotation/plans/{plan.pk}/progress/").context["series"][0]
+    assert entry["rates"] == {"key_teacher_percent": 40.0, "eligible_percent": 5.0}
+    body = client.get(f"/rotation/plans/{plan.pk}/progress/").content.decode()
+    assert "占符合条件人数：5.0%" in body and "骨干教师不低于 20%" in body
