@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
-from org import scope, selectors, services
+from org import hooks, scope, selectors, services
 from org.filters import SchoolFilter, StaffFilter
 from org.forms import SchoolForm, StaffForm
 from org.models import School, Staff
@@ -104,6 +104,7 @@ class StaffDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView)
             can_edit=scope.can_manage(self.request.user, staff),
             show_id_number=scope.is_bureau_staff(self.request.user),
             work_history=staff.work_history.select_related("school").order_by("start"),
+            staff_sections=hooks.staff_sections(self.request, staff),
             history=selectors.history_of(staff),
             **kwargs,
         )

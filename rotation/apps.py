@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class RotationConfig(AppConfig):
     name = "rotation"
     verbose_name = _("Rotation")
+
+    def ready(self):
+        from org import hooks, importers
+        from org.excel import register_importer
+        from rotation.importers import ExemptionSheetHandler, roster_importer
+        from rotation.sections import staff_rotation_section
+
+        hooks.staff_section(staff_rotation_section)
+        importers.register_sheet_handler(importers.EXEMPTION_SHEET, ExemptionSheetHandler())
+        register_importer(roster_importer)

@@ -1,6 +1,466 @@
+"""Thin rotation pages: validate, call a selector or service, render."""
+
+import tempfile
+from datetime import date, timedelta
+
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.views.generic import TemplateView
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django_filters.views import FilterView
+
+from org import scope
+from org.models import Region, Staff
+from org.selectors import history_of
+from rotation import exports, rules, selectors, services
+from rotation.filters import AssignmentFilter, EligibilityFilter, ExemptionFilter
+from rotation.forms import (
+    AssignmentForm,
+    ExemptionApplyForm,
+    ExemptionDecideForm,
+    InspectionForm,
+    PlanForm,
+    PolicyForm,
+    SharesForm,
+    SplitForm,
+    SuggestionAcceptForm,
+    TransitionForm,
+)
+from rotation.models import Assignment, Exemption, Notification, Plan, Suggestion
+
+MSG_SAVED = _("Saved.")
+MSG_BAD_PARAMETERS = _("Check the parameters: %(errors)s")
 
 
 class IndexView(LoginRequiredMixin, TemplateView):
     template_name = "rotation/index.html"
+
+
+def add_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: by field where the form has it, else above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+def as_of_from(value) -> date:
+    return value or selectors.default_as_of(timezone.localdate())
+
+
+class EligibilityListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
+    """Each visible active staff member's status and reasons at an as-of date, filterable by status."""
+
+    model = Staff
+    filterset_class = EligibilityFilter
+    paginate_by = 50
+    template_name = "rotation/eligibility_list.html"
+
+    def get_base_queryset(self):
+        return Staff.objects.filter(status=Staff.Status.ACTIVE)
+
+    def paginate_queryset(self, queryset, page_size):
+        data = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
+        self.as_of, status = as_of_from(data.get("as_of")), data.get("status")
+        if not status:  # evaluate only the page shown
+            paginator, page, staff, paginated = super().paginate_queryset(queryset.only("pk"), page_size)
+            return paginator, page, selectors.evaluate_page(staff, self.as_of), paginated
+        rows = [row for row in selectors.evaluate_staff(queryset, self.as_of) if row.decision.status == status]
+        return super().paginate_queryset(rows, page_size)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return {**context, "as_of": self.as_of, "query": self.request.GET.urlencode()}
+
+
+class EligibilityExportView(LoginRequiredMixin, TemplateView):
+    """Download the eligibility roster (交流资格名册) of the user's scope (optionally one region)."""
+
+    def get(self, request, *args, **kwargs):
+        filterset = EligibilityFilter(request.GET, queryset=selectors.eligibility_staff(user=request.user), request=request)
+        if not filterset.is_valid():
+            raise Http404(MSG_BAD_PARAMETERS % {"errors": filterset.errors.as_text()})
+        on = as_of_from(filterset.form.cleaned_data.get("as_of"))
+        stream = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # memory stays bounded for large rosters
+        exports.write_eligibility(stream, filterset.qs, on)
+        stream.seek(0)
+        return FileResponse(stream, as_attachment=True, filename=f"eligibility-{on.isoformat()}.xlsx")
+
+
+class SplitView(LoginRequiredMixin, TemplateView):
+    """Split a target across the visible counties by MUST_ROTATE + ELIGIBLE counts."""
+
+    template_name = "rotation/split.html"
+
+    def get_context_data(self, **kwargs):
+        form = SplitForm(self.request.GET or None, user=self.request.user)
+        shares = None
+        if form.is_valid():
+            shares = selectors.split_for_user(user=self.request.user, **form.cleaned_data)
+        return super().get_context_data(form=form, shares=shares, **kwargs)
+
+
+# --- policies ------------------------------------------------------------------------------
+
+
+class PolicyListView(LoginRequiredMixin, TemplateView):
+    """The policy in force in each visible region: its own row, or where it falls back to."""
+
+    template_name = "rotation/policy_list.html"
+
+    def get_context_data(self, **kwargs):
+        resolver = selectors.PolicyResolver()
+        regions = scope.visible_to(self.request.user, Region).exclude(level=Region.Level.PROVINCE).order_by("code")
+        rows = [(region, resolver.policy(region.pk)) for region in regions]
+        return super().get_context_data(rows=rows, **kwargs)
+
+
+class PolicyEditView(LoginRequiredMixin, FormView):
+    form_class = PolicyForm
+    template_name = "rotation/policy_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.region = scope.get_visible_or_404(request.user, Region, pk=kwargs["region"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": selectors.policy_for(self.region)}
+
+    def form_valid(self, form):
+        data = {name: form.cleaned_data[name] for name in form.fields}
+        services.policy_save(actor=self.request.user, region=self.region, data=data)
+        messages.success(self.request, MSG_SAVED)
+        return redirect("rotation:policy-list")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(region=self.region, **kwargs)
+
+
+# --- exemptions ----------------------------------------------------------------------------
+
+
+class ExemptionListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
+    model = Exemption
+    filterset_class = ExemptionFilter
+    paginate_by = 50
+    template_name = "rotation/exemption_list.html"
+
+    def get_base_queryset(self):
+        return Exemption.objects.select_related("staff", "staff__school").order_by("-start", "id")
+
+
+class ExemptionDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
+    model = Exemption
+    template_name = "rotation/exemption_detail.html"
+
+    def get_base_queryset(self):
+        return Exemption.objects.select_related("staff", "staff__school", "applied_by", "decided_by")
+
+    def get_context_data(self, **kwargs):
+        exemption = self.object
+        may_decide = exemption.state == Exemption.State.APPLIED and scope.can_manage(self.request.user, exemption)
+        return super().get_context_data(
+            decide_form=ExemptionDecideForm() if may_decide else None, history=history_of(exemption), **kwargs
+        )
+
+
+class ExemptionApplyView(LoginRequiredMixin, FormView):
+    form_class = ExemptionApplyForm
+    template_name = "rotation/exemption_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        return {"staff": self.request.GET.get("staff")}
+
+    def form_valid(self, form):
+        exemption = services.exemption_apply(actor=self.request.user, **form.cleaned_data)
+        messages.success(self.request, MSG_SAVED)
+        return redirect(exemption)
+
+
+class ExemptionDecideView(LoginRequiredMixin, FormView):
+    form_class = ExemptionDecideForm
+    template_name = "rotation/exemption_detail.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.object = selectors.exemption_get(user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.exemption_decide(actor=self.request.user, exemption=self.object, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, MSG_SAVED)
+        return redirect(self.object)
+
+    def get_context_data(self, **kwargs):
+        form = kwargs.get("form")
+        return super().get_context_data(object=self.object, decide_form=form, history=history_of(self.object), **kwargs)
+
+
+# --- plans ---------------------------------------------------------------------------------
+
+
+class PlanListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
+    model = Plan
+    paginate_by = 50
+    template_name = "rotation/plan_list.html"
+
+    def get_base_queryset(self):
+        return Plan.objects.select_related("region").order_by("-term_start", "id")
+
+
+class PlanCreateView(LoginRequiredMixin, FormView):
+    form_class = PlanForm
+    template_name = "rotation/form_page.html"
+    extra_context = {"title": _("New rotation plan")}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        plan = services.plan_create(actor=self.request.user, **form.cleaned_data)
+        messages.success(self.request, MSG_SAVED)
+        return redirect(plan)
+
+
+class PlanDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
+    model = Plan
+    template_name = "rotation/plan_detail.html"
+
+    def get_base_queryset(self):
+        return Plan.objects.select_related("region")
+
+    def get_context_data(self, **kwargs):
+        rows = selectors.quota_rows(user=self.request.user, plan=self.object)
+        may_edit = services.may_set_policy(self.request.user, self.object.region)
+        form = kwargs.pop("form", None) or SharesForm(plan=self.object, quotas=[row["quota"] for row in rows])
+        return super().get_context_data(rows=rows, shares_form=form if may_edit else None,
+                                        history=history_of(self.object), **kwargs)
+
+
+class PlanSharesView(PlanDetailView):
+    """POST: new target and county shares (sum = target, no share below what the county approved)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        quotas = [row["quota"] for row in selectors.quota_rows(user=request.user, plan=self.object)]
+        form = SharesForm(request.POST, plan=self.object, quotas=quotas)
+        if form.is_valid():
+            try:
+                services.plan_set_shares(actor=request.user, plan=self.object, shares=form.shares(),
+                                         target=form.cleaned_data["target"])
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, MSG_SAVED)
+                return redirect(self.object)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+# --- the roster ------------------------------------------------------------------------------
+
+
+class AssignmentListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
+    model = Assignment
+    filterset_class = AssignmentFilter
+    paginate_by = 50
+    template_name = "rotation/assignment_list.html"
+
+    def get_base_queryset(self):
+        return Assignment.objects.select_related("staff", "from_school", "to_school", "plan").order_by("-start", "id")
+
+
+class AssignmentCreateView(LoginRequiredMixin, FormView):
+    form_class = AssignmentForm
+    template_name = "rotation/form_page.html"
+    extra_context = {"title": _("New assignment")}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        return {key: self.request.GET.get(key) for key in ("staff", "to_school", "plan") if key in self.request.GET}
+
+    def form_valid(self, form):
+        try:
+            assignment = services.assignment_create(actor=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, MSG_SAVED)
+        return redirect(assignment)
+
+
+class AssignmentDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
+    model = Assignment
+    template_name = "rotation/assignment_detail.html"
+
+    def get_base_queryset(self):
+        return Assignment.objects.select_related("staff", "from_school", "to_school", "plan", "confirmed_by")
+
+    def get_context_data(self, **kwargs):
+        assignment, user = self.object, self.request.user
+        return super().get_context_data(
+            may_manage=scope.manageable(user, Assignment).filter(pk=assignment.pk).exists(),
+            may_confirm=services.may_confirm_arrival(user, assignment),
+            may_inspect=services.may_inspect(user),
+            inspections=assignment.inspections.select_related("inspector"),
+            transition_form=kwargs.pop("form", None) or TransitionForm(),
+            history=history_of(assignment), **kwargs,
+        )
+
+
+class AssignmentTransitionView(AssignmentDetailView):
+    """POST one transition (approve, confirm, complete, end_early, convert); refusals shown on the page."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = TransitionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.assignment_transition(actor=request.user, assignment=self.object, **form.cleaned_data)
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, MSG_SAVED)
+                return redirect(self.object)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+# --- inspections -----------------------------------------------------------------------------
+
+
+class InspectionCreateView(LoginRequiredMixin, FormView):
+    form_class = InspectionForm
+    template_name = "rotation/form_page.html"
+    extra_context = {"title": _("Record an inspection"), "multipart": True}
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.assignment = selectors.assignment_get(user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.inspection_record(actor=self.request.user, assignment=self.assignment, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, MSG_SAVED)
+        return redirect(self.assignment)
+
+
+# --- progress and notifications ----------------------------------------------------------------
+
+
+class ProgressView(PlanDetailView):
+    """One chart per county: approved + in place against the straight-line expectation; warning history."""
+
+    template_name = "rotation/progress.html"
+
+    def get_context_data(self, **kwargs):
+        series = selectors.progress_series(user=self.request.user, plan=self.object)
+        return DetailView.get_context_data(self, series=series, charts=selectors.chart_data(series), **kwargs)
+
+
+class NotificationListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
+    model = Notification
+    paginate_by = 50
+    template_name = "rotation/notification_list.html"
+
+    def get_base_queryset(self):
+        return Notification.objects.order_by("-created_at", "-id")
+
+
+# --- suggestions ---------------------------------------------------------------------------------
+
+
+class SuggestionListView(PlanDetailView):
+    """The plan's suggestions in the user's scope; POST without a suggestion id solves again."""
+
+    template_name = "rotation/suggestion_list.html"
+
+    def get_context_data(self, **kwargs):
+        suggestions = selectors.suggestion_list(user=self.request.user, plan=self.object)
+        form = kwargs.pop("form", None) or SuggestionAcceptForm(user=self.request.user, initial=self.default_dates())
+        return DetailView.get_context_data(self, suggestions=suggestions, accept_form=form, weights=rules.ScoreWeights(),
+                                           may_suggest=scope.is_bureau_staff(self.request.user), **kwargs)
+
+    def default_dates(self):
+        start = self.object.term_start
+        return {"start": start, "planned_end": start.replace(year=start.year + 1) - timedelta(days=1)}
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        services.suggestions_generate(actor=request.user, plan=self.object)
+        messages.success(request, MSG_SAVED)
+        return redirect("rotation:suggestion-list", pk=self.object.pk)
+
+
+class SuggestionDecideView(LoginRequiredMixin, FormView):
+    """POST accept (with the accept form's fields) or discard one suggestion."""
+
+    form_class = SuggestionAcceptForm
+    http_method_names = ["post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.suggestion = scope.get_visible_or_404(request.user, Suggestion, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("decision") == "discard":
+            services.suggestion_discard(actor=request.user, suggestion=self.suggestion)
+            return redirect("rotation:suggestion-list", pk=self.suggestion.plan_id)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.suggestion_accept(actor=self.request.user, suggestion=self.suggestion, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+        else:
+            messages.success(self.request, MSG_SAVED)
+        return redirect("rotation:suggestion-list", pk=self.suggestion.plan_id)
+
+    def form_invalid(self, form):
+        messages.error(self.request, form.errors.as_text())
+        return redirect("rotation:suggestion-list", pk=self.suggestion.plan_id)
+
+
+class TitleStatementView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
+    """A printable statement of whether rotation history meets the title and principal-grade prerequisites."""
+
+    model = Staff
+    template_name = "rotation/title_statement.html"
+    context_object_name = "staff"
+
+    def get_base_queryset(self):
+        return Staff.objects.select_related("school", "school__region")
+
+    def get_context_data(self, **kwargs):
+        decision, rows = selectors.title_statement(self.object)
+        return super().get_context_data(decision=decision, rows=rows, today=timezone.localdate(), **kwargs)

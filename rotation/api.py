@@ -1,0 +1,362 @@
+"""REST API of rotation under /api/v1/rotation/: every list and action scoped to the user."""
+
+import tempfile
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse
+from django.utils import timezone
+from rest_framework import decorators, exceptions, serializers, viewsets
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from org import scope
+from org.models import Region, School, Staff
+from rotation import exports, selectors, services
+from rotation.filters import AssignmentFilter, EligibilityFilter, ExemptionFilter
+from rotation.forms import applicable_staff
+from rotation.models import (
+    Assignment,
+    Exemption,
+    Inspection,
+    Notification,
+    Plan,
+    Policy,
+    ProgressWarning,
+    Quota,
+    Rating,
+    Suggestion,
+)
+
+
+def _call(service, **kwargs):
+    """Run a service, turning Django's refusals into DRF answers (403 / 400)."""
+    try:
+        return service(**kwargs)
+    except DjangoPermissionDenied as error:
+        raise exceptions.PermissionDenied(str(error)) from None
+    except DjangoValidationError as error:
+        raise exceptions.ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages) from None
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    region_code = serializers.CharField(source="region.code", read_only=True)
+
+    class Meta:
+        model = Policy
+        fields = ["id", "region", "region_code", *Policy.NUMBER_FIELDS]
+        read_only_fields = ["region"]
+
+
+class PolicyViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Policy.objects.select_related("region").order_by("region__code")
+    serializer_class = PolicySerializer
+
+
+class EligibilitySerializer(serializers.Serializer):
+    staff = serializers.IntegerField(source="staff_id")
+    name = serializers.CharField()
+    school_code = serializers.CharField()
+    school_name = serializers.CharField()
+    status = serializers.CharField(source="decision.status")
+    reason_codes = serializers.ListField(source="decision.codes", child=serializers.CharField())
+    explanation = serializers.CharField(source="decision.explanation")
+
+
+class EligibilityViewSet(viewsets.ViewSet):
+    """Eligibility of the visible active staff at ?as_of= (default: the next 1 September); ?status= filters."""
+
+    pagination_class = PageNumberPagination
+
+    def list(self, request):
+        filterset = EligibilityFilter(request.query_params, queryset=selectors.eligibility_staff(user=request.user), request=request)
+        if not filterset.is_valid():
+            raise exceptions.ValidationError(filterset.errors)
+        data = filterset.form.cleaned_data
+        on = data.get("as_of") or selectors.default_as_of(timezone.localdate())
+        rows = selectors.evaluate_staff(filterset.qs, on)
+        if data.get("status"):
+            rows = (row for row in rows if row.decision.status == data["status"])
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(list(rows), request, view=self)
+        return paginator.get_paginated_response(EligibilitySerializer(page, many=True).data)
+
+    @decorators.action(detail=False, methods=["get"])
+    def export(self, request):
+        """The eligibility roster (交流资格名册) as xlsx, same filters as the list (?as_of=, ?region=, ...)."""
+        filterset = EligibilityFilter(request.query_params, queryset=selectors.eligibility_staff(user=request.user), request=request)
+        if not filterset.is_valid():
+            raise exceptions.ValidationError(filterset.errors)
+        on = filterset.form.cleaned_data.get("as_of") or selectors.default_as_of(timezone.localdate())
+        spooled = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+        exports.write_eligibility(spooled, filterset.qs, on)
+        spooled.seek(0)
+        return FileResponse(spooled, as_attachment=True, filename=f"eligibility-{on.isoformat()}.xlsx")
+
+
+class SplitQuerySerializer(serializers.Serializer):
+    target = serializers.IntegerField(min_value=0)
+    as_of = serializers.DateField()
+    region = serializers.CharField(required=False)
+
+
+class SplitViewSet(viewsets.ViewSet):
+    """?target=N&as_of=YYYY-MM-DD[&region=CODE]: one row per visible county (code, name, base, share)."""
+
+    def list(self, request):
+        query = SplitQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        region = None
+        if query.validated_data.get("region"):
+            region = scope.get_visible_or_404(request.user, Region, code=query.validated_data["region"])
+        shares = selectors.split_for_user(
+            user=request.user, target=query.validated_data["target"], as_of=query.validated_data["as_of"], region=region
+        )
+        return Response([{"code": s.code, "name": s.name, "base": s.base, "share": s.share} for s in shares])
+
+
+class ExemptionSerializer(serializers.ModelSerializer):
+    staff_name = serializers.CharField(source="staff.name", read_only=True)
+
+    class Meta:
+        model = Exemption
+        fields = [
+            "id", "staff", "staff_name", "kind", "start", "end", "state", "grounds", "document_no", "decision_reason",
+            "attachment", "decided_at",
+        ]
+        read_only_fields = ["state", "decision_reason", "decided_at", "document_no"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["staff"].queryset = applicable_staff(request.user)
+
+
+class DecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    reason = serializers.CharField()
+    document_no = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ExemptionViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
+    queryset = Exemption.objects.select_related("staff").order_by("-start", "id")
+    serializer_class = ExemptionSerializer
+    filterset_class = ExemptionFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    def perform_create(self, serializer):
+        serializer.instance = _call(services.exemption_apply, actor=self.request.user, **serializer.validated_data)
+
+    @decorators.action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        decision = DecisionSerializer(data=request.data)
+        decision.is_valid(raise_exception=True)
+        exemption = _call(services.exemption_decide, actor=request.user, exemption=self.get_object(), **decision.validated_data)
+        return Response(ExemptionSerializer(exemption, context=self.get_serializer_context()).data)
+
+
+# --- plans, the roster, inspections, progress -------------------------------------------------
+
+
+class QuotaSerializer(serializers.ModelSerializer):
+    county_code = serializers.CharField(source="county.code", read_only=True)
+    county_name = serializers.CharField(source="county.name", read_only=True)
+
+    class Meta:
+        model = Quota
+        fields = ["county", "county_code", "county_name", "base", "share"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    quotas = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Plan
+        fields = ["id", "region", "name", "term_start", "opens_on", "deadline", "target", "quotas"]
+
+    def get_quotas(self, plan) -> list:
+        quotas = [quota for quota in plan.quotas.all() if quota.county_id in self.context["visible_counties"]]
+        return QuotaSerializer(quotas, many=True).data
+
+
+class SharesSerializer(serializers.Serializer):
+    target = serializers.IntegerField(min_value=0, required=False)
+    shares = serializers.DictField(child=serializers.IntegerField(min_value=0), help_text="county id → share")
+
+
+class PlanViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
+    queryset = Plan.objects.prefetch_related("quotas__county").order_by("-term_start", "id")
+    serializer_class = PlanSerializer
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_serializer_context(self):
+        visible = set(scope.visible_to(self.request.user, Region).values_list("id", flat=True))
+        return {**super().get_serializer_context(), "visible_counties": visible}
+
+    def perform_create(self, serializer):
+        serializer.instance = _call(services.plan_create, actor=self.request.user, **serializer.validated_data)
+
+    @decorators.action(detail=True, methods=["post"])
+    def shares(self, request, pk=None):
+        body = SharesSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        shares = {int(county): share for county, share in body.validated_data["shares"].items()}
+        plan = _call(services.plan_set_shares, actor=request.user, plan=self.get_object(), shares=shares,
+                     target=body.validated_data.get("target"))
+        return Response(PlanSerializer(Plan.objects.get(pk=plan.pk), context=self.get_serializer_context()).data)
+
+    @decorators.action(detail=True, methods=["get"])
+    def progress(self, request, pk=None):
+        return Response(selectors.chart_data(selectors.progress_series(user=request.user, plan=self.get_object())))
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    staff_name = serializers.CharField(source="staff.name", read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id", "plan", "staff", "staff_name", "from_school", "to_school", "form", "start", "planned_end",
+            "post_at_destination", "relation_moves", "subsidy_yuan", "subsidy_note", "filed_on", "state",
+            "exemption_override", "arrived_on", "ended_on", "end_reason", "rating", "is_key_teacher",
+        ]
+        read_only_fields = ["from_school", "filed_on", "state", "arrived_on", "ended_on", "end_reason", "rating",
+                            "is_key_teacher"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["staff"].queryset = scope.visible_to(request.user, Staff)
+            self.fields["to_school"].queryset = scope.visible_to(request.user, School)
+            self.fields["plan"].queryset = scope.visible_to(request.user, Plan)
+
+
+class TransitionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=list(services.TRANSITIONS))
+    rating = serializers.ChoiceField(choices=[("", ""), *Rating.choices], required=False, default="")
+    reason = serializers.CharField(required=False, default="", allow_blank=True)
+    on = serializers.DateField(required=False, default=None, allow_null=True)
+
+
+class AssignmentViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
+    queryset = Assignment.objects.select_related("staff").order_by("-start", "id")
+    serializer_class = AssignmentSerializer
+    filterset_class = AssignmentFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    def perform_create(self, serializer):
+        serializer.instance = _call(services.assignment_create, actor=self.request.user, **serializer.validated_data)
+
+    @decorators.action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        body = TransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        assignment = self.get_object()
+        _call(services.assignment_transition, actor=request.user, assignment=assignment, **body.validated_data)
+        return Response(AssignmentSerializer(Assignment.objects.get(pk=assignment.pk), context=self.get_serializer_context()).data)
+
+
+class InspectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Inspection
+        fields = ["id", "assignment", "visited_on", "lesson_observation", "interviews", "ledger_review", "findings",
+                  "rating", "attachment", "inspector"]
+        read_only_fields = ["inspector"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["assignment"].queryset = scope.visible_to(request.user, Assignment)
+
+
+class InspectionViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
+    queryset = Inspection.objects.order_by("-visited_on", "id")
+    serializer_class = InspectionSerializer
+    http_method_names = ["get", "post", "head", "options"]
+
+    def perform_create(self, serializer):
+        serializer.instance = _call(services.inspection_record, actor=self.request.user, **serializer.validated_data)
+
+
+class WarningSerializer(serializers.ModelSerializer):
+    county_code = serializers.CharField(source="county.code", read_only=True)
+
+    class Meta:
+        model = ProgressWarning
+        fields = ["id", "plan", "county", "county_code", "level", "raised_on", "cleared_on", "counted", "expected"]
+
+
+class WarningViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = ProgressWarning.objects.select_related("county").order_by("-raised_on", "id")
+    serializer_class = WarningSerializer
+    filterset_fields = ["plan", "level"]
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "text", "url", "created_at", "read_at"]
+
+
+class NotificationViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Notification.objects.order_by("-created_at", "-id")
+    serializer_class = NotificationSerializer
+
+
+class SuggestionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Suggestion
+        fields = ["id", "plan", "staff", "from_school", "to_school", "score", "explanation", "state", "assignment"]
+
+
+class SuggestRequestSerializer(serializers.Serializer):
+    plan = serializers.IntegerField()
+    partners = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField(), min_length=2, max_length=2), required=False, default=list,
+        help_text="pairs of partner school codes (from alliances)",
+    )
+
+
+class AcceptSerializer(serializers.Serializer):
+    form = serializers.ChoiceField(choices=Assignment.Form.choices)
+    start = serializers.DateField()
+    planned_end = serializers.DateField()
+    to_school = serializers.IntegerField(required=False)
+    exemption_override = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class SuggestionViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """List (?plan=), POST /solve/ {plan, partners}, POST /{id}/accept/ and /{id}/discard/."""
+
+    queryset = Suggestion.objects.order_by("-score", "id")
+    serializer_class = SuggestionSerializer
+    filterset_fields = ["plan", "state"]
+
+    @decorators.action(detail=False, methods=["post"])
+    def solve(self, request):
+        body = SuggestRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        plan = scope.get_visible_or_404(request.user, Plan, pk=body.validated_data["plan"])
+        codes = {code for pair in body.validated_data["partners"] for code in pair}
+        ids = dict(scope.visible_to(request.user, School).filter(code__in=codes).values_list("code", "id"))
+        partners = [(ids[a], ids[b]) for a, b in body.validated_data["partners"] if a in ids and b in ids]
+        rows = _call(services.suggestions_generate, actor=request.user, plan=plan, partners=partners)
+        return Response(SuggestionSerializer(rows, many=True).data)
+
+    @decorators.action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        body = AcceptSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        if "to_school" in data:
+            data["to_school"] = scope.get_visible_or_404(request.user, School, pk=data["to_school"])
+        suggestion = _call(services.suggestion_accept, actor=request.user, suggestion=self.get_object(), **data)
+        return Response(SuggestionSerializer(suggestion).data)
+
+    @decorators.action(detail=True, methods=["post"])
+    def discard(self, request, pk=None):
+        suggestion = _call(services.suggestion_discard, actor=request.user, suggestion=self.get_object())
+        return Response(SuggestionSerializer(suggestion).data)

@@ -1,0 +1,76 @@
+"""FilterSets of the rotation lists, shared by pages and the API; choice lists are scoped."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from org import scope
+from org.filters import visible_regions, visible_schools
+from org.forms import StyledForm
+from org.models import Staff
+from rotation import rules
+from rotation.models import Assignment, Exemption, Plan
+
+
+def status_choices():
+    return [(status, rules.status_label(status)) for status in rules.STATUSES]
+
+
+def _keep(queryset, name, value):
+    return queryset  # read by the view: the value is not a column
+
+
+class EligibilityFilter(django_filters.FilterSet):
+    """Filters of the eligibility list; `as_of` and `status` are applied after evaluation."""
+
+    as_of = django_filters.DateFilter(label=_("As of"), method=_keep)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=status_choices, method=_keep)
+    q = django_filters.CharFilter(label=_("Name or ID number"), method="search")
+    region = django_filters.ModelChoiceFilter(field_name="school__region", queryset=visible_regions, label=_("region"))
+    school = django_filters.ModelChoiceFilter(queryset=visible_schools, label=_("school"))
+
+    class Meta:
+        model = Staff
+        fields = ["as_of", "status", "q", "region", "school", "post"]
+        form = StyledForm
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(id_number=value.upper()))
+
+
+class ExemptionFilter(django_filters.FilterSet):
+    region = django_filters.ModelChoiceFilter(field_name="staff__school__region", queryset=visible_regions, label=_("region"))
+    school = django_filters.ModelChoiceFilter(field_name="staff__school", queryset=visible_schools, label=_("school"))
+
+    class Meta:
+        model = Exemption
+        fields = ["state", "kind", "region", "school"]
+        form = StyledForm
+
+
+def visible_plans(request):
+    return scope.visible_to(request.user, Plan) if request else Plan.objects.none()
+
+
+class AssignmentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name or ID number"), method="search")
+    plan = django_filters.ModelChoiceFilter(queryset=visible_plans, label=_("rotation plan"))
+    region = django_filters.ModelChoiceFilter(field_name="from_school__region", queryset=visible_regions, label=_("region"))
+    from_school = django_filters.ModelChoiceFilter(queryset=visible_schools, label=_("from school"))
+    to_school = django_filters.ModelChoiceFilter(queryset=visible_schools, label=_("to school"))
+    not_inspected = django_filters.BooleanFilter(label=_("Not yet inspected"), method="filter_not_inspected")
+
+    class Meta:
+        model = Assignment
+        fields = ["q", "plan", "state", "form", "region", "from_school", "to_school", "not_inspected"]
+        form = StyledForm
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(staff__name__icontains=value) | Q(staff__id_number=value.upper()))
+
+    def filter_not_inspected(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(inspections__isnull=value).distinct() if value else queryset.filter(inspections__isnull=False).distinct()

@@ -1,0 +1,456 @@
+"""Rotation rules as pure functions over plain data (DESIGN.md, "Rotation eligibility", "Targets").
+
+No database access: callers turn policy rows and staff rows into the dataclasses below. Every
+decision carries its reason codes and the numbers behind them, with a Chinese 说明 through
+gettext (English msgids; the UI language is zh-hans).
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from fractions import Fraction
+
+from django.utils.translation import gettext, gettext_noop
+
+UNKNOWN, EXEMPT, MUST_ROTATE, ELIGIBLE, NOT_YET = "UNKNOWN", "EXEMPT", "MUST_ROTATE", "ELIGIBLE", "NOT_YET"
+STATUSES = (UNKNOWN, EXEMPT, MUST_ROTATE, ELIGIBLE, NOT_YET)
+
+DATA_MISSING = "DATA_MISSING"
+EX_FIRST_TERM = "EX_FIRST_TERM"
+EX_AGE = "EX_AGE"
+EX_KEY_PROJECT = "EX_KEY_PROJECT"
+EX_PREGNANCY_NURSING = "EX_PREGNANCY_NURSING"
+EX_ILLNESS = "EX_ILLNESS"
+EX_EXPERIENCED = "EX_EXPERIENCED"
+MUST_LEADER_TENURE = "MUST_LEADER_TENURE"
+MUST_TEACHER_TENURE = "MUST_TEACHER_TENURE"
+ELIGIBLE_TENURE = "ELIGIBLE_TENURE"
+EXEMPTION_RECORD_CODES = (EX_KEY_PROJECT, EX_PREGNANCY_NURSING, EX_ILLNESS)
+
+MALE, FEMALE = "M", "F"
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyData:
+    """The numbers of a region's rotation policy that the rules read."""
+
+    eligible_years: int
+    must_rotate_years: int
+    term_years: int
+    age_limit_men: int
+    age_limit_women: int
+    experience_schools: int
+    experience_years_per_school: int
+    rural_years: int
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    """One 任职经历 row: a school, whether that school is rural, and the dates (end None = still there)."""
+
+    school_id: int
+    is_rural: bool
+    start: date
+    end: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class ExemptionRow:
+    """An approved 暂不交流 record: its reason code (EX_KEY_PROJECT, ...), start and end (None = open)."""
+
+    code: str
+    start: date
+    end: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class StaffFacts:
+    gender: str
+    birth_date: date
+    is_leader: bool
+    school_id: int
+    school_is_urban: bool
+    school_start: date | None
+    post_start: date | None
+    history: tuple = ()
+    exemptions: tuple = ()
+
+
+# The 说明 texts (English msgids, translated when rendered). Decisions keep the msgid and the
+# numbers; the text is rendered only when shown, so counting 500,000 people translates nothing.
+MSG_DATA_SCHOOL_START = gettext_noop("No start date at the current school")
+MSG_DATA_POST_START = gettext_noop("No start date in the current leader post")
+MSG_FIRST_TERM = gettext_noop("%(years)d years in the current leader post, less than one term (%(term)d years)")
+MSG_AGE = gettext_noop("Aged %(age)d, past the age limit of %(limit)d")
+MSG_RECORD = gettext_noop("Approved exemption (%(kind)s) from %(start)s to %(end)s")
+MSG_TWO_SCHOOLS = gettext_noop("Worked at %(schools)d other schools for at least %(years)d years each")
+MSG_RURAL_YEARS = gettext_noop("An urban teacher with %(years)d years in rural schools, at least %(limit)d")
+MSG_LEADER_TENURE = gettext_noop("%(years)d years in leader posts at the current school, %(limit)d or more must rotate")
+MSG_TEACHER_TENURE = gettext_noop("%(years)d years at the current school, %(limit)d or more must rotate")
+MSG_ELIGIBLE_TENURE = gettext_noop("%(years)d years at the current school, %(limit)d or more may rotate")
+MSG_NOT_YET = gettext_noop("%(years)d years at the current school, fewer than %(limit)d")
+EXEMPTION_LABELS = {
+    EX_KEY_PROJECT: gettext_noop("key project"),
+    EX_PREGNANCY_NURSING: gettext_noop("pregnancy or nursing"),
+    EX_ILLNESS: gettext_noop("illness"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    code: str
+    msgid: str
+    params: dict | None = None
+
+    def render(self, translate=gettext) -> str:
+        if not self.params:
+            return translate(self.msgid)
+        params = self.params
+        if "kind" in params:
+            params = {**params, "kind": translate(params["kind"])}
+        return translate(self.msgid) % params
+
+    @property
+    def text(self) -> str:
+        return self.render()
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    status: str
+    reasons: tuple  # of Reason, in rule order
+    note: Reason | None = None  # what decided a NOT_YET (it has no reason code)
+
+    @property
+    def codes(self) -> tuple:
+        return tuple(reason.code for reason in self.reasons)
+
+    def explain(self, translate=gettext) -> str:
+        """The 说明: every reason's text, or what decided a NOT_YET; `translate` may be a per-call cache."""
+        if self.reasons:
+            return "；".join(reason.render(translate) for reason in self.reasons)
+        return self.note.render(translate) if self.note else ""
+
+    @property
+    def explanation(self) -> str:
+        return self.explain()
+
+
+def full_years(start: date, end: date) -> int:
+    """Full years between two dates (DESIGN.md): a birthday-style count, 29 February included."""
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
+def _exemption_reasons(facts: StaffFacts, on: date, policy: PolicyData) -> list:
+    reasons = []
+    if facts.is_leader:
+        post_years = full_years(facts.post_start, on)
+        if post_years < policy.term_years:
+            reasons.append(Reason(EX_FIRST_TERM, MSG_FIRST_TERM, {"years": post_years, "term": policy.term_years}))
+    limit = policy.age_limit_men if facts.gender == MALE else policy.age_limit_women
+    age_yesterday = full_years(facts.birth_date, on - timedelta(days=1))
+    if age_yesterday >= limit:
+        reasons.append(Reason(EX_AGE, MSG_AGE, {"age": age_yesterday, "limit": limit}))
+    for code in EXEMPTION_RECORD_CODES:
+        for record in facts.exemptions:
+            if record.code == code and record.start <= on and (record.end is None or on <= record.end):
+                values = {"kind": EXEMPTION_LABELS[code], "start": record.start, "end": record.end or "—"}
+                reasons.append(Reason(code, MSG_RECORD, values))
+                break
+    experienced = _experience_reason(facts, on, policy)
+    if experienced:
+        reasons.append(experienced)
+    return reasons
+
+
+def _experience_reason(facts: StaffFacts, on: date, policy: PolicyData) -> Reason | None:
+    per_school: dict[int, int] = {}
+    rural = 0
+    for row in facts.history:
+        if row.start >= on:
+            continue
+        end = on if row.end is None or row.end > on else row.end
+        years = full_years(row.start, end)
+        if row.is_rural:
+            rural += years
+        if row.school_id != facts.school_id:
+            per_school[row.school_id] = per_school.get(row.school_id, 0) + years
+    schools = sum(1 for years in per_school.values() if years >= policy.experience_years_per_school)
+    if schools >= policy.experience_schools:
+        return Reason(EX_EXPERIENCED, MSG_TWO_SCHOOLS, {"schools": schools, "years": policy.experience_years_per_school})
+    if facts.school_is_urban and rural >= policy.rural_years:
+        return Reason(EX_EXPERIENCED, MSG_RURAL_YEARS, {"years": rural, "limit": policy.rural_years})
+    return None
+
+
+def evaluate(facts: StaffFacts, on: date, policy: PolicyData) -> Decision:
+    """Decide one staff member's rotation status at date `on`; all matching reasons, first status wins."""
+    missing = _missing_data(facts)
+    if missing:
+        return Decision(UNKNOWN, tuple(missing))
+    reasons = _exemption_reasons(facts, on, policy)
+    status = EXEMPT if reasons else None
+    school_years = full_years(facts.school_start, on)
+    if facts.is_leader:
+        leader_years = full_years(facts.post_start, on)
+        if leader_years >= policy.must_rotate_years:
+            values = {"years": leader_years, "limit": policy.must_rotate_years}
+            reasons.append(Reason(MUST_LEADER_TENURE, MSG_LEADER_TENURE, values))
+            status = status or MUST_ROTATE
+    elif school_years >= policy.must_rotate_years:
+        values = {"years": school_years, "limit": policy.must_rotate_years}
+        reasons.append(Reason(MUST_TEACHER_TENURE, MSG_TEACHER_TENURE, values))
+        status = status or MUST_ROTATE
+    if school_years >= policy.eligible_years:
+        reasons.append(Reason(ELIGIBLE_TENURE, MSG_ELIGIBLE_TENURE, {"years": school_years, "limit": policy.eligible_years}))
+        status = status or ELIGIBLE
+    if status is None:
+        note = Reason("", MSG_NOT_YET, {"years": max(school_years, 0), "limit": policy.eligible_years})
+        return Decision(NOT_YET, tuple(reasons), note)
+    return Decision(status, tuple(reasons))
+
+
+def _missing_data(facts: StaffFacts) -> list:
+    missing = []
+    if facts.school_start is None:
+        missing.append(Reason(DATA_MISSING, MSG_DATA_SCHOOL_START))
+    if facts.is_leader and facts.post_start is None:
+        missing.append(Reason(DATA_MISSING, MSG_DATA_POST_START))
+    return missing
+
+
+def status_label(status: str) -> str:
+    labels = {
+        EXEMPT: gettext("Exempt for now"),
+        MUST_ROTATE: gettext("Must rotate"),
+        ELIGIBLE: gettext("May rotate"),
+        NOT_YET: gettext("Tenure not reached"),
+        UNKNOWN: gettext("Data incomplete"),
+    }
+    return labels[status]
+
+
+# --- the target split ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SplitShare:
+    code: str
+    name: str
+    base: int
+    share: int
+
+
+def split_target(target: int, counties: list[tuple[str, str, int]]) -> list[SplitShare]:
+    """Split `target` over (code, name, base) rows in proportion to base, by largest remainder.
+
+    The shares add up exactly to the target; the leftover units go to the largest remainders,
+    ties to the larger base, then to the lower region code. With every base zero, the target
+    is split as if each county had the same base.
+    """
+    if target < 0:
+        raise ValueError("target must not be negative")
+    if not counties:
+        return []
+    bases = [base for _code, _name, base in counties]
+    total = sum(bases)
+    if total == 0:
+        bases, total = [1] * len(counties), len(counties)
+    floors = [target * base // total for base in bases]
+    remainders = [target * base % total for base in bases]
+    leftover = target - sum(floors)
+    order = sorted(range(len(counties)), key=lambda i: (-remainders[i], -bases[i], counties[i][0]))
+    for index in order[:leftover]:
+        floors[index] += 1
+    return [
+        SplitShare(code, name, base, share)
+        for (code, name, base), share in sorted(zip(counties, floors, strict=True), key=lambda pair: pair[0][0])
+    ]
+
+
+# --- progress against a plan ----------------------------------------------------------------
+
+YELLOW, RED = "yellow", "red"
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressDecision:
+    expected: Fraction  # straight-line expectation at the date
+    level: str | None  # None, YELLOW or RED
+    percent: Fraction | None  # counted as a percentage of expected (None before anything is expected)
+
+
+def expected_by(on: date, opens_on: date, deadline: date, share: int) -> Fraction:
+    """The straight-line expectation between a plan's opening (0) and its deadline (the share)."""
+    if on <= opens_on:
+        return Fraction(0)
+    if on >= deadline:
+        return Fraction(share)
+    return Fraction(share * (on - opens_on).days, (deadline - opens_on).days)
+
+
+def progress_level(*, counted: int, on: date, opens_on: date, deadline: date, share: int,
+                   yellow_percent: int, red_percent: int) -> ProgressDecision:
+    """Behind when counted < yellow % (yellow) or < red % (red) of the expectation; nothing expected, no warning."""
+    expected = expected_by(on, opens_on, deadline, share)
+    if expected == 0:
+        return ProgressDecision(expected, None, None)
+    percent = Fraction(counted * 100) / expected
+    level = RED if percent < red_percent else YELLOW if percent < yellow_percent else None
+    return ProgressDecision(expected, level, percent)
+
+
+# --- suggestions: an assignment problem -------------------------------------------------------
+
+COMPATIBLE_STAGES = {
+    "primary": {"primary", "nine_year"}, "junior": {"junior", "nine_year", "complete"},
+    "senior": {"senior", "complete"}, "nine_year": {"primary", "junior", "nine_year"},
+    "complete": {"junior", "senior", "complete"}, "kindergarten": {"kindergarten"},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A must-rotate staff member at a source school (urban or town, not weak)."""
+
+    staff_id: int
+    school_id: int
+    county_id: int
+    stage: str
+    subject: str
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """A rural or weak school: its teachers per subject, and the average per subject of its stage in its county."""
+
+    school_id: int
+    county_id: int
+    stage: str
+    is_rural: bool
+    is_weak: bool
+    subject_counts: dict
+    subject_average: dict
+    slots: int
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreWeights:
+    """The stated score of a move; each term is a policy of the solver, not a hidden preference."""
+
+    base: int = 10  # any allowed move (must-rotate staff, strong source, rural/weak destination, compatible stage)
+    subject_missing: int = 6  # the destination has no teacher of the subject
+    subject_short: int = 3  # the destination has fewer teachers of the subject than its stage's county average
+    same_county: int = 3
+    partner: int = 4  # source and destination are partner schools (alliances pass the pairs in)
+    rural_and_weak: int = 1  # the destination is both rural and weak
+
+
+def move_score(candidate: Candidate, destination: Destination, weights: ScoreWeights,
+               partners: frozenset = frozenset()) -> tuple[int, tuple] | None:
+    """Score one move (None when not allowed), with the names of the terms that scored."""
+    if candidate.school_id == destination.school_id or destination.stage not in COMPATIBLE_STAGES.get(candidate.stage, ()):
+        return None
+    score, terms = weights.base, ["base"]
+    have = destination.subject_counts.get(candidate.subject, 0)
+    if have == 0:
+        score, terms = score + weights.subject_missing, [*terms, "subject_missing"]
+    elif have < destination.subject_average.get(candidate.subject, 0):
+        score, terms = score + weights.subject_short, [*terms, "subject_short"]
+    if candidate.county_id == destination.county_id:
+        score, terms = score + weights.same_county, [*terms, "same_county"]
+    if frozenset((candidate.school_id, destination.school_id)) in partners:
+        score, terms = score + weights.partner, [*terms, "partner"]
+    if destination.is_rural and destination.is_weak:
+        score, terms = score + weights.rural_and_weak, [*terms, "rural_and_weak"]
+    return score, tuple(terms)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    candidate: Candidate
+    destination: Destination
+    score: int
+    terms: tuple
+
+
+def suggest(candidates: list[Candidate], destinations: list[Destination], *, weights: ScoreWeights = ScoreWeights(),
+            partners=frozenset()) -> list[Match]:
+    """Maximise the total score of moves, each candidate at most once, each destination up to its slots.
+
+    Solved exactly as a rectangular assignment problem (scipy's linear_sum_assignment) over the
+    destinations expanded into slots; pairs that are not allowed are never returned.
+    """
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
+    partners = frozenset(frozenset(pair) for pair in partners)
+    column_of = [index for index, destination in enumerate(destinations) for _slot in range(destination.slots)]
+    if not candidates or not column_of:
+        return []
+    first_column, column = {}, 0
+    for index, destination in enumerate(destinations):
+        first_column[index], column = column, column + destination.slots
+    scores = np.zeros((len(candidates), len(column_of)))  # not allowed: 0, never returned; allowed scores are > 0
+    found = {}
+    for row, candidate in enumerate(candidates):
+        for index, destination in enumerate(destinations):
+            scored = move_score(candidate, destination, weights, partners)
+            if scored is not None:
+                found[(row, index)] = scored
+                scores[row, first_column[index]:first_column[index] + destination.slots] = scored[0]
+    rows, cols = linear_sum_assignment(scores, maximize=True)
+    matches = []
+    for row, column in zip(rows, cols, strict=True):
+        index = column_of[column]
+        if (row, index) in found:
+            score, terms = found[(row, index)]
+            matches.append(Match(candidates[row], destinations[index], score, terms))
+    return sorted(matches, key=lambda match: (-match.score, match.candidate.staff_id))
+
+
+# --- title and principal-grade prerequisites (DESIGN.md, "Titles and promotion") ----------------
+
+PASSING = frozenset({"excellent", "pass"})  # 合格 and above
+MET, NOT_MET, NOT_REQUIRED = "MET", "NOT_MET", "NOT_REQUIRED"
+
+
+@dataclass(frozen=True, slots=True)
+class Stint:
+    """A finished (rated) rotation: its dates, the rating and whether the destination was rural or weak."""
+
+    start: date
+    end: date
+    rating: str
+    rural_or_weak: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TitleDecision:
+    senior_title: str  # MET / NOT_MET / NOT_REQUIRED (only urban teachers need it)
+    rural_years: int
+    principal_grade: str  # MET / NOT_MET for principal grades 1 and 2
+    rotation_years: int
+    preferred: bool  # enough rotation years to be preferred for principal posts
+    reasons: tuple
+
+
+def stint_years(stint: Stint) -> int:
+    """Full years served, the end day included (1 Sep to 31 Aug of the next year is one year)."""
+    return full_years(stint.start, stint.end + timedelta(days=1))
+
+
+def title_prerequisites(stints, *, is_urban: bool, title_rural_years: int, grade_years: int,
+                        preferred_years: int) -> TitleDecision:
+    """Whether rotation history meets the senior-title and principal-grade prerequisites (rated 合格 or better)."""
+    passed = [stint for stint in stints if stint.rating in PASSING]
+    rural = sum(stint_years(stint) for stint in passed if stint.rural_or_weak)
+    total = sum(stint_years(stint) for stint in passed)
+    senior = NOT_REQUIRED if not is_urban else MET if rural >= title_rural_years else NOT_MET
+    grade = MET if total >= grade_years else NOT_MET
+    reasons = (
+        gettext("%(years)d years at rural or weak schools rated Pass or better; a senior title needs %(need)d")
+        % {"years": rural, "need": title_rural_years},
+        gettext("%(years)d years of rotation rated Pass or better; principal grades 1 and 2 need %(need)d, %(preferred)d make a candidate preferred")
+        % {"years": total, "need": grade_years, "preferred": preferred_years},
+    )
+    return TitleDecision(senior, rural, grade, total, total >= preferred_years, reasons)

@@ -1,0 +1,10 @@
+"""Periodic jobs of rotation (picked up by config/celery_app.py)."""
+
+from celery.schedules import crontab
+
+BEAT_SCHEDULE = {
+    "rotation-progress-daily": {
+        "task": "rotation.tasks.compute_all_progress",
+        "schedule": crontab(hour=6, minute=0),
+    },
+}

@@ -1,0 +1,411 @@
+"""Reads shared by rotation pages, exports, commands and the API: scoped, with their joins.
+
+The eligibility roster is evaluated streaming: staff are read in id-ordered chunks as plain
+tuples, their work history and approved exemptions fetched once per chunk, and each person
+turned into `rules.StaffFacts` and decided by `rules.evaluate`. Memory stays bounded by the
+chunk size whatever the number of staff.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+
+from org import scope
+from org.models import Region, School, Staff, WorkHistory
+from rotation import rules
+from rotation.models import (
+    Assignment,
+    Exemption,
+    Notification,
+    Plan,
+    Policy,
+    Progress,
+    ProgressWarning,
+    Quota,
+    Suggestion,
+)
+
+CHUNK_SIZE = 5000
+
+
+def default_as_of(today: date, policy: Policy | None = None) -> date:
+    """The start of the next autumn term (policy default: 1 September), the as-of date of a rotation term."""
+    policy = policy or Policy()
+    this_year = date(today.year, policy.term_start_month, policy.term_start_day)
+    return this_year if today <= this_year else date(today.year + 1, policy.term_start_month, policy.term_start_day)
+
+
+class PolicyResolver:
+    """Find each region's policy: its own row, else its parent's (city), else the defaults.
+
+    Built per call (policies are a handful of rows), never cached across requests.
+    """
+
+    def __init__(self):
+        self._rows = {policy.region_id: policy for policy in Policy.objects.all()}
+        self._parents = dict(Region.objects.values_list("id", "parent_id"))
+        self._resolved: dict[int, Policy] = {}
+        self._rules: dict[int, rules.PolicyData] = {}
+
+    def policy(self, region_id: int | None) -> Policy:
+        if region_id in self._resolved:
+            return self._resolved[region_id]
+        current, found = region_id, None
+        while current is not None and found is None:
+            found = self._rows.get(current)
+            current = self._parents.get(current)
+        self._resolved[region_id] = found or Policy()
+        return self._resolved[region_id]
+
+    def rules(self, region_id: int | None) -> rules.PolicyData:
+        if region_id not in self._rules:
+            self._rules[region_id] = self.policy(region_id).as_rules()
+        return self._rules[region_id]
+
+
+def policy_for(region: Region | None) -> Policy:
+    """The policy that applies in a region (county row, else city row, else the defaults)."""
+    return PolicyResolver().policy(region.pk if region else None)
+
+
+def policy_list(*, user) -> QuerySet[Policy]:
+    return scope.visible_to(user, Policy).select_related("region")
+
+
+# --- eligibility -------------------------------------------------------------------------
+
+STAFF_COLUMNS = (
+    "id", "id_number", "name", "gender", "birth_date", "post", "school_id", "school__code", "school__name",
+    "school__location", "school__region_id", "school_start", "post_start",
+)
+LEADERS = frozenset(Staff.LEADER_POSTS)
+URBAN, RURAL = School.Location.URBAN, School.Location.RURAL
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityRow:
+    staff_id: int
+    id_number: str
+    name: str
+    post: str
+    school_code: str
+    school_name: str
+    region_id: int
+    decision: rules.Decision
+
+
+def eligibility_staff(*, user, region: Region | None = None) -> QuerySet[Staff]:
+    """The active staff whose eligibility the user may see (optionally within one region)."""
+    queryset = scope.visible_to(user, Staff).filter(status=Staff.Status.ACTIVE)
+    return _within(queryset, region)
+
+
+def all_active_staff(region: Region | None = None) -> QuerySet[Staff]:
+    """For system jobs (commands, beat): every active staff member, optionally within one region."""
+    return _within(Staff.objects.filter(status=Staff.Status.ACTIVE), region)
+
+
+def _within(queryset, region):
+    if region is None:
+        return queryset
+    return queryset.filter(
+        school__region__in=Region.objects.filter(id=region.id)
+        | Region.objects.filter(parent_id=region.id)
+        | Region.objects.filter(parent__parent_id=region.id)
+    )
+
+
+def evaluate_staff(queryset: QuerySet[Staff], on: date, *, chunk_size: int = CHUNK_SIZE) -> Iterator[EligibilityRow]:
+    """Decide every staff member of `queryset` at `on`, streaming.
+
+    One id-ordered query read through a cursor (`iterator`), cut into chunks; per chunk, one
+    query for work history and one for approved exemptions over the chunk's id range.
+    """
+    resolver = PolicyResolver()
+    rows = queryset.order_by("id").values_list(*STAFF_COLUMNS).iterator(chunk_size=chunk_size)
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= chunk_size:
+            yield from _decide_chunk(chunk, on, resolver)
+            chunk = []
+    if chunk:
+        yield from _decide_chunk(chunk, on, resolver)
+
+
+def _decide_chunk(chunk, on, resolver) -> Iterator[EligibilityRow]:
+    first_id, last_id = chunk[0][0], chunk[-1][0]
+    history = _history_by_staff(first_id, last_id)
+    exemptions = _exemptions_by_staff(first_id, last_id, on)
+    for row in chunk:
+        yield _decide(row, on, resolver, history.get(row[0], ()), exemptions.get(row[0], ()))
+
+
+def _decide(row, on, resolver, history, exemptions) -> EligibilityRow:
+    (staff_id, id_number, name, gender, birth, post, school_id, code, school_name, location, region_id,
+     school_start, post_start) = row
+    facts = rules.StaffFacts(
+        gender=gender, birth_date=birth, is_leader=post in LEADERS, school_id=school_id,
+        school_is_urban=location == URBAN, school_start=school_start, post_start=post_start,
+        history=history, exemptions=exemptions,
+    )
+    decision = rules.evaluate(facts, on, resolver.rules(region_id))
+    return EligibilityRow(staff_id, id_number, name, post, code, school_name, region_id, decision)
+
+
+def _history_by_staff(first_id: int, last_id: int) -> dict[int, tuple]:
+    found: dict[int, list] = {}
+    rows = WorkHistory.objects.filter(staff_id__gte=first_id, staff_id__lte=last_id).values_list(
+        "staff_id", "school_id", "school__location", "start", "end"
+    )
+    for staff_id, school_id, location, start, end in rows:
+        found.setdefault(staff_id, []).append(rules.HistoryRow(school_id, location == RURAL, start, end))
+    return {staff_id: tuple(items) for staff_id, items in found.items()}
+
+
+def _exemptions_by_staff(first_id: int, last_id: int, on: date) -> dict[int, tuple]:
+    found: dict[int, list] = {}
+    rows = Exemption.objects.filter(
+        staff_id__gte=first_id, staff_id__lte=last_id, state=Exemption.State.APPROVED, start__lte=on
+    ).values_list("staff_id", "kind", "start", "end")
+    for staff_id, kind, start, end in rows:
+        found.setdefault(staff_id, []).append(rules.ExemptionRow(kind, start, end))
+    return {staff_id: tuple(items) for staff_id, items in found.items()}
+
+
+def staff_decision(staff: Staff, on: date) -> rules.Decision:
+    """The decision for one (already visible) staff member."""
+    rows = list(evaluate_staff(Staff.objects.filter(pk=staff.pk), on))
+    return rows[0].decision if rows else None
+
+
+def eligibility_counts(queryset: QuerySet[Staff], on: date) -> dict[int, dict[str, int]]:
+    """Per county (region id): how many staff have each status."""
+    counts: dict[int, dict[str, int]] = {}
+    for row in evaluate_staff(queryset, on):
+        per_status = counts.setdefault(row.region_id, dict.fromkeys(rules.STATUSES, 0))
+        per_status[row.decision.status] += 1
+    return counts
+
+
+def split_rows(*, counties: QuerySet[Region], staff: QuerySet[Staff], on: date, target: int) -> list[rules.SplitShare]:
+    """Split a target across `counties` by their MUST_ROTATE + ELIGIBLE counts (largest remainder)."""
+    counts = eligibility_counts(staff, on)
+    bases = []
+    for county in counties.order_by("code"):
+        per_status = counts.get(county.id, {})
+        bases.append((county.code, county.name, per_status.get(rules.MUST_ROTATE, 0) + per_status.get(rules.ELIGIBLE, 0)))
+    return rules.split_target(target, bases)
+
+
+def counties_under(*, user=None, region: Region | None = None) -> QuerySet[Region]:
+    """The county-level regions under `region` (or all), visible to `user` when given."""
+    queryset = Region.objects.filter(level=Region.Level.COUNTY)
+    if user is not None:
+        queryset = scope.visible_to(user, queryset)
+    if region is not None:
+        if region.level == Region.Level.COUNTY:
+            return queryset.filter(id=region.id)
+        queryset = queryset.filter(parent_id=region.id) | queryset.filter(parent__parent_id=region.id)
+    return queryset.order_by("code")
+
+
+def exemption_list(*, user) -> QuerySet[Exemption]:
+    return scope.visible_to(user, Exemption).select_related("staff", "staff__school", "decided_by", "applied_by")
+
+
+def exemption_get(*, user, pk: int) -> Exemption:
+    return scope.get_visible_or_404(user, exemption_list(user=user), pk=pk)
+
+
+def evaluate_page(staff: list[Staff], on: date) -> list[EligibilityRow]:
+    """Decide a page of staff, keeping the page's order."""
+    found = {row.staff_id: row for row in evaluate_staff(Staff.objects.filter(pk__in=[s.pk for s in staff]), on)}
+    return [found[s.pk] for s in staff if s.pk in found]
+
+
+def split_for_user(*, user, target: int, as_of: date, region: Region | None = None) -> list[rules.SplitShare]:
+    """The split of `target` over the counties the user sees (under `region` when given)."""
+    return split_rows(
+        counties=counties_under(user=user, region=region), staff=eligibility_staff(user=user, region=region),
+        on=as_of, target=target,
+    )
+
+
+# --- plans and the roster --------------------------------------------------------------------
+
+
+def plan_list(*, user) -> QuerySet:
+    return scope.visible_to(user, Plan).select_related("region")
+
+
+def plan_get(*, user, pk: int):
+    return scope.get_visible_or_404(user, plan_list(user=user), pk=pk)
+
+
+def quota_rows(*, user, plan) -> list[dict]:
+    """The plan's visible quotas with each county's approved / in-place / key-teacher counts."""
+    counts = plan_counts(plan)
+    committed = committed_by_county(plan)
+    rows = []
+    for quota in scope.visible_to(user, Quota).filter(plan=plan).select_related("county").order_by("county__code"):
+        numbers = counts.get(quota.county_id, {"approved": 0, "in_place": 0, "key": 0})
+        rows.append({"quota": quota, "committed": committed.get(quota.county_id, 0), **numbers})
+    return rows
+
+
+def plan_counts(plan) -> dict[int, dict[str, int]]:
+    """Per county (of the sending school): approved, in place and key-teacher counts."""
+    rows = (
+        Assignment.objects.filter(plan=plan, state__in=Assignment.COUNTED_STATES)
+        .values("from_school__region_id")
+        .annotate(
+            approved=Count("id", filter=Q(state=Assignment.State.APPROVED)),
+            in_place=Count("id", filter=Q(state=Assignment.State.IN_PLACE)),
+            key=Count("id", filter=Q(is_key_teacher=True)),
+        )
+    )
+    return {row.pop("from_school__region_id"): row for row in rows}
+
+
+def committed_by_county(plan) -> dict[int, int]:
+    """How many assignments each county has approved (or taken further) in a plan."""
+    rows = (
+        Assignment.objects.filter(plan=plan, state__in=Assignment.COMMITTED_STATES)
+        .values("from_school__region_id").annotate(n=Count("*"))
+    )
+    return {row["from_school__region_id"]: row["n"] for row in rows}
+
+
+def assignment_list(*, user) -> QuerySet:
+    return scope.visible_to(user, Assignment).select_related(
+        "staff", "from_school", "from_school__region", "to_school", "plan"
+    )
+
+
+def assignment_get(*, user, pk: int):
+    return scope.get_visible_or_404(user, assignment_list(user=user), pk=pk)
+
+
+def progress_series(*, user, plan) -> list[dict]:
+    """Per visible county: its daily progress rows (for the chart) and its warning history."""
+    counties: dict[int, dict] = {}
+    rows = scope.visible_to(user, Progress).filter(plan=plan).select_related("county").order_by("county__code", "computed_on")
+    for row in rows:
+        entry = counties.setdefault(row.county_id, {"county": row.county, "days": [], "warnings": []})
+        entry["days"].append(row)
+    warnings = scope.visible_to(user, ProgressWarning).filter(plan=plan).order_by("raised_on", "id")
+    for warning in warnings:
+        if warning.county_id in counties:
+            counties[warning.county_id]["warnings"].append(warning)
+    resolver = PolicyResolver()
+    for county_id, entry in counties.items():
+        policy = resolver.policy(county_id)
+        entry["rates"] = progress_rates(entry["days"][-1])
+        entry["guidance"] = {"rate": policy.guidance_rate_percent, "key": policy.key_teacher_percent}
+    return list(counties.values())
+
+
+def chart_data(series: list[dict]) -> list[dict]:
+    """Plain data for Chart.js, one chart per county."""
+    return [
+        {
+            "code": entry["county"].code, "name": entry["county"].name,
+            "labels": [day.computed_on.isoformat() for day in entry["days"]],
+            "counted": [day.counted for day in entry["days"]],
+            "in_place": [day.in_place for day in entry["days"]],
+            "expected": [float(day.expected) for day in entry["days"]],
+            "share": entry["days"][-1].share if entry["days"] else 0,
+            **progress_rates(entry["days"][-1] if entry["days"] else None),
+        }
+        for entry in series
+    ]
+
+
+def progress_rates(day) -> dict:
+    """Percentages of a county's latest day: key teachers among those counted, counted among the eligible."""
+    if day is None:
+        return {"key_teacher_percent": None, "eligible_percent": None}
+    counted = day.counted
+    return {
+        "key_teacher_percent": round(100 * day.key_teachers / counted, 1) if counted else None,
+        "eligible_percent": round(100 * counted / day.eligible, 1) if day.eligible else None,
+    }
+
+
+def notification_list(*, user) -> QuerySet:
+    return scope.visible_to(user, Notification)
+
+
+# --- suggestion inputs ---------------------------------------------------------------------------
+
+
+def suggestion_candidates(*, staff: QuerySet[Staff], plan: Plan, limit_per_county: dict[int, int]) -> list[rules.Candidate]:
+    """Must-rotate staff of strong schools (not weak, not rural) without an open assignment, longest tenure
+    first, at most `limit_per_county` per county."""
+    busy = Assignment.objects.filter(state__in=Assignment.OPEN_STATES).values("staff_id")
+    source = staff.filter(school__is_weak=False).exclude(school__location=RURAL).exclude(id__in=busy)
+    must = [row.staff_id for row in evaluate_staff(source, plan.term_start) if row.decision.status == rules.MUST_ROTATE]
+    taken: dict[int, int] = {}
+    candidates = []
+    rows = Staff.objects.filter(id__in=must).order_by("school_start", "id").values_list(
+        "id", "school_id", "school__region_id", "school__stage", "subject")
+    for staff_id, school_id, county_id, stage, subject in rows:
+        if taken.get(county_id, 0) < limit_per_county.get(county_id, 0):
+            taken[county_id] = taken.get(county_id, 0) + 1
+            candidates.append(rules.Candidate(staff_id, school_id, county_id, stage, subject))
+    return candidates
+
+
+def suggestion_destinations(*, schools: QuerySet[School], slots: int) -> list[rules.Destination]:
+    """Rural or weak schools with their teacher count per subject and their stage's county average."""
+    targets = list(schools.filter(Q(location=RURAL) | Q(is_weak=True)).values_list(
+        "id", "region_id", "stage", "location", "is_weak"))
+    counts: dict[int, dict[str, int]] = {}
+    totals: dict[tuple, dict[str, list]] = {}
+    rows = (Staff.objects.filter(status=Staff.Status.ACTIVE, school__region_id__in={t[1] for t in targets})
+            .values("school_id", "school__region_id", "school__stage", "subject").annotate(n=Count("id")).order_by()
+            .values_list("school_id", "school__region_id", "school__stage", "subject", "n"))
+    for school_id, region_id, stage, subject, n in rows:
+        counts.setdefault(school_id, {})[subject] = n
+        totals.setdefault((region_id, stage), {}).setdefault(subject, []).append(n)
+    groups = School.objects.values("region_id", "stage").annotate(n=Count("id")).order_by()
+    schools_per_group = {(group["region_id"], group["stage"]): group["n"] for group in groups}
+    destinations = []
+    for school_id, region_id, stage, location, is_weak in targets:
+        group = totals.get((region_id, stage), {})
+        average = {subject: sum(values) / schools_per_group.get((region_id, stage), 1) for subject, values in group.items()}
+        destinations.append(rules.Destination(school_id, region_id, stage, location == RURAL, is_weak,
+                                              counts.get(school_id, {}), average, slots))
+    return destinations
+
+
+def suggestion_list(*, user, plan) -> QuerySet:
+    return scope.visible_to(user, Suggestion).filter(plan=plan).select_related("staff", "from_school", "to_school")
+
+
+# --- title prerequisites -------------------------------------------------------------------------
+
+
+def rated_assignments(staff: Staff) -> QuerySet:
+    """The person's finished, rated rotations (completed, converted, or ended early with a rating)."""
+    return (
+        Assignment.objects.filter(staff=staff, state__in=Assignment.CLOSED_STATES, ended_on__isnull=False)
+        .exclude(rating="").select_related("from_school", "to_school").order_by("start")
+    )
+
+
+def title_statement(staff: Staff) -> tuple[rules.TitleDecision, list]:
+    """The senior-title / principal-grade decision for a (visible) staff member, with the stints behind it."""
+    assignments = list(rated_assignments(staff))
+    stints = [
+        rules.Stint(a.start, a.ended_on, a.rating, a.to_school.location == RURAL or a.to_school.is_weak) for a in assignments
+    ]
+    policy = policy_for(staff.school.region)
+    decision = rules.title_prerequisites(
+        stints, is_urban=staff.school.location == URBAN, title_rural_years=policy.title_rural_years,
+        grade_years=policy.grade_rotation_years, preferred_years=policy.preferred_rotation_years,
+    )
+    return decision, list(zip(assignments, [rules.stint_years(stint) for stint in stints], strict=True))

@@ -1,0 +1,235 @@
+"""The roster (名册): creating assignments with every refusal of DESIGN.md, and their state transitions.
+
+planned → approved → in_place → completed | ended_early | converted (a transfer: rated 优秀 and staying).
+"""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from org import scope
+from org import services as org_services
+from org.models import School, Staff, UserRole, WorkHistory
+from org.services import save_audited
+from rotation import rules, selectors
+from rotation.models import Assignment, Plan, Rating
+
+MSG_STAFF_OUT_OF_SCOPE = _("This staff member is outside your scope.")
+MSG_SCHOOL_OUT_OF_SCOPE = _("The destination school is outside your scope.")
+MSG_SAME_SCHOOL = _("The destination must be another school.")
+MSG_NOT_ACTIVE = _("Only staff in active employment can be assigned.")
+MSG_TOO_SHORT = _("Too short: a %(post)s must rotate for at least %(years)d years (planned: %(start)s to %(end)s).")
+MSG_OUTSIDE_WINDOW = _("Rotation starts in the summer window (%(start)s to %(end)s); %(date)s is outside it.")
+MSG_CADRE_FILING = _("Cadre secondments are filed between %(start)s and %(end)s; filing on %(date)s is not allowed.")
+MSG_EXEMPT = _("This staff member is exempt from rotation (%(reasons)s); give a reason to override.")
+MSG_OVERLAP = _("This staff member already has an assignment from %(start)s to %(end)s that overlaps these dates.")
+MSG_PLAN_OUT_OF_SCOPE = _("The plan is outside your scope.")
+MSG_BAD_STATE = _("This assignment is %(state)s; you cannot %(action)s it.")
+MSG_APPROVE_FORBIDDEN = _("Only the bureau of the sending school may approve or close an assignment.")
+MSG_CONFIRM_FORBIDDEN = _("Only the principal of the receiving school may confirm the arrival.")
+MSG_END_REASON_REQUIRED = _("Give the reason for ending the assignment early.")
+MSG_CONVERT_NEEDS_EXCELLENT = _("Only an assignment rated Excellent can become a transfer.")
+MSG_RATING_REQUIRED = _("Give the rating of the assignment.")
+
+CADRE_POSTS = (*Staff.LEADER_POSTS, Staff.Post.MIDDLE_CADRE)
+
+
+def _validate_new(*, actor, staff: Staff, to_school: School, form: str, start: date, planned_end: date,
+                  filed_on: date, override: str) -> dict:
+    """Every refusal of issue 4 at once, by field; returns nothing when the assignment may be created."""
+    errors: dict[str, list] = {}
+    if not scope.can_manage(actor, staff):
+        raise PermissionDenied(MSG_STAFF_OUT_OF_SCOPE)
+    if not scope.visible_to(actor, School).filter(pk=to_school.pk).exists():
+        raise PermissionDenied(MSG_SCHOOL_OUT_OF_SCOPE)
+    if staff.status != Staff.Status.ACTIVE:
+        errors.setdefault("staff", []).append(MSG_NOT_ACTIVE)
+    if to_school.pk == staff.school_id:
+        errors.setdefault("to_school", []).append(MSG_SAME_SCHOOL)
+    policy = selectors.policy_for(staff.school.region)
+    is_cadre = staff.post in CADRE_POSTS
+    minimum = policy.min_years_leader if is_cadre else policy.min_years_teacher
+    if rules.full_years(start, planned_end + timedelta(days=1)) < minimum:
+        values = {"post": staff.get_post_display(), "years": minimum, "start": start, "end": planned_end}
+        errors.setdefault("planned_end", []).append(MSG_TOO_SHORT % values)
+    window_start, window_end = policy.window(start.year)
+    if not window_start <= start <= window_end:
+        errors.setdefault("start", []).append(MSG_OUTSIDE_WINDOW % {"start": window_start, "end": window_end, "date": start})
+    if is_cadre and form == Assignment.Form.SECONDMENT:
+        filing_start, filing_end = policy.filing_window(start.year)
+        if not filing_start <= filed_on <= filing_end:
+            values = {"start": filing_start, "end": filing_end, "date": filed_on}
+            errors.setdefault("filed_on", []).append(MSG_CADRE_FILING % values)
+    decision = selectors.staff_decision(staff, start)
+    if decision is not None and decision.status == rules.EXEMPT and not override.strip():
+        errors.setdefault("exemption_override", []).append(MSG_EXEMPT % {"reasons": decision.explanation})
+    overlap = _overlapping(staff, start, planned_end)
+    if overlap is not None:
+        values = {"start": overlap.start, "end": overlap.effective_end}
+        errors.setdefault("start", []).append(MSG_OVERLAP % values)
+    return errors
+
+
+def _overlapping(staff: Staff, start: date, end: date, exclude: int | None = None) -> Assignment | None:
+    open_ones = Assignment.objects.filter(staff=staff).filter(
+        Q(state__in=Assignment.OPEN_STATES, planned_end__gte=start)
+        | Q(state__in=Assignment.CLOSED_STATES, ended_on__gte=start)
+    )
+    return open_ones.filter(start__lte=end).exclude(pk=exclude).order_by("start").first()
+
+
+@transaction.atomic
+def assignment_create(*, actor, staff: Staff, to_school: School, form: str, start: date, planned_end: date,
+                      plan: Plan | None = None, post_at_destination: str = "", relation_moves: bool = False,
+                      subsidy_yuan=0, subsidy_note: str = "", exemption_override: str = "",
+                      filed_on: date | None = None) -> Assignment:
+    """Put a staff member on the roster (state planned), refusing what DESIGN.md and issue 4 forbid."""
+    staff = Staff.objects.select_for_update().select_related("school__region").get(pk=staff.pk)
+    filed_on = filed_on or timezone.localdate()
+    if plan is not None and not scope.visible_to(actor, Plan).filter(pk=plan.pk).exists():
+        raise PermissionDenied(MSG_PLAN_OUT_OF_SCOPE)
+    errors = _validate_new(actor=actor, staff=staff, to_school=to_school, form=form, start=start,
+                           planned_end=planned_end, filed_on=filed_on, override=exemption_override)
+    if errors:
+        raise ValidationError(errors)
+    policy = selectors.policy_for(staff.school.region)
+    assignment = Assignment(
+        plan=plan, staff=staff, from_school=staff.school, to_school=to_school, form=form, start=start,
+        planned_end=planned_end, post_at_destination=post_at_destination, relation_moves=relation_moves,
+        subsidy_yuan=subsidy_yuan, subsidy_note=subsidy_note, filed_on=filed_on,
+        exemption_override=exemption_override.strip(), is_key_teacher=staff.honour_level >= policy.key_teacher_honour,
+    )
+    save_audited(assignment, actor=actor, reason="planned")
+    return assignment
+
+
+def _locked(assignment: Assignment) -> Assignment:
+    return Assignment.objects.select_for_update().select_related("staff", "from_school", "to_school").get(pk=assignment.pk)
+
+
+def _require_state(assignment: Assignment, states, action) -> None:
+    if assignment.state not in states:
+        raise ValidationError(MSG_BAD_STATE % {"state": assignment.get_state_display(), "action": action})
+
+
+def _require_manager(actor, assignment: Assignment) -> None:
+    if not scope.manageable(actor, Assignment).filter(pk=assignment.pk).exists():
+        raise PermissionDenied(MSG_APPROVE_FORBIDDEN)
+
+
+@transaction.atomic
+def assignment_approve(*, actor, assignment: Assignment) -> Assignment:
+    """planned → approved, by the sending school's bureau."""
+    assignment = _locked(assignment)
+    _require_manager(actor, assignment)
+    _require_state(assignment, [Assignment.State.PLANNED], _("approve"))
+    assignment.state = Assignment.State.APPROVED
+    save_audited(assignment, actor=actor, reason="approved")
+    return assignment
+
+
+def may_confirm_arrival(actor, assignment: Assignment) -> bool:
+    current = scope.scope_for(actor)
+    return current.everything or (UserRole.Role.PRINCIPAL in current.roles and assignment.to_school_id in current.school_ids)
+
+
+@transaction.atomic
+def assignment_confirm_arrival(*, actor, assignment: Assignment, arrived_on: date | None = None) -> Assignment:
+    """approved → in place (到位), confirmed by the receiving school's principal."""
+    assignment = _locked(assignment)
+    if not may_confirm_arrival(actor, assignment):
+        raise PermissionDenied(MSG_CONFIRM_FORBIDDEN)
+    _require_state(assignment, [Assignment.State.APPROVED], _("confirm"))
+    assignment.state = Assignment.State.IN_PLACE
+    assignment.arrived_on = arrived_on or timezone.localdate()
+    assignment.confirmed_by = actor
+    save_audited(assignment, actor=actor, reason="in_place")
+    return assignment
+
+
+@transaction.atomic
+def assignment_complete(*, actor, assignment: Assignment, rating: str, ended_on: date | None = None) -> Assignment:
+    """in place → completed, with the rating of the stint."""
+    assignment = _locked(assignment)
+    _require_manager(actor, assignment)
+    _require_state(assignment, [Assignment.State.IN_PLACE], _("complete"))
+    if rating not in Rating.values:
+        raise ValidationError({"rating": MSG_RATING_REQUIRED})
+    assignment.state, assignment.rating = Assignment.State.COMPLETED, rating
+    assignment.ended_on = ended_on or assignment.planned_end
+    save_audited(assignment, actor=actor, reason="completed")
+    return assignment
+
+
+@transaction.atomic
+def assignment_end_early(*, actor, assignment: Assignment, reason: str, ended_on: date | None = None,
+                         rating: str = "") -> Assignment:
+    """approved or in place → ended early, with the reason."""
+    assignment = _locked(assignment)
+    _require_manager(actor, assignment)
+    _require_state(assignment, [Assignment.State.APPROVED, Assignment.State.IN_PLACE], _("end early"))
+    if not reason.strip():
+        raise ValidationError({"end_reason": MSG_END_REASON_REQUIRED})
+    assignment.state, assignment.end_reason = Assignment.State.ENDED_EARLY, reason.strip()
+    assignment.ended_on = ended_on or timezone.localdate()
+    assignment.rating = rating
+    save_audited(assignment, actor=actor, reason="ended_early")
+    return assignment
+
+
+@transaction.atomic
+def assignment_convert(*, actor, assignment: Assignment, rating: str = "", on: date | None = None) -> Assignment:
+    """in place or completed, rated 优秀 → a transfer: the person stays at the receiving school.
+
+    The staff member's current school becomes the receiving school from `on`; the home school is
+    kept as a work-history row, so later eligibility counts it as another school.
+    """
+    assignment = _locked(assignment)
+    _require_manager(actor, assignment)
+    _require_state(assignment, [Assignment.State.IN_PLACE, Assignment.State.COMPLETED], _("convert"))
+    assignment.rating = rating or assignment.rating
+    if assignment.rating != Rating.EXCELLENT:
+        raise ValidationError({"rating": MSG_CONVERT_NEEDS_EXCELLENT})
+    on = on or assignment.ended_on or timezone.localdate()
+    assignment.state, assignment.ended_on = Assignment.State.CONVERTED, on
+    save_audited(assignment, actor=actor, reason="converted")
+    staff = assignment.staff
+    if staff.school_start and staff.school_start < on:
+        home = WorkHistory(staff=staff, school_id=staff.school_id, post=staff.post, start=staff.school_start,
+                           end=on - timedelta(days=1))
+        save_audited(home, actor=actor, reason="converted")
+    org_services.staff_update(actor=actor, staff=staff, data={"school": assignment.to_school, "school_start": on})
+    return assignment
+
+
+TRANSITIONS = ("approve", "confirm", "complete", "end_early", "convert")
+
+
+def assignment_transition(*, actor, assignment: Assignment, action: str, rating: str = "", reason: str = "",
+                          on: date | None = None) -> Assignment:
+    """Dispatch one named transition (the pages and the API post an action name)."""
+    if action == "approve":
+        return assignment_approve(actor=actor, assignment=assignment)
+    if action == "confirm":
+        return assignment_confirm_arrival(actor=actor, assignment=assignment, arrived_on=on)
+    if action == "complete":
+        return assignment_complete(actor=actor, assignment=assignment, rating=rating, ended_on=on)
+    if action == "end_early":
+        return assignment_end_early(actor=actor, assignment=assignment, reason=reason, ended_on=on, rating=rating)
+    if action == "convert":
+        return assignment_convert(actor=actor, assignment=assignment, rating=rating, on=on)
+    raise ValueError(action)
+
+
+__all__ = [
+    "TRANSITIONS", "assignment_transition",
+    "MSG_STAFF_OUT_OF_SCOPE", "MSG_SCHOOL_OUT_OF_SCOPE", "MSG_SAME_SCHOOL", "MSG_NOT_ACTIVE", "MSG_TOO_SHORT",
+    "MSG_OUTSIDE_WINDOW", "MSG_CADRE_FILING", "MSG_EXEMPT", "MSG_OVERLAP", "MSG_PLAN_OUT_OF_SCOPE", "MSG_BAD_STATE",
+    "MSG_APPROVE_FORBIDDEN", "MSG_CONFIRM_FORBIDDEN", "MSG_END_REASON_REQUIRED", "MSG_CONVERT_NEEDS_EXCELLENT",
+    "MSG_RATING_REQUIRED", "assignment_create", "assignment_approve", "assignment_confirm_arrival", "assignment_complete",
+    "assignment_end_early", "assignment_convert", "may_confirm_arrival",
+]
