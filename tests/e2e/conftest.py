@@ -27,7 +27,7 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="zh-CN")
+    context = browser.new_context(locale="en-US")  # an English browser still gets Chinese
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page

@@ -45,3 +45,9 @@ def test_english_is_available(client, world, county_user):
     client.force_login(county_user)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "Log out" in client.get(reverse("home")).content.decode()
+
+
+def test_chinese_even_when_the_browser_asks_for_english(client, world, county_user):
+    client.force_login(county_user)
+    body = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "退出登录" in body and "Log out" not in body
