@@ -1,0 +1,42 @@
+"""A county clerk imports a workbook in the browser: upload, see the preview, commit, see the staff."""
+
+import pytest
+
+from org.models import Staff
+from tests.org.conftest import staff_row, write_book
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_upload_preview_commit_in_the_browser(world, county_user, login, live_server, tmp_path):
+    path = write_book(tmp_path / "基础数据.xlsx", {
+        "学校": [["A002", "咸安区第二小学", "421202", "小学", "乡村", "否"]],
+        "教职工": [staff_row(name="丙老师", school="A002")],
+    })
+    page = login("county_a")
+    page.click("text=数据导入导出")
+    page.set_input_files("input[type=file]", str(path))
+    with page.expect_navigation():
+        page.click("[data-testid=upload-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=commit-button]")
+    assert "丙老师" in page.content()  # the preview lists the new person
+    assert not Staff.objects.filter(name="丙老师").exists()  # nothing written before the commit
+    with page.expect_navigation():
+        page.click("[data-testid=commit-button]")
+    page.wait_for_function("document.querySelector('[data-testid=job-status]').innerText.includes('已导入')")
+    staff = Staff.objects.get(name="丙老师")
+    assert staff.school.code == "A002" and staff.history.latest().history_user == county_user
+
+
+def test_bad_workbook_shows_every_problem_in_chinese(world, county_user, login, tmp_path):
+    path = write_book(tmp_path / "坏.xlsx", {"教职工": [staff_row(school="Z9"), staff_row(school="B001")]})
+    page = login("county_a")
+    page.click("text=数据导入导出")
+    page.set_input_files("input[type=file]", str(path))
+    with page.expect_navigation():
+        page.click("[data-testid=upload-form] button[type=submit]")
+    rows = [line.split("\t") for line in page.get_by_test_id("problem-table").inner_text().splitlines()[1:]]
+    assert [row[:3] for row in rows] == [["教职工", "2", "学校代码"], ["教职工", "3", "学校代码"]]
+    assert "Z9" in rows[0][3] and "不在您的管辖范围内" in rows[1][3]  # another county's school is refused, by row
+    assert page.locator("[data-testid=commit-button]").count() == 0
+    assert Staff.objects.count() == 2
