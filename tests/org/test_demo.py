@@ -8,9 +8,10 @@ pytestmark = pytest.mark.django_db
 
 
 def counts():
-    return [m.objects.count() for m in (Region, School, Staff, WorkHistory, UserRole)] + [
-        Staff.history.count()
-    ]
+    from rotation.models import Assignment, Plan, Quota
+
+    models = (Region, School, Staff, WorkHistory, UserRole, Plan, Quota, Assignment)
+    return [m.objects.count() for m in models] + [Staff.history.count(), Assignment.history.count()]
 
 
 def test_load_demo_builds_xianning_and_is_idempotent():
@@ -28,3 +29,14 @@ def test_load_demo_builds_xianning_and_is_idempotent():
     for staff in Staff.objects.all()[:500]:
         info = idcard.parse(staff.id_number)
         assert (info.birth_date, info.gender) == (staff.birth_date, staff.gender)
+
+
+def test_load_demo_includes_a_rotation_plan_with_counties_ahead_and_behind():
+    from rotation.models import Assignment, Plan, Progress
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    plan = Plan.objects.get()
+    assert sum(plan.quotas.values_list("share", flat=True)) == plan.target == 240
+    assert Assignment.objects.filter(plan=plan, state="approved").exists()
+    assert Assignment.objects.filter(plan=plan, state="in_place").exists()
+    assert Progress.objects.filter(plan=plan).count() >= plan.quotas.count()  # today's figures per county

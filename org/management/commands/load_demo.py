@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
@@ -23,6 +24,9 @@ class Command(BaseCommand):
         schools = self._schools(school_rows, regions)
         created_staff = self._staff(demo.staff(school_rows), schools)
         self._users(regions, schools)
+        # Apps add their own demo data as load_demo_<app> commands (org imports none of them).
+        for name in sorted(command for command in get_commands() if command.startswith("load_demo_")):
+            call_command(name, stdout=self.stdout)
         self.stdout.write(
             f"demo: {len(regions)} regions, {len(schools)} schools, {Staff.objects.count()} staff "
             f"({created_staff} new)"
