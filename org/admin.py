@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from org.models import Region, School, Staff, UserRole, WorkHistory
-from org.scope import ScopedAdmin
+from org.scope import ScopedAdmin, ScopedInline
 
 
 @admin.register(Region)
@@ -19,9 +19,8 @@ class SchoolAdmin(ScopedAdmin):
     list_select_related = ["region"]
 
 
-class WorkHistoryInline(admin.TabularInline):
+class WorkHistoryInline(ScopedInline):
     model = WorkHistory
-    extra = 0
     autocomplete_fields = ["school"]
 
 
@@ -37,7 +36,24 @@ class StaffAdmin(ScopedAdmin):
 
 @admin.register(UserRole)
 class UserRoleAdmin(ScopedAdmin):
+    """Roles decide scope, so only superusers grant them (org.services.user_role_assign checks levels)."""
+
     list_display = ["user", "role", "region", "school"]
     list_filter = ["role"]
     list_select_related = ["user", "region", "school"]
     autocomplete_fields = ["school"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

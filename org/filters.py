@@ -26,6 +26,8 @@ def visible_staff(request):
 
 
 class RegionFilter(django_filters.FilterSet):
+    parent = django_filters.ModelChoiceFilter(queryset=visible_regions, label=_("parent region"))
+
     class Meta:
         model = Region
         fields = ["level", "parent", "code"]

@@ -37,7 +37,7 @@ class SchoolForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = scope.visible_to(user, Region).filter(level=Region.Level.COUNTY)
+        self.fields["region"].queryset = scope.manageable_regions(user).filter(level=Region.Level.COUNTY)
 
 
 class StaffForm(StyledFormMixin, forms.ModelForm):

@@ -42,7 +42,9 @@ REGION_SHEET, SCHOOL_SHEET, STAFF_SHEET, HISTORY_SHEET, EXEMPTION_SHEET = "区�
 MSG_DUPLICATE = _("Duplicate of row %(row)s in this sheet.")
 MSG_UNKNOWN_REGION = _("Region code %(code)s is neither in the 区县 sheet nor in the system.")
 MSG_UNKNOWN_SCHOOL = _("School code %(code)s is neither in the 学校 sheet nor in the system.")
-MSG_UNKNOWN_STAFF = _("ID number %(id)s is neither in the 教职工 sheet nor in the system.")
+# One message for "unknown" and "registered in another county": a reference sheet must not
+# reveal which ID numbers exist outside the user's region.
+MSG_UNKNOWN_STAFF = _("ID number %(id)s is neither in the 教职工 sheet nor among the staff of your region.")
 MSG_NOT_COUNTY = _("Code %(code)s belongs to a region that is not a county or district.")
 MSG_PARENT_REQUIRED = _("A new county needs 上级代码 (the code of its city).")
 MSG_REGION_SCOPE = _("You may not create or change region %(code)s: it is outside your region.")
@@ -515,11 +517,8 @@ def _plan_staff(rows, context: ImportContext, sheet: SheetResult, problems: Prob
 
 def _staff_reference_ok(number: str, row: ParsedRow, sheet_name: str, context: ImportContext,
                         problems: Problems) -> bool:
-    if not context.staff_known(number):
+    if not context.staff_known(number) or not context.staff_manageable(number):
         problems.add(sheet_name, row.row, "身份证号", MSG_UNKNOWN_STAFF % {"id": idcard.mask(number)})
-        return False
-    if not context.staff_manageable(number):
-        problems.add(sheet_name, row.row, "身份证号", MSG_STAFF_SCOPE)
         return False
     return True
 

@@ -14,6 +14,7 @@ assigned to them (registered by the app that assigns). Superusers see everything
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.contrib import admin
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -133,6 +134,14 @@ def manageable(user, model_or_queryset) -> QuerySet:
     return queryset.filter(scope.manage_q(path))
 
 
+def manageable_regions(user) -> QuerySet:
+    """Return the regions whose schools the user may change (bureau staff of those regions)."""
+    current = scope_for(user)
+    if current.everything:
+        return Region.objects.all()
+    return Region.objects.filter(id__in=current.manage_region_ids)
+
+
 def get_visible_or_404(user, model_or_queryset, **lookup):
     """Fetch one visible row; missing and forbidden answer the same 404."""
     try:
@@ -216,16 +225,22 @@ class ScopedViewSetMixin(_FinalQuerysetMixin):
 
 
 class ScopedAdmin(SimpleHistoryAdmin):
-    """Admin for bureau super-users: rows and foreign-key choices scoped like everything else."""
+    """Admin for bureau super-users: rows and foreign-key choices scoped like everything else.
+
+    Rows are read through visible_to; foreign-key choices offer only what the user may change
+    (manageable schools and staff, manageable regions), so an add or an edit cannot point a row
+    at another county. Only bureau staff may add.
+    """
 
     def get_queryset(self, request):
         return visible_to(request.user, super().get_queryset(request))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        related = db_field.remote_field.model
-        if related in _SCOPERS or hasattr(related, "scope_school_path"):
-            kwargs["queryset"] = visible_to(request.user, related)
+        kwargs["queryset"] = _choices_for(request.user, db_field.remote_field.model)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and (request.user.is_superuser or is_bureau_staff(request.user))
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -237,7 +252,30 @@ class ScopedAdmin(SimpleHistoryAdmin):
         return self.has_change_permission(request, obj) and super().has_delete_permission(request, obj)
 
 
+class ScopedInline(admin.TabularInline):
+    """An inline whose rows and foreign-key choices are scoped like ScopedAdmin's."""
+
+    extra = 0
+
+    def get_queryset(self, request):
+        return visible_to(request.user, super().get_queryset(request))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs["queryset"] = _choices_for(request.user, db_field.remote_field.model)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def _choices_for(user, related) -> QuerySet:
+    if related is Region:
+        return manageable_regions(user)
+    if hasattr(related, "scope_school_path"):
+        return manageable(user, related)
+    if related in _SCOPERS:
+        return visible_to(user, related)
+    return related._default_manager.all()
+
+
 __all__ = [
-    "Scope", "scope_for", "register", "visible_to", "manageable", "get_visible_or_404", "can_manage",
-    "is_bureau_staff", "ScopedQuerysetMixin", "ScopedViewSetMixin", "ScopedAdmin",
+    "Scope", "scope_for", "register", "visible_to", "manageable", "manageable_regions", "get_visible_or_404", "can_manage",
+    "is_bureau_staff", "ScopedQuerysetMixin", "ScopedViewSetMixin", "ScopedAdmin", "ScopedInline",
 ]

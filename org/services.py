@@ -28,7 +28,7 @@ def school_update(*, actor, school: School, data: dict) -> School:
     """Change a school's fields; the actor must be bureau staff of its region."""
     if not scope.can_manage(actor, school):
         raise PermissionDenied(MSG_SCHOOL_OUT_OF_SCOPE)
-    if "region" in data and not scope.visible_to(actor, Region).filter(pk=data["region"].pk).exists():
+    if "region" in data and not scope.manageable_regions(actor).filter(pk=data["region"].pk).exists():
         raise PermissionDenied(MSG_SCHOOL_OUT_OF_SCOPE)
     for name, value in data.items():
         setattr(school, name, value)

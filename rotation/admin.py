@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from org.scope import ScopedAdmin
+from org.scope import ScopedAdmin, ScopedInline
 from rotation.models import (
     Assignment,
     Exemption,
@@ -31,9 +31,8 @@ class ExemptionAdmin(ScopedAdmin):
     raw_id_fields = ["staff"]
 
 
-class QuotaInline(admin.TabularInline):
+class QuotaInline(ScopedInline):
     model = Quota
-    extra = 0
 
 
 @admin.register(Plan)

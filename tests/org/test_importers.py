@@ -148,6 +148,15 @@ def test_unknown_staff_message_masks_the_id_number(world, book, county_user):
     assert number not in result.problems.items[0].message
 
 
+def test_reference_sheets_do_not_reveal_staff_of_other_counties(world, book, county_user):
+    unknown, elsewhere = make_id_number(), world.staff_b.id_number
+    result = run(book({"任职经历": [[unknown, "A001", "", "2001-09-01", ""], [elsewhere, "A001", "", "2001-09-01", ""]]}),
+                 county_user)
+    messages = [p.message for p in result.problems]
+    assert messages == [str(importers.MSG_UNKNOWN_STAFF % {"id": idcard.mask(unknown)}),
+                        str(importers.MSG_UNKNOWN_STAFF % {"id": idcard.mask(elsewhere)})]
+
+
 def test_id_number_forms_lowercase_x_and_spaces_match_the_same_person(world, book, county_user):
     number = next(n for n in (make_id_number() for _ in range(200)) if n.endswith("X"))
     run(book({"教职工": [staff_row(id_number=number)]}), county_user)

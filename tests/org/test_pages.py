@@ -106,3 +106,21 @@ def test_api_list_query_count_is_pinned(client, world, city_user, django_assert_
     client.force_login(city_user)
     with django_assert_max_num_queries(8):
         assert client.get("/api/v1/staff/").status_code == 200
+
+
+def test_school_cannot_be_moved_into_a_region_the_user_only_supervises(client, world, county_user):
+    from org import services
+    from org.models import UserRole
+    from tests.factories import UserRoleFactory
+
+    UserRoleFactory(user=county_user, role=UserRole.Role.SUPERVISOR, region=world.city)  # reads the city
+    county_user.__dict__.pop("_org_scope", None)
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.school_update(actor=county_user, school=world.school_a, data={"region": world.county_b})
+    world.school_a.refresh_from_db()
+    assert world.school_a.region == world.county_a
+    client.force_login(county_user)
+    form = client.get(reverse("org:school-edit", args=[world.school_a.pk])).context["form"]
+    assert list(form.fields["region"].queryset) == [world.county_a]

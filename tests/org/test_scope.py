@@ -182,3 +182,17 @@ def test_admin_changelist_is_scoped(client, world, county_user):
     assert "甲老师" in body and "乙老师" not in body
     assert client.get(reverse("admin:org_staff_change", args=[world.staff_b.pk])).status_code == 302  # "does not exist" redirect
     assert client.get(reverse("admin:org_staff_change", args=[world.staff_a.pk])).status_code == 200
+
+
+def test_out_of_scope_filter_values_answer_like_missing_ones(client, world, county_user):
+    client.force_login(county_user)
+    other = client.get("/api/v1/regions/", {"parent": world.city.pk})
+    missing = client.get("/api/v1/regions/", {"parent": 999999})
+    assert other.status_code == missing.status_code == 400
+    assert other.json() == {k: [m.replace("999999", str(world.city.pk)) for m in v] for k, v in missing.json().items()}
+
+
+def test_bad_filter_values_are_shown_not_swallowed(client, world, county_user):
+    client.force_login(county_user)
+    body = client.get(reverse("org:staff-list"), {"school": "abc"}).content.decode()
+    assert 'data-testid="filter-errors"' in body and "学校" in body
