@@ -1,0 +1,119 @@
+"""Reads of the talent pool shared by pages, exports and the API: scoped, carrying their joins."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from org import scope
+from org.models import Staff, UserRole
+from talentpool import rules
+from talentpool.models import (
+    Appointment,
+    EligibilityRule,
+    Intake,
+    Nomination,
+    PoolMember,
+    Program,
+    ReviewerAssignment,
+    Track,
+)
+
+S = Nomination.Status
+
+
+def program_list(*, user) -> QuerySet[Program]:
+    return scope.visible_to(user, Program).select_related("region").prefetch_related("tracks")
+
+
+def track_list(*, user) -> QuerySet[Track]:
+    return scope.visible_to(user, Track).select_related("program", "program__region", "scoring_form")
+
+
+def intake_list(*, user) -> QuerySet[Intake]:
+    return scope.visible_to(user, Intake).select_related("track", "track__program").annotate(
+        admitted_count=Count("nominations", filter=Q(nominations__status=S.ADMITTED)),
+    )
+
+
+def nomination_list(*, user) -> QuerySet[Nomination]:
+    return scope.visible_to(user, Nomination).select_related(
+        "staff", "staff__school", "staff__school__region", "intake", "intake__track", "intake__track__program",
+        "nominated_by",
+    )
+
+
+def nomination_get(*, user, pk: int) -> Nomination:
+    return scope.get_visible_or_404(user, nomination_list(user=user), pk=pk)
+
+
+def pool_member_list(*, user) -> QuerySet[PoolMember]:
+    return scope.visible_to(user, PoolMember).select_related("staff", "staff__school", "staff__school__region", "source")
+
+
+def appointment_list(*, user) -> QuerySet[Appointment]:
+    return scope.visible_to(user, Appointment).select_related("staff", "school", "from_pool")
+
+
+@dataclass(frozen=True)
+class QuotaState:
+    quota: int
+    admitted: int
+    open: int
+
+    @property
+    def left(self) -> int:
+        return rules.quota_left(self.quota, self.admitted)
+
+
+def quota_state(intake: Intake) -> QuotaState:
+    counts = intake.nominations.aggregate(
+        admitted=Count("pk", filter=Q(status=S.ADMITTED)),
+        open=Count("pk", filter=~Q(status__in=Nomination.CLOSED)),
+    )
+    return QuotaState(intake.quota, counts["admitted"], counts["open"])
+
+
+def candidate_for(*, staff: Staff, head_teacher_since: dt.date | None = None) -> rules.Candidate:
+    """The plain data the eligibility rules need about one staff member."""
+    periods = tuple(
+        staff.work_history.filter(post__in=Staff.LEADER_POSTS).exclude(school_id=staff.school_id).values_list("start", "end")
+    )
+    return rules.Candidate(
+        birth_date=staff.birth_date, post=staff.post, stage=staff.school.stage, title=staff.title,
+        post_start=staff.post_start, other_leader_periods=periods, head_teacher_since=head_teacher_since,
+    )
+
+
+def rule_rows(track: Track) -> list[rules.RuleRow]:
+    return [
+        rules.RuleRow(rule.kind, rule.number, rule.choice_list)
+        for rule in EligibilityRule.objects.filter(track=track).order_by("id")
+    ]
+
+
+def eligibility_for(*, staff: Staff, intake: Intake, head_teacher_since: dt.date | None = None) -> rules.Decision:
+    """Evaluate the intake's track rules for one person, as of the day the nomination window closes."""
+    candidate = candidate_for(staff=staff, head_teacher_since=head_teacher_since)
+    return rules.evaluate_eligibility(candidate, rule_rows(intake.track), intake.closes)
+
+
+def inbox(*, user) -> dict[str, QuerySet]:
+    """What waits for this user, by kind: county review, scoring, notice and decision steps, returned items."""
+    current = scope.scope_for(user)
+    visible = nomination_list(user=user)
+    items = {}
+    if current.everything or current.manage_region_ids:
+        items["county_review"] = visible.filter(status=S.SUBMITTED, staff__school__region_id__in=current.manage_region_ids) \
+            if not current.everything else visible.filter(status=S.SUBMITTED)
+        run = visible if current.everything else visible.filter(intake__track__program__region_id__in=current.manage_region_ids)
+        items["assessment"] = run.filter(status=S.ASSESSMENT)
+        items["notice"] = run.filter(status=S.NOTICE)
+        items["decision"] = run.filter(status=S.DECISION)
+    if UserRole.Role.REVIEWER in current.roles:
+        items["scoring"] = ReviewerAssignment.objects.filter(
+            reviewer=user, submitted_at__isnull=True, nomination__status=S.ASSESSMENT,
+        ).select_related("nomination", "nomination__staff", "nomination__intake__track")
+    if UserRole.Role.PRINCIPAL in current.roles:
+        items["returned"] = visible.filter(status=S.RETURNED, staff__school_id__in=current.school_ids)
+    return items
