@@ -3,10 +3,13 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from org import scope
 from org.models import Staff, UserRole
+from org.selectors import history_of
 from talentpool import rules
 from talentpool.models import (
     Appointment,
@@ -117,3 +120,49 @@ def inbox(*, user) -> dict[str, QuerySet]:
     if UserRole.Role.PRINCIPAL in current.roles:
         items["returned"] = visible.filter(status=S.RETURNED, staff__school_id__in=current.school_ids)
     return items
+
+
+def nomination_page(*, user, nomination: Nomination) -> dict:
+    """Everything the nomination page shows: steps, attachments, scores (all to the bureau, own to a reviewer)."""
+    from talentpool import services  # services import this module
+
+    runner = services.may_run(user, nomination)
+    county = scope.can_manage(user, nomination.staff)
+    assignments = nomination.assignments.select_related("reviewer").prefetch_related("scores__item")
+    if not (runner or county):
+        assignments = assignments.filter(reviewer=user)
+    mine = next((a for a in assignments if a.reviewer_id == user.pk), None)
+    form = nomination.intake.track.scoring_form
+    status = nomination.status
+    return {
+        "transitions": nomination.transitions.select_related("actor"),
+        "attachments": nomination.attachments.all(),
+        "assignments": assignments,
+        "my_assignment": mine,
+        "score_items": list(form.items.all()) if form and mine and status == S.ASSESSMENT else [],
+        "objections": nomination.objections.select_related("recorded_by", "resolved_by"),
+        "can_county": county and status in (S.SUBMITTED, S.RETURNED),
+        "can_run": runner and not nomination.is_closed,
+        "can_nominate": services.may_nominate(user, nomination.staff) and not nomination.is_closed,
+        "reviewer_choices": reviewer_users() if runner and status == S.ASSESSMENT else [],
+        "show_id_number": scope.is_bureau_staff(user),
+        "status": status,
+        "history": history_of(nomination),
+    }
+
+
+def reviewer_users():
+    return get_user_model().objects.filter(roles__role=UserRole.Role.REVIEWER, is_active=True).order_by("username")
+
+
+def inbox_page(*, user) -> list[tuple[str, str, list]]:
+    """The inbox as (key, title, rows) sections, each capped at 100 rows."""
+    titles = {
+        "county_review": _("Waiting for county review"),
+        "scoring": _("Waiting for my scores"),
+        "assessment": _("Under assessment"),
+        "notice": _("On public notice"),
+        "decision": _("Waiting for the collective decision"),
+        "returned": _("Returned to my school"),
+    }
+    return [(key, titles[key], list(rows[:100])) for key, rows in inbox(user=user).items()]

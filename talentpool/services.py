@@ -127,7 +127,7 @@ def _move(nomination: Nomination, target: str, *, actor, comment: str = "") -> N
     return nomination
 
 
-def _may_nominate(actor, staff: Staff) -> bool:
+def may_nominate(actor, staff: Staff) -> bool:
     """Principals nominate their own school's staff; bureau staff enter applications in their region."""
     current = scope.scope_for(actor)
     if current.everything or scope.can_manage(actor, staff):
@@ -139,7 +139,7 @@ def _may_review_in_county(actor, nomination: Nomination) -> bool:
     return scope.can_manage(actor, nomination.staff)
 
 
-def _may_run(actor, nomination: Nomination) -> bool:
+def may_run(actor, nomination: Nomination) -> bool:
     return runs_region(actor, nomination.intake.track.program.region_id)
 
 
@@ -150,7 +150,7 @@ def nomination_submit(
     attachments=(), today: dt.date | None = None,
 ) -> Nomination:
     """Nominate one staff member into an intake (or record a personal application)."""
-    if not _may_nominate(actor, staff):
+    if not may_nominate(actor, staff):
         raise PermissionDenied(MSG_NOT_OWN_STAFF)
     if staff.status != Staff.Status.ACTIVE:
         raise ValidationError(MSG_STAFF_NOT_ACTIVE)
@@ -163,9 +163,8 @@ def nomination_submit(
         raise ValidationError(MSG_NOT_ELIGIBLE, params={"reasons": "；".join(r.message for r in decision.failed)})
     nomination = Nomination(
         intake=intake, staff=staff, source=source, nominated_by=actor, reasons=reasons, achievements=achievements,
-        head_teacher_since=head_teacher_since, status="", eligibility=decision.as_dict(),
+        head_teacher_since=head_teacher_since, status=S.SUBMITTED, eligibility=decision.as_dict(),
     )
-    nomination.status = S.SUBMITTED
     save_audited(nomination, actor=actor)
     save_audited(Transition(nomination=nomination, from_status="", to_status=S.SUBMITTED, actor=actor), actor=actor)
     for upload in attachments:
@@ -176,7 +175,7 @@ def nomination_submit(
 @transaction.atomic
 def nomination_resubmit(*, actor, nomination: Nomination, reasons: str, achievements: str = "", comment: str = "") -> Nomination:
     """A returned nomination goes back to county review after the school revises it."""
-    if not _may_nominate(actor, nomination.staff):
+    if not may_nominate(actor, nomination.staff):
         raise PermissionDenied(MSG_NOT_OWN_STAFF)
     nomination.reasons, nomination.achievements = reasons, achievements
     return _move(nomination, S.SUBMITTED, actor=actor, comment=comment)
@@ -204,7 +203,7 @@ def nomination_return(*, actor, nomination: Nomination, comment: str) -> Nominat
 def nomination_reject(*, actor, nomination: Nomination, reason: str) -> Nomination:
     """Reject at any open stage: the county before assessment, the program's bureau at any stage."""
     early = nomination.status in (S.SUBMITTED, S.RETURNED) and _may_review_in_county(actor, nomination)
-    if not (early or _may_run(actor, nomination)):
+    if not (early or may_run(actor, nomination)):
         raise PermissionDenied(MSG_MAY_NOT_ACT)
     if not reason.strip():
         raise ValidationError(MSG_REASON_REQUIRED)
@@ -214,7 +213,7 @@ def nomination_reject(*, actor, nomination: Nomination, reason: str) -> Nominati
 @transaction.atomic
 def nomination_withdraw(*, actor, nomination: Nomination, reason: str) -> Nomination:
     """The nominating school (or bureau staff) withdraws the nomination at any open stage."""
-    if not (_may_nominate(actor, nomination.staff) or _may_run(actor, nomination)):
+    if not (may_nominate(actor, nomination.staff) or may_run(actor, nomination)):
         raise PermissionDenied(MSG_MAY_NOT_ACT)
     if not reason.strip():
         raise ValidationError(MSG_REASON_REQUIRED)
@@ -224,7 +223,7 @@ def nomination_withdraw(*, actor, nomination: Nomination, reason: str) -> Nomina
 @transaction.atomic
 def reviewers_assign(*, actor, nomination: Nomination, reviewers) -> list[ReviewerAssignment]:
     """Assign reviewers (users with the reviewer role) to score a nomination under assessment."""
-    if not _may_run(actor, nomination):
+    if not may_run(actor, nomination):
         raise PermissionDenied(MSG_MAY_NOT_ACT)
     if nomination.status != S.ASSESSMENT:
         raise ValidationError(MSG_MAY_NOT_ACT)
@@ -283,7 +282,7 @@ def _holidays_between(start: dt.date, end: dt.date) -> list[dt.date]:
 @transaction.atomic
 def notice_publish(*, actor, nomination: Nomination, start: dt.date, end: dt.date, comment: str = "") -> Nomination:
     """Put an assessed nomination on public notice (公示) for at least the program's working days."""
-    if not _may_run(actor, nomination):
+    if not may_run(actor, nomination):
         raise PermissionDenied(MSG_MAY_NOT_ACT)
     if nomination.status == S.ASSESSMENT:
         assignments = list(nomination.assignments.values_list("submitted_at", flat=True))
@@ -301,7 +300,7 @@ def notice_publish(*, actor, nomination: Nomination, start: dt.date, end: dt.dat
 
 @transaction.atomic
 def objection_record(*, actor, nomination: Nomination, received: dt.date, content: str, raised_by: str = "") -> Objection:
-    if not _may_run(actor, nomination) or nomination.status != S.NOTICE:
+    if not may_run(actor, nomination) or nomination.status != S.NOTICE:
         raise PermissionDenied(MSG_MAY_NOT_ACT)
     objection = Objection(nomination=nomination, received=received, content=content, raised_by=raised_by, recorded_by=actor)
     save_audited(objection, actor=actor)
@@ -310,7 +309,7 @@ def objection_record(*, actor, nomination: Nomination, received: dt.date, conten
 
 @transaction.atomic
 def objection_resolve(*, actor, objection: Objection, resolution: str) -> Objection:
-    if not _may_run(actor, objection.nomination):
+    if not may_run(actor, objection.nomination):
         raise PermissionDenied(MSG_MAY_NOT_ACT)
     if objection.is_resolved:
         raise ValidationError(MSG_OBJECTION_RESOLVED)
@@ -324,7 +323,7 @@ def objection_resolve(*, actor, objection: Objection, resolution: str) -> Object
 @transaction.atomic
 def notice_close(*, actor, nomination: Nomination, comment: str = "", today: dt.date | None = None) -> Nomination:
     """After the notice has ended with every objection resolved, the nomination goes to the collective decision."""
-    if not _may_run(actor, nomination):
+    if not may_run(actor, nomination):
         raise PermissionDenied(MSG_MAY_NOT_ACT)
     if nomination.status == S.NOTICE:
         if not rules.notice_over(nomination.notice_end, _today(today)):
@@ -339,7 +338,7 @@ def nomination_decide(
     *, actor, nomination: Nomination, admit: bool, meeting_date: dt.date, minutes_ref: str, comment: str = "",
 ) -> Nomination:
     """Record the collective decision (集体研究); admitting locks the intake so the quota holds under concurrency."""
-    if not _may_run(actor, nomination):
+    if not may_run(actor, nomination):
         raise PermissionDenied(MSG_MAY_NOT_ACT)
     if not meeting_date or not minutes_ref.strip():
         raise ValidationError(MSG_DECISION_FIELDS)
