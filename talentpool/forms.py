@@ -10,12 +10,14 @@ from org.models import Region, School, Staff, UserRole
 from talentpool.models import (
     Appointment,
     EligibilityRule,
+    Grade,
     Intake,
     Level,
     Nomination,
     PoolMember,
     Program,
     ScoringForm,
+    Studio,
     Track,
     TrainingBatch,
 )
@@ -208,3 +210,75 @@ class TrainingBatchForm(StyledFormMixin, forms.ModelForm):
         self.fields["region"].queryset = scope.visible_to(user, Region).filter(id__in=scope.scope_for(user).manage_region_ids) \
             if not scope.scope_for(user).everything else Region.objects.all()
         self.fields["base_school"].queryset = scope.visible_to(user, School)
+
+
+class ReviewCompleteForm(StyledFormMixin, forms.Form):
+    reviewed_on = forms.DateField(label=_("reviewed on"), widget=DateInput(format="%Y-%m-%d"))
+    keep = forms.TypedChoiceField(
+        choices=[("1", _("Keep in the pool")), ("0", _("Let the membership expire"))], coerce=lambda value: value == "1",
+        label=_("decision"),
+    )
+    reason = forms.CharField(required=False, label=_("reason"))
+
+
+class StageSummaryForm(StyledFormMixin, forms.Form):
+    year = forms.IntegerField(min_value=2000, max_value=2100, label=_("year"))
+    content = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("summary"))
+
+
+class AnnualReviewForm(StyledFormMixin, forms.Form):
+    year = forms.IntegerField(min_value=2000, max_value=2100, label=_("year"))
+    grade = forms.ChoiceField(choices=Grade.choices, label=_("grade"))
+    comment = forms.CharField(required=False, label=_("comment"))
+
+
+class FinalEvaluationForm(StyledFormMixin, forms.Form):
+    ethics = forms.ChoiceField(choices=Grade.choices, label=_("professional ethics"))
+    management_innovation = forms.ChoiceField(choices=Grade.choices, label=_("management innovation"))
+    leadership = forms.ChoiceField(choices=Grade.choices, label=_("leading by example"))
+    school_practice = forms.ChoiceField(choices=Grade.choices, label=_("school practice"))
+    overall = forms.ChoiceField(choices=Grade.choices, label=_("overall"))
+    award_recommended = forms.BooleanField(required=False, label=_("recommended for the annual award"))
+    evaluated_on = forms.DateField(label=_("evaluated on"), widget=DateInput(format="%Y-%m-%d"))
+
+
+class MentorForm(StyledFormMixin, forms.Form):
+    mentor = forms.ModelChoiceField(queryset=Staff.objects.none(), label=_("mentor"))
+    start = forms.DateField(label=_("start"), widget=DateInput(format="%Y-%m-%d"))
+    goals = forms.CharField(required=False, label=_("goals"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].queryset = scope.visible_to(user, Staff).filter(status=Staff.Status.ACTIVE)
+
+
+class AttendanceForm(StyledFormMixin, forms.Form):
+    member = forms.ModelChoiceField(queryset=PoolMember.objects.none(), label=_("pool member"))
+    attended = forms.BooleanField(required=False, initial=True, label=_("attended"))
+    hours = forms.DecimalField(min_value=0, decimal_places=1, label=_("hours"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = scope.visible_to(user, PoolMember).filter(status=PoolMember.Status.ACTIVE) \
+            .select_related("staff")
+
+
+class StudioForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Studio
+        fields = ["name", "kind", "host", "school", "founded"]
+        widgets = _date_widgets("founded")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host"].queryset = scope.visible_to(user, Staff).select_related("school")
+        self.fields["school"].queryset = scope.manageable(user, School)
+
+
+class StudioMemberForm(StyledFormMixin, forms.Form):
+    staff = forms.ModelChoiceField(queryset=Staff.objects.none(), label=_("staff member"))
+    joined = forms.DateField(label=_("joined"), widget=DateInput(format="%Y-%m-%d"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = scope.visible_to(user, Staff).filter(status=Staff.Status.ACTIVE)

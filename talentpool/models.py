@@ -393,7 +393,7 @@ class Objection(models.Model):
 
 class PoolMember(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", _("In the pool")
         PROMOTED = "promoted", _("Promoted")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         EXPIRED = "expired", _("Expired")
@@ -500,6 +500,9 @@ class TrainingBatch(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("talentpool:training-detail", args=[self.pk])
+
 
 class TrainingAttendance(models.Model):
     batch = models.ForeignKey(TrainingBatch, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("training batch"))
@@ -539,6 +542,9 @@ class Studio(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("talentpool:studio-detail", args=[self.pk])
 
 
 class StudioMembership(models.Model):

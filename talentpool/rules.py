@@ -233,3 +233,44 @@ def is_review_due(due: dt.date, today: dt.date) -> bool:
 
 def quota_left(quota: int, admitted: int) -> int:
     return max(quota - admitted, 0)
+
+
+# --- the final evaluation and promotions ---------------------------------------------------------
+
+GRADE_ORDER = {"fail": 0, "pass": 1, "good": 2, "excellent": 3}
+
+
+def check_final_evaluation(dimensions: dict[str, str], overall: str, award: bool) -> tuple[Reason, ...]:
+    """Problems of a final evaluation: ethics (师德) failing vetoes the overall grade; overall cannot
+    exceed the best dimension; only an excellent overall may be recommended for the award (seed 000)."""
+    problems = []
+    if dimensions.get("ethics") == "fail" and overall != "fail":
+        problems.append(Reason("ETHICS_VETO", False, _("A failing grade in professional ethics makes the overall grade a fail.")))
+    best = max((GRADE_ORDER[grade] for grade in dimensions.values()), default=0)
+    if GRADE_ORDER[overall] > best:
+        problems.append(Reason("OVERALL_ABOVE_DIMENSIONS", False, _("The overall grade cannot be higher than every dimension.")))
+    if award and overall != "excellent":
+        problems.append(Reason("AWARD_NEEDS_EXCELLENT", False, _("Only members rated excellent overall can be recommended for the award.")))
+    return tuple(problems)
+
+
+@dataclass(frozen=True)
+class PromotionRow:
+    year: int
+    to_post: str
+    from_pool: bool
+
+
+def promotion_report(rows: Iterable[PromotionRow]) -> dict[int, dict[str, int]]:
+    """Promotions from the pool per year and post (seed 000: 4 principals, 3 vice principals, 15 middle cadres)."""
+    report: dict[int, dict[str, int]] = {}
+    for row in rows:
+        if row.from_pool:
+            year = report.setdefault(row.year, {"principal": 0, "vice_principal": 0, "middle_cadre": 0})
+            year[row.to_post] = year.get(row.to_post, 0) + 1
+    return dict(sorted(report.items()))
+
+
+def principal_outside_pool(to_post: str, pool_types: Iterable[str]) -> bool:
+    """Seed 002: principals are appointed from the principal reserve pool; warn otherwise."""
+    return to_post == "principal" and "principal_reserve" not in set(pool_types)

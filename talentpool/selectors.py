@@ -166,3 +166,29 @@ def inbox_page(*, user) -> list[tuple[str, str, list]]:
         "returned": _("Returned to my school"),
     }
     return [(key, titles[key], list(rows[:100])) for key, rows in inbox(user=user).items()]
+
+
+def promotion_report(*, user) -> dict[int, dict[str, int]]:
+    """Promotions out of the pool per year and post, over the appointments the user may see."""
+    rows = appointment_list(user=user).values_list("appointed_on__year", "to_post", "from_pool_id")
+    return rules.promotion_report(rules.PromotionRow(year, post, pool is not None) for year, post, pool in rows)
+
+
+def member_page(*, user, member: PoolMember) -> dict:
+    """Everything a pool member's page shows, and which forms the user may use."""
+    current = scope.scope_for(user)
+    manage = scope.can_manage(user, member.staff)
+    own_school = UserRole.Role.PRINCIPAL in current.roles and member.staff.school_id in current.school_ids
+    active = member.status == PoolMember.Status.ACTIVE
+    return {
+        "tier_moves": member.tier_moves.select_related("actor"),
+        "mentors": member.mentors.select_related("mentor__school"),
+        "training": member.training.select_related("batch", "batch__base_school"),
+        "summaries": member.summaries.select_related("submitted_by"),
+        "reviews": member.annual_reviews.select_related("expert"),
+        "final_evaluation": getattr(member, "final_evaluation", None) if hasattr(member, "final_evaluation") else None,
+        "appointments": member.appointments.select_related("school"),
+        "can_manage": manage and active,
+        "can_summarise": (manage or own_school) and active,
+        "can_review": manage or UserRole.Role.REVIEWER in current.roles,
+    }

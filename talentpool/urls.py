@@ -1,6 +1,6 @@
 from django.urls import path
 
-from talentpool import views
+from talentpool import views, views_pool
 
 app_name = "talentpool"
 urlpatterns = [
@@ -34,4 +34,23 @@ urlpatterns = [
     path("nominations/<int:pk>/objections/<int:objection>/resolve/", views.ResolveView.as_view(), name="objection-resolve"),
     path("nominations/<int:pk>/notice-close/", views.NoticeCloseView.as_view(), name="nomination-notice-close"),
     path("nominations/<int:pk>/decide/", views.DecideView.as_view(), name="nomination-decide"),
+    path("members/", views_pool.MemberListView.as_view(), name="member-list"),
+    path("members/<int:pk>/", views_pool.MemberDetailView.as_view(), name="member-detail"),
+    path("members/<int:pk>/tier/", views_pool.TierMoveView.as_view(), name="member-tier"),
+    path("members/<int:pk>/status/", views_pool.MemberStatusView.as_view(), name="member-status"),
+    path("members/<int:pk>/review/", views_pool.ReviewCompleteView.as_view(), name="member-review"),
+    path("members/<int:pk>/summary/", views_pool.StageSummaryView.as_view(), name="member-summary"),
+    path("members/<int:pk>/annual-review/", views_pool.AnnualReviewView.as_view(), name="member-annual-review"),
+    path("members/<int:pk>/final-evaluation/", views_pool.FinalEvaluationView.as_view(), name="member-final-evaluation"),
+    path("members/<int:pk>/mentor/", views_pool.MentorView.as_view(), name="member-mentor"),
+    path("training/", views_pool.TrainingListView.as_view(), name="training-list"),
+    path("training/new/", views_pool.TrainingCreateView.as_view(), name="training-create"),
+    path("training/<int:pk>/", views_pool.TrainingDetailView.as_view(), name="training-detail"),
+    path("training/<int:pk>/attendance/", views_pool.AttendanceView.as_view(), name="training-attendance"),
+    path("studios/", views_pool.StudioListView.as_view(), name="studio-list"),
+    path("studios/new/", views_pool.StudioCreateView.as_view(), name="studio-create"),
+    path("studios/<int:pk>/", views_pool.StudioDetailView.as_view(), name="studio-detail"),
+    path("studios/<int:pk>/members/", views_pool.StudioMemberView.as_view(), name="studio-member"),
+    path("appointments/", views_pool.AppointmentListView.as_view(), name="appointment-list"),
+    path("appointments/new/", views_pool.AppointmentCreateView.as_view(), name="appointment-create"),
 ]
