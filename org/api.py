@@ -1,10 +1,16 @@
 """REST API for regions, schools, staff and work history (read-only; writes go through forms and imports)."""
 
-from rest_framework import serializers, viewsets
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, parsers, permissions, serializers, viewsets
+from rest_framework import status as http_status
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
-from org import scope
+from org import scope, services
+from org.excel import importer_kinds
 from org.filters import RegionFilter, SchoolFilter, StaffFilter, WorkHistoryFilter
-from org.models import Region, School, Staff, WorkHistory
+from org.models import ImportJob, Region, School, Staff, WorkHistory
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -69,3 +75,77 @@ class WorkHistoryViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet
     queryset = WorkHistory.objects.order_by("staff_id", "start")
     serializer_class = WorkHistorySerializer
     filterset_class = WorkHistoryFilter
+
+
+# --- Excel import jobs: upload, status, preview, errors, commit ------------------------------
+
+class IsBureauStaff(permissions.BasePermission):
+    message = services.MSG_IMPORT_FORBIDDEN
+
+    def has_permission(self, request, view):
+        return scope.is_bureau_staff(request.user)
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ImportJob
+        fields = ["id", "kind", "original_name", "status", "rows_done", "rows_total", "error_count", "created_at",
+                  "validated_at", "committed_at"]
+        read_only_fields = fields
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[])
+    file = serializers.FileField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = importer_kinds()
+
+
+class ImportJobViewSet(scope.ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                       viewsets.GenericViewSet):
+    """Upload (multipart: kind, file), then poll status; read the preview or the problems; commit."""
+
+    queryset = ImportJob.objects.all()
+    serializer_class = ImportJobSerializer
+    permission_classes = [permissions.IsAuthenticated, IsBureauStaff]
+    parser_classes = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser]
+    filterset_class = None
+
+    @extend_schema(request=ImportUploadSerializer, responses=ImportJobSerializer)
+    def create(self, request):
+        upload = ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        try:
+            job = services.import_job_create(actor=request.user, **upload.validated_data)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"file": error.messages}) from None
+        job.refresh_from_db()
+        return Response(ImportJobSerializer(job).data, status=http_status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["get"])
+    def status(self, request, pk=None):
+        from org.import_views import job_status
+
+        return Response(job_status(self.get_object()))
+
+    @action(detail=True, methods=["get"])
+    def preview(self, request, pk=None):
+        job = self.get_object()
+        return Response({"id": job.pk, "status": job.status, "sheets": job.summary})
+
+    @action(detail=True, methods=["get"])
+    def errors(self, request, pk=None):
+        job = self.get_object()
+        return Response({"id": job.pk, "error_count": job.error_count, "errors": job.errors})
+
+    @action(detail=True, methods=["post"])
+    def commit(self, request, pk=None):
+        job = self.get_object()
+        try:
+            services.import_job_commit_request(actor=request.user, job=job)
+        except DjangoValidationError as error:
+            return Response({"detail": " ".join(error.messages)}, status=http_status.HTTP_409_CONFLICT)
+        job.refresh_from_db()
+        return Response(ImportJobSerializer(job).data, status=http_status.HTTP_202_ACCEPTED)

@@ -7,4 +7,5 @@ router.register("regions", api.RegionViewSet, basename="region")
 router.register("schools", api.SchoolViewSet, basename="school")
 router.register("staff", api.StaffViewSet, basename="staff")
 router.register("work-history", api.WorkHistoryViewSet, basename="work-history")
+router.register("imports", api.ImportJobViewSet, basename="import-job")
 urlpatterns = router.urls

@@ -227,3 +227,53 @@ class UserRole(models.Model):
     def __str__(self):
         target = self.region or self.school or ""
         return f"{self.user} · {self.get_role_display()} {target}".strip()
+
+
+class ImportJob(models.Model):
+    """One uploaded workbook on its way in: checked, previewed, then committed (any registered kind)."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        VALIDATING = "validating", _("Checking")
+        VALIDATED = "validated", _("Checked")
+        FAILED = "failed", _("Has problems")
+        COMMITTING = "committing", _("Importing")
+        COMMITTED = "committed", _("Imported")
+
+    kind = models.CharField(_("kind"), max_length=32)  # org.excel.register_importer(...).kind
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs",
+                             verbose_name=_("uploaded by"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.UPLOADED)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows in total"), default=0)
+    summary = models.JSONField(_("summary"), default=list, blank=True)  # per sheet: counts and preview rows
+    errors = models.JSONField(_("problems"), default=list, blank=True)  # [{sheet, row, column, message}]
+    error_count = models.PositiveIntegerField(_("number of problems"), default=0)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    validated_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    history = HistoricalRecords()
+    # Scoped by a registered scoper (org.scope): users see their own jobs only.
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        indexes = [models.Index(fields=["user", "-created_at"], name="importjob_user_created")]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("org:import-detail", args=[self.pk])
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {self.Status.UPLOADED, self.Status.VALIDATING, self.Status.COMMITTING}
+
+    @property
+    def can_commit(self) -> bool:
+        return self.status == self.Status.VALIDATED and self.error_count == 0

@@ -19,7 +19,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from org.models import Region, School, UserRole
+from org.models import ImportJob, Region, School, UserRole
 
 MSG_NOT_FOUND = _("The record does not exist or is outside your scope.")
 
@@ -167,6 +167,14 @@ def _user_roles(user, queryset: QuerySet, scope: Scope) -> QuerySet:
     return queryset.filter(
         Q(user=user) | Q(region_id__in=scope.manage_region_ids) | Q(school__region_id__in=scope.manage_region_ids)
     )
+
+
+@register(ImportJob)
+def _import_jobs(user, queryset: QuerySet, scope: Scope) -> QuerySet:
+    """An upload holds whole rosters: only the user who sent it sees it (superusers see all)."""
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    return queryset.filter(user=user)
 
 
 # --- the web, API and admin bases that apply it -----------------------------------------

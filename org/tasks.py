@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from org import services
 from org.models import Region
 
 
@@ -7,3 +8,15 @@ from org.models import Region
 def health_check() -> dict:
     """Answer with what the worker sees in the database: proves broker, worker and database connect."""
     return {"regions": Region.objects.count()}
+
+
+@shared_task(name="org.import_job_validate")
+def import_job_validate(job_id: int) -> None:
+    """Check an uploaded workbook (idempotent: a job already checked is left alone)."""
+    services.import_job_validate(job_id=job_id)
+
+
+@shared_task(name="org.import_job_commit")
+def import_job_commit(job_id: int) -> None:
+    """Import a checked workbook all or nothing (idempotent: only a job marked committing runs)."""
+    services.import_job_commit(job_id=job_id)

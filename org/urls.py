@@ -1,6 +1,6 @@
 from django.urls import path
 
-from org import views
+from org import import_views, views
 
 app_name = "org"
 urlpatterns = [
@@ -10,4 +10,11 @@ urlpatterns = [
     path("staff/", views.StaffListView.as_view(), name="staff-list"),
     path("staff/<int:pk>/", views.StaffDetailView.as_view(), name="staff-detail"),
     path("staff/<int:pk>/edit/", views.StaffUpdateView.as_view(), name="staff-edit"),
+    path("imports/", import_views.ImportIndexView.as_view(), name="import-index"),
+    path("imports/template/<slug:kind>/", import_views.TemplateDownloadView.as_view(), name="import-template"),
+    path("imports/export/<slug:kind>/", import_views.ExportView.as_view(), name="import-export"),
+    path("imports/<int:pk>/", import_views.ImportJobDetailView.as_view(), name="import-detail"),
+    path("imports/<int:pk>/status/", import_views.ImportJobStatusView.as_view(), name="import-status"),
+    path("imports/<int:pk>/commit/", import_views.ImportJobCommitView.as_view(), name="import-commit"),
+    path("imports/<int:pk>/errors.xlsx", import_views.ImportJobErrorsView.as_view(), name="import-errors"),
 ]

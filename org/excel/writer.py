@@ -1,0 +1,158 @@
+"""Writing workbooks: exports (openpyxl write-only, streaming), templates and error workbooks.
+
+Every text cell that begins with = + - @ (or a tab/carriage return) is written with a leading
+apostrophe, so Excel shows it as text and never evaluates it (formula injection); the cell
+parsers (`cells.text`) strip that apostrophe again, so an export imports back unchanged.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from org.excel.parse import Problem
+from org.excel.spec import SheetSpec, WorkbookSpec
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ERROR_COLUMN = _("Errors")
+EXPLANATION_SHEET = _("Instructions")
+PROBLEM_SHEET = _("Problem list")
+HEADER_FONT = Font(bold=True)
+ERROR_FILL = PatternFill("solid", fgColor="FFF2CC")
+
+
+def neutralise(value):
+    """Make a text cell inert: "=1+1" is written as "'=1+1" (shown as text, never evaluated)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+@dataclass
+class SheetData:
+    """One sheet to write: a title, its header row and an iterable of rows (consumed once)."""
+
+    title: str
+    headers: list[str]
+    rows: Iterable[Iterable]
+    widths: list[int] | None = None
+
+
+def write_workbook(target, sheets: Iterable[SheetData]) -> None:
+    """Stream sheets into an xlsx (a path or a binary file object); memory stays flat."""
+    book = Workbook(write_only=True)
+    for data in sheets:
+        sheet = book.create_sheet(title=data.title[:31])
+        for index, width in enumerate(data.widths or [16] * len(data.headers)):
+            sheet.column_dimensions[_letter(index)].width = width
+        sheet.freeze_panes = "A2"
+        sheet.append([_bold(sheet, header) for header in data.headers])
+        for row in data.rows:
+            sheet.append([neutralise(value) for value in row])
+    book.save(target)
+
+
+def write_template(target, spec: WorkbookSpec) -> None:
+    """A template: per sheet the headers (required ones marked *), an example row, dropdowns for
+    choices and Text format for ID/code columns; then a sheet explaining every column."""
+    book = Workbook()
+    book.remove(book.active)
+    for sheet_spec in spec.sheets:
+        _template_sheet(book, sheet_spec)
+    explanation = book.create_sheet(str(EXPLANATION_SHEET))
+    explanation.append([_gettext("Sheet"), _gettext("Column"), _gettext("Required"), _gettext("Explanation"),
+                        _gettext("Allowed values"), _gettext("Example")])
+    for cell in explanation[1]:
+        cell.font = HEADER_FONT
+    for sheet_spec in spec.sheets:
+        for column in sheet_spec.columns:
+            explanation.append([
+                sheet_spec.name, column.header, _required_text(column), str(column.help),
+                "、".join(column.allowed_values), neutralise(_example(column.example)),
+            ])
+    for letter, width in zip("ABCDEF", (10, 16, 8, 60, 40, 22), strict=True):
+        explanation.column_dimensions[letter].width = width
+    book.save(target)
+
+
+def _template_sheet(book: Workbook, sheet_spec: SheetSpec) -> None:
+    sheet = book.create_sheet(sheet_spec.name)
+    sheet.append([column.template_header for column in sheet_spec.columns])
+    sheet.append([neutralise(_example(column.example)) for column in sheet_spec.columns])
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(sheet_spec.columns):
+        letter = _letter(index)
+        sheet[f"{letter}1"].font = HEADER_FONT
+        sheet.column_dimensions[letter].width = max(12, len(column.header) * 2 + 4)
+        if column.text_format:
+            for row in range(2, 1002):
+                sheet[f"{letter}{row}"].number_format = "@"
+        if column.allowed_values:
+            validation = DataValidation(type="list", formula1='"' + ",".join(column.allowed_values) + '"',
+                                        allow_blank=not column.required)
+            validation.add(f"{letter}2:{letter}5000")
+            sheet.add_data_validation(validation)
+
+
+def write_error_workbook(target, reader, spec: WorkbookSpec, problems: Iterable[Problem]) -> None:
+    """The uploaded rows, sheet by sheet, with an error column; first a sheet listing every problem."""
+    problems = list(problems)
+    by_cell: dict[tuple[str, int], list[str]] = {}
+    for problem in problems:
+        if problem.row:
+            by_cell.setdefault((problem.sheet, problem.row), []).append(
+                f"{problem.column}：{problem.message}" if problem.column else problem.message)
+    book = Workbook(write_only=True)
+    listing = book.create_sheet(str(PROBLEM_SHEET))
+    listing.append([_bold(listing, text) for text in (_gettext("Sheet"), _gettext("Row"), _gettext("Column"),
+                                                      _gettext("Problem"))])
+    for problem in problems:
+        listing.append([problem.sheet, problem.row, problem.column, neutralise(problem.message)])
+    for name in reader.sheet_names:
+        _copy_with_errors(book, reader, name, by_cell)
+    book.save(target)
+
+
+def _copy_with_errors(book: Workbook, reader, name: str, by_cell: dict) -> None:
+    sheet = book.create_sheet(title=name[:31])
+    width, header_written = 0, False
+    for number, row in reader.rows(name):
+        width = max(width, len(row))
+        messages = by_cell.get((name, number))
+        values = [None if value == "" else neutralise(value) for value in row] + [None] * (width - len(row))
+        if not header_written and any(value is not None for value in values):
+            header_written = True
+            values.append(_bold(sheet, str(ERROR_COLUMN)))
+        elif messages:
+            cell = WriteOnlyCell(sheet, value=neutralise("；".join(messages)))
+            cell.fill = ERROR_FILL
+            cell.alignment = Alignment(wrap_text=True)
+            values.append(cell)
+        sheet.append(values)
+
+
+def _required_text(column) -> str:
+    if column.required:
+        return "是"
+    return _gettext("Yes, for new rows") if column.required_for_new else "否"
+
+
+def _bold(sheet, value) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=str(value))
+    cell.font = HEADER_FONT
+    return cell
+
+
+def _example(value):
+    return "" if value is None else value
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)

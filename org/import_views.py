@@ -1,0 +1,168 @@
+"""Pages for Excel import and export: template, upload, job (progress, preview, problems), commit, export.
+
+Bureau staff only (403 otherwise); a job is visible to the user who uploaded it (404 otherwise).
+"""
+
+import io
+import tempfile
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, JsonResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import DetailView, FormView
+
+from org import scope, services
+from org.excel import (
+    ExcelFileError,
+    Problem,
+    get_importer,
+    importer_kinds,
+    open_workbook,
+    write_error_workbook,
+)
+from org.excel import write_template as excel_write_template
+from org.forms import StyledFormMixin
+from org.models import ImportJob
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MSG_UPLOADED = _("Uploaded; the workbook is being checked.")
+MSG_COMMIT_STARTED = _("The import has started.")
+
+
+class BureauOnlyMixin(LoginRequiredMixin, UserPassesTestMixin):
+    raise_exception = True
+
+    def test_func(self):
+        return scope.is_bureau_staff(self.request.user)
+
+
+class UploadForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Workbook"))
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = importer_kinds()
+
+
+def _xlsx_response(buffer: io.BytesIO, filename: str) -> FileResponse:
+    buffer.seek(0)
+    return FileResponse(buffer, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+class ImportIndexView(BureauOnlyMixin, FormView):
+    form_class = UploadForm
+    template_name = "org/import_index.html"
+
+    def get_context_data(self, **kwargs):
+        jobs = scope.visible_to(self.request.user, ImportJob).only(
+            "id", "original_name", "kind", "status", "error_count", "created_at")[:20]
+        return super().get_context_data(jobs=jobs, kinds=importer_kinds(), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            job = services.import_job_create(actor=self.request.user, kind=form.cleaned_data["kind"],
+                                             upload=form.cleaned_data["file"])
+        except ValidationError as error:
+            form.add_error("file", error)
+            return self.form_invalid(form)
+        messages.info(self.request, MSG_UPLOADED)
+        return redirect(job.get_absolute_url())
+
+
+class TemplateDownloadView(BureauOnlyMixin, View):
+    def get(self, request, kind):
+        importer = _importer_or_404(kind)
+        buffer = io.BytesIO()
+        excel_write_template(buffer, importer.spec)
+        return _xlsx_response(buffer, f"{importer.spec.title}-模板.xlsx")
+
+
+class ExportView(BureauOnlyMixin, View):
+    def get(self, request, kind):
+        importer = _importer_or_404(kind)
+        spooled = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+        importer.export(spooled, user=request.user)
+        spooled.seek(0)
+        name = f"{importer.spec.title}-{timezone.localdate():%Y%m%d}.xlsx"
+        return FileResponse(spooled, as_attachment=True, filename=name, content_type=XLSX)
+
+
+def _importer_or_404(kind: str):
+    from django.http import Http404
+
+    try:
+        return get_importer(kind)
+    except KeyError:
+        raise Http404 from None
+
+
+class JobMixin(BureauOnlyMixin, scope.ScopedQuerysetMixin):
+    model = ImportJob
+
+    def get_base_queryset(self):
+        return ImportJob.objects.all()
+
+
+class ImportJobDetailView(JobMixin, DetailView):
+    template_name = "org/import_detail.html"
+    context_object_name = "job"
+    shown_problems = 500
+
+    def get_context_data(self, **kwargs):
+        job = self.object
+        return super().get_context_data(problems=job.errors[: self.shown_problems], **kwargs)
+
+
+class ImportJobStatusView(JobMixin, DetailView):
+    def render_to_response(self, context):
+        return JsonResponse(job_status(self.object))
+
+
+def job_status(job: ImportJob) -> dict:
+    """What the page and the API poll: status, progress and counts (no row data)."""
+    return {
+        "id": job.pk, "status": job.status, "status_display": str(job.get_status_display()),
+        "rows_done": job.rows_done, "rows_total": job.rows_total, "error_count": job.error_count,
+        "running": job.is_running, "can_commit": job.can_commit,
+        "sheets": [{k: sheet[k] for k in ("name", "created", "updated", "unchanged", "stored", "note")}
+                   for sheet in job.summary],
+    }
+
+
+class ImportJobCommitView(JobMixin, View):
+    def post(self, request, pk):
+        job = scope.get_visible_or_404(request.user, self.get_queryset(), pk=pk)
+        try:
+            services.import_job_commit_request(actor=request.user, job=job)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.info(request, MSG_COMMIT_STARTED)
+        return redirect(job.get_absolute_url())
+
+
+def error_workbook(job: ImportJob) -> io.BytesIO:
+    """The uploaded rows with an error column, and a first sheet listing every problem."""
+    buffer = io.BytesIO()
+    problems = [Problem(p["sheet"], p["row"], p["column"], p["message"]) for p in job.errors]
+    try:
+        with open_workbook(job.file.path) as book:
+            write_error_workbook(buffer, book, get_importer(job.kind).spec, problems)
+    except ExcelFileError:
+        from org.excel import SheetData, write_workbook
+
+        write_workbook(buffer, [SheetData("问题清单", ["工作表", "行", "列", "问题"],
+                                          ([p.sheet, p.row, p.column, p.message] for p in problems))])
+    return buffer
+
+
+class ImportJobErrorsView(JobMixin, DetailView):
+    def render_to_response(self, context):
+        return _xlsx_response(error_workbook(self.object), f"问题-{self.object.original_name}")

@@ -1,0 +1,600 @@
+"""The base-data workbook (基础数据): 区县, 学校, 教职工, 任职经历, 暂不交流 (DESIGN.md, Excel).
+
+Three steps, as everywhere (STYLE.md 7): parse every sheet with the engine (no database), resolve
+the references with one query per table (chunked for staff), plan what would be created, updated
+or left unchanged while checking duplicates, references, ID agreement and the user's scope; then
+`org.services.base_data_apply` persists the plan all or nothing.
+
+The 暂不交流 sheet belongs to the rotation app: it is parsed and checked here, and stored by
+whatever `register_sheet_handler(EXEMPTION_SHEET, handler)` registered (see `SheetHandler`);
+until then the result says, in Chinese, that it was checked but not stored.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from django.utils.translation import gettext_lazy as _
+
+from org import idcard, scope
+from org.excel import (
+    Column,
+    ExcelFileError,
+    ImportResult,
+    ParsedRow,
+    Problems,
+    SheetResult,
+    SheetSpec,
+    WorkbookSpec,
+    cells,
+    match_sheet_name,
+    open_workbook,
+    parse_sheet,
+    paused_gc,
+    register_importer,
+)
+from org.excel.parse import MSG_REQUIRED
+from org.excel.result import Progress
+from org.models import Region, School, Staff, WorkHistory
+
+REGION_SHEET, SCHOOL_SHEET, STAFF_SHEET, HISTORY_SHEET, EXEMPTION_SHEET = "区县", "学校", "教职工", "任职经历", "暂不交流"
+
+MSG_DUPLICATE = _("Duplicate of row %(row)s in this sheet.")
+MSG_UNKNOWN_REGION = _("Region code %(code)s is neither in the 区县 sheet nor in the system.")
+MSG_UNKNOWN_SCHOOL = _("School code %(code)s is neither in the 学校 sheet nor in the system.")
+MSG_UNKNOWN_STAFF = _("ID number %(id)s is neither in the 教职工 sheet nor in the system.")
+MSG_NOT_COUNTY = _("Code %(code)s belongs to a region that is not a county or district.")
+MSG_PARENT_REQUIRED = _("A new county needs 上级代码 (the code of its city).")
+MSG_REGION_SCOPE = _("You may not create or change region %(code)s: it is outside your region.")
+MSG_SCHOOL_SCOPE = _("You may not create or change school %(code)s: it is outside your region.")
+MSG_STAFF_SCOPE = _("You may not change this person: they are registered at a school outside your region.")
+MSG_STAFF_SCHOOL_SCOPE = _("You may not assign staff to school %(code)s: it is outside your region.")
+MSG_GENDER = _("The gender %(given)s does not match the ID number (%(expected)s).")
+MSG_BIRTH = _("The birth date %(given)s does not match the ID number (%(expected)s).")
+MSG_SCHOOL_START = _("The start at the current school must be after the birth date.")
+MSG_END_BEFORE_START = _("The end date is before the start date.")
+MSG_NOT_STORED = _(
+    "%(rows)s rows were read and checked but not stored: exemptions are stored by the rotation module, "
+    "which is not installed yet."
+)
+MSG_FILE = _("File")
+
+GENDERS = {"男": "M", "女": "F"}
+STAGES = {"幼儿园": "kindergarten", "小学": "primary", "初中": "junior", "高中": "senior", "九年一贯制": "nine_year",
+          "完全中学": "complete"}
+LOCATIONS = {"城区": "urban", "镇区": "town", "乡村": "rural"}
+POSTS = {"校长": "principal", "副校长": "vice_principal", "中层干部": "middle_cadre", "专任教师": "teacher"}
+HONOURS = {"无": 0, "校级": 1, "县级": 2, "市级": 3, "省级": 4, "国家级": 5}
+STATUSES = {"在职": "active", "离职": "left", "退休": "retired"}
+EXEMPTION_KINDS = {"重点项目": "key_project", "孕期哺乳期": "pregnancy_nursing", "患病": "illness"}
+
+_ID = dict(parser=cells.id_number, required=True, text_format=True, example="42120219850520123X",
+           help=_("18 characters; type it as text (format the column as Text), a lowercase x is fine."))
+_DATE_HELP = _("A date: 2019-09-01, 2019/9/1, 2019年9月1日; a month alone (2019.09, 2019年9月) means its 1st day.")
+
+REGION_SPEC = SheetSpec(REGION_SHEET, (
+    Column("区县代码", "code", cells.code(digits=6), required=True, text_format=True, example="421202",
+           help=_("The 6-digit administrative code of the county or district.")),
+    Column("区县名称", "name", cells.text(64), required=True, example="咸安区"),
+    Column("上级代码", "parent", cells.code(digits=6), text_format=True, example="421200",
+           help=_("The code of the city above it; required for a new county.")),
+), help=_("Counties and districts."))
+
+SCHOOL_SPEC = SheetSpec(SCHOOL_SHEET, (
+    Column("学校代码", "code", cells.code(max_length=32), required=True, text_format=True, example="4212020001",
+           help=_("The school's unique code; rows are matched on it.")),
+    Column("学校名称", "name", cells.text(128), required=True, example="咸安区实验小学"),
+    Column("区县代码", "region", cells.code(digits=6), required=True, text_format=True, example="421202",
+           help=_("The county the school belongs to (in the 区县 sheet or already in the system).")),
+    Column("学段", "stage", cells.choice(STAGES), required=True, example="小学"),
+    Column("城乡类型", "location", cells.choice(LOCATIONS), required=True, example="城区"),
+    Column("是否薄弱学校", "is_weak", cells.boolean, example="否", allowed=("是", "否"), help=_("Blank means 否.")),
+), help=_("Schools."))
+
+STAFF_SPEC = SheetSpec(STAFF_SHEET, (
+    Column("姓名", "name", cells.text(64), required=True, example="张三"),
+    Column("身份证号", "id_number", aliases=("身份证号码", "公民身份号码"), **_ID),
+    Column("性别", "gender", cells.choice(GENDERS), example="男", help=_("When given, it must match the ID number.")),
+    Column("出生日期", "birth_date", cells.date_value, example="1985-05-20",
+           help=_("When given, it must match the ID number.")),
+    Column("学校代码", "school", cells.code(max_length=32), required=True, text_format=True, example="4212020001",
+           help=_("The current school (in the 学校 sheet or already in the system).")),
+    Column("岗位", "post", cells.choice(POSTS), required=True, example="专任教师"),
+    Column("是否班主任", "is_head_teacher", cells.boolean, example="否", allowed=("是", "否"), help=_("Blank means 否.")),
+    Column("任教学科", "subject", cells.text(32), example="数学"),
+    Column("职称", "title", cells.text(32), example="一级教师"),
+    Column("荣誉等级", "honour_level", cells.choice(HONOURS), example="县级", help=_("Blank means 无.")),
+    Column("参加工作时间", "work_start", cells.date_value, example="2008-09-01", help=_DATE_HELP),
+    Column("现校起始时间", "school_start", cells.date_value, required_for_new=True, example="2015-09-01",
+           help=_("When the person started at the current school; required for new staff, and it cannot be "
+                  "cleared once known.")),
+    Column("现岗位起始时间", "post_start", cells.date_value, example="2015-09",
+           help=_("For school leaders: when continuous service in leader posts at the current school began.")),
+    Column("在职状态", "status", cells.choice(STATUSES), example="在职", help=_("Blank means 在职.")),
+), help=_("Staff; rows are matched on the ID number."))
+
+HISTORY_SPEC = SheetSpec(HISTORY_SHEET, (
+    Column("身份证号", "id_number", **_ID),
+    Column("学校代码", "school", cells.code(max_length=32), required=True, text_format=True, example="4212020002"),
+    Column("岗位", "post", cells.choice(POSTS), example="专任教师"),
+    Column("起始时间", "start", cells.date_value, required=True, example="2008-09-01", help=_DATE_HELP),
+    Column("结束时间", "end", cells.date_value, example="2015-08-31", help=_("Blank means still there.")),
+), help=_("Earlier schools; rows are matched on ID number, school and start."))
+
+EXEMPTION_SPEC = SheetSpec(EXEMPTION_SHEET, (
+    Column("身份证号", "id_number", **_ID),
+    Column("类别", "kind", cells.choice(EXEMPTION_KINDS), required=True, example="重点项目"),
+    Column("起始时间", "start", cells.date_value, required=True, example="2024-09-01", help=_DATE_HELP),
+    Column("结束时间", "end", cells.date_value, example="2026-08-31"),
+    Column("批准文号", "approval", cells.text(64), example="咸教发〔2024〕12号"),
+), help=_("Approved exemptions from rotation."))
+
+BASE_DATA_SPEC = WorkbookSpec("基础数据", (REGION_SPEC, SCHOOL_SPEC, STAFF_SPEC, HISTORY_SPEC, EXEMPTION_SPEC))
+
+STAFF_FIELDS = ("name", "gender", "birth_date", "school_id", "post", "is_head_teacher", "subject", "title",
+                "honour_level", "work_start", "school_start", "post_start", "status")
+SCHOOL_FIELDS = ("name", "region_id", "stage", "location", "is_weak")
+STAFF_DEFAULTS = {"is_head_teacher": False, "subject": "", "title": "", "honour_level": 0, "status": "active"}
+LOOKUP_CHUNK = 5000
+
+
+# --- the plan that the service persists -------------------------------------------------------
+
+@dataclass
+class BaseDataPlan:
+    """What a commit writes. New rows reference each other by code until the service gives them ids."""
+
+    regions: list[tuple[str, dict, int | None]] = field(default_factory=list)  # (code, values, existing id)
+    school_creates: list[School] = field(default_factory=list)
+    school_updates: list[School] = field(default_factory=list)
+    staff_creates: list[Staff] = field(default_factory=list)
+    staff_updates: list[Staff] = field(default_factory=list)
+    history_creates: list[WorkHistory] = field(default_factory=list)
+    history_updates: list[WorkHistory] = field(default_factory=list)
+    extra: list[tuple["SheetHandler", object]] = field(default_factory=list)
+    region_ids: dict[str, int] = field(default_factory=dict)  # code -> id, known before the commit
+    school_ids: dict[str, int] = field(default_factory=dict)
+    staff_ids: dict[str, int] = field(default_factory=dict)  # ID number -> id
+
+    @property
+    def size(self) -> int:
+        return (len(self.regions) + len(self.school_creates) + len(self.school_updates) + len(self.staff_creates)
+                + len(self.staff_updates) + len(self.history_creates) + len(self.history_updates))
+
+
+class SheetHandler(Protocol):
+    """Stores a sheet whose model lives in another app (the rotation app registers 暂不交流).
+
+    `plan` checks the rows against the database (one query per table) and records created/updated/
+    unchanged rows on `result` and problems on `problems`; staff are looked up with
+    `context.staff_known(id_number)`. `persist` runs inside the commit's transaction after staff are
+    written, with `context.plan.staff_ids` complete; it writes with history (actor = context.user).
+    """
+
+    def plan(self, rows: list[ParsedRow], context: "ImportContext", result: SheetResult, problems: Problems) -> object:
+        ...
+
+    def persist(self, planned: object, context: "ImportContext") -> None:
+        ...
+
+
+_SHEET_HANDLERS: dict[str, SheetHandler] = {}
+
+
+def register_sheet_handler(sheet_name: str, handler: SheetHandler) -> None:
+    """Let another app store a sheet of the base-data workbook (e.g. rotation: 暂不交流)."""
+    _SHEET_HANDLERS[sheet_name] = handler
+
+
+@dataclass
+class ImportContext:
+    """The user, their scope, and what is known so far (from the file and the database)."""
+
+    user: object
+    plan: BaseDataPlan
+    staff_in_file: set[str] = field(default_factory=set)
+    staff_school_region: dict[str, int | None] = field(default_factory=dict)  # ID -> region id of the DB school
+    regions: dict[str, tuple] = field(default_factory=dict)  # code -> (id, code, name, level, parent id), from the DB
+    schools: dict[str, tuple] = field(default_factory=dict)  # code -> (code, id, *SCHOOL_FIELDS), from the DB
+    school_region: dict[int, int] = field(default_factory=dict)  # school id -> region id
+    staff: dict[str, tuple] = field(default_factory=dict)  # ID -> (ID, id, region id, *STAFF_FIELDS), from the DB
+    new_regions: set[str] = field(default_factory=set)  # codes created by this file
+    new_schools: dict[str, int | None] = field(default_factory=dict)  # code -> region id (None: new region)
+
+    def __post_init__(self):
+        self.scope = scope.scope_for(self.user) if self.user is not None else scope.Scope(everything=True)
+
+    def manages(self, region_id: int | None) -> bool:
+        return self.scope.everything or region_id in self.scope.manage_region_ids
+
+    def staff_known(self, id_number: str) -> bool:
+        return id_number in self.staff_in_file or id_number in self.plan.staff_ids
+
+    def staff_manageable(self, id_number: str) -> bool:
+        if id_number in self.staff_school_region:
+            return self.manages(self.staff_school_region[id_number]) or self.staff_school_region[id_number] is None
+        return id_number in self.staff_in_file
+
+
+# --- the importer -----------------------------------------------------------------------------
+
+class BaseDataImporter:
+    kind = "base_data"
+    label = _("Base data (regions, schools, staff, work history, exemptions)")
+    spec = BASE_DATA_SPEC
+
+    def run(self, path, *, user, commit: bool, progress: Progress | None = None, reason: str = "") -> ImportResult:
+        """Parse, check and plan the workbook; when `commit` and nothing is wrong, persist it all."""
+        from org.services import base_data_apply
+
+        result = ImportResult()
+        try:
+            with paused_gc():
+                parsed = self.parse(path, result, progress)
+                context = self.plan(parsed, user=user, result=result)
+        except ExcelFileError as error:
+            result.problems.add("", None, str(MSG_FILE), error.message)
+            return result
+        if commit and result.ok:
+            # No progress inside the transaction: other connections could not see it before the commit.
+            base_data_apply(actor=user, plan=context.plan, context=context, reason=reason or "Excel import")
+            result.committed = True
+        return result
+
+    def export(self, target, *, user) -> None:
+        from org.exports import base_data_export
+
+        base_data_export(target, user=user)
+
+    def parse(self, path, result: ImportResult, progress: Progress | None = None) -> dict[str, list[ParsedRow]]:
+        """Step 1, no database: every sheet's valid rows; cell problems go to result.problems."""
+        parsed = {}
+        with open_workbook(path) as book:
+            found = {spec.name: match_sheet_name(spec, book.sheet_names) for spec in self.spec.sheets}
+            total = sum(book.row_count(name) for name in found.values() if name)
+            done = 0
+            for spec in self.spec.sheets:
+                name = found[spec.name]
+                if name is None:
+                    continue
+                rows = []
+                for row in parse_sheet(spec, book.rows(name), result.problems, sheet_name=spec.name):
+                    rows.append(row)
+                    if progress is not None and len(rows) % 5000 == 0:
+                        progress(done + len(rows), total)
+                done += len(rows)
+                parsed[spec.name] = rows
+        result.rows = done
+        return parsed
+
+    def plan(self, parsed: dict[str, list[ParsedRow]], *, user, result: ImportResult) -> "ImportContext":
+        """Steps 2 and 3: resolve references (one query per table) and plan every row; nothing is written."""
+        context = ImportContext(user=user, plan=BaseDataPlan())
+        steps = ((REGION_SHEET, _plan_regions), (SCHOOL_SHEET, _plan_schools), (STAFF_SHEET, _plan_staff),
+                 (HISTORY_SHEET, _plan_history), (EXEMPTION_SHEET, _plan_exemptions))
+        _resolve(parsed, context)
+        for name, step in steps:
+            if name in parsed:
+                sheet = SheetResult(name)
+                step(parsed[name], context, sheet, result.problems)
+                result.sheets.append(sheet)
+        return context
+
+
+def _codes(rows: Iterable[ParsedRow], *fields: str) -> set:
+    return {row.values.get(name) for row in rows for name in fields} - {None}
+
+
+def _resolve(parsed: dict[str, list[ParsedRow]], context: ImportContext) -> None:
+    """One query per referenced table: regions, schools, staff (in chunks of LOOKUP_CHUNK IDs)."""
+    plan = context.plan
+    region_codes = _codes(parsed.get(REGION_SHEET, ()), "code", "parent") | _codes(parsed.get(SCHOOL_SHEET, ()), "region")
+    school_codes = _codes(parsed.get(SCHOOL_SHEET, ()), "code")
+    for name in (STAFF_SHEET, HISTORY_SHEET):
+        school_codes |= _codes(parsed.get(name, ()), "school")
+    ids = sorted({row.values["id_number"].number for name in (STAFF_SHEET, HISTORY_SHEET, EXEMPTION_SHEET)
+                  for row in parsed.get(name, ())})
+    context.regions = {r[1]: r for r in Region.objects.filter(code__in=region_codes).values_list("id", "code", "name",
+                                                                                                "level", "parent_id")}
+    plan.region_ids = {code: row[0] for code, row in context.regions.items()}
+    context.schools = {s[0]: s for s in School.objects.filter(code__in=school_codes).values_list(
+        "code", "id", *SCHOOL_FIELDS)}
+    plan.school_ids = {code: row[1] for code, row in context.schools.items()}
+    context.school_region = {row[1]: row[3] for row in context.schools.values()}
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        chunk = ids[start:start + LOOKUP_CHUNK]
+        for row in Staff.objects.filter(id_number__in=chunk).values_list("id_number", "id", "school__region_id",
+                                                                         *STAFF_FIELDS):
+            context.staff[row[0]] = row
+    plan.staff_ids = {number: row[1] for number, row in context.staff.items()}
+    context.staff_school_region = {number: row[2] for number, row in context.staff.items()}
+
+
+def _first_seen(seen: dict, key, row: ParsedRow, sheet: str, problems: Problems, column: str) -> bool:
+    if key in seen:
+        problems.add(sheet, row.row, column, MSG_DUPLICATE % {"row": seen[key]})
+        return False
+    seen[key] = row.row
+    return True
+
+
+def _changes(spec: SheetSpec, fields: dict[str, str], old: dict, new: dict) -> list[list]:
+    """[header, old shown, new shown] for every field that differs (fields: model field -> column field)."""
+    out = []
+    for model_field, column_field in fields.items():
+        if model_field in new and old.get(model_field) != new[model_field]:
+            column = spec.column(column_field)
+            out.append([column.header, str(column.display(old.get(model_field))),
+                        str(column.display(new[model_field]))])
+    return out
+
+
+# --- 区县 ---------------------------------------------------------------------------------------
+
+def _plan_regions(rows, context: ImportContext, sheet: SheetResult, problems: Problems) -> None:
+    seen: dict = {}
+    for row in rows:
+        values = row.values
+        code = values["code"]
+        if not _first_seen(seen, code, row, REGION_SHEET, problems, "区县代码"):
+            continue
+        existing = context.regions.get(code)
+        parent_code = values.get("parent")
+        parent_id = context.plan.region_ids.get(parent_code) if parent_code else (existing[4] if existing else None)
+        if parent_code and parent_id is None:
+            problems.add(REGION_SHEET, row.row, "上级代码", MSG_UNKNOWN_REGION % {"code": parent_code})
+            continue
+        if existing is not None and existing[3] != Region.Level.COUNTY:
+            problems.add(REGION_SHEET, row.row, "区县代码", MSG_NOT_COUNTY % {"code": code})
+            continue
+        new = {"name": values["name"], "parent_code": parent_code}
+        if existing is None:
+            if not parent_code:
+                problems.add(REGION_SHEET, row.row, "上级代码", MSG_PARENT_REQUIRED)
+            elif not context.manages(parent_id):
+                problems.add(REGION_SHEET, row.row, "区县代码", MSG_REGION_SCOPE % {"code": code})
+            else:
+                context.plan.regions.append((code, new, None))
+                sheet.record("created", {"row": row.row, "label": f"{code} {values['name']}", "changes": []})
+            continue
+        changes = []
+        if existing[2] != values["name"]:
+            changes.append(["区县名称", existing[2], values["name"]])
+        if parent_code and parent_id != existing[4]:
+            changes.append(["上级代码", "", parent_code])
+        label = f"{code} {values['name']}"
+        if not changes:
+            if not (context.scope.everything or existing[0] in context.scope.region_ids):
+                problems.add(REGION_SHEET, row.row, "区县代码", MSG_REGION_SCOPE % {"code": code})
+            else:
+                sheet.record("unchanged", {"row": row.row, "label": label, "changes": []})
+        elif not (context.manages(existing[4]) and context.manages(parent_id)):
+            problems.add(REGION_SHEET, row.row, "区县代码", MSG_REGION_SCOPE % {"code": code})
+        else:
+            context.plan.regions.append((code, new, existing[0]))
+            sheet.record("updated", {"row": row.row, "label": label, "changes": changes})
+    context.new_regions = {code for code, _values, pk in context.plan.regions if pk is None}
+
+
+# --- 学校 ---------------------------------------------------------------------------------------
+
+SCHOOL_COLUMNS = {"name": "name", "region_id": "region", "stage": "stage", "location": "location", "is_weak": "is_weak"}
+
+
+def _plan_schools(rows, context: ImportContext, sheet: SheetResult, problems: Problems) -> None:
+    seen: dict = {}
+    new_regions = context.new_regions
+    region_parent = {code: values["parent_code"] for code, values, _pk in context.plan.regions}
+    for row in rows:
+        values = row.values
+        code, region_code = values["code"], values["region"]
+        if not _first_seen(seen, code, row, SCHOOL_SHEET, problems, "学校代码"):
+            continue
+        region_id = context.plan.region_ids.get(region_code)
+        if region_id is None and region_code not in new_regions:
+            problems.add(SCHOOL_SHEET, row.row, "区县代码", MSG_UNKNOWN_REGION % {"code": region_code})
+            continue
+        managed_region = region_id if region_id is not None else context.plan.region_ids.get(region_parent[region_code])
+        existing = context.schools.get(code)
+        if not context.manages(managed_region) or (existing is not None and not context.manages(existing[3])):
+            problems.add(SCHOOL_SHEET, row.row, "学校代码", MSG_SCHOOL_SCOPE % {"code": code})
+            continue
+        new = {"name": values["name"], "region_id": region_id, "stage": values["stage"],
+               "location": values["location"]}
+        if "is_weak" in values:
+            new["is_weak"] = bool(values["is_weak"])
+        label = f"{code} {values['name']}"
+        if existing is None:
+            school = School(code=code, **new)
+            school._region_code = region_code
+            context.plan.school_creates.append(school)
+            context.new_schools[code] = region_id
+            sheet.record("created", {"row": row.row, "label": label, "changes": []})
+            continue
+        old = dict(zip(SCHOOL_FIELDS, existing[2:], strict=True))
+        changes = _changes(SCHOOL_SPEC, SCHOOL_COLUMNS, old, new)
+        if region_id is None or old["region_id"] != region_id:
+            changes = [c for c in changes if c[0] != "区县代码"] + [["区县代码", "", region_code]]
+        if not changes:
+            sheet.record("unchanged", {"row": row.row, "label": label, "changes": []})
+            continue
+        school = School(id=existing[1], code=code, **{**old, **new})
+        school._region_code = region_code
+        context.plan.school_updates.append(school)
+        sheet.record("updated", {"row": row.row, "label": label, "changes": changes})
+
+
+# --- 教职工 -------------------------------------------------------------------------------------
+
+STAFF_COLUMNS = {name: name for name in STAFF_FIELDS if name != "school_id"} | {"school_id": "school"}
+
+
+def _school_for(code: str, context: ImportContext) -> tuple[bool, int | None, int | None]:
+    """(known, school id or None when new in this file, region id or None when that is new too)."""
+    if code in context.plan.school_ids:
+        return True, context.plan.school_ids[code], context.school_region[context.plan.school_ids[code]]
+    if code in context.new_schools:
+        return True, None, context.new_schools[code]
+    return False, None, None
+
+
+def _staff_values(values: dict, info: idcard.IdInfo, school_id) -> dict:
+    new = {"gender": info.gender, "birth_date": info.birth_date, "school_id": school_id}
+    for name in ("name", "post", "work_start", "school_start", "post_start"):
+        if name in values:
+            new[name] = values[name]
+    for name, default in STAFF_DEFAULTS.items():
+        if name in values:
+            new[name] = default if values[name] is None else values[name]
+    return new
+
+
+def _staff_row_problems(values: dict, info: idcard.IdInfo, row: ParsedRow, problems: Problems) -> bool:
+    ok = True
+    if values.get("gender") and values["gender"] != info.gender:
+        problems.add(STAFF_SHEET, row.row, "性别", MSG_GENDER % {
+            "given": STAFF_SPEC.column("gender").display(values["gender"]),
+            "expected": STAFF_SPEC.column("gender").display(info.gender)})
+        ok = False
+    if values.get("birth_date") and values["birth_date"] != info.birth_date:
+        problems.add(STAFF_SHEET, row.row, "出生日期", MSG_BIRTH % {"given": values["birth_date"],
+                                                                "expected": info.birth_date})
+        ok = False
+    if values.get("school_start") and values["school_start"] <= info.birth_date:
+        problems.add(STAFF_SHEET, row.row, "现校起始时间", MSG_SCHOOL_START)
+        ok = False
+    return ok
+
+
+def _plan_staff(rows, context: ImportContext, sheet: SheetResult, problems: Problems) -> None:
+    seen: dict = {}
+    plan = context.plan
+    for row in rows:
+        values = row.values
+        info = values["id_number"]
+        number, code = info.number, values["school"]
+        if not _first_seen(seen, number, row, STAFF_SHEET, problems, "身份证号"):
+            continue
+        context.staff_in_file.add(number)
+        known, school_id, region_id = _school_for(code, context)
+        if not _staff_row_problems(values, info, row, problems):
+            continue
+        if not known:
+            problems.add(STAFF_SHEET, row.row, "学校代码", MSG_UNKNOWN_SCHOOL % {"code": code})
+            continue
+        existing = context.staff.get(number)
+        if existing is not None and not context.manages(existing[2]):
+            problems.add(STAFF_SHEET, row.row, "身份证号", MSG_STAFF_SCOPE)
+            continue
+        if not context.manages(region_id) and not (region_id is None and school_id is None):
+            problems.add(STAFF_SHEET, row.row, "学校代码", MSG_STAFF_SCHOOL_SCOPE % {"code": code})
+            continue
+        new = _staff_values(values, info, school_id)
+        label = f"{values['name']} {idcard.mask(number)}"
+        old = dict(zip(STAFF_FIELDS, existing[3:], strict=True)) if existing is not None else None
+        if new.get("school_start") is None and (old is None or ("school_start" in new and old["school_start"])):
+            problems.add(STAFF_SHEET, row.row, "现校起始时间", MSG_REQUIRED)  # required for new staff, never cleared
+            continue
+        if old is None:
+            staff = Staff(id_number=number, **{**STAFF_DEFAULTS, **new})
+            staff._school_code = code
+            plan.staff_creates.append(staff)
+            sheet.record("created", {"row": row.row, "label": label, "changes": []})
+            continue
+        changes = _changes(STAFF_SPEC, STAFF_COLUMNS, {**old, "school_id": None}, {**new, "school_id": None})
+        if school_id != old["school_id"]:
+            changes.append(["学校代码", "", code])
+        if not changes:
+            sheet.record("unchanged", {"row": row.row, "label": label, "changes": []})
+            continue
+        staff = Staff(id=existing[1], id_number=number, **{**old, **new})
+        staff._school_code = code
+        plan.staff_updates.append(staff)
+        sheet.record("updated", {"row": row.row, "label": label, "changes": changes})
+
+
+# --- 任职经历 -----------------------------------------------------------------------------------
+
+def _staff_reference_ok(number: str, row: ParsedRow, sheet_name: str, context: ImportContext,
+                        problems: Problems) -> bool:
+    if not context.staff_known(number):
+        problems.add(sheet_name, row.row, "身份证号", MSG_UNKNOWN_STAFF % {"id": idcard.mask(number)})
+        return False
+    if not context.staff_manageable(number):
+        problems.add(sheet_name, row.row, "身份证号", MSG_STAFF_SCOPE)
+        return False
+    return True
+
+
+def _plan_history(rows, context: ImportContext, sheet: SheetResult, problems: Problems) -> None:
+    seen: dict = {}
+    plan = context.plan
+    staff_pks = [plan.staff_ids[n] for n in _codes_of_ids(rows) if n in plan.staff_ids]
+    existing = {(s, sc, st): (pk, post, end) for pk, s, sc, st, post, end in WorkHistory.objects.filter(
+        staff_id__in=staff_pks).values_list("id", "staff_id", "school_id", "start", "post", "end")}
+    for row in rows:
+        values = row.values
+        number, code, start = values["id_number"].number, values["school"], values["start"]
+        if not _first_seen(seen, (number, code, start), row, HISTORY_SHEET, problems, "起始时间"):
+            continue
+        if not _staff_reference_ok(number, row, HISTORY_SHEET, context, problems):
+            continue
+        known, school_id, _region = _school_for(code, context)
+        if not known:
+            problems.add(HISTORY_SHEET, row.row, "学校代码", MSG_UNKNOWN_SCHOOL % {"code": code})
+            continue
+        if values.get("end") and values["end"] < start:
+            problems.add(HISTORY_SHEET, row.row, "结束时间", MSG_END_BEFORE_START)
+            continue
+        post = values.get("post") or ""
+        label = f"{idcard.mask(number)} {code} {start:%Y-%m-%d}"
+        old = existing.get((plan.staff_ids.get(number), school_id, start))
+        if old is None:
+            entry = WorkHistory(post=post, start=start, end=values.get("end"))
+            entry._staff_number, entry._school_code = number, code
+            plan.history_creates.append(entry)
+            sheet.record("created", {"row": row.row, "label": label, "changes": []})
+            continue
+        new_post = post if "post" in values else old[1]
+        new_end = values.get("end") if "end" in values else old[2]
+        if (new_post, new_end) == old[1:]:
+            sheet.record("unchanged", {"row": row.row, "label": label, "changes": []})
+            continue
+        entry = WorkHistory(id=old[0], staff_id=plan.staff_ids[number], school_id=school_id, post=new_post,
+                            start=start, end=new_end)
+        plan.history_updates.append(entry)
+        changes = _changes(HISTORY_SPEC, {"post": "post", "end": "end"}, {"post": old[1], "end": old[2]},
+                           {"post": new_post, "end": new_end})
+        sheet.record("updated", {"row": row.row, "label": label, "changes": changes})
+
+
+def _codes_of_ids(rows) -> set[str]:
+    return {row.values["id_number"].number for row in rows}
+
+
+# --- 暂不交流 -----------------------------------------------------------------------------------
+
+def _plan_exemptions(rows, context: ImportContext, sheet: SheetResult, problems: Problems) -> None:
+    """Check the rows here; a registered handler (rotation) plans and stores them."""
+    seen: dict = {}
+    valid = []
+    for row in rows:
+        values = row.values
+        number = values["id_number"].number
+        if not _first_seen(seen, (number, values["kind"], values["start"]), row, EXEMPTION_SHEET, problems, "起始时间"):
+            continue
+        if not _staff_reference_ok(number, row, EXEMPTION_SHEET, context, problems):
+            continue
+        if values.get("end") and values["end"] < values["start"]:
+            problems.add(EXEMPTION_SHEET, row.row, "结束时间", MSG_END_BEFORE_START)
+            continue
+        valid.append(row)
+    handler = _SHEET_HANDLERS.get(EXEMPTION_SHEET)
+    if handler is None:
+        sheet.stored = False
+        sheet.note = str(MSG_NOT_STORED % {"rows": len(valid)})
+        return
+    context.plan.extra.append((handler, handler.plan(valid, context, sheet, problems)))
+
+
+base_data_importer = register_importer(BaseDataImporter())
