@@ -7,4 +7,4 @@ class TalentpoolConfig(AppConfig):
     verbose_name = _("Talent pool")
 
     def ready(self):
-        from talentpool import scopes  # noqa: F401  (registers the scopers)
+        from talentpool import importers, scopes  # noqa: F401  (register the scopers and the nominations importer)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from talentpool import views, views_pool
+from talentpool import views, views_docs, views_pool
 
 app_name = "talentpool"
 urlpatterns = [
@@ -20,6 +20,10 @@ urlpatterns = [
     path("intakes/<int:pk>/", views.IntakeDetailView.as_view(), name="intake-detail"),
     path("intakes/<int:pk>/edit/", views.IntakeUpdateView.as_view(), name="intake-edit"),
     path("intakes/<int:intake>/nominate/", views.NominationCreateView.as_view(), name="nomination-create"),
+    path("intakes/<int:pk>/notice/", views_docs.NoticePrintView.as_view(), name="intake-notice"),
+    path("intakes/<int:pk>/notice.docx", views_docs.NoticeDocxView.as_view(), name="intake-notice-docx"),
+    path("nominations/export.xlsx", views_docs.NominationExportView.as_view(), name="nomination-export"),
+    path("members/export.xlsx", views_docs.MemberExportView.as_view(), name="member-export"),
     path("nominations/", views.NominationListView.as_view(), name="nomination-list"),
     path("nominations/<int:pk>/", views.NominationDetailView.as_view(), name="nomination-detail"),
     path("nominations/<int:pk>/county-pass/", views.CountyPassView.as_view(), name="nomination-county-pass"),
