@@ -118,7 +118,8 @@ class ImportJobViewSet(scope.ScopedViewSetMixin, mixins.ListModelMixin, mixins.R
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         try:
-            job = services.import_job_create(actor=request.user, **upload.validated_data)
+            job = services.import_job_create(actor=request.user, kind=upload.validated_data["kind"],
+                                             upload=upload.validated_data["file"])
         except DjangoValidationError as error:
             raise serializers.ValidationError({"file": error.messages}) from None
         job.refresh_from_db()

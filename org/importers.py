@@ -235,6 +235,7 @@ class BaseDataImporter:
         except ExcelFileError as error:
             result.problems.add("", None, str(MSG_FILE), error.message)
             return result
+        result.problems.sort([sheet.name for sheet in self.spec.sheets])
         if commit and result.ok:
             # No progress inside the transaction: other connections could not see it before the commit.
             base_data_apply(actor=user, plan=context.plan, context=context, reason=reason or "Excel import")

@@ -69,6 +69,11 @@ class Problems:
     def __iter__(self):
         return iter(self.items)
 
+    def sort(self, sheet_order: list[str]) -> None:
+        """Order problems as a user reads the workbook: by sheet, then row (whole-sheet problems first)."""
+        rank = {name: index for index, name in enumerate(sheet_order)}
+        self.items.sort(key=lambda p: (rank.get(p.sheet, -1), p.row or 0))
+
     @property
     def truncated(self) -> bool:
         return self.total > len(self.items)

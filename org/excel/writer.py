@@ -8,7 +8,7 @@ parsers (`cells.text`) strip that apostrophe again, so an export imports back un
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -65,8 +65,8 @@ def write_template(target, spec: WorkbookSpec) -> None:
     for sheet_spec in spec.sheets:
         _template_sheet(book, sheet_spec)
     explanation = book.create_sheet(str(EXPLANATION_SHEET))
-    explanation.append([_gettext("Sheet"), _gettext("Column"), _gettext("Required"), _gettext("Explanation"),
-                        _gettext("Allowed values"), _gettext("Example")])
+    explanation.append([gettext("Sheet"), gettext("Column"), gettext("Required"), gettext("Explanation"),
+                        gettext("Allowed values"), gettext("Example")])
     for cell in explanation[1]:
         cell.font = HEADER_FONT
     for sheet_spec in spec.sheets:
@@ -109,8 +109,8 @@ def write_error_workbook(target, reader, spec: WorkbookSpec, problems: Iterable[
                 f"{problem.column}：{problem.message}" if problem.column else problem.message)
     book = Workbook(write_only=True)
     listing = book.create_sheet(str(PROBLEM_SHEET))
-    listing.append([_bold(listing, text) for text in (_gettext("Sheet"), _gettext("Row"), _gettext("Column"),
-                                                      _gettext("Problem"))])
+    listing.append([_bold(listing, text) for text in (gettext("Sheet"), gettext("Row"), gettext("Column"),
+                                                      gettext("Problem"))])
     for problem in problems:
         listing.append([problem.sheet, problem.row, problem.column, neutralise(problem.message)])
     for name in reader.sheet_names:
@@ -139,7 +139,7 @@ def _copy_with_errors(book: Workbook, reader, name: str, by_cell: dict) -> None:
 def _required_text(column) -> str:
     if column.required:
         return "是"
-    return _gettext("Yes, for new rows") if column.required_for_new else "否"
+    return gettext("Yes, for new rows") if column.required_for_new else "否"
 
 
 def _bold(sheet, value) -> WriteOnlyCell:
