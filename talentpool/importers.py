@@ -149,7 +149,7 @@ class NominationImporter:
                 continue
             candidate = rules.Candidate(
                 birth_date=person.birth_date, post=person.post, stage=person.school.stage, title=person.title,
-                post_start=person.post_start, head_teacher_since=row.values["head_teacher_since"],
+                post_start=person.post_start, head_teacher_since=row.values.get("head_teacher_since"),
                 other_leader_periods=tuple((s, e) for school, s, e in periods[person.pk] if school != person.school_id),
             )
             decision = rules.evaluate_eligibility(candidate, track_rules[intake.track_id], intake.closes)
@@ -185,11 +185,11 @@ def _check_row(row: ParsedRow, staff: dict, intakes: dict, may, today: dt.date, 
     if not may(person):
         problems.add(SHEET, row.row, "身份证号", str(MSG_NOT_OWN))
         return None
-    if values["name"] and values["name"] != person.name:
-        problems.add(SHEET, row.row, "姓名", _text(MSG_NAME, given=values["name"], expected=person.name))
+    if values.get("name") and values.get("name") != person.name:
+        problems.add(SHEET, row.row, "姓名", _text(MSG_NAME, given=values.get("name"), expected=person.name))
         return None
     found = [i for i in intakes.get((values["track"], values["year"]), [])
-             if not values["program"] or i.track.program.name == values["program"]]
+             if not values.get("program") or i.track.program.name == values.get("program")]
     params = {"track": values["track"], "year": values["year"]}
     if not found:
         problems.add(SHEET, row.row, "培养类别", _text(MSG_NO_INTAKE, **params))
@@ -212,8 +212,8 @@ def _apply(plan: Plan, *, user, today: dt.date | None) -> None:
         values = planned.values
         services.nomination_submit(
             actor=user, intake=planned.intake, staff=planned.staff, reasons=values["reasons"],
-            achievements=values["achievements"] or "", head_teacher_since=values["head_teacher_since"],
-            source=values["source"] or Nomination.Source.NOMINATION, today=today,
+            achievements=values.get("achievements") or "", head_teacher_since=values.get("head_teacher_since"),
+            source=values.get("source") or Nomination.Source.NOMINATION, today=today,
         )
 
 
