@@ -126,7 +126,7 @@ def test_importer_reports_every_problem_and_commits_nothing(world, intake, princ
     assert not result.committed and not Nomination.objects.exists()
     assert [row for row, _ in messages] == [3, 4, 5, 6, 7]
     text = " ".join(message for _, message in messages)
-    assert "仅满1年" in text and "本校" in messages[0][1] and "2" in messages[2][1] and "错名" in messages[4][1]
+    assert "仅满1年" in text and "管理范围" in messages[0][1] and "2" in messages[2][1] and "错名" in messages[4][1]
 
 
 def test_importer_window_closed(world, intake, county_user, tmp_path):
