@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from talentpool.models import EligibilityRule, Intake, Nomination, Program, Transition
 from tests.factories import StaffFactory
@@ -69,8 +70,15 @@ def test_nomination_form_checks_eligibility_and_shows_quota(client, world, intak
     assert not Nomination.objects.exists()
 
 
+def open_now(intake):
+    today = timezone.localdate()
+    intake.opens, intake.closes = today - dt.timedelta(days=1), today + dt.timedelta(days=30)
+    intake.save()
+
+
 def test_principal_nominates_own_staff_with_attachment(client, world, intake, principal_user, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    open_now(intake)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(principal_user)
