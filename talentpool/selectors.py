@@ -106,9 +106,11 @@ def inbox(*, user) -> dict[str, QuerySet]:
     current = scope.scope_for(user)
     visible = nomination_list(user=user)
     items = {}
+    county_ids = set(UserRole.objects.filter(user=user, role=UserRole.Role.COUNTY_STAFF).values_list("region_id", flat=True))
+    if county_ids or current.everything:
+        submitted = visible.filter(status=S.SUBMITTED)
+        items["county_review"] = submitted if current.everything else submitted.filter(staff__school__region_id__in=county_ids)
     if current.everything or current.manage_region_ids:
-        items["county_review"] = visible.filter(status=S.SUBMITTED, staff__school__region_id__in=current.manage_region_ids) \
-            if not current.everything else visible.filter(status=S.SUBMITTED)
         run = visible if current.everything else visible.filter(intake__track__program__region_id__in=current.manage_region_ids)
         items["assessment"] = run.filter(status=S.ASSESSMENT)
         items["notice"] = run.filter(status=S.NOTICE)

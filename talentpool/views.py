@@ -230,6 +230,14 @@ class NominationCreateView(LoginRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(intake=self.intake, quota=selectors.quota_state(self.intake), **kwargs)
 
+    def form_invalid(self, form):
+        """"Check" needs only the nominee: show the eligibility even before the reasons are written."""
+        staff = form.cleaned_data.get("staff")
+        if "check" in self.request.POST and staff is not None:
+            decision = selectors.eligibility_for(staff=staff, intake=self.intake, head_teacher_since=form.cleaned_data.get("head_teacher_since"))
+            return self.render_to_response(self.get_context_data(form=form, decision=decision))
+        return super().form_invalid(form)
+
     def form_valid(self, form):
         data = form.cleaned_data
         if "check" in self.request.POST:

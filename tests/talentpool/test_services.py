@@ -284,7 +284,7 @@ def test_quota_never_exceeded(world, intake, city_user):
 
 def test_inbox_by_role(world, intake, county_user, city_user, reviewer_user, principal_user, nomination_a, nomination_b):
     assert list(selectors.inbox(user=county_user)["county_review"]) == [nomination_a]
-    assert set(selectors.inbox(user=city_user)["county_review"]) == {nomination_a, nomination_b}
+    assert "county_review" not in selectors.inbox(user=city_user)  # county review waits for the counties
     run_to_assessment(nomination_a, county_user)
     services.reviewers_assign(actor=city_user, nomination=nomination_a, reviewers=[reviewer_user])
     assert [a.nomination for a in selectors.inbox(user=reviewer_user)["scoring"]] == [nomination_a]
