@@ -188,3 +188,11 @@ def test_pages_render(client, world, nomination_a, city_user):
     for url in [reverse("talentpool:index"), reverse("talentpool:inbox"), nomination_a.get_absolute_url(),
                 nomination_a.intake.get_absolute_url(), nomination_a.intake.track.program.get_absolute_url()]:
         assert client.get(url).status_code == 200, url
+
+
+def test_supervisor_reads_but_changes_nothing(client, world, nomination_a, supervisor_user):
+    client.force_login(supervisor_user)
+    assert client.get(nomination_a.get_absolute_url()).status_code == 200
+    for name, data in (("nomination-county-pass", {}), ("nomination-reject", {"reason": "x"}), ("nomination-withdraw", {"reason": "x"})):
+        assert client.post(reverse(f"talentpool:{name}", args=[nomination_a.pk]), data).status_code == 403
+    assert Nomination.objects.get(pk=nomination_a.pk).status == S.SUBMITTED
