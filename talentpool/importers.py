@@ -85,7 +85,9 @@ class NominationImporter:
     label = _("Talent pool nominations")
     spec = WORKBOOK_SPEC
 
-    def run(self, path, *, user, commit: bool, progress: Progress | None = None, today: dt.date | None = None) -> ImportResult:
+    def run(self, path, *, user, commit: bool, progress: Progress | None = None, reason: str = "",
+            today: dt.date | None = None) -> ImportResult:
+        """Parse, check and plan; when `commit` and nothing is wrong, file every nomination (all or nothing)."""
         result = ImportResult()
         try:
             with paused_gc():

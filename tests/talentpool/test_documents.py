@@ -133,3 +133,30 @@ def test_importer_window_closed(world, intake, county_user, tmp_path):
     path = write_book(tmp_path / "n.xlsx", [[world.staff_a.id_number, "", intake.track.name, 2026, "理由", "", ""]])
     result = get_importer("talent_nominations").run(path, user=county_user, commit=False, today=dt.date(2027, 1, 1))
     assert not result.ok
+
+
+def test_nominations_go_through_the_shared_import_jobs(world, intake, county_user, tmp_path, settings,
+                                                       django_capture_on_commit_callbacks):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from org import services as org_services
+    from org.excel import importer_kinds
+    from org.models import ImportJob
+
+    assert "talent_nominations" in dict(importer_kinds())
+    today = timezone.localdate()
+    intake.opens, intake.closes = today - dt.timedelta(days=1), today + dt.timedelta(days=30)
+    intake.save()
+    path = write_book(tmp_path / "n.xlsx", [[world.staff_a.id_number, "", intake.track.name, 2026, "实绩突出", "", ""]])
+    upload = SimpleUploadedFile("推荐.xlsx", path.read_bytes())
+    with django_capture_on_commit_callbacks(execute=True):
+        job = org_services.import_job_create(actor=county_user, kind="talent_nominations", upload=upload)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.VALIDATED and job.error_count == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        org_services.import_job_commit_request(actor=county_user, job=job)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.COMMITTED
+    assert Nomination.objects.get().nominated_by == county_user
