@@ -153,7 +153,7 @@ def error_workbook(job: ImportJob) -> io.BytesIO:
     buffer = io.BytesIO()
     problems = [Problem(p["sheet"], p["row"], p["column"], p["message"]) for p in job.errors]
     try:
-        with open_workbook(job.file.path) as book:
+        with job.local_file() as path, open_workbook(path) as book:
             write_error_workbook(buffer, book, get_importer(job.kind).spec, problems)
     except ExcelFileError:
         from org.excel import SheetData, write_workbook

@@ -1,9 +1,14 @@
 """Regions, schools, staff, their work history, and the roles that scope users."""
 
+import shutil
+import tempfile
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -229,6 +234,13 @@ class UserRole(models.Model):
         return f"{self.user} · {self.get_role_display()} {target}".strip()
 
 
+def import_upload_path(job, filename: str) -> str:
+    """A random name: uploads hold whole rosters, so their paths must not be guessable."""
+    import uuid
+
+    return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xlsx"
+
+
 class ImportJob(models.Model):
     """One uploaded workbook on its way in: checked, previewed, then committed (any registered kind)."""
 
@@ -241,7 +253,7 @@ class ImportJob(models.Model):
         COMMITTED = "committed", _("Imported")
 
     kind = models.CharField(_("kind"), max_length=32)  # org.excel.register_importer(...).kind
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=import_upload_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs",
                              verbose_name=_("uploaded by"))
@@ -277,3 +289,18 @@ class ImportJob(models.Model):
     @property
     def can_commit(self) -> bool:
         return self.status == self.Status.VALIDATED and self.error_count == 0
+
+    @contextmanager
+    def local_file(self):
+        """A path to the upload for the readers: the file itself on disk storage, else a temporary copy."""
+        try:
+            path = self.file.path
+        except NotImplementedError:  # remote storage (no .path): copy it down
+            path = None
+        if path is not None:
+            yield path
+            return
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as copy, self.file.open("rb") as source:
+            shutil.copyfileobj(source, copy)
+            copy.flush()
+            yield copy.name

@@ -1,4 +1,4 @@
-from celery import shared_task
+from celery import Task, shared_task
 
 from org import services
 from org.models import Region
@@ -10,13 +10,20 @@ def health_check() -> dict:
     return {"regions": Region.objects.count()}
 
 
-@shared_task(name="org.import_job_validate")
+class ImportJobTask(Task):
+    """A crash (a bug, a lost file) must not leave the page polling forever: the job is marked failed."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        services.import_job_crashed(job_id=args[0])
+
+
+@shared_task(name="org.import_job_validate", base=ImportJobTask)
 def import_job_validate(job_id: int) -> None:
     """Check an uploaded workbook (idempotent: a job already checked is left alone)."""
     services.import_job_validate(job_id=job_id)
 
 
-@shared_task(name="org.import_job_commit")
+@shared_task(name="org.import_job_commit", base=ImportJobTask)
 def import_job_commit(job_id: int) -> None:
     """Import a checked workbook all or nothing (idempotent: only a job marked committing runs)."""
     services.import_job_commit(job_id=job_id)

@@ -87,7 +87,9 @@ def text(max_length: int | None = None) -> Callable[[object], str]:
     """Free text: numbers stored as text or not, spaces trimmed."""
 
     def parse(value) -> str:
-        result = unneutralise(fold(_number_text(value)))
+        result = fold(value) if type(value) is str else fold(_number_text(value))
+        if result[:1] == "'":
+            result = unneutralise(result)
         if max_length is not None and len(result) > max_length:
             raise CellError(MSG_TOO_LONG % {"value": result, "limit": max_length})
         return result
@@ -129,10 +131,16 @@ def integer(low: int | None = None, high: int | None = None) -> Callable[[object
     return parse
 
 
+_EXACT_BOOLEANS = {"是": True, "否": False}
+
+
 def boolean(value) -> bool:
     """是/否 (and Y/N, true/false, 1/0, √/×)."""
     if isinstance(value, bool):
         return value
+    exact = _EXACT_BOOLEANS.get(value) if type(value) is str else None
+    if exact is not None:
+        return exact
     word = fold(_number_text(value)).lower()
     if word in TRUE_WORDS:
         return True
@@ -148,7 +156,11 @@ def choice(labels: Mapping[str, object]) -> Callable[[object], object]:
         lookup.setdefault(str(stored).lower(), stored)
     allowed = "、".join(labels)
 
+    exact = dict(labels)
+
     def parse(value):
+        if type(value) is str and value in exact:  # the common case: a label picked from the dropdown
+            return exact[value]
         key = fold(_number_text(value)).replace(" ", "").lower()
         if key in lookup:
             return lookup[key]
@@ -201,6 +213,8 @@ def _date_from_number(value: float) -> date:
 
 def date_value(value) -> date:
     """Excel date cells, serial numbers and the text forms of DESIGN.md; month-only means the 1st."""
+    if value.__class__ is date and 1900 <= value.year <= 2100:  # a date cell: the common case
+        return value
     if isinstance(value, datetime):
         return _make_date(value.year, value.month, value.day, value.date())
     if isinstance(value, date):

@@ -244,3 +244,21 @@ def test_api_lists_own_jobs_only_with_pinned_queries(client, world, county_user,
     assert response.json()["count"] == 5
     assert client.get(f"/api/v1/imports/{theirs.pk}/status/").status_code == 404
     assert client.get(f"/api/v1/imports/{theirs.pk}/errors/").status_code == 404
+
+
+def test_a_crashing_job_is_marked_failed_instead_of_polling_forever(client, world, county_user, good_file,
+                                                                     monkeypatch, django_capture_on_commit_callbacks):
+    from org.importers import BaseDataImporter
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(BaseDataImporter, "run", crash)
+    client.force_login(county_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_upload(client, good_file)
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.FAILED and job.error_count == 1
+    assert "内部错误" in job.errors[0]["message"]
+    assert client.get(reverse("org:import-status", args=[job.pk])).json()["running"] is False

@@ -260,3 +260,21 @@ def test_import_queries_do_not_grow_with_rows(world, book, county_user, django_a
         run(many, county_user)
     # One query per table, and bulk inserts (SQLite splits the history insert at its 999-parameter limit).
     assert len(many_queries.captured_queries) <= len(few_queries.captured_queries) + 1
+
+
+def test_large_creates_write_rows_and_history_alike_on_every_database(world, book, county_user, monkeypatch):
+    """On PostgreSQL, creates above services.COPY_THRESHOLD go through COPY; the result must be identical."""
+    from org import services
+
+    monkeypatch.setattr(services, "COPY_THRESHOLD", 1)
+    numbers = [make_id_number() for _ in range(3)]
+    result = run(book({"教职工": [staff_row(f"人{i}", number) for i, number in enumerate(numbers)]}), county_user)
+    assert counts(result) == {"教职工": (3, 0, 0)}
+    for number in numbers:
+        staff = Staff.objects.get(id_number=number)
+        record = staff.history.get()
+        assert (record.history_type, record.history_user, record.history_change_reason) == ("+", county_user, "Excel import")
+        assert (record.name, record.school_id, record.school_start) == (staff.name, world.school_a.pk, date(2016, 9, 1))
+    again = run(book({"教职工": [staff_row(f"人{i}", number) for i, number in enumerate(numbers)]}), county_user)
+    assert counts(again) == {"教职工": (0, 0, 3)}
+    StaffFactory(school=world.school_a)  # the sequence moved past the COPY'd ids
