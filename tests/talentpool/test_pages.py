@@ -196,3 +196,9 @@ def test_supervisor_reads_but_changes_nothing(client, world, nomination_a, super
     for name, data in (("nomination-county-pass", {}), ("nomination-reject", {"reason": "x"}), ("nomination-withdraw", {"reason": "x"})):
         assert client.post(reverse(f"talentpool:{name}", args=[nomination_a.pk]), data).status_code == 403
     assert Nomination.objects.get(pk=nomination_a.pk).status == S.SUBMITTED
+
+
+def test_principal_sees_only_own_schools_nominations(client, world, nomination_a, nomination_b, principal_user):
+    client.force_login(principal_user)
+    assert list(client.get(reverse("talentpool:nomination-list")).context["object_list"]) == [nomination_a]
+    assert client.get(nomination_b.get_absolute_url()).status_code == 404
