@@ -23,6 +23,7 @@ from talentpool.models import (
     Appointment,
     EligibilityRule,
     FinalEvaluation,
+    Grade,
     Intake,
     MentoringPair,
     Nomination,
@@ -310,6 +311,27 @@ class TierMoveIn(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class SummaryIn(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    content = serializers.CharField()
+
+
+class AnnualReviewIn(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    grade = serializers.ChoiceField(choices=Grade.choices)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class FinalEvaluationIn(serializers.Serializer):
+    ethics = serializers.ChoiceField(choices=Grade.choices)
+    management_innovation = serializers.ChoiceField(choices=Grade.choices)
+    leadership = serializers.ChoiceField(choices=Grade.choices)
+    school_practice = serializers.ChoiceField(choices=Grade.choices)
+    overall = serializers.ChoiceField(choices=Grade.choices)
+    award_recommended = serializers.BooleanField(default=False)
+    evaluated_on = serializers.DateField()
+
+
 class PoolMemberViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = PoolMember.objects.select_related("staff").order_by("-joined", "id")
     serializer_class = PoolMemberSerializer
@@ -320,6 +342,22 @@ class PoolMemberViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet)
         member = self.get_object()
         _call(services.tier_move, actor=request.user, member=member, **_valid(TierMoveIn, request))
         return Response(PoolMemberSerializer(member).data)
+
+    def _record(self, service, serializer_class):
+        row = _call(service, actor=self.request.user, member=self.get_object(), **_valid(serializer_class, self.request))
+        return Response({"id": row.pk}, status=http_status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def summaries(self, request, pk=None):
+        return self._record(services.stage_summary_submit, SummaryIn)
+
+    @action(detail=True, methods=["post"], url_path="annual-reviews")
+    def annual_reviews(self, request, pk=None):
+        return self._record(services.annual_review_record, AnnualReviewIn)
+
+    @action(detail=True, methods=["post"], url_path="final-evaluation")
+    def final_evaluation(self, request, pk=None):
+        return self._record(services.final_evaluation_record, FinalEvaluationIn)
 
 
 class AppointmentSerializer(ScopedChoicesMixin, serializers.ModelSerializer):

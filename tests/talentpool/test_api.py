@@ -110,3 +110,18 @@ def test_api_tier_move(client, world, city_user):
     client.force_login(city_user)
     assert client.post(f"{BASE}members/{member.pk}/tier-move/", {"to_tier": "city", "moved_on": "2025-09-01"}).json()["tier"] == "city"
     assert client.post(f"{BASE}members/{member.pk}/tier-move/", {"to_tier": "city", "moved_on": "2025-09-01"}).status_code == 400
+
+
+def test_api_development_records(client, world, county_user, principal_user):
+    member = PoolMemberFactory(staff=world.staff_a)
+    client.force_login(principal_user)
+    assert client.post(f"{BASE}members/{member.pk}/summaries/", {"year": 2025, "content": "阶段总结"}).status_code == 201
+    assert client.post(f"{BASE}members/{member.pk}/annual-reviews/", {"year": 2025, "grade": "good"}).status_code == 403
+    client.force_login(county_user)
+    assert client.post(f"{BASE}members/{member.pk}/annual-reviews/", {"year": 2025, "grade": "good"}).status_code == 201
+    refused = client.post(f"{BASE}members/{member.pk}/final-evaluation/", {
+        "ethics": "good", "management_innovation": "good", "leadership": "good", "school_practice": "good",
+        "overall": "good", "award_recommended": True, "evaluated_on": "2027-07-01"})
+    assert refused.status_code == 400 and "优秀" in str(refused.json())
+    assert client.get(f"{BASE}stage-summaries/").json()["count"] == 1
+    assert client.get(f"{BASE}annual-reviews/").json()["count"] == 1
