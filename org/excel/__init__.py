@@ -15,6 +15,7 @@ Public API (everything else is internal)::
         for row in parse_sheet(SPEC, book.rows(name), problems, sheet_name=name):
             row.row, row.values                # Excel row number, {field: typed value}
         problems.add(sheet, row, column, message)   # your own cross-row / DB checks
+    rows_by_sheet = parse_workbook(path, WorkbookSpec("名册", (SPEC,)), problems)  # all sheets at once
     write_template(target, WorkbookSpec("...", (SPEC,)))   # headers, example row, instructions sheet
     write_error_workbook(target, book, workbook_spec, problems)  # uploaded rows + error column
     write_workbook(target, [SheetData(title, headers, rows)])    # streaming export, neutralised
@@ -30,7 +31,7 @@ org.ImportJob, the pages, the API and the Celery tasks then handle its uploads.
 from org.excel import cells
 from org.excel.cells import CellError
 from org.excel.headers import match_sheet_name, normalise_header
-from org.excel.parse import ParsedRow, Problem, Problems, parse_sheet, paused_gc
+from org.excel.parse import ParsedRow, Problem, Problems, parse_sheet, parse_workbook, paused_gc
 from org.excel.reader import ExcelFileError, check_xlsx, open_workbook
 from org.excel.result import (
     Importer,
@@ -44,7 +45,7 @@ from org.excel.spec import Column, SheetSpec, WorkbookSpec
 from org.excel.writer import SheetData, neutralise, write_error_workbook, write_template, write_workbook
 
 __all__ = [
-    "cells", "CellError", "Column", "SheetSpec", "WorkbookSpec", "ParsedRow", "Problem", "Problems", "parse_sheet", "paused_gc",
+    "cells", "CellError", "Column", "SheetSpec", "WorkbookSpec", "ParsedRow", "Problem", "Problems", "parse_sheet", "parse_workbook", "paused_gc",
     "match_sheet_name", "normalise_header", "ExcelFileError", "check_xlsx", "open_workbook", "ImportResult",
     "Importer", "SheetResult", "register_importer", "get_importer", "importer_kinds", "SheetData", "neutralise",
     "write_error_workbook", "write_template", "write_workbook",

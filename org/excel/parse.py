@@ -106,6 +106,7 @@ def parse_sheet(spec: SheetSpec, rows: Iterable[tuple[int, list]], problems: Pro
         return
     positions = [(column.header, column.field, column.parser, column.required, position)
                  for position, column in mapping.items()]
+    example = _example_values(mapping.values())
     for number, row in iterator:
         values, failed, filled, width = {}, [], False, len(row)
         for header, name, parser, required, position in positions:
@@ -127,7 +128,20 @@ def parse_sheet(spec: SheetSpec, rows: Iterable[tuple[int, list]], problems: Pro
             for header, message in failed:
                 problems.add(sheet, number, header, message)
             continue
+        if values == example:
+            continue  # the template's example row, left in place: never imported
         yield ParsedRow(number, values)
+
+
+def _example_values(columns) -> dict | None:
+    """The template's example row as typed values, to recognise it in an upload (None if it cannot be)."""
+    values = {}
+    for column in columns:
+        try:
+            values[column.field] = None if cells.is_blank(column.example) else column.parser(column.example)
+        except cells.CellError:
+            return None
+    return values
 
 
 def _find_header(spec: SheetSpec, iterator: Iterator, problems: Problems, sheet: str) -> dict | None:
@@ -145,3 +159,28 @@ def _find_header(spec: SheetSpec, iterator: Iterator, problems: Problems, sheet:
             return None if missing else mapping
     problems.add(sheet, None, "", MSG_NO_HEADER % {"rows": headers.HEADER_SEARCH_ROWS})
     return None
+
+
+def parse_workbook(path, spec, problems: Problems, progress=None) -> dict[str, list[ParsedRow]]:
+    """Parse every sheet of `spec` (a WorkbookSpec) found in the file, in the spec's order, one sheet in
+    memory at a time: {sheet name: valid rows}. Raises reader.ExcelFileError for unreadable files.
+    `progress(done, total)` is called every 5,000 rows (the total grows sheet by sheet)."""
+    from org.excel.headers import match_sheet_name
+    from org.excel.reader import open_workbook
+
+    parsed: dict[str, list[ParsedRow]] = {}
+    with paused_gc(), open_workbook(path) as book:
+        done = total = 0
+        for sheet_spec in spec.sheets:
+            name = match_sheet_name(sheet_spec, book.sheet_names)
+            if name is None:
+                continue
+            total += book.row_count(name)
+            rows = []
+            for row in parse_sheet(sheet_spec, book.rows(name), problems, sheet_name=sheet_spec.name):
+                rows.append(row)
+                if progress is not None and len(rows) % 5000 == 0:
+                    progress(done + len(rows), total)
+            done += len(rows)
+            parsed[sheet_spec.name] = rows
+    return parsed

@@ -24,6 +24,7 @@ EXPLANATION_SHEET = _("Instructions")
 PROBLEM_SHEET = _("Problem list")
 HEADER_FONT = Font(bold=True)
 ERROR_FILL = PatternFill("solid", fgColor="FFF2CC")
+EXAMPLE_FONT = Font(italic=True, color="808080")
 
 
 def neutralise(value):
@@ -84,6 +85,8 @@ def _template_sheet(book: Workbook, sheet_spec: SheetSpec) -> None:
     sheet = book.create_sheet(sheet_spec.name)
     sheet.append([column.template_header for column in sheet_spec.columns])
     sheet.append([neutralise(_example(column.example)) for column in sheet_spec.columns])
+    for cell in sheet[2]:
+        cell.font = EXAMPLE_FONT  # the example row: grey; an upload that still holds it skips it
     sheet.freeze_panes = "A2"
     for index, column in enumerate(sheet_spec.columns):
         letter = _letter(index)

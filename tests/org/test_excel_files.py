@@ -139,15 +139,20 @@ def test_template_has_headers_example_row_and_instructions():
     assert rows[1][:5] == ["学校", "城乡类型", "是", None, "城区、乡村"]
 
 
-def test_template_parses_back_without_problems(tmp_path):
+def test_the_templates_example_row_is_recognised_and_never_imported(tmp_path):
     from org.excel import Problems, parse_sheet
 
     path = tmp_path / "t.xlsx"
     write_template(path, SPEC)
+    book = openpyxl.load_workbook(path)
+    for column, value in zip("ABC", ["A002", "乡村", "2001-09-01"], strict=True):
+        book["学校"][f"{column}3"] = value
+    book.save(path)
     problems = Problems()
     with open_workbook(path) as opened:
         rows = list(parse_sheet(SPEC.sheets[0], opened.rows("学校"), problems))
-    assert not problems and rows[0].values == {"code": "A001", "location": "urban", "opened": date(2001, 9, 1)}
+    assert not problems and [row.row for row in rows] == [3]
+    assert rows[0].values == {"code": "A002", "location": "rural", "opened": date(2001, 9, 1)}
 
 
 def test_error_workbook_holds_the_uploaded_rows_and_an_error_column(tmp_path):

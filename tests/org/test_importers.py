@@ -278,3 +278,12 @@ def test_large_creates_write_rows_and_history_alike_on_every_database(world, boo
     again = run(book({"教职工": [staff_row(f"人{i}", number) for i, number in enumerate(numbers)]}), county_user)
     assert counts(again) == {"教职工": (0, 0, 3)}
     StaffFactory(school=world.school_a)  # the sequence moved past the COPY'd ids
+
+
+def test_the_downloaded_template_imports_cleanly_and_changes_nothing(world, tmp_path, city_user):
+    from org.excel import write_template
+
+    path = tmp_path / "template.xlsx"
+    write_template(path, importers.BASE_DATA_SPEC)
+    result = run(path, city_user)
+    assert result.ok and all((s.created, s.updated, s.unchanged) == (0, 0, 0) for s in result.sheets)

@@ -7,6 +7,7 @@ Rust reader's native memory as well as Python objects. The benchmark's rows are 
 unless --keep.
 """
 
+import os
 import random
 import resource
 import tempfile
@@ -88,7 +89,9 @@ class Command(BaseCommand):
             started = time.perf_counter()
             generate(path, rows)
             self._line("generate (openpyxl write-only)", rows, time.perf_counter() - started, None)
-        self.stdout.write(f"file: {path} ({path.stat().st_size / 1048576:.1f} MB), database: {connection.vendor}")
+        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+        self.stdout.write(f"file: {path} ({path.stat().st_size / 1048576:.1f} MB), database: {connection.vendor}, "
+                          f"load average {load} on {os.cpu_count()} CPUs")
         self._raw_read(path, "calamine")
         if openpyxl:
             self._raw_read(path, "openpyxl")
@@ -116,7 +119,7 @@ class Command(BaseCommand):
     def _import(self, path: Path) -> None:
         importer, result = BaseDataImporter(), ImportResult()
         _reset_peak()
-        started = time.perf_counter()
+        started = first = time.perf_counter()
         parsed = importer.parse(path, result)
         staff_rows = len(parsed.get(STAFF_SHEET, ()))
         self._line("parse (read + typed cells)", staff_rows, time.perf_counter() - started, _peak_mb())
@@ -131,6 +134,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         base_data_apply(actor=None, plan=context.plan, context=context, reason="bench_import")
         self._line("commit (one transaction)", staff_rows, time.perf_counter() - started, _peak_mb())
+        self._line("parse + validate + commit", staff_rows, time.perf_counter() - first, None)
         self.stdout.write("summary: " + "; ".join(
             f"{s.name} +{s.created} ~{s.updated} ={s.unchanged}" for s in result.sheets))
 
