@@ -1,6 +1,386 @@
+"""Thin pages of the talent pool: validate with a form, call one selector or service, render."""
+
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.views.generic import TemplateView
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
+from django_filters.views import FilterView
+
+from org import scope
+from org.selectors import history_of
+from talentpool import forms, selectors, services
+from talentpool.filters import IntakeFilter, NominationFilter, ProgramFilter
+from talentpool.models import EligibilityRule, Intake, Nomination, Objection, Program, Track
+
+MSG_SAVED = _("Saved.")
+S = Nomination.Status
 
 
 class IndexView(LoginRequiredMixin, TemplateView):
     template_name = "talentpool/index.html"
+
+
+# --- programs, tracks, rules, intakes ----------------------------------------------------------
+
+
+class ProgramListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
+    model = Program
+    filterset_class = ProgramFilter
+    paginate_by = 50
+    template_name = "talentpool/program_list.html"
+
+    def get_base_queryset(self):
+        return Program.objects.select_related("region").prefetch_related("tracks").order_by("-start_year", "name", "id")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_create=bool(scope.scope_for(self.request.user).manage_region_ids), **kwargs)
+
+
+class ProgramDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
+    model = Program
+    template_name = "talentpool/program_detail.html"
+
+    def get_base_queryset(self):
+        return Program.objects.select_related("region").prefetch_related(
+            "tracks__rules", "tracks__intakes", "tracks__scoring_form__items",
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            can_edit=services.runs_region(self.request.user, self.object.region_id),
+            history=history_of(self.object), **kwargs,
+        )
+
+
+class ServiceFormMixin:
+    """Create/edit pages whose save goes through a service taking `actor=` and the unsaved instance."""
+
+    service_name = ""
+    instance_kwarg = ""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def prepare(self, instance):
+        return instance
+
+    def form_valid(self, form):
+        instance = self.prepare(form.save(commit=False))
+        getattr(services, self.service_name)(actor=self.request.user, **{self.instance_kwarg: instance})
+        messages.success(self.request, MSG_SAVED)
+        return redirect(self.redirect_to(instance))
+
+
+class ProgramCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
+    model = Program
+    form_class = forms.ProgramForm
+    template_name = "talentpool/form.html"
+    service_name, instance_kwarg = "program_save", "program"
+
+    def redirect_to(self, program):
+        return program
+
+
+class ProgramUpdateView(LoginRequiredMixin, ServiceFormMixin, scope.ScopedQuerysetMixin, UpdateView):
+    model = Program
+    form_class = forms.ProgramForm
+    template_name = "talentpool/form.html"
+    service_name, instance_kwarg = "program_save", "program"
+
+    def redirect_to(self, program):
+        return program
+
+
+class TrackCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
+    model = Track
+    form_class = forms.TrackForm
+    template_name = "talentpool/form.html"
+    service_name, instance_kwarg = "track_save", "track"
+
+    def prepare(self, track):
+        track.program = scope.get_visible_or_404(self.request.user, Program, pk=self.kwargs["program"])
+        return track
+
+    def redirect_to(self, track):
+        return track.program
+
+
+class TrackUpdateView(LoginRequiredMixin, ServiceFormMixin, scope.ScopedQuerysetMixin, UpdateView):
+    model = Track
+    form_class = forms.TrackForm
+    template_name = "talentpool/form.html"
+    service_name, instance_kwarg = "track_save", "track"
+
+    def redirect_to(self, track):
+        return track.program
+
+
+class RuleCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
+    model = EligibilityRule
+    form_class = forms.EligibilityRuleForm
+    template_name = "talentpool/form.html"
+    service_name, instance_kwarg = "eligibility_rule_save", "rule"
+
+    def get_form_kwargs(self):
+        track = scope.get_visible_or_404(self.request.user, Track, pk=self.kwargs["track"])
+        return {**super().get_form_kwargs(), "instance": EligibilityRule(track=track)}
+
+    def redirect_to(self, rule):
+        return rule.track.program
+
+
+class RuleUpdateView(LoginRequiredMixin, ServiceFormMixin, scope.ScopedQuerysetMixin, UpdateView):
+    model = EligibilityRule
+    form_class = forms.EligibilityRuleForm
+    template_name = "talentpool/form.html"
+    service_name, instance_kwarg = "eligibility_rule_save", "rule"
+
+    def redirect_to(self, rule):
+        return rule.track.program
+
+
+class RuleDeleteView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        rule = scope.get_visible_or_404(request.user, EligibilityRule.objects.select_related("track__program"), pk=pk)
+        services.eligibility_rule_delete(actor=request.user, rule=rule)
+        messages.success(request, MSG_SAVED)
+        return redirect(rule.track.program)
+
+
+class IntakeCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
+    model = Intake
+    form_class = forms.IntakeForm
+    template_name = "talentpool/form.html"
+    service_name, instance_kwarg = "intake_save", "intake"
+
+    def get_form_kwargs(self):
+        track = scope.get_visible_or_404(self.request.user, Track, pk=self.kwargs["track"])
+        return {**super().get_form_kwargs(), "instance": Intake(track=track, quota=track.annual_quota)}
+
+    def redirect_to(self, intake):
+        return intake
+
+
+class IntakeUpdateView(LoginRequiredMixin, ServiceFormMixin, scope.ScopedQuerysetMixin, UpdateView):
+    model = Intake
+    form_class = forms.IntakeForm
+    template_name = "talentpool/form.html"
+    service_name, instance_kwarg = "intake_save", "intake"
+
+    def redirect_to(self, intake):
+        return intake
+
+
+class IntakeListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
+    model = Intake
+    filterset_class = IntakeFilter
+    paginate_by = 50
+    template_name = "talentpool/intake_list.html"
+
+    def get_base_queryset(self):
+        return selectors.intake_list(user=self.request.user).order_by("-year", "track_id")
+
+
+class IntakeDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
+    model = Intake
+    template_name = "talentpool/intake_detail.html"
+
+    def get_base_queryset(self):
+        return Intake.objects.select_related("track", "track__program")
+
+    def get_context_data(self, **kwargs):
+        intake = self.object
+        return super().get_context_data(
+            quota=selectors.quota_state(intake),
+            nominations=selectors.nomination_list(user=self.request.user).filter(intake=intake)[:200],
+            can_edit=services.runs_region(self.request.user, intake.track.program.region_id),
+            history=history_of(intake), **kwargs,
+        )
+
+
+# --- nominations ----------------------------------------------------------------------------------
+
+
+class NominationListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
+    model = Nomination
+    filterset_class = NominationFilter
+    paginate_by = 50
+    template_name = "talentpool/nomination_list.html"
+
+    def get_base_queryset(self):
+        return selectors.nomination_list(user=self.request.user).order_by("-submitted_at", "-id")
+
+
+class NominationCreateView(LoginRequiredMixin, FormView):
+    """Nominate: "check" shows the eligibility and the remaining quota; "submit" files the nomination."""
+
+    form_class = forms.NominationForm
+    template_name = "talentpool/nomination_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.intake = scope.get_visible_or_404(request.user, Intake.objects.select_related("track__program"), pk=kwargs["intake"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(intake=self.intake, quota=selectors.quota_state(self.intake), **kwargs)
+
+    def form_invalid(self, form):
+        """"Check" needs only the nominee: show the eligibility even before the reasons are written."""
+        staff = form.cleaned_data.get("staff")
+        if "check" in self.request.POST and staff is not None:
+            decision = selectors.eligibility_for(staff=staff, intake=self.intake, head_teacher_since=form.cleaned_data.get("head_teacher_since"))
+            return self.render_to_response(self.get_context_data(form=form, decision=decision))
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        if "check" in self.request.POST:
+            decision = selectors.eligibility_for(staff=data["staff"], intake=self.intake, head_teacher_since=data["head_teacher_since"])
+            return self.render_to_response(self.get_context_data(form=form, decision=decision))
+        try:
+            nomination = services.nomination_submit(
+                actor=self.request.user, intake=self.intake, staff=data["staff"], reasons=data["reasons"],
+                achievements=data["achievements"], head_teacher_since=data["head_teacher_since"], source=data["source"],
+                attachments=data["attachments"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, MSG_SAVED)
+        return redirect(nomination)
+
+
+class NominationDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
+    model = Nomination
+    template_name = "talentpool/nomination_detail.html"
+
+    def get_base_queryset(self):
+        return selectors.nomination_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**selectors.nomination_page(user=self.request.user, nomination=self.object), **kwargs)
+
+
+class NominationActionView(LoginRequiredMixin, View):
+    """POST one workflow step; refusals come back as a message in Chinese, the page shows the state."""
+
+    form_class = forms.CommentForm
+
+    def get_form(self, nomination):
+        return self.form_class(self.request.POST, self.request.FILES)
+
+    def post(self, request, pk, **kwargs):
+        nomination = selectors.nomination_get(user=request.user, pk=pk)
+        form = self.get_form(nomination)
+        if not form.is_valid():
+            messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+            return redirect(nomination)
+        try:
+            self.perform(nomination, form.cleaned_data)
+            messages.success(request, MSG_SAVED)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(nomination)
+
+
+class CountyPassView(NominationActionView):
+    def perform(self, nomination, data):
+        services.nomination_county_pass(actor=self.request.user, nomination=nomination, comment=data["comment"])
+
+
+class ReturnView(NominationActionView):
+    form_class = forms.ReasonForm
+
+    def perform(self, nomination, data):
+        services.nomination_return(actor=self.request.user, nomination=nomination, comment=data["reason"])
+
+
+class RejectView(NominationActionView):
+    form_class = forms.ReasonForm
+
+    def perform(self, nomination, data):
+        services.nomination_reject(actor=self.request.user, nomination=nomination, reason=data["reason"])
+
+
+class WithdrawView(NominationActionView):
+    form_class = forms.ReasonForm
+
+    def perform(self, nomination, data):
+        services.nomination_withdraw(actor=self.request.user, nomination=nomination, reason=data["reason"])
+
+
+class ResubmitView(NominationActionView):
+    form_class = forms.ResubmitForm
+
+    def perform(self, nomination, data):
+        services.nomination_resubmit(actor=self.request.user, nomination=nomination, **data)
+
+
+class AssignView(NominationActionView):
+    form_class = forms.AssignForm
+
+    def perform(self, nomination, data):
+        services.reviewers_assign(actor=self.request.user, nomination=nomination, reviewers=list(data["reviewers"]))
+
+
+class ScoreView(NominationActionView):
+    def get_form(self, nomination):
+        form = nomination.intake.track.scoring_form
+        return forms.ScoreSheetForm(self.request.POST, items=form.items.all() if form else [])
+
+    def post(self, request, pk, **kwargs):
+        self.assignment = get_object_or_404(
+            selectors.nomination_get(user=request.user, pk=pk).assignments, reviewer=request.user,
+        )
+        return super().post(request, pk, **kwargs)
+
+    def perform(self, nomination, data):
+        values = {int(key.removeprefix("item_")): value for key, value in data.items() if key.startswith("item_")}
+        services.scores_submit(actor=self.request.user, assignment=self.assignment, values=values, comment=data["comment"])
+
+
+class NoticeView(NominationActionView):
+    form_class = forms.NoticeForm
+
+    def perform(self, nomination, data):
+        services.notice_publish(actor=self.request.user, nomination=nomination, **data)
+
+
+class ObjectionView(NominationActionView):
+    form_class = forms.ObjectionForm
+
+    def perform(self, nomination, data):
+        services.objection_record(actor=self.request.user, nomination=nomination, **data)
+
+
+class ResolveView(NominationActionView):
+    form_class = forms.ResolveForm
+
+    def perform(self, nomination, data):
+        objection = get_object_or_404(Objection, pk=self.kwargs["objection"], nomination=nomination)
+        services.objection_resolve(actor=self.request.user, objection=objection, resolution=data["resolution"])
+
+
+class NoticeCloseView(NominationActionView):
+    def perform(self, nomination, data):
+        services.notice_close(actor=self.request.user, nomination=nomination, comment=data["comment"])
+
+
+class DecideView(NominationActionView):
+    form_class = forms.DecisionForm
+
+    def perform(self, nomination, data):
+        services.nomination_decide(actor=self.request.user, nomination=nomination, **data)
+
+
+class InboxView(LoginRequiredMixin, TemplateView):
+    template_name = "talentpool/inbox.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(inbox=selectors.inbox_page(user=self.request.user), **kwargs)

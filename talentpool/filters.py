@@ -1,0 +1,73 @@
+"""FilterSets of the talent-pool lists, shared by pages and the API; choice lists are scoped."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from org import scope
+from org.filters import visible_regions, visible_schools
+from org.forms import StyledForm
+from talentpool.models import Appointment, Intake, Nomination, PoolMember, Program
+
+
+def visible_intakes(request):
+    return scope.visible_to(request.user, Intake).select_related("track", "track__program") if request else Intake.objects.none()
+
+
+def visible_programs(request):
+    return scope.visible_to(request.user, Program) if request else Program.objects.none()
+
+
+class ProgramFilter(django_filters.FilterSet):
+    class Meta:
+        model = Program
+        fields = ["level", "start_year"]
+        form = StyledForm
+
+
+class IntakeFilter(django_filters.FilterSet):
+    program = django_filters.ModelChoiceFilter(field_name="track__program", queryset=visible_programs, label=_("program"))
+
+    class Meta:
+        model = Intake
+        fields = ["program", "year"]
+        form = StyledForm
+
+
+class NominationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name"), method="search")
+    intake = django_filters.ModelChoiceFilter(queryset=visible_intakes, label=_("intake"))
+    region = django_filters.ModelChoiceFilter(field_name="staff__school__region", queryset=visible_regions, label=_("region"))
+    school = django_filters.ModelChoiceFilter(field_name="staff__school", queryset=visible_schools, label=_("school"))
+
+    class Meta:
+        model = Nomination
+        fields = ["q", "intake", "region", "school", "status", "source"]
+        form = StyledForm
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(staff__name__icontains=value.strip()))
+
+
+class PoolMemberFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name"), method="search")
+    region = django_filters.ModelChoiceFilter(field_name="staff__school__region", queryset=visible_regions, label=_("region"))
+    school = django_filters.ModelChoiceFilter(field_name="staff__school", queryset=visible_schools, label=_("school"))
+
+    class Meta:
+        model = PoolMember
+        fields = ["q", "pool_type", "tier", "status", "review_flagged", "region", "school"]
+        form = StyledForm
+
+    def search(self, queryset, name, value):
+        return queryset.filter(staff__name__icontains=value.strip())
+
+
+class AppointmentFilter(django_filters.FilterSet):
+    school = django_filters.ModelChoiceFilter(queryset=visible_schools, label=_("school"))
+    year = django_filters.NumberFilter(field_name="appointed_on__year", label=_("year"))
+
+    class Meta:
+        model = Appointment
+        fields = ["to_post", "outside_pool_warning", "school", "year"]
+        form = StyledForm

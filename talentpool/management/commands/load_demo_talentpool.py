@@ -1,0 +1,44 @@
+"""Load seed 000's 校长班主任双培养计划 for the demo city: tracks with their yearly quotas (30 and 100
+for three years, 390 in all), their eligibility rules, a scoring form, and one intake a year.
+Idempotent: rows are found by their natural keys, so running it twice creates nothing new."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand, CommandError
+
+from org.models import Region
+from talentpool.models import EligibilityRule, Intake, Program, ScoringForm, ScoringItem, Track
+
+CITY_CODE = "421200"
+SCORING_ITEMS = [("政治素养", "20"), ("资历条件", "20"), ("办学实绩", "30"), ("育人成效", "30")]
+TRACKS = [
+    ("校长培养对象", "principal_reserve", 30, [("min_leader_years", 3, ""), ("stage_in", None, "primary,junior,nine_year")]),
+    ("班主任培养对象", "head_teacher", 100, [("min_head_teacher_years", 2, "")]),
+]
+
+
+class Command(BaseCommand):
+    help = "Load seed 000's dual training program (双培养计划) for the demo city."
+
+    def handle(self, *args, **options):
+        city = Region.objects.filter(code=CITY_CODE).first()
+        if city is None:
+            raise CommandError("Run load_demo first: the demo city 421200 is missing.")
+        form, _ = ScoringForm.objects.get_or_create(name="双培养计划考察评分表")
+        for order, (name, weight) in enumerate(SCORING_ITEMS):
+            ScoringItem.objects.get_or_create(form=form, name=name, defaults={"weight": Decimal(weight), "order": order})
+        program, _ = Program.objects.get_or_create(
+            name="校长班主任双培养计划", region=city,
+            defaults={"level": "city", "start_year": 2024, "years": 3, "description": "seed 000：每年遴选校长30名、班主任100名，共390人。"},
+        )
+        for name, pool_type, quota, rules in TRACKS:
+            track, _ = Track.objects.get_or_create(
+                program=program, name=name, defaults={"pool_type": pool_type, "annual_quota": quota, "scoring_form": form})
+            for kind, number, choices in rules:
+                EligibilityRule.objects.get_or_create(track=track, kind=kind, defaults={"number": number, "choices": choices})
+            for year in range(program.start_year, program.end_year + 1):
+                Intake.objects.get_or_create(track=track, year=year, defaults={
+                    "opens": dt.date(year, 3, 1), "closes": dt.date(year, 12, 31), "quota": quota})
+        total = sum(track.total_quota for track in program.tracks.all())
+        self.stdout.write(f"{program.name}: {program.tracks.count()} tracks, {total} places in all")

@@ -1,0 +1,39 @@
+"""Every talent-pool page renders for every role, in Chinese."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from talentpool.models import Appointment, Studio, TrainingBatch
+from tests.talentpool.factories import NominationFactory, PoolMemberFactory
+
+pytestmark = pytest.mark.django_db
+
+LISTS = ["index", "inbox", "program-list", "intake-list", "nomination-list", "member-list", "training-list", "studio-list",
+         "appointment-list"]
+
+
+@pytest.mark.parametrize("role", ["city_user", "county_user", "principal_user", "supervisor_user", "reviewer_user"])
+def test_every_page_renders_for_every_role(client, request, world, intake, role):
+    user = request.getfixturevalue(role)
+    nomination = NominationFactory(intake=intake, staff=world.staff_a)
+    member = PoolMemberFactory(staff=world.staff_a, source=nomination)
+    batch = TrainingBatch.objects.create(name="影子培训", region=world.city, start=dt.date(2024, 5, 6), end=dt.date(2024, 5, 10), hours=40)
+    studio = Studio.objects.create(name="名师工作室", kind="teacher", host=world.staff_a, school=world.school_a, founded=dt.date(2023, 1, 1))
+    Appointment.objects.create(staff=world.staff_a, to_post="principal", school=world.school_a, appointed_on=dt.date(2025, 8, 1),
+                               recorded_by=user, from_pool=member)
+    client.force_login(user)
+    for name in LISTS:
+        response = client.get(reverse(f"talentpool:{name}"))
+        assert response.status_code == 200, name
+        assert "人才库" in response.content.decode() or name != "index"
+    details = [nomination.get_absolute_url(), member.get_absolute_url(), batch.get_absolute_url(), studio.get_absolute_url(),
+               intake.get_absolute_url(), intake.track.program.get_absolute_url(),
+               reverse("talentpool:intake-notice", args=[intake.pk]), reverse("talentpool:nomination-create", args=[intake.pk])]
+    for url in details:
+        assert client.get(url).status_code in (200, 404), url  # 404 only where the role's scope excludes the record
+    if role in ("city_user", "county_user", "principal_user", "supervisor_user"):
+        assert client.get(nomination.get_absolute_url()).status_code == 200
+    else:
+        assert client.get(nomination.get_absolute_url()).status_code == 404  # not assigned to this reviewer
