@@ -11,6 +11,21 @@ from tests.factories import RegionFactory, SchoolFactory, StaffFactory, UserFact
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 
+@pytest.fixture(autouse=True)
+def eager_celery():
+    """Run tasks in-process in every test, also when CI sets CELERY_BROKER_URL.
+
+    The real broker path is proven by tests/org/test_tasks.py, which starts a worker and sends
+    to it with its own client; everywhere else a queued task must run for its effect to be seen.
+    """
+    from config.celery_app import app
+
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
 @dataclass
 class World:
     city: Region
