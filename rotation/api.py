@@ -89,7 +89,7 @@ class EligibilityViewSet(viewsets.ViewSet):
             raise exceptions.ValidationError(filterset.errors)
         on = filterset.form.cleaned_data.get("as_of") or selectors.default_as_of(timezone.localdate())
         spooled = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-        exports.write_eligibility(spooled, filterset.qs, on)
+        exports.write_eligibility(spooled, filterset.qs, on, full_ids=scope.is_bureau_staff(request.user))
         spooled.seek(0)
         return FileResponse(spooled, as_attachment=True, filename=f"eligibility-{on.isoformat()}.xlsx")
 

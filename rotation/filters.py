@@ -67,8 +67,14 @@ class AssignmentFilter(django_filters.FilterSet):
         form = StyledForm
 
     def search(self, queryset, name, value):
+        """By name, or by exact ID number among the rows whose staff the user manages only (the receiving
+        side sees the sending county's staff but must not be able to probe their ID numbers)."""
         value = value.strip()
-        return queryset.filter(Q(staff__name__icontains=value) | Q(staff__id_number=value.upper()))
+        by_id = Q(staff__id_number=value.upper())
+        current = scope.scope_for(getattr(self.request, "user", None))
+        if not current.everything:
+            by_id &= current.manage_q("staff__school") if current.manage_region_ids else Q(pk__in=[])
+        return queryset.filter(Q(staff__name__icontains=value) | by_id)
 
     def filter_not_inspected(self, queryset, name, value):
         if value is None:

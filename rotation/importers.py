@@ -10,6 +10,7 @@ matched on (staff, kind, start) so importing the same file twice changes nothing
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -231,15 +232,27 @@ ROSTER_VALUES = ("staff__id_number", "staff__name", "from_school__code", "to_sch
 
 
 def roster_rows(user):
-    full_ids = scope.is_bureau_staff(user)
-    queryset = scope.visible_to(user, Assignment).order_by("from_school__code", "start", "id").values_list(*ROSTER_VALUES)
+    """The roster's rows; a row's ID number is shown in full only when the user manages that staff member
+    (the receiving side sees who comes, masked: DESIGN.md "Personal data")."""
+    queryset = scope.visible_to(user, Assignment).order_by("from_school__code", "start", "id")
+    queryset = queryset.annotate(full_id=managed_flag(user, "staff__school")).values_list(*ROSTER_VALUES, "full_id")
     fields = [column.field for column in ROSTER_SPEC.columns]
-    for row in queryset.iterator(chunk_size=2000):
+    for *row, full_id in queryset.iterator(chunk_size=2000):
         record = dict(zip(fields, row, strict=True))
-        if not full_ids:
+        if not full_id:
             record["id_number"] = idcard.mask(record["id_number"])
         record["subsidy_yuan"] = int(record["subsidy_yuan"])
         yield [column.display(record[column.field]) for column in ROSTER_SPEC.columns]
+
+
+def managed_flag(user, path: str):
+    """An expression: whether the row's school (reached through `path`) is one the user manages."""
+    current = scope.scope_for(user)
+    if current.everything:
+        return Value(True, output_field=BooleanField())
+    if not current.manage_region_ids:
+        return Value(False, output_field=BooleanField())
+    return ExpressionWrapper(current.manage_q(path), output_field=BooleanField())
 
 
 roster_importer = RosterImporter()

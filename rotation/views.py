@@ -87,7 +87,7 @@ class EligibilityExportView(LoginRequiredMixin, TemplateView):
             raise Http404(MSG_BAD_PARAMETERS % {"errors": filterset.errors.as_text()})
         on = as_of_from(filterset.form.cleaned_data.get("as_of"))
         stream = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # memory stays bounded for large rosters
-        exports.write_eligibility(stream, filterset.qs, on)
+        exports.write_eligibility(stream, filterset.qs, on, full_ids=scope.is_bureau_staff(request.user))
         stream.seek(0)
         return FileResponse(stream, as_attachment=True, filename=f"eligibility-{on.isoformat()}.xlsx")
 
