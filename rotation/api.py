@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import decorators, exceptions, serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -180,9 +181,21 @@ class PlanSerializer(serializers.ModelSerializer):
         return QuotaSerializer(quotas, many=True).data
 
 
+MSG_SHARES_KEYS = _("Shares are keyed by county id (a whole number); %(key)s is not one.")
+
+
 class SharesSerializer(serializers.Serializer):
     target = serializers.IntegerField(min_value=0, required=False)
     shares = serializers.DictField(child=serializers.IntegerField(min_value=0), help_text="county id → share")
+
+    def validate_shares(self, value: dict) -> dict[int, int]:
+        converted = {}
+        for key, share in value.items():
+            text = str(key).strip()
+            if not text.isascii() or not text.isdigit():
+                raise serializers.ValidationError(MSG_SHARES_KEYS % {"key": key})
+            converted[int(text)] = share
+        return converted
 
 
 class PlanViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
@@ -201,8 +214,7 @@ class PlanViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
     def shares(self, request, pk=None):
         body = SharesSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        shares = {int(county): share for county, share in body.validated_data["shares"].items()}
-        plan = _call(services.plan_set_shares, actor=request.user, plan=self.get_object(), shares=shares,
+        plan = _call(services.plan_set_shares, actor=request.user, plan=self.get_object(), shares=body.validated_data["shares"],
                      target=body.validated_data.get("target"))
         return Response(PlanSerializer(Plan.objects.get(pk=plan.pk), context=self.get_serializer_context()).data)
 

@@ -6,11 +6,11 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 from django_filters.views import FilterView
 
 from org import scope
@@ -34,6 +34,7 @@ from rotation.models import Assignment, Exemption, Notification, Plan, Suggestio
 
 MSG_SAVED = _("Saved.")
 MSG_BAD_PARAMETERS = _("Check the parameters: %(errors)s")
+MSG_RECOMPUTE_QUEUED = _("The progress is being recomputed; reload the page in a moment.")
 
 
 class IndexView(LoginRequiredMixin, TemplateView):
@@ -84,7 +85,8 @@ class EligibilityExportView(LoginRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         filterset = EligibilityFilter(request.GET, queryset=selectors.eligibility_staff(user=request.user), request=request)
         if not filterset.is_valid():
-            raise Http404(MSG_BAD_PARAMETERS % {"errors": filterset.errors.as_text()})
+            return HttpResponseBadRequest(MSG_BAD_PARAMETERS % {"errors": filterset.errors.as_text()},
+                                          content_type="text/plain; charset=utf-8")
         on = as_of_from(filterset.form.cleaned_data.get("as_of"))
         stream = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # memory stays bounded for large rosters
         exports.write_eligibility(stream, filterset.qs, on, full_ids=scope.is_bureau_staff(request.user))
@@ -379,7 +381,20 @@ class ProgressView(PlanDetailView):
 
     def get_context_data(self, **kwargs):
         series = selectors.progress_series(user=self.request.user, plan=self.object)
-        return DetailView.get_context_data(self, series=series, charts=selectors.chart_data(series), **kwargs)
+        return DetailView.get_context_data(self, series=series, charts=selectors.chart_data(series),
+                                           may_recompute=scope.is_bureau_staff(self.request.user), **kwargs)
+
+
+class ProgressRecomputeView(LoginRequiredMixin, View):
+    """POST: queue the plan's progress now (bureau staff), instead of waiting for the morning job."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        plan = selectors.plan_get(user=request.user, pk=pk)
+        services.progress_recompute(actor=request.user, plan=plan)
+        messages.success(request, MSG_RECOMPUTE_QUEUED)
+        return redirect("rotation:progress", pk=plan.pk)
 
 
 class NotificationListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
