@@ -32,6 +32,7 @@ from org.excel import (
 )
 from org.models import School, Staff
 from rotation.models import Assignment, Exemption, Plan
+from rotation.selectors import PolicyResolver
 from rotation.services.assignments import assignment_create
 
 # The engine's choice values for 类别 → the rotation reason codes.
@@ -171,6 +172,7 @@ class RosterImporter:
         schools = {s.code: s for s in scope.visible_to(user, School).filter(code__in={row.values["to_school"] for row in rows})}
         plans = {p.name: p for p in scope.visible_to(user, Plan).filter(name__in={row.values["plan"] for row in rows} - {None})}
         existing = set(Assignment.objects.filter(staff__in=staff.values()).values_list("staff__id_number", "to_school__code", "start"))
+        resolver = PolicyResolver()  # one per import: the policies and regions are read once, not per row
         for row in rows:
             values = row.values
             number = values["id_number"].number
@@ -179,7 +181,8 @@ class RosterImporter:
                 sheet.record("unchanged", label)
                 continue
             if self._refs_ok(row, staff, schools, plans, problems):
-                self._create(row, user, staff[number], schools[values["to_school"]], plans.get(values["plan"]), problems)
+                self._create(row, user, staff[number], schools[values["to_school"]], plans.get(values["plan"]), problems,
+                             resolver)
                 sheet.record("created", label)
 
     @staticmethod
@@ -197,7 +200,7 @@ class RosterImporter:
         return ok
 
     @staticmethod
-    def _create(row, user, staff, to_school, plan, problems) -> None:
+    def _create(row, user, staff, to_school, plan, problems, resolver=None) -> None:
         values = row.values
         try:
             with transaction.atomic():
@@ -206,7 +209,7 @@ class RosterImporter:
                     planned_end=values["planned_end"], plan=plan, post_at_destination=values["post_at_destination"] or "",
                     relation_moves=bool(values["relation_moves"]), subsidy_yuan=values["subsidy_yuan"] or 0,
                     subsidy_note=values["subsidy_note"] or "", exemption_override=values["exemption_override"] or "",
-                    filed_on=values["filed_on"],
+                    filed_on=values["filed_on"], resolver=resolver,
                 )
         except ValidationError as error:
             for field, messages in error.message_dict.items():

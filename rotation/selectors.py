@@ -117,13 +117,14 @@ def _within(queryset, region):
     )
 
 
-def evaluate_staff(queryset: QuerySet[Staff], on: date, *, chunk_size: int = CHUNK_SIZE) -> Iterator[EligibilityRow]:
+def evaluate_staff(queryset: QuerySet[Staff], on: date, *, chunk_size: int = CHUNK_SIZE,
+                   resolver: "PolicyResolver | None" = None) -> Iterator[EligibilityRow]:
     """Decide every staff member of `queryset` at `on`, streaming.
 
     One id-ordered query read through a cursor (`iterator`), cut into chunks; per chunk, one
     query for work history and one for approved exemptions over the chunk's id range.
     """
-    resolver = PolicyResolver()
+    resolver = resolver or PolicyResolver()
     rows = queryset.order_by("id").values_list(*STAFF_COLUMNS).iterator(chunk_size=chunk_size)
     chunk = []
     for row in rows:
@@ -175,9 +176,9 @@ def _exemptions_by_staff(first_id: int, last_id: int, on: date) -> dict[int, tup
     return {staff_id: tuple(items) for staff_id, items in found.items()}
 
 
-def staff_decision(staff: Staff, on: date) -> rules.Decision:
-    """The decision for one (already visible) staff member."""
-    rows = list(evaluate_staff(Staff.objects.filter(pk=staff.pk), on))
+def staff_decision(staff: Staff, on: date, *, resolver: PolicyResolver | None = None) -> rules.Decision:
+    """The decision for one (already visible) staff member (`resolver`: shared across the rows of an import)."""
+    rows = list(evaluate_staff(Staff.objects.filter(pk=staff.pk), on, resolver=resolver))
     return rows[0].decision if rows else None
 
 
