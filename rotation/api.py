@@ -74,12 +74,14 @@ class EligibilityViewSet(viewsets.ViewSet):
         if not filterset.is_valid():
             raise exceptions.ValidationError(filterset.errors)
         data = filterset.form.cleaned_data
-        on = data.get("as_of") or selectors.default_as_of(timezone.localdate())
-        rows = selectors.evaluate_staff(filterset.qs, on)
-        if data.get("status"):
-            rows = (row for row in rows if row.decision.status == data["status"])
+        on = data.get("as_of") or selectors.default_as_of_for(today=timezone.localdate(), user=request.user)
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(list(rows), request, view=self)
+        if not data.get("status"):  # paginate the staff first and decide only the page (like the HTML list)
+            staff = paginator.paginate_queryset(filterset.qs.only("pk"), request, view=self)
+            page = selectors.evaluate_page(staff, on)
+        else:
+            rows = [row for row in selectors.evaluate_staff(filterset.qs, on) if row.decision.status == data["status"]]
+            page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(EligibilitySerializer(page, many=True).data)
 
     @decorators.action(detail=False, methods=["get"])
@@ -88,7 +90,7 @@ class EligibilityViewSet(viewsets.ViewSet):
         filterset = EligibilityFilter(request.query_params, queryset=selectors.eligibility_staff(user=request.user), request=request)
         if not filterset.is_valid():
             raise exceptions.ValidationError(filterset.errors)
-        on = filterset.form.cleaned_data.get("as_of") or selectors.default_as_of(timezone.localdate())
+        on = filterset.form.cleaned_data.get("as_of") or selectors.default_as_of_for(today=timezone.localdate(), user=request.user)
         spooled = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
         exports.write_eligibility(spooled, filterset.qs, on, full_ids=scope.is_bureau_staff(request.user))
         spooled.seek(0)

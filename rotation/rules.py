@@ -140,6 +140,14 @@ def full_years(start: date, end: date) -> int:
     return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
 
 
+def add_years(start: date, years: int) -> date:
+    """The same day `years` later (29 February → 28 February in a common year)."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return start.replace(year=start.year + years, day=28)
+
+
 def _exemption_reasons(facts: StaffFacts, on: date, policy: PolicyData) -> list:
     reasons = []
     if facts.is_leader:

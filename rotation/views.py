@@ -1,11 +1,12 @@
 """Thin rotation pages: validate, call a selector or service, render."""
 
 import tempfile
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -50,8 +51,9 @@ def add_errors(form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, messages_)
 
 
-def as_of_from(value) -> date:
-    return value or selectors.default_as_of(timezone.localdate())
+def as_of_from(value, user) -> date:
+    """The as-of date asked for, else the next term start of the user's region policy."""
+    return value or selectors.default_as_of_for(today=timezone.localdate(), user=user)
 
 
 class EligibilityListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
@@ -67,7 +69,7 @@ class EligibilityListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterV
 
     def paginate_queryset(self, queryset, page_size):
         data = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
-        self.as_of, status = as_of_from(data.get("as_of")), data.get("status")
+        self.as_of, status = as_of_from(data.get("as_of"), self.request.user), data.get("status")
         if not status:  # evaluate only the page shown
             paginator, page, staff, paginated = super().paginate_queryset(queryset.only("pk"), page_size)
             return paginator, page, selectors.evaluate_page(staff, self.as_of), paginated
@@ -87,7 +89,7 @@ class EligibilityExportView(LoginRequiredMixin, TemplateView):
         if not filterset.is_valid():
             return HttpResponseBadRequest(MSG_BAD_PARAMETERS % {"errors": filterset.errors.as_text()},
                                           content_type="text/plain; charset=utf-8")
-        on = as_of_from(filterset.form.cleaned_data.get("as_of"))
+        on = as_of_from(filterset.form.cleaned_data.get("as_of"), request.user)
         stream = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # memory stays bounded for large rosters
         exports.write_eligibility(stream, filterset.qs, on, full_ids=scope.is_bureau_staff(request.user))
         stream.seek(0)
@@ -414,15 +416,20 @@ class SuggestionListView(PlanDetailView):
 
     template_name = "rotation/suggestion_list.html"
 
-    def get_context_data(self, **kwargs):
-        suggestions = selectors.suggestion_list(user=self.request.user, plan=self.object)
-        form = kwargs.pop("form", None) or SuggestionAcceptForm(user=self.request.user, initial=self.default_dates())
-        return DetailView.get_context_data(self, suggestions=suggestions, accept_form=form, weights=rules.ScoreWeights(),
-                                           may_suggest=scope.is_bureau_staff(self.request.user), **kwargs)
+    paginate_by = 50
 
-    def default_dates(self):
-        start = self.object.term_start
-        return {"start": start, "planned_end": start.replace(year=start.year + 1) - timedelta(days=1)}
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        queryset = selectors.suggestion_list(user=user, plan=self.object).select_related("staff", "from_school")
+        page = Paginator(queryset, self.paginate_by).get_page(self.request.GET.get("page"))
+        rows = list(page.object_list)
+        selectors.add_default_dates(rows, term_start=self.object.term_start)
+        return DetailView.get_context_data(
+            self, suggestions=rows, page_obj=page, is_paginated=page.has_other_pages(),
+            school_choices=selectors.school_choices(user=user), form_choices=Assignment.Form.choices,
+            default_form=Assignment.Form.SUPPORT, weights=rules.ScoreWeights(), may_suggest=scope.is_bureau_staff(user),
+            **kwargs,
+        )
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
