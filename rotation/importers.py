@@ -11,7 +11,7 @@ matched on (staff, kind, start) so importing the same file twice changes nothing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Value
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -42,6 +42,12 @@ KINDS = {
     "illness": Exemption.Kind.ILLNESS,
 }
 IMPORT_REASON = _("Approved exemption imported from the base-data workbook.")
+IMPORT_APPROVED = _("Approved by the base-data import.")
+MSG_OVERTURNS_REJECTION = _(
+    "Row %(row)d: the bureau rejected this exemption (%(kind)s from %(start)s); the import cannot approve it. "
+    "Apply again through the exemption page."
+)
+EXEMPTION_SHEET = "暂不交流"
 
 
 class ExemptionSheetHandler:
@@ -60,6 +66,10 @@ class ExemptionSheetHandler:
             number, values = row.values["id_number"].number, row.values
             kind = KINDS[values["kind"]]
             current = existing.get((staff_ids[number], kind, values["start"]))
+            if current is not None and current.state == Exemption.State.REJECTED:
+                message = MSG_OVERTURNS_REJECTION % {"row": row.row, "kind": Exemption.Kind(kind).label, "start": values["start"]}
+                problems.add(EXEMPTION_SHEET, row.row, "类别", message)
+                continue
             wanted = {"end": values.get("end"), "document_no": values.get("approval") or "", "state": Exemption.State.APPROVED}
             label = {"row": row.row, "label": f"{idcard.mask(number)} · {Exemption.Kind(kind).label}"}
             if current is None:
@@ -77,6 +87,8 @@ class ExemptionSheetHandler:
     def persist(self, planned, context) -> None:
         """Write the planned rows with history naming the importing user (inside the import's transaction)."""
         now, reason = timezone.now(), str(IMPORT_REASON)
+        with translation.override("zh-hans"):
+            approved_reason = str(IMPORT_APPROVED)
         creates, updates = [], []
         for current, number, kind, start, wanted in planned:
             if current is None:
@@ -85,6 +97,8 @@ class ExemptionSheetHandler:
                     decided_at=now, decision_reason=reason, **wanted,
                 ))
             else:
+                if current.state != Exemption.State.APPROVED:  # a pending application approved by this import
+                    current.decided_by, current.decided_at, current.decision_reason = context.user, now, approved_reason
                 for name, value in wanted.items():
                     setattr(current, name, value)
                 updates.append(current)
@@ -92,7 +106,8 @@ class ExemptionSheetHandler:
             bulk_create_with_history(creates, Exemption, batch_size=1000, default_user=context.user,
                                      default_change_reason=reason)
         if updates:
-            bulk_update_with_history(updates, Exemption, ["end", "document_no", "state"], batch_size=1000,
+            bulk_update_with_history(updates, Exemption, ["end", "document_no", "state", "decided_by", "decided_at",
+                                                          "decision_reason"], batch_size=1000,
                                      default_user=context.user, default_change_reason=reason)
 
     def export_rows(self, user):
