@@ -14,7 +14,13 @@ from rest_framework.response import Response
 from org import scope
 from org.models import Region, School, Staff
 from rotation import exports, selectors, services
-from rotation.filters import AssignmentFilter, EligibilityFilter, ExemptionFilter
+from rotation.filters import (
+    AssignmentFilter,
+    EligibilityFilter,
+    ExemptionFilter,
+    SuggestionFilter,
+    WarningFilter,
+)
 from rotation.forms import applicable_staff
 from rotation.models import (
     Assignment,
@@ -178,6 +184,12 @@ class PlanSerializer(serializers.ModelSerializer):
         model = Plan
         fields = ["id", "region", "name", "term_start", "opens_on", "deadline", "target", "quotas"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:  # an out-of-scope region answers like a missing one
+            self.fields["region"].queryset = scope.visible_to(request.user, Region)
+
     def get_quotas(self, plan) -> list:
         quotas = [quota for quota in plan.quotas.all() if quota.county_id in self.context["visible_counties"]]
         return QuotaSerializer(quotas, many=True).data
@@ -306,7 +318,7 @@ class WarningSerializer(serializers.ModelSerializer):
 class WarningViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = ProgressWarning.objects.select_related("county").order_by("-raised_on", "id")
     serializer_class = WarningSerializer
-    filterset_fields = ["plan", "level"]
+    filterset_class = WarningFilter
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -347,7 +359,7 @@ class SuggestionViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet)
 
     queryset = Suggestion.objects.order_by("-score", "id")
     serializer_class = SuggestionSerializer
-    filterset_fields = ["plan", "state"]
+    filterset_class = SuggestionFilter
 
     @decorators.action(detail=False, methods=["post"])
     def solve(self, request):

@@ -9,7 +9,7 @@ from org.filters import visible_regions, visible_schools
 from org.forms import StyledForm
 from org.models import Staff
 from rotation import rules
-from rotation.models import Assignment, Exemption, Plan
+from rotation.models import Assignment, Exemption, Plan, ProgressWarning, Suggestion
 
 
 def status_choices():
@@ -80,3 +80,21 @@ class AssignmentFilter(django_filters.FilterSet):
         if value is None:
             return queryset
         return queryset.filter(inspections__isnull=value).distinct() if value else queryset.filter(inspections__isnull=False).distinct()
+
+
+class WarningFilter(django_filters.FilterSet):
+    """?plan= among the visible plans only: an out-of-scope plan answers like a missing one (400)."""
+
+    plan = django_filters.ModelChoiceFilter(queryset=visible_plans, label=_("rotation plan"))
+
+    class Meta:
+        model = ProgressWarning
+        fields = ["plan", "level"]
+
+
+class SuggestionFilter(django_filters.FilterSet):
+    plan = django_filters.ModelChoiceFilter(queryset=visible_plans, label=_("rotation plan"))
+
+    class Meta:
+        model = Suggestion
+        fields = ["plan", "state"]

@@ -126,3 +126,32 @@ def test_recompute_button_for_bureau_staff_only(client, world, county_user, supe
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("rotation:progress-recompute", args=[plan.pk]))
     assert response.status_code == 302 and Progress.objects.filter(plan=plan).count() == 2
+
+
+# --- 19: out-of-scope ids answer like missing ones -------------------------------------------------
+
+
+def test_plan_api_refuses_an_out_of_scope_region_like_a_missing_one(api, world, city_user):
+    from tests.factories import RegionFactory
+
+    other_city = RegionFactory(code="420100", name="武汉市", level="city")
+    api.force_authenticate(city_user)
+    body = {"name": "外市计划", "term_start": "2026-09-01", "opens_on": "2026-06-01", "deadline": "2026-08-30", "target": 5}
+    outside = api.post("/api/v1/rotation/plans/", {**body, "region": other_city.pk}, format="json")
+    missing = api.post("/api/v1/rotation/plans/", {**body, "region": 999999}, format="json")
+    assert outside.status_code == missing.status_code == 400
+    assert outside.json()["region"] == [m.replace("999999", str(other_city.pk)) for m in missing.json()["region"]]
+    from rotation.models import Plan
+    assert not Plan.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/rotation/warnings/", "/api/v1/rotation/suggestions/"])
+def test_plan_filters_refuse_out_of_scope_plans_like_missing_ones(api, world, county_user, plan, path):
+    from tests.factories import RegionFactory
+
+    other = PlanFactory(region=RegionFactory(code="420100", name="武汉市", level="city"))
+    api.force_authenticate(county_user)
+    assert api.get(path, {"plan": plan.pk}).status_code == 200
+    outside, missing = api.get(path, {"plan": other.pk}), api.get(path, {"plan": 999999})
+    assert outside.status_code == missing.status_code == 400
+    assert list(outside.json()) == list(missing.json()) == ["plan"]
