@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import decorators, exceptions, serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -13,7 +14,13 @@ from rest_framework.response import Response
 from org import scope
 from org.models import Region, School, Staff
 from rotation import exports, selectors, services
-from rotation.filters import AssignmentFilter, EligibilityFilter, ExemptionFilter
+from rotation.filters import (
+    AssignmentFilter,
+    EligibilityFilter,
+    ExemptionFilter,
+    SuggestionFilter,
+    WarningFilter,
+)
 from rotation.forms import applicable_staff
 from rotation.models import (
     Assignment,
@@ -73,12 +80,14 @@ class EligibilityViewSet(viewsets.ViewSet):
         if not filterset.is_valid():
             raise exceptions.ValidationError(filterset.errors)
         data = filterset.form.cleaned_data
-        on = data.get("as_of") or selectors.default_as_of(timezone.localdate())
-        rows = selectors.evaluate_staff(filterset.qs, on)
-        if data.get("status"):
-            rows = (row for row in rows if row.decision.status == data["status"])
+        on = data.get("as_of") or selectors.default_as_of_for(today=timezone.localdate(), user=request.user)
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(list(rows), request, view=self)
+        if not data.get("status"):  # paginate the staff first and decide only the page (like the HTML list)
+            staff = paginator.paginate_queryset(filterset.qs.only("pk"), request, view=self)
+            page = selectors.evaluate_page(staff, on)
+        else:
+            rows = [row for row in selectors.evaluate_staff(filterset.qs, on) if row.decision.status == data["status"]]
+            page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(EligibilitySerializer(page, many=True).data)
 
     @decorators.action(detail=False, methods=["get"])
@@ -87,9 +96,9 @@ class EligibilityViewSet(viewsets.ViewSet):
         filterset = EligibilityFilter(request.query_params, queryset=selectors.eligibility_staff(user=request.user), request=request)
         if not filterset.is_valid():
             raise exceptions.ValidationError(filterset.errors)
-        on = filterset.form.cleaned_data.get("as_of") or selectors.default_as_of(timezone.localdate())
+        on = filterset.form.cleaned_data.get("as_of") or selectors.default_as_of_for(today=timezone.localdate(), user=request.user)
         spooled = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-        exports.write_eligibility(spooled, filterset.qs, on)
+        exports.write_eligibility(spooled, filterset.qs, on, full_ids=scope.is_bureau_staff(request.user))
         spooled.seek(0)
         return FileResponse(spooled, as_attachment=True, filename=f"eligibility-{on.isoformat()}.xlsx")
 
@@ -175,14 +184,32 @@ class PlanSerializer(serializers.ModelSerializer):
         model = Plan
         fields = ["id", "region", "name", "term_start", "opens_on", "deadline", "target", "quotas"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:  # an out-of-scope region answers like a missing one
+            self.fields["region"].queryset = scope.visible_to(request.user, Region)
+
     def get_quotas(self, plan) -> list:
         quotas = [quota for quota in plan.quotas.all() if quota.county_id in self.context["visible_counties"]]
         return QuotaSerializer(quotas, many=True).data
 
 
+MSG_SHARES_KEYS = _("Shares are keyed by county id (a whole number); %(key)s is not one.")
+
+
 class SharesSerializer(serializers.Serializer):
     target = serializers.IntegerField(min_value=0, required=False)
     shares = serializers.DictField(child=serializers.IntegerField(min_value=0), help_text="county id → share")
+
+    def validate_shares(self, value: dict) -> dict[int, int]:
+        converted = {}
+        for key, share in value.items():
+            text = str(key).strip()
+            if not text.isascii() or not text.isdigit():
+                raise serializers.ValidationError(MSG_SHARES_KEYS % {"key": key})
+            converted[int(text)] = share
+        return converted
 
 
 class PlanViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
@@ -201,8 +228,7 @@ class PlanViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
     def shares(self, request, pk=None):
         body = SharesSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        shares = {int(county): share for county, share in body.validated_data["shares"].items()}
-        plan = _call(services.plan_set_shares, actor=request.user, plan=self.get_object(), shares=shares,
+        plan = _call(services.plan_set_shares, actor=request.user, plan=self.get_object(), shares=body.validated_data["shares"],
                      target=body.validated_data.get("target"))
         return Response(PlanSerializer(Plan.objects.get(pk=plan.pk), context=self.get_serializer_context()).data)
 
@@ -292,7 +318,7 @@ class WarningSerializer(serializers.ModelSerializer):
 class WarningViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = ProgressWarning.objects.select_related("county").order_by("-raised_on", "id")
     serializer_class = WarningSerializer
-    filterset_fields = ["plan", "level"]
+    filterset_class = WarningFilter
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -333,7 +359,7 @@ class SuggestionViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet)
 
     queryset = Suggestion.objects.order_by("-score", "id")
     serializer_class = SuggestionSerializer
-    filterset_fields = ["plan", "state"]
+    filterset_class = SuggestionFilter
 
     @decorators.action(detail=False, methods=["post"])
     def solve(self, request):

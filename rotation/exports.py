@@ -7,6 +7,7 @@ from datetime import date
 from django.utils import translation
 from django.utils.translation import gettext
 
+from org import idcard
 from org.excel import SheetData, write_workbook
 from rotation import rules
 from rotation.selectors import evaluate_staff
@@ -29,21 +30,26 @@ class _Counted:
             yield row
 
 
-def eligibility_rows(staff_queryset, on: date):
-    """The roster's rows (状态 and 说明 in the active language, each msgid translated once per export)."""
+def eligibility_rows(staff_queryset, on: date, *, full_ids: bool = False):
+    """The roster's rows (状态 and 说明 in the active language, each msgid translated once per export).
+
+    ID numbers are masked unless `full_ids` (bureau staff, system jobs: DESIGN.md "Personal data")."""
+    shown = (lambda number: number) if full_ids else idcard.mask
     translate = functools.lru_cache(maxsize=256)(gettext)
     labels = {status: rules.status_label(status) for status in rules.STATUSES}
     for row in evaluate_staff(staff_queryset, on):
         decision = row.decision
         yield (
-            row.id_number, row.name, row.school_code, row.school_name, decision.status,
+            shown(row.id_number), row.name, row.school_code, row.school_name, decision.status,
             labels[decision.status], ";".join(decision.codes), decision.explain(translate),
         )
 
 
-def write_eligibility(target, staff_queryset, on: date) -> int:
-    """Write the eligibility roster (交流资格名册) of `staff_queryset` at `on`; return the number of rows."""
-    rows = _Counted(eligibility_rows(staff_queryset, on))
+def write_eligibility(target, staff_queryset, on: date, *, full_ids: bool = False) -> int:
+    """Write the eligibility roster (交流资格名册) of `staff_queryset` at `on`; return the number of rows.
+
+    Full ID numbers only with `full_ids` (bureau staff, operators' commands); masked otherwise."""
+    rows = _Counted(eligibility_rows(staff_queryset, on, full_ids=full_ids))
     with translation.override("zh-hans"):
         write_workbook(target, [SheetData(ELIGIBILITY_SHEET, list(ELIGIBILITY_HEADERS), rows, widths=WIDTHS)])
     return rows.count

@@ -9,7 +9,7 @@ from org.filters import visible_regions, visible_schools
 from org.forms import StyledForm
 from org.models import Staff
 from rotation import rules
-from rotation.models import Assignment, Exemption, Plan
+from rotation.models import Assignment, Exemption, Plan, ProgressWarning, Suggestion
 
 
 def status_choices():
@@ -67,10 +67,34 @@ class AssignmentFilter(django_filters.FilterSet):
         form = StyledForm
 
     def search(self, queryset, name, value):
+        """By name, or by exact ID number among the rows whose staff the user manages only (the receiving
+        side sees the sending county's staff but must not be able to probe their ID numbers)."""
         value = value.strip()
-        return queryset.filter(Q(staff__name__icontains=value) | Q(staff__id_number=value.upper()))
+        by_id = Q(staff__id_number=value.upper())
+        current = scope.scope_for(getattr(self.request, "user", None))
+        if not current.everything:
+            by_id &= current.manage_q("staff__school") if current.manage_region_ids else Q(pk__in=[])
+        return queryset.filter(Q(staff__name__icontains=value) | by_id)
 
     def filter_not_inspected(self, queryset, name, value):
         if value is None:
             return queryset
         return queryset.filter(inspections__isnull=value).distinct() if value else queryset.filter(inspections__isnull=False).distinct()
+
+
+class WarningFilter(django_filters.FilterSet):
+    """?plan= among the visible plans only: an out-of-scope plan answers like a missing one (400)."""
+
+    plan = django_filters.ModelChoiceFilter(queryset=visible_plans, label=_("rotation plan"))
+
+    class Meta:
+        model = ProgressWarning
+        fields = ["plan", "level"]
+
+
+class SuggestionFilter(django_filters.FilterSet):
+    plan = django_filters.ModelChoiceFilter(queryset=visible_plans, label=_("rotation plan"))
+
+    class Meta:
+        model = Suggestion
+        fields = ["plan", "state"]

@@ -10,7 +10,8 @@ matched on (staff, kind, start) so importing the same file twice changes nothing
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import BooleanField, ExpressionWrapper, Value
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -31,6 +32,7 @@ from org.excel import (
 )
 from org.models import School, Staff
 from rotation.models import Assignment, Exemption, Plan
+from rotation.selectors import PolicyResolver
 from rotation.services.assignments import assignment_create
 
 # The engine's choice values for 类别 → the rotation reason codes.
@@ -40,6 +42,12 @@ KINDS = {
     "illness": Exemption.Kind.ILLNESS,
 }
 IMPORT_REASON = _("Approved exemption imported from the base-data workbook.")
+IMPORT_APPROVED = _("Approved by the base-data import.")
+MSG_OVERTURNS_REJECTION = _(
+    "Row %(row)d: the bureau rejected this exemption (%(kind)s from %(start)s); the import cannot approve it. "
+    "Apply again through the exemption page."
+)
+EXEMPTION_SHEET = "暂不交流"
 
 
 class ExemptionSheetHandler:
@@ -58,6 +66,10 @@ class ExemptionSheetHandler:
             number, values = row.values["id_number"].number, row.values
             kind = KINDS[values["kind"]]
             current = existing.get((staff_ids[number], kind, values["start"]))
+            if current is not None and current.state == Exemption.State.REJECTED:
+                message = MSG_OVERTURNS_REJECTION % {"row": row.row, "kind": Exemption.Kind(kind).label, "start": values["start"]}
+                problems.add(EXEMPTION_SHEET, row.row, "类别", message)
+                continue
             wanted = {"end": values.get("end"), "document_no": values.get("approval") or "", "state": Exemption.State.APPROVED}
             label = {"row": row.row, "label": f"{idcard.mask(number)} · {Exemption.Kind(kind).label}"}
             if current is None:
@@ -75,6 +87,8 @@ class ExemptionSheetHandler:
     def persist(self, planned, context) -> None:
         """Write the planned rows with history naming the importing user (inside the import's transaction)."""
         now, reason = timezone.now(), str(IMPORT_REASON)
+        with translation.override("zh-hans"):
+            approved_reason = str(IMPORT_APPROVED)
         creates, updates = [], []
         for current, number, kind, start, wanted in planned:
             if current is None:
@@ -83,6 +97,8 @@ class ExemptionSheetHandler:
                     decided_at=now, decision_reason=reason, **wanted,
                 ))
             else:
+                if current.state != Exemption.State.APPROVED:  # a pending application approved by this import
+                    current.decided_by, current.decided_at, current.decision_reason = context.user, now, approved_reason
                 for name, value in wanted.items():
                     setattr(current, name, value)
                 updates.append(current)
@@ -90,7 +106,8 @@ class ExemptionSheetHandler:
             bulk_create_with_history(creates, Exemption, batch_size=1000, default_user=context.user,
                                      default_change_reason=reason)
         if updates:
-            bulk_update_with_history(updates, Exemption, ["end", "document_no", "state"], batch_size=1000,
+            bulk_update_with_history(updates, Exemption, ["end", "document_no", "state", "decided_by", "decided_at",
+                                                          "decision_reason"], batch_size=1000,
                                      default_user=context.user, default_change_reason=reason)
 
     def export_rows(self, user):
@@ -170,6 +187,7 @@ class RosterImporter:
         schools = {s.code: s for s in scope.visible_to(user, School).filter(code__in={row.values["to_school"] for row in rows})}
         plans = {p.name: p for p in scope.visible_to(user, Plan).filter(name__in={row.values["plan"] for row in rows} - {None})}
         existing = set(Assignment.objects.filter(staff__in=staff.values()).values_list("staff__id_number", "to_school__code", "start"))
+        resolver = PolicyResolver()  # one per import: the policies and regions are read once, not per row
         for row in rows:
             values = row.values
             number = values["id_number"].number
@@ -178,7 +196,8 @@ class RosterImporter:
                 sheet.record("unchanged", label)
                 continue
             if self._refs_ok(row, staff, schools, plans, problems):
-                self._create(row, user, staff[number], schools[values["to_school"]], plans.get(values["plan"]), problems)
+                self._create(row, user, staff[number], schools[values["to_school"]], plans.get(values["plan"]), problems,
+                             resolver)
                 sheet.record("created", label)
 
     @staticmethod
@@ -196,7 +215,7 @@ class RosterImporter:
         return ok
 
     @staticmethod
-    def _create(row, user, staff, to_school, plan, problems) -> None:
+    def _create(row, user, staff, to_school, plan, problems, resolver=None) -> None:
         values = row.values
         try:
             with transaction.atomic():
@@ -205,7 +224,7 @@ class RosterImporter:
                     planned_end=values["planned_end"], plan=plan, post_at_destination=values["post_at_destination"] or "",
                     relation_moves=bool(values["relation_moves"]), subsidy_yuan=values["subsidy_yuan"] or 0,
                     subsidy_note=values["subsidy_note"] or "", exemption_override=values["exemption_override"] or "",
-                    filed_on=values["filed_on"],
+                    filed_on=values["filed_on"], resolver=resolver,
                 )
         except ValidationError as error:
             for field, messages in error.message_dict.items():
@@ -231,15 +250,27 @@ ROSTER_VALUES = ("staff__id_number", "staff__name", "from_school__code", "to_sch
 
 
 def roster_rows(user):
-    full_ids = scope.is_bureau_staff(user)
-    queryset = scope.visible_to(user, Assignment).order_by("from_school__code", "start", "id").values_list(*ROSTER_VALUES)
+    """The roster's rows; a row's ID number is shown in full only when the user manages that staff member
+    (the receiving side sees who comes, masked: DESIGN.md "Personal data")."""
+    queryset = scope.visible_to(user, Assignment).order_by("from_school__code", "start", "id")
+    queryset = queryset.annotate(full_id=managed_flag(user, "staff__school")).values_list(*ROSTER_VALUES, "full_id")
     fields = [column.field for column in ROSTER_SPEC.columns]
-    for row in queryset.iterator(chunk_size=2000):
+    for *row, full_id in queryset.iterator(chunk_size=2000):
         record = dict(zip(fields, row, strict=True))
-        if not full_ids:
+        if not full_id:
             record["id_number"] = idcard.mask(record["id_number"])
         record["subsidy_yuan"] = int(record["subsidy_yuan"])
         yield [column.display(record[column.field]) for column in ROSTER_SPEC.columns]
+
+
+def managed_flag(user, path: str):
+    """An expression: whether the row's school (reached through `path`) is one the user manages."""
+    current = scope.scope_for(user)
+    if current.everything:
+        return Value(True, output_field=BooleanField())
+    if not current.manage_region_ids:
+        return Value(False, output_field=BooleanField())
+    return ExpressionWrapper(current.manage_q(path), output_field=BooleanField())
 
 
 roster_importer = RosterImporter()

@@ -18,6 +18,10 @@ from rotation import rules
 MSG_WINDOW_ORDER = _("The window must not end before it starts.")
 MSG_END_BEFORE_START = _("The end date must not be before the start date.")
 MSG_NOT_A_DAY = _("This month and day do not exist in every year.")
+# xgettext:no-python-format
+MSG_PERCENT_MAX = _("A percentage cannot be more than 100.")
+MSG_RED_BELOW_YELLOW = _("The red warning threshold must be below the yellow one.")
+MSG_TERM_YEARS = _("A principal term lasts at least one year.")
 
 
 def _is_day_of_every_year(month: int, day: int) -> bool:
@@ -94,6 +98,16 @@ class Policy(models.Model):
         for prefix in ("window", "filing"):
             if days[f"{prefix}_end"] < days[f"{prefix}_start"]:
                 raise ValidationError({f"{prefix}_end_month": MSG_WINDOW_ORDER})
+        errors = {}
+        for name in ("guidance_rate_percent", "key_teacher_percent", "yellow_percent", "red_percent"):
+            if (getattr(self, name) or 0) > 100:
+                errors[name] = MSG_PERCENT_MAX
+        if "red_percent" not in errors and (self.red_percent or 0) >= (self.yellow_percent or 0):
+            errors["red_percent"] = MSG_RED_BELOW_YELLOW
+        if (self.term_years or 0) < 1:
+            errors["term_years"] = MSG_TERM_YEARS
+        if errors:
+            raise ValidationError(errors)
 
     def as_rules(self) -> rules.PolicyData:
         return rules.PolicyData(

@@ -140,6 +140,14 @@ def full_years(start: date, end: date) -> int:
     return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
 
 
+def add_years(start: date, years: int) -> date:
+    """The same day `years` later (29 February → 28 February in a common year)."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return start.replace(year=start.year + years, day=28)
+
+
 def _exemption_reasons(facts: StaffFacts, on: date, policy: PolicyData) -> list:
     reasons = []
     if facts.is_leader:
@@ -162,14 +170,26 @@ def _exemption_reasons(facts: StaffFacts, on: date, policy: PolicyData) -> list:
     return reasons
 
 
+def served_years(start: date, last_day: date) -> int:
+    """Full years served when `last_day` is the last day worked (结束时间): counted to the day after it,
+    so 2012-09-01 → 2015-08-31 is 3 years and → 2015-08-30 is 2."""
+    return full_years(start, last_day + timedelta(days=1))
+
+
+def history_years(row: HistoryRow, on: date) -> int:
+    """Full years of a 任职经历 row at `on`: an open row (or one ending on or after `on`) counts up to `on`."""
+    if row.end is None or row.end >= on:
+        return full_years(row.start, on)
+    return served_years(row.start, row.end)
+
+
 def _experience_reason(facts: StaffFacts, on: date, policy: PolicyData) -> Reason | None:
     per_school: dict[int, int] = {}
     rural = 0
     for row in facts.history:
         if row.start >= on:
             continue
-        end = on if row.end is None or row.end > on else row.end
-        years = full_years(row.start, end)
+        years = history_years(row, on)
         if row.is_rural:
             rural += years
         if row.school_id != facts.school_id:
@@ -436,7 +456,7 @@ class TitleDecision:
 
 def stint_years(stint: Stint) -> int:
     """Full years served, the end day included (1 Sep to 31 Aug of the next year is one year)."""
-    return full_years(stint.start, stint.end + timedelta(days=1))
+    return served_years(stint.start, stint.end)
 
 
 def title_prerequisites(stints, *, is_urban: bool, title_rural_years: int, grade_years: int,

@@ -9,7 +9,7 @@ from rotation.models import Assignment, Exemption
 
 def staff_rotation_section(request, staff):
     """Eligibility at the next term's start, with reasons, and the person's exemptions."""
-    as_of = selectors.default_as_of(timezone.localdate())
+    as_of = selectors.default_as_of_for(today=timezone.localdate(), region_id=staff.school.region_id)
     exemptions = scope.visible_to(request.user, Exemption).filter(staff=staff).order_by("-start")
     context = {
         "as_of": as_of,

@@ -8,12 +8,12 @@ chunk size whatever the number of staff.
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
 
 from org import scope
-from org.models import Region, School, Staff, WorkHistory
+from org.models import Region, School, Staff, UserRole, WorkHistory
 from rotation import rules
 from rotation.models import (
     Assignment,
@@ -35,6 +35,31 @@ def default_as_of(today: date, policy: Policy | None = None) -> date:
     policy = policy or Policy()
     this_year = date(today.year, policy.term_start_month, policy.term_start_day)
     return this_year if today <= this_year else date(today.year + 1, policy.term_start_month, policy.term_start_day)
+
+
+def _region_chain(user) -> list[int]:
+    """The user's region (of their role, else of their school) and the regions above it, nearest first."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    roles = UserRole.objects.filter(user=user).order_by("id").values_list(
+        "region_id", "region__parent_id", "region__parent__parent_id",
+        "school__region_id", "school__region__parent_id", "school__region__parent__parent_id",
+    )
+    for row in roles:
+        chain = [region for region in (row[:3] if row[0] else row[3:]) if region]
+        if chain:
+            return chain
+    return []
+
+
+def default_as_of_for(*, today: date, user=None, region_id: int | None = None) -> date:
+    """The next term start by the policy of `region_id` (or of the user's region): its term_start_month/day."""
+    if region_id is not None:
+        return default_as_of(today, PolicyResolver().policy(region_id))
+    chain = _region_chain(user)
+    policies = {policy.region_id: policy for policy in Policy.objects.filter(region_id__in=chain)} if chain else {}
+    found = next((policies[region] for region in chain if region in policies), None)
+    return default_as_of(today, found)
 
 
 class PolicyResolver:
@@ -117,13 +142,14 @@ def _within(queryset, region):
     )
 
 
-def evaluate_staff(queryset: QuerySet[Staff], on: date, *, chunk_size: int = CHUNK_SIZE) -> Iterator[EligibilityRow]:
+def evaluate_staff(queryset: QuerySet[Staff], on: date, *, chunk_size: int = CHUNK_SIZE,
+                   resolver: "PolicyResolver | None" = None) -> Iterator[EligibilityRow]:
     """Decide every staff member of `queryset` at `on`, streaming.
 
     One id-ordered query read through a cursor (`iterator`), cut into chunks; per chunk, one
-    query for work history and one for approved exemptions over the chunk's id range.
+    query for work history and one for approved exemptions of exactly the chunk's staff ids.
     """
-    resolver = PolicyResolver()
+    resolver = resolver or PolicyResolver()
     rows = queryset.order_by("id").values_list(*STAFF_COLUMNS).iterator(chunk_size=chunk_size)
     chunk = []
     for row in rows:
@@ -136,9 +162,9 @@ def evaluate_staff(queryset: QuerySet[Staff], on: date, *, chunk_size: int = CHU
 
 
 def _decide_chunk(chunk, on, resolver) -> Iterator[EligibilityRow]:
-    first_id, last_id = chunk[0][0], chunk[-1][0]
-    history = _history_by_staff(first_id, last_id)
-    exemptions = _exemptions_by_staff(first_id, last_id, on)
+    ids = [row[0] for row in chunk]
+    history = _history_by_staff(ids)
+    exemptions = _exemptions_by_staff(ids, on)
     for row in chunk:
         yield _decide(row, on, resolver, history.get(row[0], ()), exemptions.get(row[0], ()))
 
@@ -155,9 +181,11 @@ def _decide(row, on, resolver, history, exemptions) -> EligibilityRow:
     return EligibilityRow(staff_id, id_number, name, post, code, school_name, region_id, decision)
 
 
-def _history_by_staff(first_id: int, last_id: int) -> dict[int, tuple]:
+def _history_by_staff(staff_ids: list[int]) -> dict[int, tuple]:
+    """The chunk's work history, by exactly its staff ids (an id range could reach other counties' rows);
+    `.order_by()` drops the model's default ordering and the joins it needs."""
     found: dict[int, list] = {}
-    rows = WorkHistory.objects.filter(staff_id__gte=first_id, staff_id__lte=last_id).values_list(
+    rows = WorkHistory.objects.filter(staff_id__in=staff_ids).order_by().values_list(
         "staff_id", "school_id", "school__location", "start", "end"
     )
     for staff_id, school_id, location, start, end in rows:
@@ -165,19 +193,19 @@ def _history_by_staff(first_id: int, last_id: int) -> dict[int, tuple]:
     return {staff_id: tuple(items) for staff_id, items in found.items()}
 
 
-def _exemptions_by_staff(first_id: int, last_id: int, on: date) -> dict[int, tuple]:
+def _exemptions_by_staff(staff_ids: list[int], on: date) -> dict[int, tuple]:
     found: dict[int, list] = {}
     rows = Exemption.objects.filter(
-        staff_id__gte=first_id, staff_id__lte=last_id, state=Exemption.State.APPROVED, start__lte=on
-    ).values_list("staff_id", "kind", "start", "end")
+        staff_id__in=staff_ids, state=Exemption.State.APPROVED, start__lte=on
+    ).order_by().values_list("staff_id", "kind", "start", "end")
     for staff_id, kind, start, end in rows:
         found.setdefault(staff_id, []).append(rules.ExemptionRow(kind, start, end))
     return {staff_id: tuple(items) for staff_id, items in found.items()}
 
 
-def staff_decision(staff: Staff, on: date) -> rules.Decision:
-    """The decision for one (already visible) staff member."""
-    rows = list(evaluate_staff(Staff.objects.filter(pk=staff.pk), on))
+def staff_decision(staff: Staff, on: date, *, resolver: PolicyResolver | None = None) -> rules.Decision:
+    """The decision for one (already visible) staff member (`resolver`: shared across the rows of an import)."""
+    rows = list(evaluate_staff(Staff.objects.filter(pk=staff.pk), on, resolver=resolver))
     return rows[0].decision if rows else None
 
 
@@ -380,6 +408,23 @@ def suggestion_destinations(*, schools: QuerySet[School], slots: int) -> list[ru
         destinations.append(rules.Destination(school_id, region_id, stage, location == RURAL, is_weak,
                                               counts.get(school_id, {}), average, slots))
     return destinations
+
+
+def school_choices(*, user) -> list[tuple[int, str]]:
+    """(id, name) of the visible schools, read once per page and shared by every row's form."""
+    return list(scope.visible_to(user, School).order_by("code").values_list("id", "name"))
+
+
+def add_default_dates(suggestions, *, term_start: date) -> None:
+    """Give each suggestion its default start (the term start) and planned end: the minimum duration of the
+    person's post (leaders and middle cadres vs teachers) by the sending county's policy."""
+    resolver = PolicyResolver()
+    for suggestion in suggestions:
+        policy = resolver.policy(suggestion.from_school.region_id)
+        cadre = suggestion.staff.post in (*LEADERS, Staff.Post.MIDDLE_CADRE)
+        years = policy.min_years_leader if cadre else policy.min_years_teacher
+        suggestion.default_start = term_start
+        suggestion.default_end = rules.add_years(term_start, years) - timedelta(days=1)
 
 
 def suggestion_list(*, user, plan) -> QuerySet:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("plans/<int:pk>/", views.PlanDetailView.as_view(), name="plan-detail"),
     path("plans/<int:pk>/shares/", views.PlanSharesView.as_view(), name="plan-shares"),
     path("plans/<int:pk>/progress/", views.ProgressView.as_view(), name="progress"),
+    path("plans/<int:pk>/progress/recompute/", views.ProgressRecomputeView.as_view(), name="progress-recompute"),
     path("plans/<int:pk>/suggestions/", views.SuggestionListView.as_view(), name="suggestion-list"),
     path("suggestions/<int:pk>/decide/", views.SuggestionDecideView.as_view(), name="suggestion-decide"),
     path("staff/<int:pk>/title-statement/", views.TitleStatementView.as_view(), name="title-statement"),

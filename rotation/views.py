@@ -1,16 +1,17 @@
 """Thin rotation pages: validate, call a selector or service, render."""
 
 import tempfile
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 from django_filters.views import FilterView
 
 from org import scope
@@ -34,6 +35,7 @@ from rotation.models import Assignment, Exemption, Notification, Plan, Suggestio
 
 MSG_SAVED = _("Saved.")
 MSG_BAD_PARAMETERS = _("Check the parameters: %(errors)s")
+MSG_RECOMPUTE_QUEUED = _("The progress is being recomputed; reload the page in a moment.")
 
 
 class IndexView(LoginRequiredMixin, TemplateView):
@@ -49,8 +51,9 @@ def add_errors(form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, messages_)
 
 
-def as_of_from(value) -> date:
-    return value or selectors.default_as_of(timezone.localdate())
+def as_of_from(value, user) -> date:
+    """The as-of date asked for, else the next term start of the user's region policy."""
+    return value or selectors.default_as_of_for(today=timezone.localdate(), user=user)
 
 
 class EligibilityListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
@@ -66,7 +69,7 @@ class EligibilityListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterV
 
     def paginate_queryset(self, queryset, page_size):
         data = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
-        self.as_of, status = as_of_from(data.get("as_of")), data.get("status")
+        self.as_of, status = as_of_from(data.get("as_of"), self.request.user), data.get("status")
         if not status:  # evaluate only the page shown
             paginator, page, staff, paginated = super().paginate_queryset(queryset.only("pk"), page_size)
             return paginator, page, selectors.evaluate_page(staff, self.as_of), paginated
@@ -84,10 +87,11 @@ class EligibilityExportView(LoginRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         filterset = EligibilityFilter(request.GET, queryset=selectors.eligibility_staff(user=request.user), request=request)
         if not filterset.is_valid():
-            raise Http404(MSG_BAD_PARAMETERS % {"errors": filterset.errors.as_text()})
-        on = as_of_from(filterset.form.cleaned_data.get("as_of"))
+            return HttpResponseBadRequest(MSG_BAD_PARAMETERS % {"errors": filterset.errors.as_text()},
+                                          content_type="text/plain; charset=utf-8")
+        on = as_of_from(filterset.form.cleaned_data.get("as_of"), request.user)
         stream = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # memory stays bounded for large rosters
-        exports.write_eligibility(stream, filterset.qs, on)
+        exports.write_eligibility(stream, filterset.qs, on, full_ids=scope.is_bureau_staff(request.user))
         stream.seek(0)
         return FileResponse(stream, as_attachment=True, filename=f"eligibility-{on.isoformat()}.xlsx")
 
@@ -379,7 +383,20 @@ class ProgressView(PlanDetailView):
 
     def get_context_data(self, **kwargs):
         series = selectors.progress_series(user=self.request.user, plan=self.object)
-        return DetailView.get_context_data(self, series=series, charts=selectors.chart_data(series), **kwargs)
+        return DetailView.get_context_data(self, series=series, charts=selectors.chart_data(series),
+                                           may_recompute=scope.is_bureau_staff(self.request.user), **kwargs)
+
+
+class ProgressRecomputeView(LoginRequiredMixin, View):
+    """POST: queue the plan's progress now (bureau staff), instead of waiting for the morning job."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        plan = selectors.plan_get(user=request.user, pk=pk)
+        services.progress_recompute(actor=request.user, plan=plan)
+        messages.success(request, MSG_RECOMPUTE_QUEUED)
+        return redirect("rotation:progress", pk=plan.pk)
 
 
 class NotificationListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
@@ -399,15 +416,20 @@ class SuggestionListView(PlanDetailView):
 
     template_name = "rotation/suggestion_list.html"
 
-    def get_context_data(self, **kwargs):
-        suggestions = selectors.suggestion_list(user=self.request.user, plan=self.object)
-        form = kwargs.pop("form", None) or SuggestionAcceptForm(user=self.request.user, initial=self.default_dates())
-        return DetailView.get_context_data(self, suggestions=suggestions, accept_form=form, weights=rules.ScoreWeights(),
-                                           may_suggest=scope.is_bureau_staff(self.request.user), **kwargs)
+    paginate_by = 50
 
-    def default_dates(self):
-        start = self.object.term_start
-        return {"start": start, "planned_end": start.replace(year=start.year + 1) - timedelta(days=1)}
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        queryset = selectors.suggestion_list(user=user, plan=self.object).select_related("staff", "from_school")
+        page = Paginator(queryset, self.paginate_by).get_page(self.request.GET.get("page"))
+        rows = list(page.object_list)
+        selectors.add_default_dates(rows, term_start=self.object.term_start)
+        return DetailView.get_context_data(
+            self, suggestions=rows, page_obj=page, is_paginated=page.has_other_pages(),
+            school_choices=selectors.school_choices(user=user), form_choices=Assignment.Form.choices,
+            default_form=Assignment.Form.SUPPORT, weights=rules.ScoreWeights(), may_suggest=scope.is_bureau_staff(user),
+            **kwargs,
+        )
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()

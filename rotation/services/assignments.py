@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from org import scope
-from org import services as org_services
 from org.models import School, Staff, UserRole, WorkHistory
 from org.services import save_audited
 from rotation import rules, selectors
@@ -39,7 +38,8 @@ CADRE_POSTS = (*Staff.LEADER_POSTS, Staff.Post.MIDDLE_CADRE)
 
 
 def _validate_new(*, actor, staff: Staff, to_school: School, form: str, start: date, planned_end: date,
-                  filed_on: date, override: str) -> dict:
+                  filed_on: date, override: str, plan: Plan | None = None,
+                  resolver: selectors.PolicyResolver | None = None) -> dict:
     """Every refusal of issue 4 at once, by field; returns nothing when the assignment may be created."""
     errors: dict[str, list] = {}
     if not scope.can_manage(actor, staff):
@@ -50,7 +50,7 @@ def _validate_new(*, actor, staff: Staff, to_school: School, form: str, start: d
         errors.setdefault("staff", []).append(MSG_NOT_ACTIVE)
     if to_school.pk == staff.school_id:
         errors.setdefault("to_school", []).append(MSG_SAME_SCHOOL)
-    policy = selectors.policy_for(staff.school.region)
+    policy = resolver.policy(staff.school.region_id)
     is_cadre = staff.post in CADRE_POSTS
     minimum = policy.min_years_leader if is_cadre else policy.min_years_teacher
     if rules.full_years(start, planned_end + timedelta(days=1)) < minimum:
@@ -64,7 +64,8 @@ def _validate_new(*, actor, staff: Staff, to_school: School, form: str, start: d
         if not filing_start <= filed_on <= filing_end:
             values = {"start": filing_start, "end": filing_end, "date": filed_on}
             errors.setdefault("filed_on", []).append(MSG_CADRE_FILING % values)
-    decision = selectors.staff_decision(staff, start)
+    as_of = plan.term_start if plan is not None else start  # DESIGN.md: a term's as-of date is its start
+    decision = selectors.staff_decision(staff, as_of, resolver=resolver)
     if decision is not None and decision.status == rules.EXEMPT and not override.strip():
         errors.setdefault("exemption_override", []).append(MSG_EXEMPT % {"reasons": decision.explanation})
     overlap = _overlapping(staff, start, planned_end)
@@ -86,17 +87,21 @@ def _overlapping(staff: Staff, start: date, end: date, exclude: int | None = Non
 def assignment_create(*, actor, staff: Staff, to_school: School, form: str, start: date, planned_end: date,
                       plan: Plan | None = None, post_at_destination: str = "", relation_moves: bool = False,
                       subsidy_yuan=0, subsidy_note: str = "", exemption_override: str = "",
-                      filed_on: date | None = None) -> Assignment:
-    """Put a staff member on the roster (state planned), refusing what DESIGN.md and issue 4 forbid."""
+                      filed_on: date | None = None, resolver: selectors.PolicyResolver | None = None) -> Assignment:
+    """Put a staff member on the roster (state planned), refusing what DESIGN.md and issue 4 forbid.
+
+    `resolver`: a PolicyResolver shared by the rows of one import (policies are read once, not per row)."""
+    resolver = resolver or selectors.PolicyResolver()
     staff = Staff.objects.select_for_update().select_related("school__region").get(pk=staff.pk)
     filed_on = filed_on or timezone.localdate()
     if plan is not None and not scope.visible_to(actor, Plan).filter(pk=plan.pk).exists():
         raise PermissionDenied(MSG_PLAN_OUT_OF_SCOPE)
     errors = _validate_new(actor=actor, staff=staff, to_school=to_school, form=form, start=start,
-                           planned_end=planned_end, filed_on=filed_on, override=exemption_override)
+                           planned_end=planned_end, filed_on=filed_on, override=exemption_override, plan=plan,
+                           resolver=resolver)
     if errors:
         raise ValidationError(errors)
-    policy = selectors.policy_for(staff.school.region)
+    policy = resolver.policy(staff.school.region_id)
     assignment = Assignment(
         plan=plan, staff=staff, from_school=staff.school, to_school=to_school, form=form, start=start,
         planned_end=planned_end, post_at_destination=post_at_destination, relation_moves=relation_moves,
@@ -197,12 +202,17 @@ def assignment_convert(*, actor, assignment: Assignment, rating: str = "", on: d
     on = on or assignment.ended_on or timezone.localdate()
     assignment.state, assignment.ended_on = Assignment.State.CONVERTED, on
     save_audited(assignment, actor=actor, reason="converted")
-    staff = assignment.staff
+    staff = Staff.objects.select_for_update().get(pk=assignment.staff_id)
     if staff.school_start and staff.school_start < on:
         home = WorkHistory(staff=staff, school_id=staff.school_id, post=staff.post, start=staff.school_start,
                            end=on - timedelta(days=1))
         save_audited(home, actor=actor, reason="converted")
-    org_services.staff_update(actor=actor, staff=staff, data={"school": assignment.to_school, "school_start": on})
+    # The sending bureau approved the stint and its 优秀 rating, so it moves the person itself, also across
+    # counties (org.services.staff_update would require managing the receiving school as well).
+    staff.school, staff.school_start = assignment.to_school, on
+    if staff.is_leader:  # a new leader post at the new school: the first term starts again (not MUST_ROTATE at once)
+        staff.post_start = on
+    save_audited(staff, actor=actor, reason="converted")
     return assignment
 
 

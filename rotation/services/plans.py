@@ -11,6 +11,7 @@ from org.services import save_audited
 from rotation import selectors
 from rotation.models import Plan, Quota
 from rotation.services.exemptions import may_set_policy
+from rotation.services.progress import queue_progress
 
 MSG_PLAN_FORBIDDEN = _("Only city bureau staff may create or change the rotation plans of their city.")
 MSG_SHARES_SUM = _("The shares add up to %(total)d; they must add up to the target of %(target)d.")
@@ -33,6 +34,7 @@ def plan_create(*, actor, region: Region, name: str, term_start: date, opens_on:
     for share in shares:
         quota = Quota(plan=plan, county_id=counties[share.code], base=share.base, share=share.share)
         save_audited(quota, actor=actor, reason="split")
+    queue_progress(plan.pk)
     return plan
 
 
@@ -64,6 +66,7 @@ def plan_set_shares(*, actor, plan: Plan, shares: dict[int, int], target: int | 
         if quota.share != new[county]:
             quota.share = new[county]
             save_audited(quota, actor=actor, reason="share")
+    queue_progress(plan.pk)
     return plan
 
 

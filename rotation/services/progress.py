@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -12,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from org import scope
 from org.models import UserRole
 from org.services import save_audited
 from rotation import rules, selectors
@@ -19,6 +21,23 @@ from rotation.models import Notification, Plan, Progress, ProgressWarning
 
 MSG_WARNING_RAISED = _("%(plan)s: %(county)s is behind (%(level)s warning): %(counted)d approved or in place, %(expected)s expected by %(date)s.")
 MSG_WARNING_CLEARED = _("%(plan)s: %(county)s is back on track (%(counted)d approved or in place).")
+
+
+MSG_RECOMPUTE_FORBIDDEN = _("Only bureau staff may recompute the progress of a plan.")
+
+
+def queue_progress(plan_id: int) -> None:
+    """Queue the progress of one plan once the current transaction commits (not only at the 06:00 job)."""
+    from rotation import tasks  # tasks import the services
+
+    transaction.on_commit(lambda: tasks.compute_progress.delay(plan_id))
+
+
+def progress_recompute(*, actor, plan: Plan) -> None:
+    """Bureau staff ask for the plan's progress now (the "重新计算" button)."""
+    if not scope.is_bureau_staff(actor):
+        raise PermissionDenied(MSG_RECOMPUTE_FORBIDDEN)
+    queue_progress(plan.pk)
 
 
 def open_plans(on: date):
@@ -92,4 +111,7 @@ def _notify(plan, county, message, values) -> None:
         transaction.on_commit(lambda: send_mail(text[:80], text, settings.DEFAULT_FROM_EMAIL, emails, fail_silently=True))
 
 
-__all__ = ["MSG_WARNING_RAISED", "MSG_WARNING_CLEARED", "open_plans", "progress_compute"]
+__all__ = [
+    "MSG_WARNING_RAISED", "MSG_WARNING_CLEARED", "MSG_RECOMPUTE_FORBIDDEN", "open_plans", "progress_compute",
+    "progress_recompute", "queue_progress",
+]

@@ -174,3 +174,34 @@ def test_base_data_export_writes_the_exemption_sheet(world, county_user):
     sheet = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))["暂不交流"]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1:] == [(world.staff_a.id_number, "患病", rows[1][2], rows[1][3], "咸教〔2026〕3号")]
+
+
+# --- review 16: the 暂不交流 sheet never overturns a rejection; approving a pending one records the decision -----
+
+
+def test_import_refuses_to_overturn_a_rejected_exemption(world, book, county_user):
+    from tests.rotation.factories import ExemptionFactory
+
+    rejected = ExemptionFactory(staff=world.staff_a, kind="EX_ILLNESS", start=dt.date(2026, 3, 1), end=None,
+                                state="rejected", decision_reason="证明材料不全")
+    path = book({"暂不交流": [[world.staff_a.id_number, "患病", "2026-03-01", "", "咸教〔2026〕9号"]]})
+    result = base_data_importer.run(path, user=county_user, commit=True)
+    assert not result.ok and not result.committed
+    problem, = [p for p in result.problems if p.sheet == "暂不交流"]
+    assert problem.row == 2 and "第 2 行" in problem.message and "已驳回" in problem.message
+    rejected.refresh_from_db()
+    assert (rejected.state, rejected.decision_reason, rejected.document_no) == ("rejected", "证明材料不全", "")
+
+
+def test_import_approving_a_pending_exemption_records_the_decision(world, book, county_user, principal_user):
+    from tests.rotation.factories import ExemptionFactory
+
+    pending = ExemptionFactory(staff=world.staff_a, kind="EX_ILLNESS", start=dt.date(2026, 3, 1), end=None,
+                               state="applied", applied_by=principal_user, decided_by=principal_user)
+    path = book({"暂不交流": [[world.staff_a.id_number, "患病", "2026-03-01", "", "咸教〔2026〕9号"]]})
+    result = base_data_importer.run(path, user=county_user, commit=True)
+    assert result.ok and result.committed and counts(result) == {"暂不交流": (0, 1, 0)}
+    pending.refresh_from_db()
+    assert (pending.state, pending.decided_by, pending.decision_reason, pending.document_no) == (
+        "approved", county_user, "由基础数据导入批准。", "咸教〔2026〕9号")
+    assert pending.decided_at is not None and pending.history.latest().history_user == county_user

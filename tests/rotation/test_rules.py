@@ -191,9 +191,10 @@ def test_exemption_reason_lists_each_kind_once_in_rule_order():
 # --- experience: two other schools x 3 years, or 6 rural years for an urban teacher ------
 
 def stint(school_id, years, days=0, rural=False, end=date(2022, 8, 31)):
+    """`years` full years whose last day worked is `end` (2019-09-01 → 2022-08-31 is 3), shifted by `days`."""
     from datetime import timedelta
 
-    start = date(end.year - years, end.month, end.day) + timedelta(days=days)
+    start = date(end.year - years, end.month, end.day) + timedelta(days=days + 1)
     return rules.HistoryRow(school_id, rural, start, end)
 
 
@@ -362,3 +363,27 @@ def test_principal_grade_and_preference(years, grade, preferred):
 def test_principal_grade_day_before_two_years():
     decision = titles([stint_of(date(2024, 9, 1), date(2026, 8, 30))])
     assert decision.principal_grade == rules.NOT_MET and decision.rotation_years == 1
+
+
+# --- review 17: 结束时间 is the last day worked, counted the same way for history and stints ------
+
+
+@pytest.mark.parametrize(("end", "years"), [
+    (date(2015, 8, 30), 2), (date(2015, 8, 31), 3), (date(2015, 9, 1), 3), (date(2015, 8, 29), 2),
+])
+def test_a_history_row_counts_its_last_day(end, years):
+    row = rules.HistoryRow(2, False, date(2012, 9, 1), end)
+    assert rules.history_years(row, D) == years
+    assert rules.stint_years(rules.Stint(date(2012, 9, 1), end, "pass", False)) == years
+
+
+def test_a_history_row_ending_on_or_after_d_counts_up_to_d():
+    assert rules.history_years(rules.HistoryRow(2, False, date(2023, 9, 1), date(2026, 8, 31)), D) == 3
+    assert rules.history_years(rules.HistoryRow(2, False, date(2023, 9, 1), date(2026, 9, 1)), D) == 3
+    assert rules.history_years(rules.HistoryRow(2, False, date(2023, 9, 2), date(2027, 9, 1)), D) == 2
+
+
+@pytest.mark.parametrize(("end", "exempt"), [(date(2015, 8, 30), False), (date(2015, 8, 31), True)])
+def test_two_schools_three_years_to_the_last_day_worked(end, exempt):
+    rows = (rules.HistoryRow(2, False, date(2012, 9, 1), end), rules.HistoryRow(3, False, date(2015, 9, 1), date(2018, 8, 31)))
+    assert (rules.EX_EXPERIENCED in rules.evaluate(teacher(history=rows), D, POLICY).codes) is exempt

@@ -132,3 +132,49 @@ def test_accept_edited_suggestion_from_the_page(client, world, county_user, setu
     assert response.status_code == 302
     assignment = Assignment.objects.get()
     assert (assignment.to_school, assignment.form) == (other_rural, "exchange")
+
+
+@pytest.mark.django_db
+def test_suggestion_page_query_count_over_several_rows(client, world, county_user, setup, django_assert_max_num_queries):
+    """Review 8: the school choices are read once for the page, not once per row."""
+    plan, rural = setup
+    schools = [SchoolFactory(region=world.county_a, location=School.Location.RURAL) for _ in range(5)]
+    for index in range(8):
+        staff = StaffFactory(school=world.school_a)
+        Suggestion.objects.create(plan=plan, staff=staff, from_school=world.school_a, to_school=schools[index % 5], score=10)
+    client.force_login(county_user)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("rotation:suggestion-list", args=[plan.pk]))
+    body = response.content.decode()
+    assert len(response.context["suggestions"]) == 8 and body.count('data-testid="accept-form"') == 8
+    assert body.count(f'<option value="{rural.pk}"') == 8  # one shared list of choices, rendered in each row
+
+
+@pytest.mark.django_db
+def test_suggestion_page_is_paginated(client, world, county_user, setup):
+    plan, rural = setup
+    for _ in range(51):
+        Suggestion.objects.create(plan=plan, staff=StaffFactory(school=world.school_a), from_school=world.school_a,
+                                  to_school=rural, score=10)
+    client.force_login(county_user)
+    first = client.get(reverse("rotation:suggestion-list", args=[plan.pk]))
+    second = client.get(reverse("rotation:suggestion-list", args=[plan.pk]), {"page": 2})
+    assert len(first.context["suggestions"]) == 50 and len(second.context["suggestions"]) == 1
+
+
+@pytest.mark.django_db
+def test_suggestion_default_end_follows_the_minimum_duration_of_the_post(client, world, county_user, setup):
+    """Review 14: planned end = term start + the policy's minimum years for the post, minus a day."""
+    from org.models import Staff
+    from tests.rotation.factories import PolicyFactory
+
+    plan, rural = setup
+    PolicyFactory(region=world.county_a, min_years_leader=4, min_years_teacher=2)
+    leader = StaffFactory(school=world.school_a, post=Staff.Post.VICE_PRINCIPAL, post_start=dt.date(2015, 9, 1))
+    teacher = StaffFactory(school=world.school_a)
+    for staff in (leader, teacher):
+        Suggestion.objects.create(plan=plan, staff=staff, from_school=world.school_a, to_school=rural, score=10)
+    client.force_login(county_user)
+    rows = {s.staff_id: s for s in client.get(reverse("rotation:suggestion-list", args=[plan.pk])).context["suggestions"]}
+    assert (rows[leader.pk].default_start, rows[leader.pk].default_end) == (dt.date(2026, 9, 1), dt.date(2030, 8, 31))
+    assert rows[teacher.pk].default_end == dt.date(2028, 8, 31)

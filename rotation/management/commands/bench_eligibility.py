@@ -59,7 +59,7 @@ class Command(BaseCommand):
         ids = list(queryset.order_by("id").values_list("id", flat=True)[:export_rows])
         with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
             started = time.perf_counter()
-            count = exports.write_eligibility(handle.name, queryset.filter(id__lte=ids[-1]) if ids else queryset.none(), AS_OF)
+            count = exports.write_eligibility(handle.name, queryset.filter(id__lte=ids[-1]) if ids else queryset.none(), AS_OF, full_ids=True)
             elapsed = time.perf_counter() - started
         self.stdout.write(f"export: {count} rows in {elapsed:.1f} s ({count / elapsed:,.0f} rows/s)")
 

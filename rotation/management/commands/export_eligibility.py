@@ -19,6 +19,6 @@ class Command(BaseCommand):
     def handle(self, *args, as_of, output, region, **options):
         staff = selectors.all_active_staff(region_or_none(region))
         started = time.perf_counter()
-        count = exports.write_eligibility(output, staff, as_of)
+        count = exports.write_eligibility(output, staff, as_of, full_ids=True)
         elapsed = time.perf_counter() - started
         self.stdout.write(f"{count} rows written to {output} in {elapsed:.1f} s")
