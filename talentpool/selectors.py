@@ -29,6 +29,13 @@ def program_list(*, user) -> QuerySet[Program]:
     return scope.visible_to(user, Program).select_related("region").prefetch_related("tracks")
 
 
+def programs_run_by(user) -> QuerySet[Program]:
+    """Programs this user may change: those of a region the user runs as bureau staff."""
+    current = scope.scope_for(user)
+    queryset = Program.objects.select_related("region")
+    return queryset if current.everything else queryset.filter(region_id__in=current.manage_region_ids)
+
+
 def track_list(*, user) -> QuerySet[Track]:
     return scope.visible_to(user, Track).select_related("program", "program__region", "scoring_form")
 

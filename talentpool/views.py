@@ -55,7 +55,14 @@ class ProgramDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailVie
         )
 
 
-class ServiceFormMixin:
+class FormTitleMixin:
+    """form.html shows the model's verbose name as the page title."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.model._meta.verbose_name, **kwargs)
+
+
+class ServiceFormMixin(FormTitleMixin):
     """Create/edit pages whose save goes through a service taking `actor=` and the unsaved instance."""
 
     service_name = ""
@@ -69,7 +76,11 @@ class ServiceFormMixin:
 
     def form_valid(self, form):
         instance = self.prepare(form.save(commit=False))
-        getattr(services, self.service_name)(actor=self.request.user, **{self.instance_kwarg: instance})
+        try:
+            getattr(services, self.service_name)(actor=self.request.user, **{self.instance_kwarg: instance})
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
         messages.success(self.request, MSG_SAVED)
         return redirect(self.redirect_to(instance))
 
@@ -89,6 +100,10 @@ class ProgramUpdateView(LoginRequiredMixin, ServiceFormMixin, scope.ScopedQuerys
     form_class = forms.ProgramForm
     template_name = "talentpool/form.html"
     service_name, instance_kwarg = "program_save", "program"
+
+    def get_base_queryset(self):
+        """Only programs the user runs can be edited (others answer 404)."""
+        return selectors.programs_run_by(self.request.user)
 
     def redirect_to(self, program):
         return program

@@ -56,6 +56,7 @@ MSG_QUOTA_FULL = _("The quota of this intake (%(quota)d) is used up; no more nom
 MSG_REASON_REQUIRED = _("Give a reason.")
 MSG_DECISION_FIELDS = _("The meeting date and the minutes reference are required.")
 MSG_MAY_NOT_ACT = _("You may not act on this nomination at this stage.")
+MSG_NOTICE_IN_PAST = _("The public notice cannot start before today.")
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -78,7 +79,11 @@ def _require_runner(actor, program: Program) -> None:
 
 @transaction.atomic
 def program_save(*, actor, program: Program) -> Program:
-    """Create or change a program; only bureau staff of its owning region may."""
+    """Create or change a program; only bureau staff of its owning region (stored and new) may."""
+    if program.pk is not None:
+        stored = Program.objects.filter(pk=program.pk).values_list("region_id", flat=True).first()
+        if stored is not None and not runs_region(actor, stored):
+            raise PermissionDenied(MSG_PROGRAM_OUT_OF_SCOPE)
     _require_runner(actor, program)
     save_audited(program, actor=actor)
     return program
@@ -280,7 +285,9 @@ def _holidays_between(start: dt.date, end: dt.date) -> list[dt.date]:
 
 
 @transaction.atomic
-def notice_publish(*, actor, nomination: Nomination, start: dt.date, end: dt.date, comment: str = "") -> Nomination:
+def notice_publish(
+    *, actor, nomination: Nomination, start: dt.date, end: dt.date, comment: str = "", today: dt.date | None = None,
+) -> Nomination:
     """Put an assessed nomination on public notice (公示) for at least the program's working days."""
     if not may_run(actor, nomination):
         raise PermissionDenied(MSG_MAY_NOT_ACT)
@@ -290,6 +297,8 @@ def notice_publish(*, actor, nomination: Nomination, start: dt.date, end: dt.dat
             raise ValidationError(MSG_NO_REVIEWERS)
         if any(submitted is None for submitted in assignments):
             raise ValidationError(MSG_SCORES_MISSING)
+    if start < _today(today):
+        raise ValidationError(MSG_NOTICE_IN_PAST)
     minimum = nomination.intake.track.program.notice_working_days
     period = rules.check_notice_period(start, end, minimum, _holidays_between(start, end))
     if not period.passed:

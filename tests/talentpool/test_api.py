@@ -61,7 +61,7 @@ def test_api_out_of_scope_is_404_and_ids_masked(client, rows, county_user):
     assert "*" in mine["id_number"]
 
 
-def test_api_workflow_end_to_end(client, world, intake, principal_user, county_user, city_user, reviewer_user):
+def test_api_workflow_end_to_end(client, world, intake, principal_user, county_user, city_user, reviewer_user, clock):
     today = timezone.localdate()
     intake.opens, intake.closes = today - dt.timedelta(days=1), today + dt.timedelta(days=30)
     intake.save()
@@ -84,7 +84,9 @@ def test_api_workflow_end_to_end(client, world, intake, principal_user, county_u
                          content_type="application/json")
     assert scored.status_code == 200 and scored.json()["total"] == "92.00"
     client.force_login(city_user)
-    client.post(f"{BASE}nominations/{pk}/notice/", {"start": "2026-06-01", "end": "2026-06-05"})
+    clock.value = dt.date(2026, 6, 1)  # the notice is published on its first day ...
+    assert client.post(f"{BASE}nominations/{pk}/notice/", {"start": "2026-06-01", "end": "2026-06-05"}).status_code == 200
+    clock.value = dt.date(2026, 6, 8)  # ... and closed after it ended
     objection = client.post(f"{BASE}nominations/{pk}/objections/", {"received": "2026-06-02", "content": "存疑"}).json()["id"]
     client.post(f"{BASE}nominations/{pk}/resolve/", {"objection": objection, "resolution": "已核实"})
     assert client.post(f"{BASE}nominations/{pk}/notice-close/", {}).json()["status"] == "decision"  # the notice ended in June
