@@ -149,7 +149,7 @@ def nomination_page(*, user, nomination: Nomination) -> dict:
         "assignments": assignments,
         "my_assignment": mine,
         "score_items": list(form.items.all()) if form and mine and status == S.ASSESSMENT else [],
-        "objections": nomination.objections.select_related("recorded_by", "resolved_by"),
+        "objections": scope.visible_to(user, nomination.objections.select_related("recorded_by", "resolved_by")),
         "can_county": county and status in (S.SUBMITTED, S.RETURNED),
         "can_run": runner and not nomination.is_closed,
         "can_nominate": services.may_nominate(user, nomination.staff) and not nomination.is_closed,
