@@ -164,8 +164,11 @@ def reviewer_users():
     return get_user_model().objects.filter(roles__role=UserRole.Role.REVIEWER, is_active=True).order_by("username")
 
 
-def inbox_page(*, user) -> list[tuple[str, str, list]]:
-    """The inbox as (key, title, rows) sections, each capped at 100 rows."""
+INBOX_ROWS = 100
+
+
+def inbox_page(*, user) -> list[tuple[str, str, list, int]]:
+    """The inbox as (key, title, rows, count) sections: at most INBOX_ROWS rows shown, the count is the full number."""
     titles = {
         "county_review": _("Waiting for county review"),
         "scoring": _("Waiting for my scores"),
@@ -174,7 +177,7 @@ def inbox_page(*, user) -> list[tuple[str, str, list]]:
         "decision": _("Waiting for the collective decision"),
         "returned": _("Returned to my school"),
     }
-    return [(key, titles[key], list(rows[:100])) for key, rows in inbox(user=user).items()]
+    return [(key, titles[key], list(rows[:INBOX_ROWS]), rows.count()) for key, rows in inbox(user=user).items()]
 
 
 def promotion_report(*, user) -> dict[int, dict[str, int]]:

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -201,6 +202,7 @@ class IntakeListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
 
 class IntakeDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
     model = Intake
+    paginate_by = 50
     template_name = "talentpool/intake_detail.html"
 
     def get_base_queryset(self):
@@ -208,9 +210,11 @@ class IntakeDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView
 
     def get_context_data(self, **kwargs):
         intake = self.object
+        rows = selectors.nomination_list(user=self.request.user).filter(intake=intake).order_by("-submitted_at", "-id")
+        page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
         return super().get_context_data(
-            quota=selectors.quota_state(intake),
-            nominations=selectors.nomination_list(user=self.request.user).filter(intake=intake)[:200],
+            quota=selectors.quota_state(intake), nominations=page.object_list, page_obj=page,
+            is_paginated=page.has_other_pages(),
             can_edit=services.runs_region(self.request.user, intake.track.program.region_id),
             history=history_of(intake), **kwargs,
         )

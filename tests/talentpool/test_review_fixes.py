@@ -10,6 +10,7 @@ from django.utils import translation
 from org.scope import visible_to
 from talentpool import services
 from talentpool.models import EligibilityRule, Intake, Nomination, Objection, Program, Score, Track
+from tests.factories import StaffFactory
 from tests.talentpool.conftest import TODAY
 from tests.talentpool.factories import NominationFactory
 from tests.talentpool.test_services import run_to_assessment, score_all
@@ -171,3 +172,19 @@ def test_decision_rejects_at_the_decision_stage(world, intake, city_user):
     nomination = NominationFactory(intake=intake, staff=world.staff_a, status=S.DECISION)
     services.nomination_decide(actor=city_user, nomination=nomination, admit=False, meeting_date=TODAY, minutes_ref="纪要")
     assert Nomination.objects.get(pk=nomination.pk).status == S.REJECTED
+
+
+# 13. the inbox badge counts every waiting item; the intake page pages its nominations
+def test_inbox_count_beyond_the_cap_and_intake_pages(client, world, intake, county_user, city_user):
+    for _ in range(101):
+        NominationFactory(intake=intake, staff=StaffFactory(school=world.school_a), status=S.SUBMITTED)
+    client.force_login(county_user)
+    response = client.get(reverse("talentpool:inbox"))
+    assert 'data-testid="inbox-county_review-count">101<' in response.content.decode()
+    section = dict((key, rows) for key, _title, rows, _count in response.context["inbox"])["county_review"]
+    assert len(section) == 100
+    client.force_login(city_user)
+    url = reverse("talentpool:intake-detail", args=[intake.pk])
+    first, last = client.get(url), client.get(url + "?page=3")
+    assert (len(first.context["nominations"]), len(last.context["nominations"])) == (50, 1)
+    assert "共 101" in first.content.decode() or "101" in first.content.decode().split('class="pagination')[1]
