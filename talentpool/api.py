@@ -396,4 +396,4 @@ class InboxView(APIView):
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        return Response({key: [row.pk for row in rows] for key, _title, rows in selectors.inbox_page(user=request.user)})
+        return Response({key: [row.pk for row in rows] for key, _title, rows, _count in selectors.inbox_page(user=request.user)})

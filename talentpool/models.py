@@ -7,6 +7,8 @@ intakes, training batches and scoring forms are scoped by the region that owns t
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -66,6 +68,10 @@ class ScoringItem(models.Model):
         return f"{self.name} ({self.weight})"
 
 
+NOTICE_MIN_WORKING_DAYS = 5  # seed 002: the public notice runs at least 5 working days
+MSG_NOTICE_DAYS_MIN = _("The public notice must run at least %(limit_value)s working days.")
+
+
 class Program(models.Model):
     name = models.CharField(_("name"), max_length=128)
     level = models.CharField(_("level"), max_length=8, choices=Level.choices)
@@ -73,7 +79,8 @@ class Program(models.Model):
     start_year = models.PositiveSmallIntegerField(_("first year"))
     years = models.PositiveSmallIntegerField(_("years"), default=3)
     notice_working_days = models.PositiveSmallIntegerField(
-        _("minimum public notice (working days)"), default=5,
+        _("minimum public notice (working days)"), default=NOTICE_MIN_WORKING_DAYS,
+        validators=[MinValueValidator(NOTICE_MIN_WORKING_DAYS, message=MSG_NOTICE_DAYS_MIN)],
     )
     review_interval_years = models.PositiveSmallIntegerField(_("pool review every (years)"), default=3)
     description = models.TextField(_("description"), blank=True)
@@ -83,7 +90,12 @@ class Program(models.Model):
         ordering = ["-start_year", "name"]
         verbose_name = _("training program")
         verbose_name_plural = _("training programs")
-        constraints = [models.CheckConstraint(condition=Q(years__gte=1), name="program_years_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(years__gte=1), name="program_years_positive"),
+            models.CheckConstraint(
+                condition=Q(notice_working_days__gte=NOTICE_MIN_WORKING_DAYS), name="program_notice_days_min",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -156,7 +168,6 @@ class EligibilityRule(models.Model):
         return tuple(part.strip() for part in self.choices.replace("，", ",").split(",") if part.strip())
 
     def clean(self):
-        from django.core.exceptions import ValidationError
 
         if self.kind in self.NUMERIC and self.number is None:
             raise ValidationError({"number": MSG_RULE_NEEDS_NUMBER})

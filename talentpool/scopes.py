@@ -15,6 +15,7 @@ from talentpool.models import (
     Holiday,
     Intake,
     Nomination,
+    Objection,
     Program,
     ReviewerAssignment,
     Score,
@@ -69,8 +70,9 @@ def _nominations(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:
 
 @scope.register(ReviewerAssignment)
 def _assignments(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:
+    """Bureau staff see the assignments in their scope; everyone else (principals, reviewers) only their own."""
     own = Q(reviewer_id=user.pk)
-    if current.is_empty:
+    if current.is_empty or not scope.is_bureau_staff(user):
         return queryset.filter(own)
     return queryset.filter(current.school_q("nomination__staff__school") | own)
 
@@ -78,6 +80,17 @@ def _assignments(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:
 @scope.register(Score)
 def _scores(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:
     own = Q(assignment__reviewer_id=user.pk)
-    if current.is_empty:
+    if current.is_empty or not scope.is_bureau_staff(user):
         return queryset.filter(own)
     return queryset.filter(current.school_q("assignment__nomination__staff__school") | own)
+
+
+@scope.register(Objection)
+def _objections(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:
+    """Objections (who raised them, what they say) only reach the bureau running the program and the nominee's county."""
+    if not current.manage_region_ids:
+        return queryset.none()
+    return queryset.filter(
+        current.manage_q("nomination__staff__school")
+        | Q(nomination__intake__track__program__region_id__in=current.manage_region_ids),
+    )

@@ -29,6 +29,13 @@ def program_list(*, user) -> QuerySet[Program]:
     return scope.visible_to(user, Program).select_related("region").prefetch_related("tracks")
 
 
+def programs_run_by(user) -> QuerySet[Program]:
+    """Programs this user may change: those of a region the user runs as bureau staff."""
+    current = scope.scope_for(user)
+    queryset = Program.objects.select_related("region")
+    return queryset if current.everything else queryset.filter(region_id__in=current.manage_region_ids)
+
+
 def track_list(*, user) -> QuerySet[Track]:
     return scope.visible_to(user, Track).select_related("program", "program__region", "scoring_form")
 
@@ -142,7 +149,7 @@ def nomination_page(*, user, nomination: Nomination) -> dict:
         "assignments": assignments,
         "my_assignment": mine,
         "score_items": list(form.items.all()) if form and mine and status == S.ASSESSMENT else [],
-        "objections": nomination.objections.select_related("recorded_by", "resolved_by"),
+        "objections": scope.visible_to(user, nomination.objections.select_related("recorded_by", "resolved_by")),
         "can_county": county and status in (S.SUBMITTED, S.RETURNED),
         "can_run": runner and not nomination.is_closed,
         "can_nominate": services.may_nominate(user, nomination.staff) and not nomination.is_closed,
@@ -157,8 +164,11 @@ def reviewer_users():
     return get_user_model().objects.filter(roles__role=UserRole.Role.REVIEWER, is_active=True).order_by("username")
 
 
-def inbox_page(*, user) -> list[tuple[str, str, list]]:
-    """The inbox as (key, title, rows) sections, each capped at 100 rows."""
+INBOX_ROWS = 100
+
+
+def inbox_page(*, user) -> list[tuple[str, str, list, int]]:
+    """The inbox as (key, title, rows, count) sections: at most INBOX_ROWS rows shown, the count is the full number."""
     titles = {
         "county_review": _("Waiting for county review"),
         "scoring": _("Waiting for my scores"),
@@ -167,7 +177,7 @@ def inbox_page(*, user) -> list[tuple[str, str, list]]:
         "decision": _("Waiting for the collective decision"),
         "returned": _("Returned to my school"),
     }
-    return [(key, titles[key], list(rows[:100])) for key, rows in inbox(user=user).items()]
+    return [(key, titles[key], list(rows[:INBOX_ROWS]), rows.count()) for key, rows in inbox(user=user).items()]
 
 
 def promotion_report(*, user) -> dict[int, dict[str, int]]:

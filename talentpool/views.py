@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -55,7 +56,14 @@ class ProgramDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailVie
         )
 
 
-class ServiceFormMixin:
+class FormTitleMixin:
+    """form.html shows the model's verbose name as the page title."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.model._meta.verbose_name, **kwargs)
+
+
+class ServiceFormMixin(FormTitleMixin):
     """Create/edit pages whose save goes through a service taking `actor=` and the unsaved instance."""
 
     service_name = ""
@@ -69,7 +77,11 @@ class ServiceFormMixin:
 
     def form_valid(self, form):
         instance = self.prepare(form.save(commit=False))
-        getattr(services, self.service_name)(actor=self.request.user, **{self.instance_kwarg: instance})
+        try:
+            getattr(services, self.service_name)(actor=self.request.user, **{self.instance_kwarg: instance})
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
         messages.success(self.request, MSG_SAVED)
         return redirect(self.redirect_to(instance))
 
@@ -89,6 +101,10 @@ class ProgramUpdateView(LoginRequiredMixin, ServiceFormMixin, scope.ScopedQuerys
     form_class = forms.ProgramForm
     template_name = "talentpool/form.html"
     service_name, instance_kwarg = "program_save", "program"
+
+    def get_base_queryset(self):
+        """Only programs the user runs can be edited (others answer 404)."""
+        return selectors.programs_run_by(self.request.user)
 
     def redirect_to(self, program):
         return program
@@ -186,6 +202,7 @@ class IntakeListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
 
 class IntakeDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
     model = Intake
+    paginate_by = 50
     template_name = "talentpool/intake_detail.html"
 
     def get_base_queryset(self):
@@ -193,9 +210,11 @@ class IntakeDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView
 
     def get_context_data(self, **kwargs):
         intake = self.object
+        rows = selectors.nomination_list(user=self.request.user).filter(intake=intake).order_by("-submitted_at", "-id")
+        page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
         return super().get_context_data(
-            quota=selectors.quota_state(intake),
-            nominations=selectors.nomination_list(user=self.request.user).filter(intake=intake)[:200],
+            quota=selectors.quota_state(intake), nominations=page.object_list, page_obj=page,
+            is_paginated=page.has_other_pages(),
             can_edit=services.runs_region(self.request.user, intake.track.program.region_id),
             history=history_of(intake), **kwargs,
         )

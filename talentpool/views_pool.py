@@ -14,7 +14,7 @@ from org.selectors import history_of
 from talentpool import forms, selectors, services
 from talentpool.filters import AppointmentFilter, PoolMemberFilter
 from talentpool.models import Appointment, PoolMember, Studio, TrainingBatch
-from talentpool.views import MSG_SAVED, ServiceFormMixin
+from talentpool.views import MSG_SAVED, FormTitleMixin, ServiceFormMixin
 
 FINAL_DIMENSIONS = ("ethics", "management_innovation", "leadership", "school_practice", "overall")
 MSG_WARNING_OUTSIDE_POOL = _("Warning: this principal was not appointed from the principal reserve pool.")
@@ -212,7 +212,7 @@ class AppointmentListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterV
         return super().get_context_data(report=selectors.promotion_report(user=self.request.user), **kwargs)
 
 
-class AppointmentCreateView(LoginRequiredMixin, CreateView):
+class AppointmentCreateView(LoginRequiredMixin, FormTitleMixin, CreateView):
     model = Appointment
     form_class = forms.AppointmentForm
     template_name = "talentpool/form.html"
@@ -221,7 +221,11 @@ class AppointmentCreateView(LoginRequiredMixin, CreateView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        appointment = services.appointment_record(actor=self.request.user, **form.cleaned_data)
+        try:
+            appointment = services.appointment_record(actor=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
         if appointment.outside_pool_warning:
             messages.warning(self.request, MSG_WARNING_OUTSIDE_POOL)
         else:

@@ -55,11 +55,12 @@ def _require_active(member: PoolMember) -> None:
 
 
 @transaction.atomic
-def pool_member_add(
-    *, actor, staff: Staff, pool_type: str, tier: str, joined: dt.date, review_interval_years: int = 3,
-) -> PoolMember:
-    """Enter a member directly (county pools built from existing records, seed 000), without a nomination."""
+def pool_member_add(*, actor, staff: Staff, program, pool_type: str, tier: str, joined: dt.date) -> PoolMember:
+    """Enter a member directly (county pools built from existing records, seed 000), without a nomination.
+
+    The review interval comes from the program whose pool the member enters (seed 002: every 3 years)."""
     _require_manage(actor, staff)
+    review_interval_years = program.review_interval_years
     if PoolMember.objects.filter(staff=staff, pool_type=pool_type, status=M.ACTIVE).exists():
         raise ValidationError(MSG_ALREADY_IN_POOL)
     member = PoolMember(

@@ -56,6 +56,9 @@ MSG_QUOTA_FULL = _("The quota of this intake (%(quota)d) is used up; no more nom
 MSG_REASON_REQUIRED = _("Give a reason.")
 MSG_DECISION_FIELDS = _("The meeting date and the minutes reference are required.")
 MSG_MAY_NOT_ACT = _("You may not act on this nomination at this stage.")
+MSG_NOTICE_IN_PAST = _("The public notice cannot start before today.")
+MSG_INTAKE_OVER_TRACK = _("The intake quota (%(quota)d) cannot exceed the track's annual quota (%(annual)d).")
+MSG_INTAKE_BELOW_ADMITTED = _("The intake quota (%(quota)d) cannot be lower than the %(admitted)d already admitted.")
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -78,7 +81,11 @@ def _require_runner(actor, program: Program) -> None:
 
 @transaction.atomic
 def program_save(*, actor, program: Program) -> Program:
-    """Create or change a program; only bureau staff of its owning region may."""
+    """Create or change a program; only bureau staff of its owning region (stored and new) may."""
+    if program.pk is not None:
+        stored = Program.objects.filter(pk=program.pk).values_list("region_id", flat=True).first()
+        if stored is not None and not runs_region(actor, stored):
+            raise PermissionDenied(MSG_PROGRAM_OUT_OF_SCOPE)
     _require_runner(actor, program)
     save_audited(program, actor=actor)
     return program
@@ -107,7 +114,14 @@ def eligibility_rule_delete(*, actor, rule: EligibilityRule) -> None:
 
 @transaction.atomic
 def intake_save(*, actor, intake: Intake) -> Intake:
+    """Create or change an intake; its quota stays within the track's annual quota and above the admissions."""
     _require_runner(actor, intake.track.program)
+    if intake.quota is not None and intake.quota > intake.track.annual_quota:
+        raise ValidationError(MSG_INTAKE_OVER_TRACK, params={"quota": intake.quota, "annual": intake.track.annual_quota})
+    if intake.pk is not None and intake.quota is not None:
+        admitted = intake.nominations.filter(status=S.ADMITTED).count()
+        if intake.quota < admitted:
+            raise ValidationError(MSG_INTAKE_BELOW_ADMITTED, params={"quota": intake.quota, "admitted": admitted})
     save_audited(intake, actor=actor)
     return intake
 
@@ -280,7 +294,9 @@ def _holidays_between(start: dt.date, end: dt.date) -> list[dt.date]:
 
 
 @transaction.atomic
-def notice_publish(*, actor, nomination: Nomination, start: dt.date, end: dt.date, comment: str = "") -> Nomination:
+def notice_publish(
+    *, actor, nomination: Nomination, start: dt.date, end: dt.date, comment: str = "", today: dt.date | None = None,
+) -> Nomination:
     """Put an assessed nomination on public notice (公示) for at least the program's working days."""
     if not may_run(actor, nomination):
         raise PermissionDenied(MSG_MAY_NOT_ACT)
@@ -290,6 +306,8 @@ def notice_publish(*, actor, nomination: Nomination, start: dt.date, end: dt.dat
             raise ValidationError(MSG_NO_REVIEWERS)
         if any(submitted is None for submitted in assignments):
             raise ValidationError(MSG_SCORES_MISSING)
+    if start < _today(today):
+        raise ValidationError(MSG_NOTICE_IN_PAST)
     minimum = nomination.intake.track.program.notice_working_days
     period = rules.check_notice_period(start, end, minimum, _holidays_between(start, end))
     if not period.passed:
@@ -344,11 +362,12 @@ def nomination_decide(
         raise ValidationError(MSG_DECISION_FIELDS)
     intake = Intake.objects.select_for_update().select_related("track__program").get(pk=nomination.intake_id)
     nomination = Nomination.objects.select_for_update().select_related("staff").get(pk=nomination.pk)
+    target = S.ADMITTED if admit else S.REJECTED
+    if nomination.status != S.DECISION:  # earlier stages reject through nomination_reject, with a reason
+        raise ValidationError(MSG_ILLEGAL_TRANSITION, params={"current": S(nomination.status).label, "target": S(target).label})
     nomination.meeting_date, nomination.minutes_ref = meeting_date, minutes_ref
     if not admit:
         return _move(nomination, S.REJECTED, actor=actor, comment=comment)
-    if not rules.can_move(nomination.status, S.ADMITTED):
-        return _move(nomination, S.ADMITTED, actor=actor, comment=comment)  # raises the illegal-transition error
     admitted = intake.nominations.filter(status=S.ADMITTED).count()
     if rules.quota_left(intake.quota, admitted) <= 0:
         raise ValidationError(MSG_QUOTA_FULL, params={"quota": intake.quota})

@@ -124,3 +124,14 @@ def test_school_cannot_be_moved_into_a_region_the_user_only_supervises(client, w
     client.force_login(county_user)
     form = client.get(reverse("org:school-edit", args=[world.school_a.pk])).context["form"]
     assert list(form.fields["region"].queryset) == [world.county_a]
+
+
+def test_history_names_who_changed_a_record_only_to_bureau_staff(client, world, county_user, principal_user):
+    from org import services
+
+    services.staff_update(actor=county_user, staff=world.staff_a, data={"subject": "物理"})
+    client.force_login(county_user)
+    assert "county_a" in client.get(reverse("org:staff-detail", args=[world.staff_a.pk])).content.decode()
+    client.force_login(principal_user)
+    body = client.get(reverse("org:staff-detail", args=[world.staff_a.pk])).content.decode()
+    assert "county_a" not in body and "物理" in body  # what changed, not who (reviewers, clerks)

@@ -34,3 +34,21 @@ def nomination_a(world, intake, principal_user):
 @pytest.fixture
 def nomination_b(world, intake, principal_user):
     return NominationFactory(intake=intake, staff=world.staff_b, nominated_by=principal_user)
+
+
+class Clock:
+    """The workflow's idea of today (talentpool.services.workflow._today); tests move it."""
+
+    def __init__(self, value: dt.date):
+        self.value = value
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    from django.utils import timezone
+
+    from talentpool.services import workflow
+
+    current = Clock(timezone.localdate())
+    monkeypatch.setattr(workflow, "_today", lambda today=None: today or current.value)
+    return current

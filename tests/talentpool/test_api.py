@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from talentpool.models import Appointment, Nomination, Objection, Studio, TrainingBatch
+from talentpool.models import Appointment, Nomination, Objection, Studio, TrainingBatch, Transition
 from tests.factories import StaffFactory
 from tests.talentpool.factories import NominationFactory, PoolMemberFactory, ProgramFactory
 
@@ -22,6 +22,7 @@ def rows(world, intake, city_user):
         nomination = NominationFactory(intake=intake, staff=staff, status=S.NOTICE)
         member = PoolMemberFactory(staff=staff)
         Objection.objects.create(nomination=nomination, received=dt.date(2026, 6, 2), content="x", recorded_by=city_user)
+        Transition.objects.create(nomination=nomination, from_status=S.DECISION, to_status=S.NOTICE, actor=city_user)
         Appointment.objects.create(staff=staff, to_post="principal", school=school, appointed_on=dt.date(2025, 8, 1), recorded_by=city_user)
         Studio.objects.create(name=f"工作室{key}", kind="teacher", host=staff, school=school, founded=dt.date(2023, 1, 1))
         made[key] = (nomination, member)
@@ -32,7 +33,7 @@ def rows(world, intake, city_user):
 
 @pytest.mark.parametrize(("endpoint", "expected"), [
     ("nominations/", 1), ("members/", 1), ("objections/", 1), ("appointments/", 1), ("studios/", 1),
-    ("programs/", 1), ("training-batches/", 0), ("intakes/", 1), ("tracks/", 1), ("transitions/", 0),
+    ("programs/", 1), ("training-batches/", 0), ("intakes/", 1), ("tracks/", 1), ("transitions/", 1),
 ])
 def test_api_lists_are_scoped(client, rows, county_user, endpoint, expected, django_assert_max_num_queries):
     client.force_login(county_user)
@@ -61,7 +62,7 @@ def test_api_out_of_scope_is_404_and_ids_masked(client, rows, county_user):
     assert "*" in mine["id_number"]
 
 
-def test_api_workflow_end_to_end(client, world, intake, principal_user, county_user, city_user, reviewer_user):
+def test_api_workflow_end_to_end(client, world, intake, principal_user, county_user, city_user, reviewer_user, clock):
     today = timezone.localdate()
     intake.opens, intake.closes = today - dt.timedelta(days=1), today + dt.timedelta(days=30)
     intake.save()
@@ -84,7 +85,9 @@ def test_api_workflow_end_to_end(client, world, intake, principal_user, county_u
                          content_type="application/json")
     assert scored.status_code == 200 and scored.json()["total"] == "92.00"
     client.force_login(city_user)
-    client.post(f"{BASE}nominations/{pk}/notice/", {"start": "2026-06-01", "end": "2026-06-05"})
+    clock.value = dt.date(2026, 6, 1)  # the notice is published on its first day ...
+    assert client.post(f"{BASE}nominations/{pk}/notice/", {"start": "2026-06-01", "end": "2026-06-05"}).status_code == 200
+    clock.value = dt.date(2026, 6, 8)  # ... and closed after it ended
     objection = client.post(f"{BASE}nominations/{pk}/objections/", {"received": "2026-06-02", "content": "存疑"}).json()["id"]
     client.post(f"{BASE}nominations/{pk}/resolve/", {"objection": objection, "resolution": "已核实"})
     assert client.post(f"{BASE}nominations/{pk}/notice-close/", {}).json()["status"] == "decision"  # the notice ended in June

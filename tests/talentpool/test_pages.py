@@ -45,13 +45,14 @@ def test_city_staff_create_program_and_rules_county_may_not_edit(client, world, 
     client.post(reverse("talentpool:intake-create", args=[track.pk]), {"year": 2026, "opens": "2026-03-01", "closes": "2026-03-31", "quota": 30})
     assert Intake.objects.get(track=track).quota == 30
     client.force_login(county_user)
-    assert client.get(reverse("talentpool:program-edit", args=[program.pk])).status_code == 200  # visible form ...
-    response = client.post(reverse("talentpool:program-edit", args=[program.pk]), {
-        "name": "改名", "level": "city", "region": world.city.pk, "start_year": 2024, "years": 3,
-        "notice_working_days": 5, "review_interval_years": 3,
-    })
-    assert response.status_code in (200, 403)  # ... but the city region is no valid choice, and the service refuses
-    assert Program.objects.get(pk=program.pk).name == "双培养计划"
+    assert client.get(reverse("talentpool:program-edit", args=[program.pk])).status_code == 404  # runs only its own programs
+    for region in (world.city, world.county_a):  # nor can it take the city's program over into its own region
+        response = client.post(reverse("talentpool:program-edit", args=[program.pk]), {
+            "name": "改名", "level": "county", "region": region.pk, "start_year": 2024, "years": 3,
+            "notice_working_days": 5, "review_interval_years": 3,
+        })
+        assert response.status_code == 404
+    assert Program.objects.filter(pk=program.pk).values_list("name", "region_id").get() == ("双培养计划", world.city.pk)
     rule = track.rules.get()
     assert client.post(reverse("talentpool:rule-delete", args=[rule.pk])).status_code == 403
     assert EligibilityRule.objects.filter(pk=rule.pk).exists()

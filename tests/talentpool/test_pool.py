@@ -23,15 +23,16 @@ def chinese():
         yield
 
 
-def test_add_member_sets_review_due_and_refuses_duplicates(world, county_user):
-    member = services.pool_member_add(actor=county_user, staff=world.staff_a, pool_type="middle_cadre", tier="county",
+def test_add_member_sets_review_due_and_refuses_duplicates(world, county_user, program):
+    member = services.pool_member_add(actor=county_user, program=program, staff=world.staff_a, pool_type="middle_cadre", tier="county",
                                       joined=dt.date(2024, 9, 1))
     assert member.review_due == dt.date(2027, 9, 1) and member.history.latest().history_user == county_user
+    assert member.review_interval_years == 3
     with pytest.raises(ValidationError):
-        services.pool_member_add(actor=county_user, staff=world.staff_a, pool_type="middle_cadre", tier="county",
+        services.pool_member_add(actor=county_user, program=program, staff=world.staff_a, pool_type="middle_cadre", tier="county",
                                  joined=dt.date(2025, 9, 1))
     with pytest.raises(PermissionDenied):
-        services.pool_member_add(actor=county_user, staff=world.staff_b, pool_type="middle_cadre", tier="county",
+        services.pool_member_add(actor=county_user, program=program, staff=world.staff_b, pool_type="middle_cadre", tier="county",
                                  joined=dt.date(2025, 9, 1))
 
 
@@ -176,3 +177,13 @@ def test_promotion_report_matches_seed_000(world, city_user):
     report = selectors.promotion_report(user=city_user)
     assert report == {2025: {"principal": 4, "vice_principal": 3, "middle_cadre": 15}}
     assert Appointment.objects.filter(outside_pool_warning=True).count() == 1
+
+
+def test_add_member_takes_the_review_interval_from_the_program(world, county_user, program):
+    program.review_interval_years = 2
+    program.save()
+    member = services.pool_member_add(actor=county_user, program=program, staff=world.staff_a, pool_type="middle_cadre",
+                                      tier="county", joined=dt.date(2024, 9, 1))
+    assert PoolMember.objects.filter(pk=member.pk).values_list("review_interval_years", "review_due").get() == (
+        2, dt.date(2026, 9, 1),
+    )

@@ -126,7 +126,7 @@ def score_all(nomination, city_user, reviewers, values=(80, 50)):
 def run_to_decision(nomination, county_user, city_user, reviewer_user):
     run_to_assessment(nomination, county_user)
     score_all(nomination, city_user, [reviewer_user])
-    services.notice_publish(actor=city_user, nomination=nomination, start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 5))
+    services.notice_publish(actor=city_user, nomination=nomination, start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 5), today=TODAY)
     return services.notice_close(actor=city_user, nomination=nomination, today=dt.date(2026, 6, 6))
 
 
@@ -179,7 +179,7 @@ def test_closed_nominations_cannot_move(world, intake, city_user, status):
 
 def test_illegal_jumps_refused_in_chinese(world, nomination_a, city_user):
     with pytest.raises(ValidationError) as error:
-        services.notice_publish(actor=city_user, nomination=nomination_a, start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 5))
+        services.notice_publish(actor=city_user, nomination=nomination_a, start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 5), today=TODAY)
     assert "不能转为" in messages_of(error)
     with pytest.raises(ValidationError):
         services.notice_close(actor=city_user, nomination=nomination_a)
@@ -215,7 +215,7 @@ def test_scoring_refusals(world, nomination_a, county_user, city_user, reviewer_
         services.scores_submit(actor=reviewer_user, assignment=assignment, values={first.pk: 1, second.pk: 51})
     services.scores_submit(actor=reviewer_user, assignment=assignment, values={first.pk: 100, second.pk: 25})
     with pytest.raises(ValidationError) as error:  # the second reviewer has not scored yet
-        services.notice_publish(actor=city_user, nomination=nomination_a, start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 5))
+        services.notice_publish(actor=city_user, nomination=nomination_a, start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 5), today=TODAY)
     assert "尚未" in messages_of(error)
     services.scores_submit(actor=other_reviewer, assignment=nomination_a.assignments.get(reviewer=other_reviewer),
                            values={first.pk: 80, second.pk: 50})
@@ -226,26 +226,26 @@ def test_scoring_refusals(world, nomination_a, county_user, city_user, reviewer_
 def test_notice_needs_reviewers(world, nomination_a, county_user, city_user):
     run_to_assessment(nomination_a, county_user)
     with pytest.raises(ValidationError):
-        services.notice_publish(actor=city_user, nomination=nomination_a, start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 5))
+        services.notice_publish(actor=city_user, nomination=nomination_a, start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 5), today=TODAY)
 
 
 def test_notice_working_days_skip_weekends_and_holidays(world, nomination_a, county_user, city_user, reviewer_user):
     run_to_assessment(nomination_a, county_user)
     score_all(nomination_a, city_user, [reviewer_user])
     with pytest.raises(ValidationError) as error:  # Wednesday to Monday: 4 working days
-        services.notice_publish(actor=city_user, nomination=nomination_a, start=dt.date(2026, 6, 3), end=dt.date(2026, 6, 8))
+        services.notice_publish(actor=city_user, nomination=nomination_a, start=dt.date(2026, 6, 3), end=dt.date(2026, 6, 8), today=TODAY)
     assert "4" in messages_of(error)
     Holiday.objects.create(date=dt.date(2026, 6, 19), name="端午节")
     with pytest.raises(ValidationError):  # Monday to Friday with the Dragon Boat holiday
-        services.notice_publish(actor=city_user, nomination=nomination_a, start=dt.date(2026, 6, 15), end=dt.date(2026, 6, 19))
-    services.notice_publish(actor=city_user, nomination=nomination_a, start=dt.date(2026, 6, 15), end=dt.date(2026, 6, 22))
+        services.notice_publish(actor=city_user, nomination=nomination_a, start=dt.date(2026, 6, 15), end=dt.date(2026, 6, 19), today=TODAY)
+    services.notice_publish(actor=city_user, nomination=nomination_a, start=dt.date(2026, 6, 15), end=dt.date(2026, 6, 22), today=TODAY)
     assert Nomination.objects.get(pk=nomination_a.pk).status == S.NOTICE
 
 
 def test_notice_cannot_close_early_or_with_an_open_objection(world, nomination_a, county_user, city_user, reviewer_user):
     run_to_assessment(nomination_a, county_user)
     score_all(nomination_a, city_user, [reviewer_user])
-    services.notice_publish(actor=city_user, nomination=nomination_a, start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 5))
+    services.notice_publish(actor=city_user, nomination=nomination_a, start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 5), today=TODAY)
     with pytest.raises(ValidationError) as error:
         services.notice_close(actor=city_user, nomination=nomination_a, today=dt.date(2026, 6, 5))
     assert "2026-06-05" in messages_of(error)
