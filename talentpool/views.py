@@ -286,26 +286,43 @@ class NominationDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, Detail
         return super().get_context_data(**selectors.nomination_page(user=self.request.user, nomination=self.object), **kwargs)
 
 
-class NominationActionView(LoginRequiredMixin, View):
-    """POST one workflow step; refusals come back as a message in Chinese, the page shows the state."""
+class ActionView(LoginRequiredMixin, View):
+    """POST one change to a visible row; refusals come back as a message in Chinese, the page shows the state.
 
+    Subclasses set `model` and `form_class` and implement `perform(obj, data)`; the row is fetched
+    through org.scope (missing and forbidden both 404).
+    """
+
+    model = None
     form_class = forms.CommentForm
+    form_takes_user = False
 
-    def get_form(self, nomination):
-        return self.form_class(self.request.POST, self.request.FILES)
+    def get_object(self, pk):
+        return scope.get_visible_or_404(self.request.user, self.model, pk=pk)
+
+    def get_form(self, obj):
+        kwargs = {"user": self.request.user} if self.form_takes_user else {}
+        return self.form_class(self.request.POST, self.request.FILES, **kwargs)
 
     def post(self, request, pk, **kwargs):
-        nomination = selectors.nomination_get(user=request.user, pk=pk)
-        form = self.get_form(nomination)
+        obj = self.get_object(pk)
+        form = self.get_form(obj)
         if not form.is_valid():
             messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
-            return redirect(nomination)
+            return redirect(obj)
         try:
-            self.perform(nomination, form.cleaned_data)
+            self.perform(obj, form.cleaned_data)
             messages.success(request, MSG_SAVED)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        return redirect(nomination)
+        return redirect(obj)
+
+
+class NominationActionView(ActionView):
+    """One workflow step on a nomination the user may see."""
+
+    def get_object(self, pk):
+        return selectors.nomination_get(user=self.request.user, pk=pk)
 
 
 class CountyPassView(NominationActionView):

@@ -5,7 +5,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
-from django.views import View
 from django.views.generic import CreateView, DetailView
 from django_filters.views import FilterView
 
@@ -14,7 +13,7 @@ from org.selectors import history_of
 from talentpool import forms, selectors, services
 from talentpool.filters import AppointmentFilter, PoolMemberFilter
 from talentpool.models import Appointment, PoolMember, Studio, TrainingBatch
-from talentpool.views import MSG_SAVED, FormTitleMixin, ServiceFormMixin
+from talentpool.views import MSG_SAVED, ActionView, FormTitleMixin, ServiceFormMixin
 
 FINAL_DIMENSIONS = ("ethics", "management_innovation", "leadership", "school_practice", "overall")
 MSG_WARNING_OUTSIDE_POOL = _("Warning: this principal was not appointed from the principal reserve pool.")
@@ -41,31 +40,6 @@ class MemberDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView
         final_fields = [(name, forms.FinalEvaluationForm.base_fields[name].label) for name in FINAL_DIMENSIONS]
         return super().get_context_data(**selectors.member_page(user=self.request.user, member=self.object),
                                         final_fields=final_fields, history=history_of(self.object), **kwargs)
-
-
-class ActionView(LoginRequiredMixin, View):
-    """POST one change to a visible row; refusals come back as a message, the page shows the state."""
-
-    model = None
-    form_class = None
-
-    def get_form(self):
-        return self.form_class(self.request.POST, **({"user": self.request.user} if self.form_takes_user else {}))
-
-    form_takes_user = False
-
-    def post(self, request, pk):
-        obj = scope.get_visible_or_404(request.user, self.model, pk=pk)
-        form = self.get_form()
-        if not form.is_valid():
-            messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
-            return redirect(obj)
-        try:
-            self.perform(obj, form.cleaned_data)
-            messages.success(request, MSG_SAVED)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return redirect(obj)
 
 
 class TierMoveView(ActionView):
