@@ -6,7 +6,9 @@ never offered another county's schools as a filter value.
 
 import django_filters
 from django.db.models import Q
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django_filters.utils import label_for_filter
 
 from org import scope
 from org.forms import StyledForm
@@ -25,7 +27,30 @@ def visible_staff(request):
     return scope.visible_to(request.user, Staff) if request else Staff.objects.none()
 
 
-class RegionFilter(django_filters.FilterSet):
+class FilterSet(django_filters.FilterSet):
+    """The project's FilterSet: labels drawn from the model are translated per request.
+
+    django-filter computes a filter's default label on first access and caches it on the class's
+    shared `base_filters`, in whatever language that first request spoke (one `?lang=en` schema
+    request turned every list page's labels into bare English field names for everyone: the
+    schema builds each shared base filter's form field before any model is attached). A lazy
+    label, set when the class is made, is translated each time it is shown (issue 8, point 9).
+    """
+
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        model = cls._meta.model
+        for item in filters.values():
+            if item._label is None and model is not None:
+                item._label = _lazy_label(model, item.field_name, item.lookup_expr, item.exclude)
+        return filters
+
+
+_lazy_label = lazy(label_for_filter, str)
+
+
+class RegionFilter(FilterSet):
     parent = django_filters.ModelChoiceFilter(queryset=visible_regions, label=_("parent region"))
 
     class Meta:
@@ -33,7 +58,7 @@ class RegionFilter(django_filters.FilterSet):
         fields = ["level", "parent", "code"]
 
 
-class SchoolFilter(django_filters.FilterSet):
+class SchoolFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Name or code"), method="search")
     region = django_filters.ModelChoiceFilter(queryset=visible_regions, label=_("region"))
 
@@ -46,7 +71,7 @@ class SchoolFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
 
 
-class StaffFilter(django_filters.FilterSet):
+class StaffFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Name or ID number"), method="search")
     region = django_filters.ModelChoiceFilter(field_name="school__region", queryset=visible_regions, label=_("region"))
     school = django_filters.ModelChoiceFilter(queryset=visible_schools, label=_("school"))
@@ -63,7 +88,7 @@ class StaffFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(id_number=value.upper()))
 
 
-class WorkHistoryFilter(django_filters.FilterSet):
+class WorkHistoryFilter(FilterSet):
     staff = django_filters.ModelChoiceFilter(queryset=visible_staff, label=_("staff member"))
     school = django_filters.ModelChoiceFilter(queryset=visible_schools, label=_("school"))
 
