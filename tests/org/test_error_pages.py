@@ -25,7 +25,7 @@ def test_missing_and_out_of_scope_records_give_the_same_page(client, world, coun
     other = client.get(reverse("org:staff-detail", args=[world.staff_b.pk]))
     missing = client.get(reverse("org:staff-detail", args=[999999]))
     assert_layout_page(other, 404, "记录不存在，或不在您的权限范围内")
-    assert without_tokens(other) == without_tokens(missing)
+    assert without_tokens(other).replace(f"/{world.staff_b.pk}/", "/N/") == without_tokens(missing).replace("/999999/", "/N/")
     assert "乙老师" not in other.content.decode()
 
 
