@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from org import scope
+from org.links import validate_link
 from org.models import Region, School, Staff
 from rotation import rules
 
@@ -442,7 +443,7 @@ class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rotation_notifications",
                              verbose_name=_("user"))
     text = models.CharField(_("text"), max_length=300)
-    url = models.CharField(_("link"), max_length=200, blank=True)
+    url = models.CharField(_("link"), max_length=200, blank=True, validators=[validate_link])
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     history = HistoricalRecords()
