@@ -12,6 +12,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from org import scope
+from org.attachments import AttachmentField
 from org.models import Region, School, Staff
 from rotation import exports, selectors, services
 from rotation.filters import (
@@ -126,6 +127,7 @@ class SplitViewSet(viewsets.ViewSet):
 
 class ExemptionSerializer(serializers.ModelSerializer):
     staff_name = serializers.CharField(source="staff.name", read_only=True)
+    attachment = AttachmentField(view_name="rotation:exemption-attachment")
 
     class Meta:
         model = Exemption
@@ -285,6 +287,8 @@ class AssignmentViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
 
 
 class InspectionSerializer(serializers.ModelSerializer):
+    attachment = AttachmentField(view_name="rotation:inspection-attachment")
+
     class Meta:
         model = Inspection
         fields = ["id", "assignment", "visited_on", "lesson_observation", "interviews", "ledger_review", "findings",

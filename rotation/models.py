@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from org import scope
+from org.attachments import validate_attachment
 from org.links import validate_link
 from org.models import Region, School, Staff
 from rotation import rules
@@ -146,7 +147,8 @@ class Exemption(models.Model):
     grounds = models.TextField(_("grounds"), blank=True)
     document_no = models.CharField(_("approval document number"), max_length=64, blank=True)
     decision_reason = models.TextField(_("decision reason"), blank=True)
-    attachment = models.FileField(_("attachment"), upload_to="rotation/exemptions/%Y/", blank=True)
+    attachment = models.FileField(_("attachment"), upload_to="rotation/exemptions/%Y/", blank=True,
+                                  validators=[validate_attachment])
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("applied by")
     )
@@ -353,7 +355,8 @@ class Inspection(models.Model):
     ledger_review = models.BooleanField(_("ledger review (查阅台账)"), default=False)
     findings = models.TextField(_("findings"))
     rating = models.CharField(_("rating"), max_length=10, choices=Rating.choices)
-    attachment = models.FileField(_("attachment"), upload_to="rotation/inspections/%Y/", blank=True)
+    attachment = models.FileField(_("attachment"), upload_to="rotation/inspections/%Y/", blank=True,
+                                  validators=[validate_attachment])
     inspector = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("inspector")
     )

@@ -15,6 +15,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 from django_filters.views import FilterView
 
 from org import scope
+from org.attachments import AttachmentDownloadView
 from org.models import Region, Staff
 from org.selectors import history_of
 from rotation import exports, rules, selectors, services
@@ -31,7 +32,7 @@ from rotation.forms import (
     SuggestionAcceptForm,
     TransitionForm,
 )
-from rotation.models import Assignment, Exemption, Notification, Plan, Suggestion
+from rotation.models import Assignment, Exemption, Inspection, Notification, Plan, Suggestion
 
 MSG_SAVED = _("Saved.")
 MSG_BAD_PARAMETERS = _("Check the parameters: %(errors)s")
@@ -486,3 +487,11 @@ class TitleStatementView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailVi
     def get_context_data(self, **kwargs):
         decision, rows = selectors.title_statement(self.object)
         return super().get_context_data(decision=decision, rows=rows, today=timezone.localdate(), **kwargs)
+
+
+class ExemptionAttachmentView(AttachmentDownloadView):
+    model = Exemption
+
+
+class InspectionAttachmentView(AttachmentDownloadView):
+    model = Inspection

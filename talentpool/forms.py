@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from org import scope
+from org.attachments import validate_attachment
 from org.forms import DateInput, StyledFormMixin
 from org.models import Region, School, Staff, UserRole
 from talentpool.models import (
@@ -94,7 +95,7 @@ class NominationForm(StyledFormMixin, forms.Form):
     )
     reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("reasons for nomination"))
     achievements = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("achievements"), required=False)
-    attachments = MultipleFileField(required=False, label=_("attachments"))
+    attachments = MultipleFileField(required=False, label=_("attachments"), validators=[validate_attachment])
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -26,6 +26,8 @@ urlpatterns = [
     path("members/export.xlsx", views_docs.MemberExportView.as_view(), name="member-export"),
     path("nominations/", views.NominationListView.as_view(), name="nomination-list"),
     path("nominations/<int:pk>/", views.NominationDetailView.as_view(), name="nomination-detail"),
+    path("nominations/<int:pk>/attachments/<int:attachment>/", views.NominationAttachmentView.as_view(),
+         name="nomination-attachment"),
     path("nominations/<int:pk>/county-pass/", views.CountyPassView.as_view(), name="nomination-county-pass"),
     path("nominations/<int:pk>/return/", views.ReturnView.as_view(), name="nomination-return"),
     path("nominations/<int:pk>/reject/", views.RejectView.as_view(), name="nomination-reject"),
