@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView
 
-from org import scope, services
+from org import scope, selectors, services
 from org.excel import (
     ExcelFileError,
     Problem,
@@ -28,7 +28,8 @@ from org.excel import (
 )
 from org.excel import write_template as excel_write_template
 from org.forms import StyledFormMixin
-from org.models import ImportJob
+from org.models import ImportJob, Unmasking
+from org.services.privacy import unmaskings_record
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MSG_UPLOADED = _("Uploaded; the workbook is being checked.")
@@ -89,9 +90,18 @@ class ExportView(BureauOnlyMixin, View):
         importer = _importer_or_404(kind)
         spooled = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
         importer.export(spooled, user=request.user)
+        _record_unmasking(request.user, importer)
         spooled.seek(0)
         name = f"{importer.spec.title}-{timezone.localdate():%Y%m%d}.xlsx"
         return FileResponse(spooled, as_attachment=True, filename=name, content_type=XLSX)
+
+
+def _record_unmasking(user, importer) -> None:
+    """Bureau staff export full ID numbers: record who saw whose (an importer names its people by `exported_staff`)."""
+    if scope.is_bureau_staff(user):
+        exported = getattr(importer, "exported_staff", None)
+        staff = exported(user) if exported is not None else selectors.staff_list(user=user)
+        unmaskings_record(actor=user, staff=staff, kind=Unmasking.Kind.EXPORT, detail=str(importer.spec.title))
 
 
 def _importer_or_404(kind: str):

@@ -16,8 +16,9 @@ from django_filters.views import FilterView
 
 from org import scope
 from org.attachments import AttachmentDownloadView
-from org.models import Region, Staff
+from org.models import Region, Staff, Unmasking
 from org.selectors import history_of
+from org.services.privacy import unmaskings_record
 from rotation import exports, rules, selectors, services
 from rotation.filters import AssignmentFilter, EligibilityFilter, ExemptionFilter
 from rotation.forms import (
@@ -92,7 +93,10 @@ class EligibilityExportView(LoginRequiredMixin, TemplateView):
                                           content_type="text/plain; charset=utf-8")
         on = as_of_from(filterset.form.cleaned_data.get("as_of"), request.user)
         stream = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # memory stays bounded for large rosters
-        exports.write_eligibility(stream, filterset.qs, on, full_ids=scope.is_bureau_staff(request.user))
+        full_ids = scope.is_bureau_staff(request.user)
+        exports.write_eligibility(stream, filterset.qs, on, full_ids=full_ids)
+        if full_ids:
+            unmaskings_record(actor=request.user, staff=filterset.qs, kind=Unmasking.Kind.EXPORT, detail="交流资格名册")
         stream.seek(0)
         return FileResponse(stream, as_attachment=True, filename=f"eligibility-{on.isoformat()}.xlsx")
 

@@ -9,6 +9,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from org import scope
+from org.models import Staff, Unmasking
+from org.services.privacy import unmaskings_record
 from talentpool import exports, selectors
 from talentpool.filters import NominationFilter, PoolMemberFilter
 from talentpool.models import Intake
@@ -21,6 +23,13 @@ def _attachment(content: bytes, content_type: str, filename: str) -> HttpRespons
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     return response
+
+
+def _record_unmasking(user, rows, detail: str) -> None:
+    """Bureau staff get full ID numbers in a roster: record who saw whose (org.services.privacy)."""
+    if scope.is_bureau_staff(user):
+        staff = Staff.objects.filter(pk__in=rows.values("staff_id"))
+        unmaskings_record(actor=user, staff=staff, kind=Unmasking.Kind.EXPORT, detail=detail)
 
 
 def _intake(request, pk):
@@ -50,6 +59,7 @@ class NominationExportView(LoginRequiredMixin, View):
         rows = NominationFilter(request.GET, queryset=selectors.nomination_list(user=request.user), request=request).qs
         buffer = io.BytesIO()
         exports.nomination_roster(buffer, user=request.user, queryset=rows)
+        _record_unmasking(request.user, rows, "提名名册")
         return _attachment(buffer.getvalue(), XLSX, f"nominations-{timezone.localdate():%Y%m%d}.xlsx")
 
 
@@ -58,4 +68,5 @@ class MemberExportView(LoginRequiredMixin, View):
         rows = PoolMemberFilter(request.GET, queryset=selectors.pool_member_list(user=request.user), request=request).qs
         buffer = io.BytesIO()
         exports.pool_roster(buffer, user=request.user, queryset=rows)
+        _record_unmasking(request.user, rows, "人才库名册")
         return _attachment(buffer.getvalue(), XLSX, f"pool-{timezone.localdate():%Y%m%d}.xlsx")
