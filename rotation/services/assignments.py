@@ -16,6 +16,7 @@ from org.models import School, Staff, UserRole, WorkHistory
 from org.services import save_audited
 from rotation import rules, selectors
 from rotation.models import Assignment, Plan, Rating
+from rotation.services.progress import queue_progress
 
 MSG_STAFF_OUT_OF_SCOPE = _("This staff member is outside your scope.")
 MSG_SCHOOL_OUT_OF_SCOPE = _("The destination school is outside your scope.")
@@ -108,8 +109,15 @@ def assignment_create(*, actor, staff: Staff, to_school: School, form: str, star
         subsidy_yuan=subsidy_yuan, subsidy_note=subsidy_note, filed_on=filed_on,
         exemption_override=exemption_override.strip(), is_key_teacher=staff.honour_level >= policy.key_teacher_honour,
     )
-    save_audited(assignment, actor=actor, reason="planned")
+    _save(assignment, actor=actor, reason="planned")
     return assignment
+
+
+def _save(assignment: Assignment, *, actor, reason: str) -> None:
+    """Save a roster entry audited, and queue its plan's progress once the change commits (issue 8, point 2)."""
+    save_audited(assignment, actor=actor, reason=reason)
+    if assignment.plan_id is not None:
+        queue_progress(assignment.plan_id)
 
 
 def _locked(assignment: Assignment) -> Assignment:
@@ -133,7 +141,7 @@ def assignment_approve(*, actor, assignment: Assignment) -> Assignment:
     _require_manager(actor, assignment)
     _require_state(assignment, [Assignment.State.PLANNED], _("approve"))
     assignment.state = Assignment.State.APPROVED
-    save_audited(assignment, actor=actor, reason="approved")
+    _save(assignment, actor=actor, reason="approved")
     return assignment
 
 
@@ -152,7 +160,7 @@ def assignment_confirm_arrival(*, actor, assignment: Assignment, arrived_on: dat
     assignment.state = Assignment.State.IN_PLACE
     assignment.arrived_on = arrived_on or timezone.localdate()
     assignment.confirmed_by = actor
-    save_audited(assignment, actor=actor, reason="in_place")
+    _save(assignment, actor=actor, reason="in_place")
     return assignment
 
 
@@ -166,7 +174,7 @@ def assignment_complete(*, actor, assignment: Assignment, rating: str, ended_on:
         raise ValidationError({"rating": MSG_RATING_REQUIRED})
     assignment.state, assignment.rating = Assignment.State.COMPLETED, rating
     assignment.ended_on = ended_on or assignment.planned_end
-    save_audited(assignment, actor=actor, reason="completed")
+    _save(assignment, actor=actor, reason="completed")
     return assignment
 
 
@@ -182,7 +190,7 @@ def assignment_end_early(*, actor, assignment: Assignment, reason: str, ended_on
     assignment.state, assignment.end_reason = Assignment.State.ENDED_EARLY, reason.strip()
     assignment.ended_on = ended_on or timezone.localdate()
     assignment.rating = rating
-    save_audited(assignment, actor=actor, reason="ended_early")
+    _save(assignment, actor=actor, reason="ended_early")
     return assignment
 
 
@@ -201,7 +209,7 @@ def assignment_convert(*, actor, assignment: Assignment, rating: str = "", on: d
         raise ValidationError({"rating": MSG_CONVERT_NEEDS_EXCELLENT})
     on = on or assignment.ended_on or timezone.localdate()
     assignment.state, assignment.ended_on = Assignment.State.CONVERTED, on
-    save_audited(assignment, actor=actor, reason="converted")
+    _save(assignment, actor=actor, reason="converted")
     staff = Staff.objects.select_for_update().get(pk=assignment.staff_id)
     if staff.school_start and staff.school_start < on:
         home = WorkHistory(staff=staff, school_id=staff.school_id, post=staff.post, start=staff.school_start,
