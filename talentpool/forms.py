@@ -1,5 +1,7 @@
 """Forms of the talent-pool pages: they validate; the services write."""
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -283,3 +285,26 @@ class StudioMemberForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = scope.visible_to(user, Staff).filter(status=Staff.Status.ACTIVE)
+
+
+# --- reference tables: scoring forms and holidays (city bureau) -----------------------------------
+
+
+class ScoringFormNameForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("name"), max_length=128)
+
+
+class ScoringItemForm(StyledFormMixin, forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(label=_("item"), max_length=128)
+    weight = forms.DecimalField(label=_("weight"), max_digits=6, decimal_places=2, min_value=Decimal("0.01"))
+    max_score = forms.IntegerField(label=_("maximum score"), min_value=1, max_value=1000, initial=100)
+    order = forms.IntegerField(label=_("order"), min_value=0, initial=0)
+
+
+ScoringItemFormSet = forms.formset_factory(ScoringItemForm, extra=2, can_delete=True)
+
+
+class HolidayForm(StyledFormMixin, forms.Form):
+    date = forms.DateField(label=_("date"), widget=DateInput(format="%Y-%m-%d"))
+    name = forms.CharField(label=_("name"), max_length=64)
