@@ -136,3 +136,13 @@ def _add_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+class InitialPasswordsView(LoginRequiredMixin, BureauOnlyMixin, View):
+    """POST: issue initial passwords to imported accounts that have none yet, and show them once."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        issued = services.initial_passwords_issue(actor=request.user)
+        return render(request, "org/user_passwords.html", {"issued": issued})

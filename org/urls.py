@@ -12,6 +12,7 @@ urlpatterns = [
     path("staff/<int:pk>/edit/", views.StaffUpdateView.as_view(), name="staff-edit"),
     path("users/", account_views.UserListView.as_view(), name="user-list"),
     path("users/new/", account_views.UserCreateView.as_view(), name="user-create"),
+    path("users/initial-passwords/", account_views.InitialPasswordsView.as_view(), name="user-initial-passwords"),
     path("users/<int:pk>/", account_views.UserDetailView.as_view(), name="user-detail"),
     path("users/<int:pk>/<slug:action>/", account_views.UserActionView.as_view(), name="user-action"),
     path("imports/", import_views.ImportIndexView.as_view(), name="import-index"),

@@ -56,8 +56,11 @@ def _check_grant(actor, role: str, region: Region | None, school: School | None)
 @transaction.atomic
 def account_create(*, actor, username: str, full_name: str, role: str, region: Region | None = None,
                    school: School | None = None, staff: Staff | None = None,
-                   password: str | None = None) -> tuple:
+                   password: str | None = None, issue_password: bool = True) -> tuple:
     """Create a user with one role in the actor's scope; return (user, initial password), shown once.
+
+    With `issue_password=False` (imports) the account gets no usable password and None is returned
+    for it; `initial_passwords_issue` gives it one later, on the page that shows it.
 
     Errors: PermissionDenied when the actor may not grant `role`; ValidationError naming the field
     when the region or school is missing or outside the actor's scope, or the user name is taken.
@@ -67,10 +70,14 @@ def account_create(*, actor, username: str, full_name: str, role: str, region: R
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": MSG_USERNAME_TAKEN % {"username": username}})
-    password = password or initial_password()
     user = User(username=username, first_name=full_name[:150])
-    password_validation.validate_password(password, user)
-    user.set_password(password)
+    if issue_password:
+        password = password or initial_password()
+        password_validation.validate_password(password, user)
+        user.set_password(password)
+    else:
+        password = None
+        user.set_unusable_password()
     user.full_clean()
     user.save()
     save_audited(Account(user=user, region=accounts.owner_region(actor, role, region, school), staff=staff,
@@ -110,6 +117,18 @@ def account_reset_password(*, actor, user) -> str:
     account.must_change_password = True
     save_audited(account, actor=actor, reason="password reset")
     return password
+
+
+@transaction.atomic
+def initial_passwords_issue(*, actor) -> list[tuple]:
+    """Give every active account the actor manages that has no usable password (imported ones) an initial
+    password; return [(user, password)] to show once. Each must be changed at the first login."""
+    issued = []
+    for user in accounts.managed_users(actor).filter(is_active=True).order_by("username"):
+        if user.has_usable_password():
+            continue
+        issued.append((user, account_reset_password(actor=actor, user=user)))
+    return issued
 
 
 @transaction.atomic
