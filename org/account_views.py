@@ -54,9 +54,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
-def _users():
+def _with_roles(queryset):
     roles = UserRole.objects.select_related("region", "school").order_by("role")
-    return User.objects.select_related("account").prefetch_related(Prefetch("roles", queryset=roles))
+    return queryset.select_related("account").prefetch_related(Prefetch("roles", queryset=roles))
 
 
 class BureauOnlyMixin:
@@ -73,8 +73,8 @@ class UserListView(LoginRequiredMixin, BureauOnlyMixin, scope.ScopedQuerysetMixi
     paginate_by = 50
     template_name = "org/user_list.html"
 
-    def get_base_queryset(self):
-        return _users().exclude(pk=self.request.user.pk).order_by("username", "id")
+    def narrow(self, queryset):
+        return _with_roles(queryset).exclude(pk=self.request.user.pk).order_by("username", "id")
 
 
 class UserDetailView(LoginRequiredMixin, BureauOnlyMixin, scope.ScopedQuerysetMixin, DetailView):
@@ -82,8 +82,8 @@ class UserDetailView(LoginRequiredMixin, BureauOnlyMixin, scope.ScopedQuerysetMi
     template_name = "org/user_detail.html"
     context_object_name = "account_user"
 
-    def get_base_queryset(self):
-        return _users().exclude(pk=self.request.user.pk)
+    def narrow(self, queryset):
+        return _with_roles(queryset).exclude(pk=self.request.user.pk)
 
     def get_context_data(self, **kwargs):
         account = getattr(self.object, "account", None)
@@ -112,8 +112,8 @@ class UserActionView(LoginRequiredMixin, BureauOnlyMixin, scope.ScopedQuerysetMi
     model = User
     http_method_names = ["post"]
 
-    def get_base_queryset(self):
-        return User.objects.exclude(pk=self.request.user.pk)
+    def narrow(self, queryset):
+        return queryset.exclude(pk=self.request.user.pk)
 
     ACTIONS = {"deactivate", "reactivate", "reset-password"}
 

@@ -3,8 +3,9 @@
 The city bureau manages its county clerks (县局) and supervisors (督导); a county bureau manages its
 principals (校长) and reviewers (评审专家). A role may be granted only inside the granting
 bureau's own region: a county clerk of one county for a county below the city, a principal for a
-school of the county. Nothing about an account outside that is visible: the User scoper below
-makes such users missing (404) for pages, the API and imports alike. Superusers manage everyone.
+school of the county. Nothing about an account outside that is visible: the User scoper in
+org/scope.py (built on `managed_users`) makes such users missing (404) for pages, the API and
+imports alike. Superusers manage everyone.
 """
 
 from dataclasses import dataclass
@@ -12,7 +13,6 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from org import scope
 from org.models import Region, School, UserRole
 
 R = UserRole.Role
@@ -113,11 +113,3 @@ def managed_users(actor) -> QuerySet:
 
 def may_manage_user(actor, user) -> bool:
     return managed_users(actor).filter(pk=user.pk).exists()
-
-
-@scope.register(get_user_model())
-def _users(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:
-    """A user sees its own account and the accounts its bureau manages."""
-    if not getattr(user, "is_authenticated", False):
-        return queryset.none()
-    return queryset.filter(Q(pk=user.pk) | Q(pk__in=managed_users(user).values("pk")))

@@ -24,8 +24,7 @@ MSG_DELETED = _("Deleted.")
 
 
 def _is_city(user) -> bool:
-    current = scope.scope_for(user)
-    return current.everything or UserRole.Role.CITY_STAFF in current.roles
+    return scope.sees_everything(user) or scope.has_role(user, UserRole.Role.CITY_STAFF)
 
 
 class ScoringFormListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
@@ -33,8 +32,8 @@ class ScoringFormListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListVie
     paginate_by = 50
     template_name = "talentpool/scoring_form_list.html"
 
-    def get_base_queryset(self):
-        return ScoringForm.objects.prefetch_related("items").order_by("name", "id")
+    def narrow(self, queryset):
+        return queryset.prefetch_related("items").order_by("name", "id")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(can_edit=_is_city(self.request.user), **kwargs)
@@ -85,8 +84,8 @@ class HolidayListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
     paginate_by = 100
     template_name = "talentpool/holiday_list.html"
 
-    def get_base_queryset(self):
-        return Holiday.objects.order_by("-date")
+    def narrow(self, queryset):
+        return queryset.order_by("-date")
 
     def get_context_data(self, **kwargs):
         can_edit = _is_city(self.request.user)

@@ -24,8 +24,7 @@ MSG_HOLIDAY_EXISTS = _("%(date)s is already in the holiday table.")
 
 
 def _require_city(actor) -> None:
-    current = scope.scope_for(actor)
-    if not (current.everything or UserRole.Role.CITY_STAFF in current.roles):
+    if not (scope.sees_everything(actor) or scope.has_role(actor, UserRole.Role.CITY_STAFF)):
         raise PermissionDenied(MSG_CITY_ONLY)
 
 
