@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from org import account_views
 from org.views import HomeView
@@ -13,7 +12,7 @@ api_v1 = [
     path("rotation/", include("rotation.api_urls")),
     path("alliances/", include("alliances.api_urls")),
     path("evaluation/", include("evaluation.api_urls")),
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", account_views.TokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

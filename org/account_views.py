@@ -18,10 +18,13 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, View
 from django.views.generic.detail import SingleObjectMixin
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
 
 from org import accounts, scope
 from org.forms import AccountCreateForm
-from org.middleware import SESSION_FLAG
+from org.middleware import MSG_CHANGE_FIRST, SESSION_FLAG
 from org.models import Account, UserRole
 from org.selectors import history_of
 from org.services import accounts as services
@@ -40,6 +43,19 @@ class LoginView(auth_views.LoginView):
         if Account.objects.filter(user=form.get_user(), must_change_password=True).exists():
             self.request.session[SESSION_FLAG] = True
         return response
+
+
+class TokenView(ObtainAuthToken):
+    """POST /api/v1/auth/token/: no token for an account that must first change its initial password."""
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        if Account.objects.filter(user=user, must_change_password=True).exists():
+            return Response({"detail": str(MSG_CHANGE_FIRST)}, status=403)
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

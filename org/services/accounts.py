@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import Token
 
 from org import accounts, scope
 from org.models import Account, Region, School, Staff, UserRole
@@ -103,6 +104,8 @@ def account_set_active(*, actor, user, active: bool):
     account = _managed(actor, user)
     user.is_active = active
     user.save(update_fields=["is_active"])
+    if not active:
+        Token.objects.filter(user=user).delete()  # API tokens end with the account
     save_audited(account, actor=actor, reason="reactivated" if active else "deactivated")
     return user
 
@@ -112,8 +115,9 @@ def account_reset_password(*, actor, user) -> str:
     """Give an account the actor manages a new random password (returned once), to be changed at next login."""
     account = _managed(actor, user)
     password = initial_password()
-    user.set_password(password)
+    user.set_password(password)  # the session hash changes: the user's open sessions end
     user.save(update_fields=["password"])
+    Token.objects.filter(user=user).delete()  # and so do the API tokens issued with the old password
     account.must_change_password = True
     save_audited(account, actor=actor, reason="password reset")
     return password

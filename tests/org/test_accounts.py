@@ -202,3 +202,23 @@ def test_create_principal_accounts_refuses_another_county_like_an_unknown_code(w
         call_command("create_principal_accounts", "--region", "429999", "--user", county_user.username)
     assert str(other.value).replace(world.county_b.code, "X") == str(unknown.value).replace("429999", "X")
     assert not Account.objects.exists()
+
+
+def test_no_api_token_before_the_initial_password_is_changed(client, world, county_user):
+    from rest_framework.authtoken.models import Token
+
+    user, password = services.account_create(actor=county_user, username="new-p", full_name="新校长",
+                                              role=R.PRINCIPAL, school=world.school_a)
+    response = client.post("/api/v1/auth/token/", {"username": "new-p", "password": password})
+    assert response.status_code == 403 and not Token.objects.filter(user=user).exists()
+
+
+def test_a_reset_or_deactivation_ends_api_tokens(client, world, county_user):
+    from rest_framework.authtoken.models import Token
+
+    principal = principal_of(world.school_a, "p-a")
+    token = client.post("/api/v1/auth/token/", {"username": "p-a", "password": "pw-123456"}).json()["token"]
+    assert client.get("/api/v1/staff/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 200
+    services.account_reset_password(actor=county_user, user=principal)
+    assert not Token.objects.filter(user=principal).exists()
+    assert client.get("/api/v1/staff/", HTTP_AUTHORIZATION=f"Token {token}").status_code in {401, 403}

@@ -87,3 +87,17 @@ def test_computed_rows_are_view_only(client, world, admin_user):
     assert client.get(url).status_code == 200
     client.post(url, {"text": "javascript:alert(1)", "url": "javascript:alert(1)", "user": note.user_id})
     assert Notification.objects.filter(pk=note.pk).values_list("text", "url").get() == ("原文", "/rotation/")
+
+
+def test_a_county_user_cannot_move_an_assignment_state_from_the_admin(client, world, county_user):
+    from rotation.models import Assignment
+    from tests.rotation.factories import AssignmentFactory
+
+    assignment = AssignmentFactory(staff=world.staff_a, from_school=world.school_a, to_school=world.school_b,
+                                   state=Assignment.State.PLANNED)
+    county_user.is_staff = True
+    county_user.save()
+    client.force_login(county_user)
+    url = reverse("admin:rotation_assignment_change", args=[assignment.pk])
+    assert client.post(url, {"state": Assignment.State.IN_PLACE, "arrived_on": "2027-09-01"}).status_code == 404
+    assert Assignment.objects.get(pk=assignment.pk).state == Assignment.State.PLANNED
