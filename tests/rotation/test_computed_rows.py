@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from rotation import services
 from rotation.models import Assignment, Notification, Progress, ProgressWarning
-from tests.factories import SchoolFactory
+from tests.factories import SchoolFactory, StaffFactory
 from tests.rotation.factories import AssignmentFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +48,15 @@ def test_the_api_writes_no_computed_row(client, world, city_user, path):
                                   "level": "red", "county": world.county_a.pk}, content_type="application/json")
     assert response.status_code == 405
     assert not Notification.objects.exists() and not ProgressWarning.objects.exists()
+
+
+def test_many_changes_to_one_plan_queue_one_computation(world, plan, county_user, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    entries = [AssignmentFactory(plan=plan, staff=StaffFactory(school=world.school_a),
+                                 to_school=SchoolFactory(region=world.county_a), state=Assignment.State.PLANNED)
+               for _ in range(3)]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
+        for entry in entries:
+            services.assignment_approve(actor=county_user, assignment=entry)
+    assert len(callbacks) == 1
