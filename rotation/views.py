@@ -19,6 +19,7 @@ from org.attachments import AttachmentDownloadView
 from org.models import Region, Staff, Unmasking
 from org.selectors import history_of
 from org.services.privacy import unmaskings_record
+from org.web import MSG_SAVED
 from rotation import exports, rules, selectors, services
 from rotation.filters import AssignmentFilter, EligibilityFilter, ExemptionFilter
 from rotation.forms import (
@@ -35,7 +36,6 @@ from rotation.forms import (
 )
 from rotation.models import Assignment, Exemption, Inspection, Notification, Plan, Suggestion
 
-MSG_SAVED = _("Saved.")
 MSG_BAD_PARAMETERS = _("Check the parameters: %(errors)s")
 MSG_RECOMPUTE_QUEUED = _("The progress is being recomputed; reload the page in a moment.")
 
