@@ -69,3 +69,16 @@ def test_the_city_keeps_the_holiday_table(client, world, city_user):
     client.post(reverse("talentpool:holiday-delete", args=[holiday.pk]))
     assert not Holiday.objects.exists()
     assert Holiday.history.filter(history_type="-").get().history_user == city_user
+
+
+@pytest.mark.parametrize("rows", [1, 4])
+def test_the_reference_lists_take_a_fixed_number_of_queries(client, world, city_user, django_assert_num_queries, rows):
+    for n in range(rows):
+        form = ScoringForm.objects.create(name=f"表{n}")
+        ScoringItem.objects.create(form=form, name="德", weight=1, max_score=100)
+        Holiday.objects.create(date=dt.date(2026, 10, 1 + n), name="国庆节")
+    client.force_login(city_user)
+    with django_assert_num_queries(8):
+        client.get(reverse("talentpool:scoring-form-list"))
+    with django_assert_num_queries(7):
+        client.get(reverse("talentpool:holiday-list"))
