@@ -13,7 +13,8 @@ from rest_framework.response import Response
 
 from org import scope
 from org.attachments import AttachmentField
-from org.models import Region, School, Staff
+from org.models import Region, School, Staff, Unmasking
+from org.services.privacy import unmaskings_record
 from rotation import exports, selectors, services
 from rotation.filters import (
     AssignmentFilter,
@@ -103,7 +104,10 @@ class EligibilityViewSet(viewsets.ViewSet):
             raise exceptions.ValidationError(filterset.errors)
         on = filterset.form.cleaned_data.get("as_of") or selectors.default_as_of_for(today=timezone.localdate(), user=request.user)
         spooled = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-        exports.write_eligibility(spooled, filterset.qs, on, full_ids=scope.is_bureau_staff(request.user))
+        full_ids = scope.is_bureau_staff(request.user)
+        exports.write_eligibility(spooled, filterset.qs, on, full_ids=full_ids)
+        if full_ids:
+            unmaskings_record(actor=request.user, staff=filterset.qs, kind=Unmasking.Kind.EXPORT, detail="交流资格名册 (API)")
         spooled.seek(0)
         return FileResponse(spooled, as_attachment=True, filename=f"eligibility-{on.isoformat()}.xlsx")
 

@@ -70,3 +70,10 @@ def test_api_history_is_scoped_and_masked(client, world, county_user):
     assert client.get(f"/api/v1/staff/{world.staff_b.pk}/history/").status_code == 404
     entries = client.get(f"/api/v1/staff/{world.staff_a.pk}/history/").json()
     assert ["subject", old, "书法"] in entries[0]["changes"]
+
+
+def test_the_eligibility_export_records_the_unmasking_on_the_page_and_the_api(client, world, county_user):
+    client.force_login(county_user)
+    assert client.get(reverse("rotation:eligibility-export")).status_code == 200
+    assert client.get("/api/v1/rotation/eligibility/export/").status_code == 200
+    assert list(Unmasking.objects.filter(kind="export").values_list("staff", flat=True)) == [world.staff_a.pk] * 2
