@@ -28,6 +28,7 @@ from org.excel import (
 )
 from org.excel import write_template as excel_write_template
 from org.forms import StyledFormMixin
+from org.importers import base_data_importer
 from org.models import ImportJob, Unmasking
 from org.services.privacy import unmaskings_record
 
@@ -50,6 +51,7 @@ class UploadForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = importer_kinds()
+        self.fields["kind"].initial = base_data_importer.kind  # the workbook most uploads are
 
 
 def _xlsx_response(buffer: io.BytesIO, filename: str) -> FileResponse:
