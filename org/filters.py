@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import label_for_filter
 
 from org import scope
@@ -27,8 +28,8 @@ def visible_staff(request):
     return scope.visible_to(request.user, Staff) if request else Staff.objects.none()
 
 
-class FilterSet(django_filters.FilterSet):
-    """The project's FilterSet: labels drawn from the model are translated per request.
+class LazyLabelsMixin:
+    """Labels drawn from the model are translated per request (the base of every FilterSet here).
 
     django-filter computes a filter's default label on first access and caches it on the class's
     shared `base_filters`, in whatever language that first request spoke (one `?lang=en` schema
@@ -48,6 +49,14 @@ class FilterSet(django_filters.FilterSet):
 
 
 _lazy_label = lazy(label_for_filter, str)
+
+
+class FilterSet(LazyLabelsMixin, django_filters.FilterSet):
+    """The project's FilterSet for pages and declared API filters."""
+
+
+class RestFilterSet(LazyLabelsMixin, django_filters.rest_framework.FilterSet):
+    """The base of the FilterSets the API builds from `filterset_fields`."""
 
 
 class RegionFilter(FilterSet):
@@ -95,3 +104,16 @@ class WorkHistoryFilter(FilterSet):
     class Meta:
         model = WorkHistory
         fields = ["staff", "school", "post"]
+
+
+class ScopedFilterBackend(DjangoFilterBackend):
+    """The API's filter backend: every model-choice filter (declared, or built from `filterset_fields`)
+    offers and accepts only rows in the caller's scope, like the rows listed."""
+
+    filterset_base = RestFilterSet
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            scope.scope_filter_choices(filterset, request.user)
+        return filterset

@@ -13,18 +13,14 @@ from django.views.generic import ListView, View
 from django.views.generic.detail import SingleObjectMixin
 
 from org import scope
-from org.models import UserRole
 from org.selectors import history_of
 from talentpool import services
 from talentpool.forms import HolidayForm, ScoringFormNameForm, ScoringItemFormSet
 from talentpool.models import Holiday, ScoringForm
+from talentpool.permissions import may_edit_reference_tables
 
 MSG_SAVED = _("Saved.")
 MSG_DELETED = _("Deleted.")
-
-
-def _is_city(user) -> bool:
-    return scope.sees_everything(user) or scope.has_role(user, UserRole.Role.CITY_STAFF)
 
 
 class ScoringFormListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
@@ -36,7 +32,7 @@ class ScoringFormListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListVie
         return queryset.prefetch_related("items").order_by("name", "id")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(can_edit=_is_city(self.request.user), **kwargs)
+        return super().get_context_data(can_edit=may_edit_reference_tables(self.request.user), **kwargs)
 
 
 class ScoringFormEditView(LoginRequiredMixin, scope.ScopedQuerysetMixin, SingleObjectMixin, View):
@@ -46,7 +42,7 @@ class ScoringFormEditView(LoginRequiredMixin, scope.ScopedQuerysetMixin, SingleO
     template_name = "talentpool/scoring_form_edit.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not _is_city(request.user):
+        if request.user.is_authenticated and not may_edit_reference_tables(request.user):
             raise PermissionDenied(services.MSG_CITY_ONLY)
         return super().dispatch(request, *args, **kwargs)
 
@@ -88,7 +84,7 @@ class HolidayListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
         return queryset.order_by("-date")
 
     def get_context_data(self, **kwargs):
-        can_edit = _is_city(self.request.user)
+        can_edit = may_edit_reference_tables(self.request.user)
         return super().get_context_data(can_edit=can_edit, form=HolidayForm() if can_edit else None, **kwargs)
 
 

@@ -12,10 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from org import scope
-from org.models import UserRole
 from org.services import save_audited
 from talentpool.models import Holiday, Score, ScoringForm, ScoringItem
+from talentpool.permissions import may_edit_reference_tables
 
 MSG_CITY_ONLY = _("Only city bureau staff may change scoring forms and the holiday table.")
 MSG_ITEM_SCORED = _("The item %(name)s has been scored already; it cannot be removed or its weight and maximum changed.")
@@ -24,7 +23,7 @@ MSG_HOLIDAY_EXISTS = _("%(date)s is already in the holiday table.")
 
 
 def _require_city(actor) -> None:
-    if not (scope.sees_everything(actor) or scope.has_role(actor, UserRole.Role.CITY_STAFF)):
+    if not may_edit_reference_tables(actor):
         raise PermissionDenied(MSG_CITY_ONLY)
 
 
