@@ -11,6 +11,7 @@ imports alike. Superusers manage everyone.
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 
 from org.models import Region, School, UserRole
@@ -28,7 +29,7 @@ class Bureau:
     counties: frozenset[int]
 
 
-def bureau_of(actor) -> Bureau:
+def bureau_of(actor: User | None) -> Bureau:
     """Return the regions in which `actor` runs a bureau; None (the command line) and superusers run all."""
     if actor is None or actor.is_superuser:
         return Bureau(True, frozenset(), frozenset())
@@ -40,7 +41,7 @@ def bureau_of(actor) -> Bureau:
     )
 
 
-def grantable_roles(actor) -> list[str]:
+def grantable_roles(actor: User | None) -> list[str]:
     """The roles `actor` may give, in the order of UserRole.Role."""
     bureau = bureau_of(actor)
     if bureau.everything:
@@ -53,7 +54,7 @@ def grantable_roles(actor) -> list[str]:
     return [role for role in R.values if role in allowed]
 
 
-def region_targets(actor, role: str) -> QuerySet[Region]:
+def region_targets(actor: User | None, role: str) -> QuerySet[Region]:
     """Regions `actor` may scope a region role to (county staff: its counties; supervisor: city or county)."""
     bureau = bureau_of(actor)
     regions = Region.objects.order_by("code")
@@ -67,14 +68,14 @@ def region_targets(actor, role: str) -> QuerySet[Region]:
     return regions.none()
 
 
-def school_targets(actor) -> QuerySet[School]:
+def school_targets(actor: User | None) -> QuerySet[School]:
     """Schools `actor` may make a principal's account for (the schools of its counties)."""
     bureau = bureau_of(actor)
     schools = School.objects.select_related("region").order_by("code")
     return schools if bureau.everything else schools.filter(region_id__in=bureau.counties)
 
 
-def owner_region(actor, role: str, region: Region | None, school: School | None) -> Region | None:
+def owner_region(actor: User | None, role: str, region: Region | None, school: School | None) -> Region | None:
     """The bureau that will manage an account with this role: the city above a county clerk, etc."""
     if role == R.PRINCIPAL and school is not None:
         return school.region
@@ -98,7 +99,7 @@ def managed_users_q(bureau: Bureau) -> Q:
     )
 
 
-def managed_users(actor) -> QuerySet:
+def managed_users(actor: User | None) -> QuerySet:
     """The users whose accounts `actor` may see and change (never itself, never a superuser)."""
     users = get_user_model().objects.filter(is_superuser=False)
     if actor is not None:
@@ -111,5 +112,5 @@ def managed_users(actor) -> QuerySet:
     return users.filter(pk__in=users.filter(managed_users_q(bureau)).values("pk"))
 
 
-def may_manage_user(actor, user) -> bool:
+def may_manage_user(actor: User | None, user) -> bool:
     return managed_users(actor).filter(pk=user.pk).exists()

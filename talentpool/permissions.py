@@ -28,7 +28,7 @@ def may_run(actor: User, nomination: Nomination) -> bool:
     return runs_region(actor, nomination.intake.track.program.region_id)
 
 
-def may_edit_reference_tables(actor: AbstractBaseUser) -> bool:
+def may_edit_reference_tables(actor: User) -> bool:
     """City bureau staff (and operators) keep the shared scoring forms and the public-holiday table."""
     return scope.sees_everything(actor) or scope.has_role(actor, UserRole.Role.CITY_STAFF)
 

@@ -9,6 +9,7 @@ login (org.middleware.PasswordChangeRequiredMiddleware).
 import secrets
 
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -55,7 +56,7 @@ def _check_grant(actor, role: str, region: Region | None, school: School | None)
 
 
 @transaction.atomic
-def account_create(*, actor, username: str, full_name: str, role: str, region: Region | None = None,
+def account_create(*, actor: User, username: str, full_name: str, role: str, region: Region | None = None,
                    school: School | None = None, staff: Staff | None = None,
                    password: str | None = None, issue_password: bool = True) -> tuple:
     """Create a user with one role in the actor's scope; return (user, initial password), shown once.
@@ -97,7 +98,7 @@ def _managed(actor, user):
 
 
 @transaction.atomic
-def account_set_active(*, actor, user, active: bool):
+def account_set_active(*, actor: User, user, active: bool):
     """Deactivate (or reactivate) an account the actor manages; a deactivated user cannot log in."""
     if actor is not None and user.pk == actor.pk:
         raise ValidationError(MSG_OWN_ACCOUNT)
@@ -111,7 +112,7 @@ def account_set_active(*, actor, user, active: bool):
 
 
 @transaction.atomic
-def account_reset_password(*, actor, user) -> str:
+def account_reset_password(*, actor: User, user) -> str:
     """Give an account the actor manages a new random password (returned once), to be changed at next login."""
     account = _managed(actor, user)
     password = initial_password()
@@ -124,7 +125,7 @@ def account_reset_password(*, actor, user) -> str:
 
 
 @transaction.atomic
-def initial_passwords_issue(*, actor) -> list[tuple]:
+def initial_passwords_issue(*, actor: User) -> list[tuple]:
     """Give every active account the actor manages that has no usable password (imported ones) an initial
     password; return [(user, password)] to show once. Each must be changed at the first login."""
     issued = []
@@ -142,7 +143,7 @@ def account_password_changed(*, user) -> None:
 
 
 @transaction.atomic
-def principal_accounts_create(*, actor, region: Region) -> list[dict]:
+def principal_accounts_create(*, actor: User | None, region: Region) -> list[dict]:
     """Create an account for each school's active 校长 row in `region` (and below) that has none.
 
     Returns one dict per account created: school code and name, the principal's name, the user name

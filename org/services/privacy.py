@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
 
@@ -11,7 +12,7 @@ BATCH = 2000
 
 
 @transaction.atomic
-def unmaskings_record(*, actor, staff: QuerySet | Iterable[int], kind: str, detail: str = "") -> int:
+def unmaskings_record(*, actor: User | None, staff: QuerySet | Iterable[int], kind: str, detail: str = "") -> int:
     """Record that `actor` saw the full ID numbers of `staff` (a queryset of Staff or their ids); return the count.
 
     Opening a record writes one row; an export writes one per person in it, in batches of 2,000.

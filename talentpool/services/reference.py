@@ -8,6 +8,7 @@ existence decide saved scores (Score.item is protected).
 
 import datetime as dt
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +29,7 @@ def _require_city(actor) -> None:
 
 
 @transaction.atomic
-def scoring_form_save(*, actor, form: ScoringForm | None, name: str, items: list[dict]) -> ScoringForm:
+def scoring_form_save(*, actor: User, form: ScoringForm | None, name: str, items: list[dict]) -> ScoringForm:
     """Create or change a scoring form and its items in one go.
 
     `items`: [{"id": int | None, "name": str, "weight": Decimal, "max_score": int, "order": int, "delete": bool}].
@@ -59,7 +60,7 @@ def scoring_form_save(*, actor, form: ScoringForm | None, name: str, items: list
 
 
 @transaction.atomic
-def holiday_add(*, actor, date: dt.date, name: str) -> Holiday:
+def holiday_add(*, actor: User, date: dt.date, name: str) -> Holiday:
     """Add a public holiday (skipped when counting a notice's working days)."""
     _require_city(actor)
     if Holiday.objects.filter(date=date).exists():
@@ -70,7 +71,7 @@ def holiday_add(*, actor, date: dt.date, name: str) -> Holiday:
 
 
 @transaction.atomic
-def holiday_delete(*, actor, holiday: Holiday) -> None:
+def holiday_delete(*, actor: User, holiday: Holiday) -> None:
     """Remove a public holiday; its history keeps who removed it."""
     _require_city(actor)
     holiday._history_user = actor
