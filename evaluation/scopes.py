@@ -1,0 +1,94 @@
+"""Scopers of the evaluation models (org.scope).
+
+- Schemes and cycles belong to the region that runs them: whoever's scope touches that region
+  (the region, a region below it, or a school in it) sees them; a rater also sees the cycles and
+  schemes of their assignments.
+- Subjects follow the school they had at the as-of date. Bureau staff and supervisors see the
+  subjects of their regions; a principal sees their school's subjects once the cycle is published;
+  a rater sees the subjects assigned to them.
+- Assignments and scores: bureau staff see those of subjects in their scope; everyone else only
+  their own. So a subject's school never learns who scored it (rater anonymity).
+- Rating changes: bureau staff and supervisors in scope only.
+"""
+
+from django.db.models import Q, QuerySet
+
+from evaluation.models import Assignment, Cycle, Indicator, RaterGroup, RatingChange, Scheme, Score, Subject
+from org import scope
+from org.models import Region, School
+
+
+def _region_and_ancestor_ids(current: scope.Scope) -> set[int]:
+    regions = set(current.region_ids)
+    if current.school_ids:
+        regions |= set(School.objects.filter(id__in=current.school_ids).values_list("region_id", flat=True))
+    rows = Region.objects.filter(id__in=regions).values_list("id", "parent_id", "parent__parent_id")
+    return {region for row in rows for region in row if region}
+
+
+def _assigned_cycles(user):
+    return Assignment.objects.filter(rater_id=user.pk).values("cycle_id")
+
+
+@scope.register(Cycle)
+def _cycles(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:
+    assigned = Q(pk__in=_assigned_cycles(user))
+    if current.is_empty:
+        return queryset.filter(assigned)
+    return queryset.filter(Q(region_id__in=_region_and_ancestor_ids(current)) | assigned)
+
+
+@scope.register(Scheme)
+def _schemes(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:
+    assigned = Q(cycles__in=_assigned_cycles(user))
+    if current.is_empty:
+        return queryset.filter(assigned).distinct()
+    return queryset.filter(Q(region_id__in=_region_and_ancestor_ids(current)) | assigned).distinct()
+
+
+@scope.register(Indicator)
+def _indicators(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:
+    return queryset.filter(scheme__in=scope.visible_to(user, Scheme).values("pk"))
+
+
+@scope.register(RaterGroup)
+def _groups(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:
+    return queryset.filter(cycle__in=scope.visible_to(user, Cycle).values("pk"))
+
+
+def _sees_regions(user, current: scope.Scope) -> bool:
+    return bool(current.region_ids) and (scope.is_bureau_staff(user) or "supervisor" in current.roles)
+
+
+@scope.register(Subject)
+def _subjects(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:
+    assigned = Q(pk__in=Assignment.objects.filter(rater_id=user.pk).values("subject_id"))
+    if _sees_regions(user, current):
+        return queryset.filter(current.school_q("school") | assigned)
+    if current.school_ids:
+        own_published = Q(school_id__in=current.school_ids, cycle__status=Cycle.Status.PUBLISHED)
+        return queryset.filter(own_published | assigned)
+    return queryset.filter(assigned)
+
+
+@scope.register(Assignment)
+def _assignments(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:
+    own = Q(rater_id=user.pk)
+    if not scope.is_bureau_staff(user) or current.is_empty:
+        return queryset.filter(own)
+    return queryset.filter(current.school_q("subject__school") | own)
+
+
+@scope.register(Score)
+def _scores(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:
+    own = Q(assignment__rater_id=user.pk)
+    if not scope.is_bureau_staff(user) or current.is_empty:
+        return queryset.filter(own)
+    return queryset.filter(current.school_q("assignment__subject__school") | own)
+
+
+@scope.register(RatingChange)
+def _rating_changes(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:
+    if not _sees_regions(user, current):
+        return queryset.none()
+    return queryset.filter(current.school_q("subject__school"))
