@@ -5,7 +5,7 @@
   schemes of their assignments.
 - Subjects follow the school they had at the as-of date. Bureau staff and supervisors see the
   subjects of their regions; a principal sees their school's subjects once the cycle is published;
-  a rater sees the subjects assigned to them.
+  a rater reaches the subjects assigned to them only through their assignments (never results).
 - Assignments and scores: bureau staff see those of subjects in their scope; everyone else only
   their own. So a subject's school never learns who scored it (rater anonymity).
 - Rating changes: bureau staff and supervisors in scope only.
@@ -62,13 +62,12 @@ def _sees_regions(user, current: scope.Scope) -> bool:
 
 @scope.register(Subject)
 def _subjects(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:
-    assigned = Q(pk__in=Assignment.objects.filter(rater_id=user.pk).values("subject_id"))
+    """Raters reach their subjects through their assignments only (never the results)."""
     if _sees_regions(user, current):
-        return queryset.filter(current.school_q("school") | assigned)
+        return queryset.filter(current.school_q("school"))
     if current.school_ids:
-        own_published = Q(school_id__in=current.school_ids, cycle__status=Cycle.Status.PUBLISHED)
-        return queryset.filter(own_published | assigned)
-    return queryset.filter(assigned)
+        return queryset.filter(school_id__in=current.school_ids, cycle__status=Cycle.Status.PUBLISHED)
+    return queryset.none()
 
 
 @scope.register(Assignment)
