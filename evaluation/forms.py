@@ -164,3 +164,4 @@ class QualityForm(StyledFormMixin, forms.ModelForm):
 
 class UploadForm(StyledFormMixin, forms.Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
+    submit = forms.BooleanField(label=_("Submit these scores (then locked)"), required=False)

@@ -123,9 +123,10 @@ def write_score_sheet(target, *, cycle: Cycle, rater) -> None:
     write_workbook(target, [SheetData(SCORE_SHEET, spec.headers, rows, widths=[10, 22, 12, 12] + [18] * len(all_leaves))])
 
 
-def read_score_sheet(path, *, cycle: Cycle, rater, commit: bool) -> ImportResult:
+def read_score_sheet(path, *, cycle: Cycle, rater, commit: bool, submit: bool = False) -> ImportResult:
     """Parse a rater's uploaded score sheet; every bad cell is a problem (sheet, row, column). With
-    `commit` and no problems, the values are saved (not submitted) in one transaction."""
+    `commit` and no problems, the values are saved in one transaction; with `submit` every row must
+    be complete and all are submitted (then locked)."""
     result = ImportResult()
     spec, all_leaves = score_sheet_spec(cycle)
     try:
@@ -138,7 +139,7 @@ def read_score_sheet(path, *, cycle: Cycle, rater, commit: bool) -> ImportResult
     if cycle.status != Cycle.Status.OPEN:
         result.problems.add(SCORE_SHEET, None, "", MSG_CYCLE_NOT_OPEN)
         return result
-    planned = _plan_scores(rows, all_leaves, cycle=cycle, rater=rater, problems=result.problems)
+    planned = _plan_scores(rows, all_leaves, cycle=cycle, rater=rater, problems=result.problems, submit=submit)
     result.rows = len(rows)
     sheet = SheetResult(SCORE_SHEET)
     for assignment, _values in planned:
@@ -147,12 +148,12 @@ def read_score_sheet(path, *, cycle: Cycle, rater, commit: bool) -> ImportResult
     if commit and result.ok:
         with transaction.atomic():
             for assignment, values in planned:
-                services.scores_save(actor=rater, assignment=assignment, values=values)
+                services.scores_save(actor=rater, assignment=assignment, values=values, submit=submit)
         result.committed = True
     return result
 
 
-def _plan_scores(rows, all_leaves, *, cycle, rater, problems: Problems) -> list:
+def _plan_scores(rows, all_leaves, *, cycle, rater, problems: Problems, submit: bool) -> list:
     mine = {a.pk: a for a in Assignment.objects.filter(cycle=cycle, rater=rater).select_related("subject", "section")}
     tree = services.scheme_tree(cycle.scheme)
     codes = dict(cycle.scheme.indicators.values_list("pk", "code"))
@@ -176,6 +177,10 @@ def _plan_scores(rows, all_leaves, *, cycle, rater, problems: Problems) -> list:
             value = row.values.get(f"leaf:{leaf.key}")
             if value is not None and leaf.key in covered:
                 values[leaf.key] = value
+        blank = [leaf.name for leaf in covered.values() if leaf.role != rules.VETO and leaf.key not in values]
+        if submit and blank:
+            problems.add(SCORE_SHEET, row.row, "", services.MSG_INCOMPLETE % {"names": "、".join(blank)})
+            continue
         planned.append((assignment, values))
     return planned
 

@@ -37,7 +37,8 @@ class MyAssignmentsView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         cycles = Cycle.objects.filter(assignments__rater=self.request.user).distinct().order_by("-year", "id")
-        return super().get_context_data(cycles=cycles, upload_form=forms.UploadForm(), **kwargs)
+        uploads = [(cycle, forms.UploadForm(auto_id=f"id_%s_{cycle.pk}")) for cycle in cycles]
+        return super().get_context_data(uploads=uploads, **kwargs)
 
 
 class ScoreView(LoginRequiredMixin, View):
@@ -120,7 +121,8 @@ class ScoreSheetUploadView(LoginRequiredMixin, View):
             except ExcelFileError as error:
                 messages.error(request, error.message)
                 return redirect("evaluation:my-assignments")
-            result = importers.read_score_sheet(copy.name, cycle=cycle, rater=request.user, commit=True)
+            result = importers.read_score_sheet(copy.name, cycle=cycle, rater=request.user, commit=True,
+                                                submit=form.cleaned_data["submit"])
         if result.ok:
             messages.success(request, MSG_UPLOADED % {"count": result.rows})
             return redirect("evaluation:my-assignments")

@@ -272,3 +272,25 @@ def test_list_pages_pin_their_queries(client, assigned, city_user, reviewer_user
     client.force_login(reviewer2)
     with django_assert_num_queries(6):
         assert client.get(reverse("evaluation:my-assignments")).status_code == 200
+
+
+def test_score_sheet_upload_can_submit_and_refuses_incomplete_rows(client, assigned, city_user, reviewer2):
+    services.cycle_open(actor=city_user, cycle=assigned)
+    client.force_login(reviewer2)
+
+    def first_row_only_partly(sheet, headers):
+        _fill(FULL)(sheet, headers)
+        sheet.cell(row=2, column=headers.index(next(h for h in headers if str(h).startswith("B1"))) + 1).value = None
+
+    original = client.post
+
+    def post_with_submit(url, data):
+        return original(url, {**data, "submit": "on"})
+
+    client.post = post_with_submit
+    response = _sheet_upload(client, assigned, first_row_only_partly)
+    assert response.status_code == 400 and "特色创新" in response.content.decode()
+    assert not Score.objects.exists()
+    response = _sheet_upload(client, assigned, _fill(FULL))
+    assert response.status_code == 302
+    assert Assignment.objects.filter(rater=reviewer2, submitted_at__isnull=False).count() == 2
