@@ -1,11 +1,17 @@
 """Exports of the evaluation app (org.excel writer: streaming, cells neutralised): a cycle's results,
 its missing-score list, and the school quality data (the quality importer reads the same columns)."""
 
+from decimal import Decimal
+
 from evaluation import selectors
 from org.excel import SheetData, write_workbook
 from org.ratings import Rating
 
 RATINGS = dict(Rating.choices)
+
+
+def _number(text):
+    return Decimal(text) if text not in (None, "") else ""
 
 
 def results_export(target, *, user, cycle) -> None:
@@ -18,9 +24,9 @@ def results_export(target, *, user, cycle) -> None:
         for subject in selectors.subject_list(user=user, cycle=cycle).iterator(chunk_size=2000):
             parts = subject.result.get("by_group", {})
             yield [subject.school.code, subject.school.name, subject.school.region.name,
-                   subject.staff.name if subject.staff_id else "", subject.get_post_display() if subject.post else "",
-                   subject.total, *[parts.get(str(g.pk), "") for g in groups], subject.result.get("self_total") or "",
-                   RATINGS.get(subject.original_rating, ""), RATINGS.get(subject.final_rating, "")]
+                   subject.staff.name if subject.staff_id else "", str(subject.get_post_display()) if subject.post else "",
+                   subject.total, *[_number(parts.get(str(g.pk))) for g in groups], _number(subject.result.get("self_total")),
+                   str(RATINGS.get(subject.original_rating, "")), str(RATINGS.get(subject.final_rating, ""))]
 
     write_workbook(target, [SheetData("评价结果", headers, rows())])
 

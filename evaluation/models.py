@@ -269,8 +269,12 @@ class Assignment(models.Model):
         ordering = ["cycle", "rater", "subject", "id"]
         verbose_name = _("rater assignment")
         verbose_name_plural = _("rater assignments")
-        constraints = [models.UniqueConstraint(fields=["subject", "rater", "group", "section"], name="assignment_once",
-                                               nulls_distinct=False)]
+        constraints = [
+            models.UniqueConstraint(fields=["subject", "rater", "group", "section"], condition=Q(section__isnull=False),
+                                    name="assignment_once_per_section"),
+            models.UniqueConstraint(fields=["subject", "rater", "group"], condition=Q(section__isnull=True),
+                                    name="assignment_once_whole_scheme"),
+        ]
         indexes = [models.Index(fields=["rater", "cycle"], name="assignment_rater_cycle")]
 
     def __str__(self):

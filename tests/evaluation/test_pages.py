@@ -294,3 +294,13 @@ def test_score_sheet_upload_can_submit_and_refuses_incomplete_rows(client, assig
     response = _sheet_upload(client, assigned, _fill(FULL))
     assert response.status_code == 302
     assert Assignment.objects.filter(rater=reviewer2, submitted_at__isnull=False).count() == 2
+
+
+def test_admin_lists_are_read_only_and_scoped(client, world, assigned, city_user):
+    from tests.conftest import _user_with_role
+
+    admin_user = _user_with_role("county_b_admin", "county_staff", region=world.county_b, is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    for name in ("scheme", "cycle", "subject", "assignment", "ratingchange", "schoolquality"):
+        assert client.get(reverse(f"admin:evaluation_{name}_changelist")).status_code == 200
+    assert client.get(reverse("admin:evaluation_scheme_add")).status_code == 403
