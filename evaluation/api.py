@@ -85,10 +85,13 @@ class SchemeSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
 class SchemeViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Schemes with their indicators. Creating takes `tree`; changing a frozen scheme answers the new version."""
 
-    queryset = Scheme.objects.select_related("region").prefetch_related("indicators").order_by("name", "-version", "id")
+    model = Scheme
     serializer_class = SchemeSerializer
     filterset_fields = ["person_kind", "category", "lineage"]
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def narrow(self, queryset):
+        return queryset.select_related("region").prefetch_related("indicators").order_by("name", "-version", "id")
 
     def perform_create(self, serializer):
         data = {k: v for k, v in serializer.validated_data.items() if k != "tree"}
@@ -109,10 +112,13 @@ class SchemeViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Up
 class IndicatorViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
     """Indicators of unfrozen schemes: add, change, delete (a frozen scheme answers 400)."""
 
-    queryset = Indicator.objects.select_related("scheme").order_by("scheme", "order", "id")
+    model = Indicator
     serializer_class = IndicatorSerializer
     filterset_fields = ["scheme", "parent"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def narrow(self, queryset):
+        return queryset.select_related("scheme").order_by("scheme", "order", "id")
 
     def perform_create(self, serializer):
         scheme = scope.get_visible_or_404(self.request.user, Scheme, pk=self.request.data.get("scheme"))
@@ -183,9 +189,12 @@ class CycleViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.R
     """Cycles: create with rater groups, generate subjects, assign raters, open, close (refused with
     the missing list), reopen with a reason, publish (quota warned or enforced)."""
 
-    queryset = Cycle.objects.select_related("region", "scheme").prefetch_related("groups").order_by("-year", "name", "id")
+    model = Cycle
     serializer_class = CycleSerializer
     filterset_fields = ["year", "kind", "status", "scheme"]
+
+    def narrow(self, queryset):
+        return queryset.select_related("region", "scheme").prefetch_related("groups").order_by("-year", "name", "id")
 
     def perform_create(self, serializer):
         data = {k: v for k, v in serializer.validated_data.items() if k != "groups"}
@@ -306,9 +315,12 @@ class RatingChangeSerializer(serializers.Serializer):
 class SubjectViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Subjects with their results; `rating` records a collective decision."""
 
-    queryset = Subject.objects.select_related("school__region", "staff").order_by("cycle", "school__code", "id")
+    model = Subject
     serializer_class = AssessedSubjectSerializer
     filterset_fields = ["cycle", "school", "final_rating"]
+
+    def narrow(self, queryset):
+        return queryset.select_related("school__region", "staff").order_by("cycle", "school__code", "id")
 
     @extend_schema(request=RatingChangeSerializer, responses=AssessedSubjectSerializer)
     @action(detail=True, methods=["post"])
@@ -352,10 +364,13 @@ class AssignmentViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet)
     """A rater's own assignments (bureau staff: those in scope). `scores` saves or submits; after
     submission only the cycle administrator's `correct` (with a reason) changes them."""
 
-    queryset = Assignment.objects.select_related("subject__school", "subject__staff", "group").prefetch_related(
-        Prefetch("scores", queryset=Score.objects.select_related("indicator"))).order_by("cycle", "subject", "id")
+    model = Assignment
     serializer_class = RaterAssignmentSerializer
     filterset_fields = ["cycle", "subject", "group", "rater"]
+
+    def narrow(self, queryset):
+        return queryset.select_related("subject__school", "subject__staff", "group").prefetch_related(
+            Prefetch("scores", queryset=Score.objects.select_related("indicator"))).order_by("cycle", "subject", "id")
 
     @extend_schema(request=ScoreEntrySerializer, responses=RaterAssignmentSerializer)
     @action(detail=True, methods=["post"])
@@ -390,10 +405,13 @@ class SchoolQualitySerializer(ScopedChoicesMixin, serializers.ModelSerializer):
 
 class SchoolQualityViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
                            viewsets.ReadOnlyModelViewSet):
-    queryset = SchoolQuality.objects.select_related("school").order_by("-year", "school__code")
+    model = SchoolQuality
     serializer_class = SchoolQualitySerializer
     filterset_fields = ["school", "year"]
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def narrow(self, queryset):
+        return queryset.select_related("school").order_by("-year", "school__code")
 
     def _save(self, serializer, school, year):
         data = {k: serializer.validated_data.get(k, getattr(serializer.instance, k, None))

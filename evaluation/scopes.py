@@ -15,15 +15,6 @@ from django.db.models import Q, QuerySet
 
 from evaluation.models import Assignment, Cycle, Indicator, RaterGroup, RatingChange, Scheme, Score, Subject
 from org import scope
-from org.models import Region, School
-
-
-def _region_and_ancestor_ids(current: scope.Scope) -> set[int]:
-    regions = set(current.region_ids)
-    if current.school_ids:
-        regions |= set(School.objects.filter(id__in=current.school_ids).values_list("region_id", flat=True))
-    rows = Region.objects.filter(id__in=regions).values_list("id", "parent_id", "parent__parent_id")
-    return {region for row in rows for region in row if region}
 
 
 def _assigned_cycles(user):
@@ -35,7 +26,7 @@ def _cycles(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:
     assigned = Q(pk__in=_assigned_cycles(user))
     if current.is_empty:
         return queryset.filter(assigned)
-    return queryset.filter(Q(region_id__in=_region_and_ancestor_ids(current)) | assigned)
+    return queryset.filter(Q(region_id__in=scope.regions_seen(user)) | assigned)
 
 
 @scope.register(Scheme)
@@ -43,7 +34,7 @@ def _schemes(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:
     assigned = Q(cycles__in=_assigned_cycles(user))
     if current.is_empty:
         return queryset.filter(assigned).distinct()
-    return queryset.filter(Q(region_id__in=_region_and_ancestor_ids(current)) | assigned).distinct()
+    return queryset.filter(Q(region_id__in=scope.regions_seen(user)) | assigned).distinct()
 
 
 @scope.register(Indicator)

@@ -63,12 +63,13 @@ MISSING_SHOWN = 20
 
 
 def _ensure_manages_region(actor, region_id: int) -> None:
-    if not scope.manageable_regions(actor).filter(pk=region_id).exists():
+    if not scope.runs_region(actor, region_id):
         raise PermissionDenied(MSG_NOT_MANAGER)
 
 
 def can_administer(user, cycle: Cycle) -> bool:
-    return scope.manageable_regions(user).filter(pk=cycle.region_id).exists()
+    """Bureau staff of the region running the cycle (or of one above it): its administrators."""
+    return scope.runs_region(user, cycle.region_id)
 
 
 def _require_status(cycle: Cycle, *allowed) -> None:

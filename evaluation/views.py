@@ -43,8 +43,8 @@ class SchemeListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
     paginate_by = 50
     template_name = "evaluation/scheme_list.html"
 
-    def get_base_queryset(self):
-        return Scheme.objects.select_related("region").order_by("name", "-version", "id")
+    def narrow(self, queryset):
+        return queryset.select_related("region").order_by("name", "-version", "id")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(can_create=scope.is_bureau_staff(self.request.user), **kwargs)
@@ -54,14 +54,14 @@ class SchemeDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView
     model = Scheme
     template_name = "evaluation/scheme_detail.html"
 
-    def get_base_queryset(self):
-        return Scheme.objects.select_related("region")
+    def narrow(self, queryset):
+        return queryset.select_related("region")
 
     def get_context_data(self, **kwargs):
         scheme = self.object
         return super().get_context_data(
             rows=selectors.scheme_rows(scheme), problems=services.scheme_problems(scheme),
-            can_edit=scope.manageable_regions(self.request.user).filter(pk=scheme.region_id).exists(),
+            can_edit=scope.runs_region(self.request.user, scheme.region_id),
             versions=Scheme.objects.filter(lineage=scheme.lineage).order_by("version"),
             history=history_of(scheme), **kwargs)
 
@@ -175,8 +175,8 @@ class CycleListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
     paginate_by = 50
     template_name = "evaluation/cycle_list.html"
 
-    def get_base_queryset(self):
-        return Cycle.objects.select_related("region", "scheme").order_by("-year", "name", "id")
+    def narrow(self, queryset):
+        return queryset.select_related("region", "scheme").order_by("-year", "name", "id")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(can_create=scope.is_bureau_staff(self.request.user), **kwargs)

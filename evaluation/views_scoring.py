@@ -173,8 +173,8 @@ class QualityListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
     paginate_by = 100
     template_name = "evaluation/quality_list.html"
 
-    def get_base_queryset(self):
-        return SchoolQuality.objects.select_related("school__region").order_by("-year", "school__code")
+    def narrow(self, queryset):
+        return queryset.select_related("school__region").order_by("-year", "school__code")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(can_edit=scope.is_bureau_staff(self.request.user),

@@ -267,7 +267,7 @@ def test_list_pages_pin_their_queries(client, assigned, city_user, reviewer_user
                         ("evaluation:index", 6)):
         with django_assert_num_queries(count):
             assert client.get(reverse(name)).status_code == 200
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         assert client.get(assigned.get_absolute_url()).status_code == 200
     client.force_login(reviewer2)
     with django_assert_num_queries(6):
