@@ -117,6 +117,9 @@ class Indicator(models.Model):
     def __str__(self):
         return f"{self.code} {self.name}"
 
+    def get_absolute_url(self):
+        return reverse("evaluation:scheme-detail", args=[self.scheme_id])
+
 
 class Cycle(models.Model):
     class Kind(models.TextChoices):

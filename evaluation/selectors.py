@@ -51,10 +51,15 @@ def assignment_list(*, user) -> QuerySet[Assignment]:
         "cycle", "subject__school", "subject__staff", "group", "section", "rater")
 
 
+def own_assignments(queryset: QuerySet[Assignment], *, user) -> QuerySet[Assignment]:
+    """Narrow (scoped) assignments to the user's own, with what the rater's pages show."""
+    return queryset.filter(rater=user).select_related(
+        "cycle", "subject__school", "subject__staff", "group", "section").order_by("-cycle__year", "cycle_id", "subject_id", "id")
+
+
 def my_assignments(*, user) -> QuerySet[Assignment]:
     """The user's own assignments (a rater sees nothing else)."""
-    return Assignment.objects.filter(rater=user).select_related(
-        "cycle", "subject__school", "subject__staff", "group", "section").order_by("-cycle__year", "cycle_id", "subject_id", "id")
+    return own_assignments(scope.visible_to(user, Assignment), user=user)
 
 
 def assignment_get(*, user, pk: int) -> Assignment:

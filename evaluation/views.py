@@ -6,16 +6,17 @@ import io
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from evaluation import exports, forms, selectors, services
-from evaluation.models import Cycle, Scheme
+from evaluation.models import Cycle, Indicator, Scheme
 from org import scope
 from org.selectors import history_of
+from org.web import ActionView
 
 MSG_SAVED = _("Saved.")
 MSG_NEW_VERSION = _("The scheme is used by a cycle; your change made version %(version)s.")
@@ -66,8 +67,19 @@ class SchemeDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView
             history=history_of(scheme), **kwargs)
 
 
-class FormPage(LoginRequiredMixin, View):
-    """GET shows the form; POST validates, calls `save(form)` and redirects; refusals re-render."""
+class ScopedView(LoginRequiredMixin, scope.ScopedQuerysetMixin, View):
+    """A page reading its row through the scoped base (`model`, optional `narrow`): 404 when out of scope."""
+
+    def get_object(self, pk):
+        try:
+            return self.get_queryset().get(pk=pk)
+        except self.model.DoesNotExist:
+            raise Http404(scope.MSG_NOT_FOUND) from None
+
+
+class FormPage(ScopedView):
+    """GET shows the form; POST validates, calls `save(form)` and redirects; refusals re-render.
+    Rows named in the URL are read with `get_object` (scoped)."""
 
     form_class = None
     template_name = "evaluation/form.html"
@@ -98,6 +110,7 @@ class FormPage(LoginRequiredMixin, View):
 
 
 class SchemeCreateView(FormPage):
+    model = Scheme
     form_class = forms.SchemeForm
     title = _("New indicator scheme")
 
@@ -110,11 +123,12 @@ class SchemeCreateView(FormPage):
 
 
 class SchemeEditView(FormPage):
+    model = Scheme
     form_class = forms.SchemeForm
     title = _("Edit indicator scheme")
 
     def setup_object(self, pk):
-        self.scheme = selectors.scheme_get(user=self.request.user, pk=pk)
+        self.scheme = self.get_object(pk)
 
     def form_kwargs(self):
         return {"user": self.request.user, "instance": Scheme.objects.get(pk=self.scheme.pk)}
@@ -127,9 +141,11 @@ class SchemeEditView(FormPage):
         return saved
 
 
-class SchemeNewVersionView(LoginRequiredMixin, View):
+class SchemeNewVersionView(ScopedView):
+    model = Scheme
+
     def post(self, request, pk):
-        scheme = selectors.scheme_get(user=request.user, pk=pk)
+        scheme = self.get_object(pk)
         try:
             scheme = services.scheme_new_version(actor=request.user, scheme=scheme)
         except PermissionDenied as error:
@@ -138,12 +154,15 @@ class SchemeNewVersionView(LoginRequiredMixin, View):
 
 
 class IndicatorFormView(FormPage):
+    model = Indicator
     form_class = forms.IndicatorForm
     title = _("Indicator")
 
     def setup_object(self, scheme_pk, pk=None):
         self.scheme = selectors.scheme_get(user=self.request.user, pk=scheme_pk)
-        self.instance = self.scheme.indicators.filter(pk=pk).first() if pk else None
+        self.instance = self.get_object(pk) if pk else None
+        if self.instance is not None and self.instance.scheme_id != self.scheme.pk:
+            raise Http404(scope.MSG_NOT_FOUND)
 
     def form_kwargs(self):
         return {"scheme": self.scheme, "instance": self.instance}
@@ -155,16 +174,15 @@ class IndicatorFormView(FormPage):
         return self.scheme
 
 
-class IndicatorDeleteView(LoginRequiredMixin, View):
-    def post(self, request, scheme_pk, pk):
-        scheme = selectors.scheme_get(user=request.user, pk=scheme_pk)
-        indicator = scheme.indicators.filter(pk=pk).first()
-        if indicator is not None:
-            try:
-                services.indicator_delete(actor=request.user, indicator=indicator)
-            except (ValidationError, PermissionDenied) as error:
-                messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-        return redirect(scheme)
+class IndicatorDeleteView(ActionView):
+    model = Indicator
+    form_class = forms.EmptyForm
+
+    def narrow(self, queryset):
+        return queryset.filter(scheme_id=self.kwargs["scheme_pk"]).select_related("scheme")
+
+    def perform(self, indicator, data):
+        services.indicator_delete(actor=self.request.user, indicator=indicator)
 
 
 # --- cycles ------------------------------------------------------------------------------------------
@@ -183,6 +201,7 @@ class CycleListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
 
 
 class CycleCreateView(FormPage):
+    model = Cycle
     form_class = forms.CycleForm
     template_name = "evaluation/cycle_form.html"
     title = _("New assessment cycle")
@@ -206,12 +225,17 @@ class CycleCreateView(FormPage):
         return self.render(form, groups=groups)
 
 
-class CycleDetailView(LoginRequiredMixin, View):
+class CycleDetailView(ScopedView):
     """The cycle's page: status and actions for its administrator, subjects, raters' progress,
     the missing list and the distribution of ratings."""
 
+    model = Cycle
+
+    def narrow(self, queryset):
+        return queryset.select_related("region", "scheme")
+
     def get(self, request, pk):
-        cycle = selectors.cycle_get(user=request.user, pk=pk)
+        cycle = self.get_object(pk)
         admin = services.can_administer(request.user, cycle)
         subjects = selectors.subject_list(user=request.user, cycle=cycle)
         context = {
@@ -230,26 +254,21 @@ class CycleDetailView(LoginRequiredMixin, View):
         return render(request, "evaluation/cycle_detail.html", context)
 
 
-class CycleActionView(LoginRequiredMixin, View):
-    """POST one administrative step on a visible cycle; a refusal comes back as a message."""
+class CycleActionView(ActionView):
+    """POST one administrative step on a visible cycle (org.web.ActionView); a refusal comes back as a
+    message; `perform` may add its own messages (counts, quota warnings)."""
 
+    model = Cycle
     form_class = forms.EmptyForm
+
+    def narrow(self, queryset):
+        return queryset.select_related("scheme")
 
     def form_kwargs(self, cycle):
         return {}
 
-    def post(self, request, pk):
-        cycle = selectors.cycle_get(user=request.user, pk=pk)
-        form = self.form_class(request.POST, **self.form_kwargs(cycle))
-        if not form.is_valid():
-            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-            return redirect(cycle)
-        try:
-            note = self.perform(cycle, form.cleaned_data)
-            messages.success(request, note or MSG_SAVED)
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))
-        return redirect(cycle)
+    def get_form(self, cycle):
+        return self.form_class(self.request.POST, **self.form_kwargs(cycle))
 
 
 class CycleGenerateView(CycleActionView):
@@ -261,7 +280,7 @@ class CycleGenerateView(CycleActionView):
     def perform(self, cycle, data):
         added = services.subjects_generate(actor=self.request.user, cycle=cycle, region=data["region"], stage=data["stage"],
                                            location=data["location"], posts=tuple(data["posts"]))
-        return _("%(count)s subjects added.") % {"count": added}
+        messages.info(self.request, _("%(count)s subjects added.") % {"count": added})
 
 
 class CycleAssignView(CycleActionView):
@@ -274,7 +293,7 @@ class CycleAssignView(CycleActionView):
         subjects = list(data["subjects"]) or list(selectors.subject_list(user=self.request.user, cycle=cycle))
         added = services.assignments_create(actor=self.request.user, cycle=cycle, raters=list(data["raters"]),
                                             group=data["group"], subjects=subjects, section=data["section"])
-        return _("%(count)s assignments added.") % {"count": added}
+        messages.info(self.request, _("%(count)s assignments added.") % {"count": added})
 
 
 class CycleOpenView(CycleActionView):
@@ -308,15 +327,19 @@ def _xlsx(write, filename: str) -> FileResponse:
     return FileResponse(stream, as_attachment=True, filename=filename)
 
 
-class CycleResultsExportView(LoginRequiredMixin, View):
+class CycleResultsExportView(ScopedView):
+    model = Cycle
+
     def get(self, request, pk):
-        cycle = selectors.cycle_get(user=request.user, pk=pk)
+        cycle = self.get_object(pk)
         return _xlsx(lambda target: exports.results_export(target, user=request.user, cycle=cycle),
                      f"evaluation-results-{cycle.pk}.xlsx")
 
 
-class CycleMissingExportView(LoginRequiredMixin, View):
+class CycleMissingExportView(ScopedView):
+    model = Cycle
+
     def get(self, request, pk):
-        cycle = selectors.cycle_get(user=request.user, pk=pk)
+        cycle = self.get_object(pk)
         return _xlsx(lambda target: exports.missing_export(target, user=request.user, cycle=cycle),
                      f"evaluation-missing-{cycle.pk}.xlsx")

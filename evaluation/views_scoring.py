@@ -10,15 +10,15 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views import View
 from django.views.generic import ListView
 
 from evaluation import exports, forms, importers, selectors, services
-from evaluation.models import Cycle, SchoolQuality
-from evaluation.views import FormPage, _xlsx
+from evaluation.models import Assignment, Cycle, SchoolQuality, Subject
+from evaluation.views import FormPage, ScopedView, _xlsx
 from org import scope
 from org.excel import check_xlsx
 from org.excel.reader import ExcelFileError
+from org.web import ActionView
 
 MSG_SAVED = _("Saved.")
 MSG_SUBMITTED = _("Submitted. Your scores are now locked.")
@@ -26,14 +26,15 @@ MSG_UPLOADED = _("%(count)s rows of scores saved from the sheet; check them and 
 MSG_UPLOAD_PROBLEMS = _("The sheet has %(count)s problems; nothing was saved.")
 
 
-class MyAssignmentsView(LoginRequiredMixin, ListView):
+class MyAssignmentsView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
     """A rater's own assignments, open cycles first; nothing of anyone else's."""
 
+    model = Assignment
     template_name = "evaluation/my_assignments.html"
     paginate_by = 100
 
-    def get_queryset(self):
-        return selectors.my_assignments(user=self.request.user)
+    def narrow(self, queryset):
+        return selectors.own_assignments(queryset, user=self.request.user)
 
     def get_context_data(self, **kwargs):
         cycles = Cycle.objects.filter(assignments__rater=self.request.user).distinct().order_by("-year", "id")
@@ -41,15 +42,18 @@ class MyAssignmentsView(LoginRequiredMixin, ListView):
         return super().get_context_data(uploads=uploads, **kwargs)
 
 
-class ScoreView(LoginRequiredMixin, View):
-    """The rater's web form for one assignment: save as draft, or submit (then locked)."""
+class ScoreView(ScopedView):
+    """The rater's web form for one assignment (their own only): save as draft, or submit (then locked)."""
+
+    model = Assignment
+
+    def narrow(self, queryset):
+        return selectors.own_assignments(queryset, user=self.request.user).select_related("cycle__scheme")
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return super().dispatch(request, *args, **kwargs)
-        self.assignment = selectors.assignment_get(user=request.user, pk=kwargs["pk"])
-        if self.assignment.rater_id != request.user.pk:
-            raise Http404(scope.MSG_NOT_FOUND)
+        self.assignment = self.get_object(kwargs["pk"])
         self.rows = selectors.score_form_rows(self.assignment)
         return super().dispatch(request, *args, **kwargs)
 
@@ -77,11 +81,15 @@ class ScoreView(LoginRequiredMixin, View):
 class ScoreCorrectView(FormPage):
     """The cycle administrator changes a submitted assignment's scores, with a reason."""
 
+    model = Assignment
     form_class = forms.CorrectForm
     title = _("Change submitted scores")
 
+    def narrow(self, queryset):
+        return queryset.select_related("cycle__scheme", "subject__school", "subject__staff", "group")
+
     def setup_object(self, pk):
-        self.assignment = selectors.assignment_get(user=self.request.user, pk=pk)
+        self.assignment = self.get_object(pk)
         if not services.can_administer(self.request.user, self.assignment.cycle):
             raise Http404(scope.MSG_NOT_FOUND)
 
@@ -94,20 +102,24 @@ class ScoreCorrectView(FormPage):
         return self.assignment.cycle
 
 
-class ScoreSheetDownloadView(LoginRequiredMixin, View):
+class ScoreSheetDownloadView(ScopedView):
     """The user's own score sheet for a cycle (one workbook per rater)."""
 
+    model = Cycle
+
     def get(self, request, pk):
-        cycle = selectors.cycle_get(user=request.user, pk=pk)
+        cycle = self.get_object(pk)
         return _xlsx(lambda target: importers.write_score_sheet(target, cycle=cycle, rater=request.user),
                      f"score-sheet-{cycle.pk}-{request.user.get_username()}.xlsx")
 
 
-class ScoreSheetUploadView(LoginRequiredMixin, View):
+class ScoreSheetUploadView(ScopedView):
     """Upload the filled score sheet: every bad cell is listed; nothing is saved unless all are sound."""
 
+    model = Cycle
+
     def post(self, request, pk):
-        cycle = selectors.cycle_get(user=request.user, pk=pk)
+        cycle = self.get_object(pk)
         form = forms.UploadForm(request.POST, request.FILES)
         if not form.is_valid():
             messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
@@ -131,12 +143,17 @@ class ScoreSheetUploadView(LoginRequiredMixin, View):
             "summary": MSG_UPLOAD_PROBLEMS % {"count": len(result.problems)}}, status=400)
 
 
-class SubjectDetailView(LoginRequiredMixin, View):
+class SubjectDetailView(ScopedView):
     """A subject's result: the score tree, each rater group's contribution, self-assessment beside,
-    the rating with its history. Raters are never named here."""
+    the rating with its history. Raters are named to the cycle's administrators only."""
+
+    model = Subject
+
+    def narrow(self, queryset):
+        return queryset.select_related("cycle__scheme", "school__region", "staff")
 
     def get(self, request, pk):
-        subject = selectors.subject_get(user=request.user, pk=pk)
+        subject = self.get_object(pk)
         cycle = subject.cycle
         groups = selectors.groups_of(cycle)
         admin = services.can_administer(request.user, cycle)
@@ -150,19 +167,17 @@ class SubjectDetailView(LoginRequiredMixin, View):
         })
 
 
-class RatingChangeView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        subject = selectors.subject_get(user=request.user, pk=pk)
-        form = forms.RatingChangeForm(request.POST)
-        if form.is_valid():
-            try:
-                services.rating_change(actor=request.user, subject=subject, **form.cleaned_data)
-                messages.success(request, MSG_SAVED)
-            except (ValidationError, PermissionDenied) as error:
-                messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))
-        else:
-            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect(subject)
+class RatingChangeView(ActionView):
+    """Record a collective decision (集体研究) changing a subject's final rating."""
+
+    model = Subject
+    form_class = forms.RatingChangeForm
+
+    def narrow(self, queryset):
+        return queryset.select_related("cycle")
+
+    def perform(self, subject, data):
+        services.rating_change(actor=self.request.user, subject=subject, **data)
 
 
 # --- quality data -----------------------------------------------------------------------------------
@@ -182,11 +197,13 @@ class QualityListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
 
 
 class QualityFormView(FormPage):
+    model = SchoolQuality
+    scope_mode = scope.MANAGE
     form_class = forms.QualityForm
     title = _("School quality data")
 
     def setup_object(self, pk=None):
-        self.instance = scope.get_visible_or_404(self.request.user, SchoolQuality, pk=pk) if pk else None
+        self.instance = self.get_object(pk) if pk else None
 
     def form_kwargs(self):
         return {"user": self.request.user, "instance": self.instance}
@@ -198,6 +215,10 @@ class QualityFormView(FormPage):
         return "evaluation:quality-list"
 
 
-class QualityExportView(LoginRequiredMixin, View):
+class QualityExportView(ScopedView):
+    """The visible quality rows (exports.quality_export reads visible_to(user, SchoolQuality))."""
+
+    model = SchoolQuality
+
     def get(self, request):
         return _xlsx(lambda target: exports.quality_export(target, user=request.user), "school-quality.xlsx")
