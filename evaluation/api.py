@@ -3,19 +3,24 @@ through the same services as the pages (a refusal answers 400 with the Chinese m
 not allowed, 404 when out of scope). Raters reach only their own assignments; a subject's school
 never sees who scored it."""
 
+import io
+import tempfile
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from django.http import FileResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from evaluation import rules, selectors, services
+from evaluation import importers, rules, selectors, services
 from evaluation.models import Assignment, Cycle, Indicator, RaterGroup, Scheme, SchoolQuality, Score, Subject
 from org import scope
+from org.excel import ExcelFileError, check_xlsx
 from org.models import Region, School, Staff
 from org.ratings import EVALUATION_SCALE
 
@@ -176,6 +181,17 @@ class ReopenSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class ScoreSheetUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    submit = serializers.BooleanField(default=False)
+
+
+class ScoreSheetResultSerializer(serializers.Serializer):
+    rows = serializers.IntegerField()
+    committed = serializers.BooleanField()
+    problems = serializers.ListField(child=serializers.DictField())
+
+
 class MissingSerializer(serializers.Serializer):
     assignment = serializers.IntegerField(source="assignment.pk")
     rater = serializers.CharField(source="rater.username")
@@ -270,6 +286,36 @@ class CycleViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.R
     def missing(self, request, pk=None):
         rows = selectors.missing_for_user(user=request.user, cycle=self.get_object())
         return Response(MissingSerializer(rows, many=True).data)
+
+    @extend_schema(request=None, responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes})
+    @action(detail=True, methods=["get"], url_path="score-sheet")
+    def score_sheet(self, request, pk=None):
+        """The requesting rater's own score sheet (one row per assignment, one column per indicator)."""
+        cycle = self.get_object()
+        stream = io.BytesIO()
+        importers.write_score_sheet(stream, cycle=cycle, rater=request.user)
+        stream.seek(0)
+        return FileResponse(stream, as_attachment=True, filename=f"score-sheet-{cycle.pk}.xlsx")
+
+    @extend_schema(request={"multipart/form-data": ScoreSheetUploadSerializer}, responses=ScoreSheetResultSerializer)
+    @action(detail=True, methods=["post"], url_path="score-sheet/upload", parser_classes=[MultiPartParser])
+    def score_sheet_upload(self, request, pk=None):
+        """Upload a filled score sheet: 200 with the rows saved, or 400 with every bad cell (nothing saved)."""
+        cycle = self.get_object()
+        data = ScoreSheetUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as copy:
+            for chunk in data.validated_data["file"].chunks():
+                copy.write(chunk)
+            copy.flush()
+            try:
+                check_xlsx(copy.name)
+            except ExcelFileError as error:
+                raise ValidationError({"detail": [error.message]}) from None
+            result = importers.read_score_sheet(copy.name, cycle=cycle, rater=request.user, commit=True,
+                                                submit=data.validated_data["submit"])
+        body = {"rows": result.rows, "committed": result.committed, "problems": result.problems.as_list()}
+        return Response(body, status=200 if result.ok else 400)
 
     @action(detail=True, methods=["get"])
     def distribution(self, request, pk=None):

@@ -55,7 +55,6 @@ MSG_NO_ASSIGNMENTS = _("No rater is assigned yet.")
 MSG_SAME_RATING = _("The rating is already %(rating)s.")
 MSG_MEETING = _("Give the meeting reference of the collective decision.")
 MSG_RATING_STATUS = _("Ratings change only after the cycle has closed.")
-MSG_KIND_MISMATCH = _("The scheme assesses %(scheme)s; a cycle of it cannot generate %(wanted)s.")
 MSG_SECTION = _("The indicator group must be a section of the cycle's scheme.")
 MSG_RATER_GROUP_CYCLE = _("The rater group belongs to another cycle.")
 
@@ -514,19 +513,31 @@ def _entries(cycle: Cycle, *, self_only: bool = False) -> dict:
     return entries
 
 
-def _previous_values(cycle: Cycle) -> dict:
-    """{subject id: {leaf code: combined value in the previous cycle}} matched by school and person."""
-    if cycle.previous_id is None:
+def _previous_values(cycle: Cycle, tree: list[rules.Node], subjects: list[Subject]) -> dict:
+    """{subject id: {leaf code: previous value}} for improvement (增值) leaves: the combined value of
+    the previous cycle, matched by school (school schemes) or person; for a school without one, its
+    quality score (教育教学质量) of the year before the cycle (SchoolQuality, issue 12 item 5)."""
+    improvement = [leaf.key for leaf in rules.leaves(tree) if leaf.method == rules.IMPROVEMENT]
+    if not improvement:
         return {}
-    earlier = {(s.school_id, s.staff_id): s.result.get("values", {}) for s in cycle.previous.subjects.only(
-        "school_id", "staff_id", "result")}
-    if cycle.scheme.person_kind != "school":
-        earlier = {(None, staff): values for (_school, staff), values in earlier.items()}
+    by_school = cycle.scheme.person_kind == "school"
+    earlier = {}
+    if cycle.previous_id is not None:
+        for row in cycle.previous.subjects.only("school_id", "staff_id", "result"):
+            earlier[row.school_id if by_school else row.staff_id] = row.result.get("values", {})
+    quality = {}
+    if by_school:
+        quality = dict(SchoolQuality.objects.filter(school_id__in=[s.school_id for s in subjects], year=cycle.year - 1,
+                                                    quality_score__isnull=False).values_list("school_id", "quality_score"))
     previous = {}
-    for subject in cycle.subjects.only("id", "school_id", "staff_id"):
-        key = (subject.school_id, None) if cycle.scheme.person_kind == "school" else (None, subject.staff_id)
-        if key in earlier:
-            previous[subject.pk] = {code: Decimal(v) for code, v in earlier[key].items()}
+    for subject in subjects:
+        values = earlier.get(subject.school_id if by_school else subject.staff_id, {})
+        found = {code: Decimal(values[code]) for code in improvement if code in values}
+        for code in improvement:
+            if code not in found and subject.school_id in quality:
+                found[code] = quality[subject.school_id]
+        if found:
+            previous[subject.pk] = found
     return previous
 
 
@@ -538,7 +549,8 @@ def cycle_compute(*, cycle: Cycle) -> None:
     groups = {str(g.pk): g.as_rule() for g in cycle.groups.all()}
     subjects = list(cycle.subjects.all())
     entries = _entries(cycle)
-    scored = rules.score_subjects(tree, groups, {s.pk: entries.get(s.pk, {}) for s in subjects}, _previous_values(cycle))
+    scored = rules.score_subjects(tree, groups, {s.pk: entries.get(s.pk, {}) for s in subjects},
+                                  _previous_values(cycle, tree, subjects))
     self_groups = {key: rules.Group(key, Decimal(100)) for key, g in groups.items() if g.is_self}
     self_entries = _entries(cycle, self_only=True)
     self_scored = rules.score_subjects(tree, self_groups, {s.pk: self_entries.get(s.pk, {}) for s in subjects}) if self_groups else {}

@@ -127,3 +127,42 @@ def test_schema_lists_the_evaluation_endpoints(client, city_user):
     for path in ("/api/v1/evaluation/cycles/{id}/close/", "/api/v1/evaluation/assignments/{id}/scores/",
                  "/api/v1/evaluation/subjects/{id}/rating/", "/api/v1/evaluation/quality/"):
         assert path in schema
+
+
+def test_score_sheet_download_and_upload_through_the_api(assigned, city_user, reviewer2):
+    import io
+
+    import openpyxl
+
+    from evaluation import services
+
+    services.cycle_open(actor=city_user, cycle=assigned)
+    client = api(reviewer2)
+    response = client.get(f"/api/v1/evaluation/cycles/{assigned.pk}/score-sheet/")
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = book.active
+    headers = [c.value for c in sheet[1]]
+    for row in range(2, sheet.max_row + 1):
+        for index, header in enumerate(headers):
+            code = str(header).split(" ")[0]
+            if code in FULL:
+                sheet.cell(row=row, column=index + 1, value=FULL[code] if row == 2 else "99")
+
+    def upload(submit):
+        stream = io.BytesIO()
+        book.save(stream)
+        stream.seek(0)
+        stream.name = "sheet.xlsx"
+        return client.post(f"/api/v1/evaluation/cycles/{assigned.pk}/score-sheet/upload/", {"file": stream, "submit": submit},
+                           format="multipart")
+
+    response = upload(True)
+    assert response.status_code == 400 and {p["row"] for p in response.data["problems"]} == {3}
+    assert not Score.objects.exists()
+    for index, header in enumerate(headers):
+        code = str(header).split(" ")[0]
+        if code in FULL:
+            sheet.cell(row=3, column=index + 1, value=FULL[code])
+    response = upload(True)
+    assert response.status_code == 200 and response.data["committed"]
+    assert Assignment.objects.filter(rater=reviewer2, submitted_at__isnull=False).count() == 2

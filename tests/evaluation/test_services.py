@@ -255,3 +255,29 @@ def test_improvement_reads_the_previous_cycle(world, city_user, reviewer_user):
     first, second = (Subject.objects.get(cycle=c) for c in cycles)
     assert first.total == D(0) and first.result["leaves"]["Q1"]["reason"] == "no_previous"
     assert second.total == D(50)
+
+
+def test_improvement_falls_back_to_last_years_quality_score(world, city_user, reviewer_user):
+    import datetime as dt
+
+    from evaluation.models import SchoolQuality
+
+    SchoolQuality.objects.create(school=world.school_a, year=2025, quality_score=D("82"))
+    tree = [{"code": "Q", "name": "质量", "points": 100, "children": [
+        {"code": "Q1", "name": "质量增值", "points": 100, "method": "improvement", "params": {"full_gain": 10}}]}]
+    scheme = services.scheme_create(actor=city_user, tree=tree, data={
+        "region": world.city, "name": "增值", "person_kind": "school", "total": D(100),
+        "excellent_min": D(90), "qualified_min": D(70), "basic_min": D(60)})
+    cycle = services.cycle_create(actor=city_user, data={
+        "region": world.city, "name": "2026", "year": 2026, "kind": "year_end", "scheme": scheme,
+        "as_of": dt.date(2026, 12, 1)}, groups=[{"name": "数据", "weight": D(100)}])
+    services.subjects_generate(actor=city_user, cycle=cycle)
+    services.assignments_create(actor=city_user, cycle=cycle, raters=[reviewer_user], group=cycle.groups.get(),
+                                subjects=list(cycle.subjects.all()))
+    services.cycle_open(actor=city_user, cycle=cycle)
+    _score_all(cycle, reviewer_user, {"Q1": "85"})
+    services.cycle_close(actor=city_user, cycle=cycle)
+    with_quality = Subject.objects.get(cycle=cycle, school=world.school_a)
+    without = Subject.objects.get(cycle=cycle, school=world.school_b)
+    assert with_quality.total == D(30) and with_quality.result["leaves"]["Q1"]["reason"] == ""
+    assert without.total == D(0) and without.result["leaves"]["Q1"]["reason"] == "no_previous"
