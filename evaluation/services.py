@@ -71,6 +71,12 @@ def can_administer(user, cycle: Cycle) -> bool:
     return scope.runs_region(user, cycle.region_id)
 
 
+def _locked(cycle: Cycle) -> Cycle:
+    """The cycle row, locked for this transaction: a rater's save (which locks its assignment with the
+    cycle, scores_save) and a close or publish cannot interleave."""
+    return Cycle.objects.select_for_update().select_related("scheme").get(pk=cycle.pk)
+
+
 def _require_status(cycle: Cycle, *allowed) -> None:
     if cycle.status not in allowed:
         raise ValidationError(MSG_STATUS % {"status": cycle.get_status_display()})
@@ -297,6 +303,7 @@ def _event(cycle, action, actor, reason="") -> None:
 
 @transaction.atomic
 def cycle_open(*, actor, cycle: Cycle) -> Cycle:
+    cycle = _locked(cycle)
     _ensure_manages_region(actor, cycle.region_id)
     _require_status(cycle, Cycle.Status.DRAFT)
     if not cycle.subjects.exists():
@@ -350,6 +357,7 @@ def _rater_label(user) -> str:
 def cycle_close(*, actor, cycle: Cycle) -> Cycle:
     """Close scoring: refused while any assignment is unsubmitted, listing them by rater and subject;
     then every subject is scored and rated (original = final rating)."""
+    cycle = _locked(cycle)
     _ensure_manages_region(actor, cycle.region_id)
     _require_status(cycle, Cycle.Status.OPEN)
     missing = missing_scores(cycle)
@@ -365,6 +373,7 @@ def cycle_close(*, actor, cycle: Cycle) -> Cycle:
 @transaction.atomic
 def cycle_reopen(*, actor, cycle: Cycle, reason: str) -> Cycle:
     """Reopen a closed cycle for scoring; the reason is required and recorded."""
+    cycle = _locked(cycle)
     _ensure_manages_region(actor, cycle.region_id)
     _require_status(cycle, Cycle.Status.CLOSED)
     if not (reason or "").strip():
@@ -402,6 +411,7 @@ def quota_message(check: rules.QuotaCheck) -> str:
 def cycle_publish(*, actor, cycle: Cycle) -> list[str]:
     """Publish a closed cycle. Over-quota units are refused (enforce) or returned as warnings (warn),
     each with the exact counts."""
+    cycle = _locked(cycle)
     _ensure_manages_region(actor, cycle.region_id)
     _require_status(cycle, Cycle.Status.CLOSED)
     over = [quota_message(check) for check in quota_checks(cycle) if not check.ok]

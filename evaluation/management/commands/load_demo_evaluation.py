@@ -61,6 +61,8 @@ class Command(BaseCommand):
         if current.status == Cycle.Status.DRAFT:
             self._run(clerk, current, raters, year_shift=1, complete=False)
         self._quality(clerk, county, today.year)
+        last.refresh_from_db()
+        current.refresh_from_db()
         self.stdout.write(f"evaluation: {len(schemes)} schemes, cycles “{last}” ({last.get_status_display()}) and "
                           f"“{current}” ({current.get_status_display()}), {current.subjects.count()} schools each")
 
