@@ -16,14 +16,13 @@ from org.models import School, Staff, WorkHistory
 from org.services import save_audited
 from rotation import rules, selectors
 from rotation.models import Assignment, Plan, Rating
+from rotation.permissions import may_confirm_arrival
+from rotation.rules import MSG_CADRE_FILING, MSG_OUTSIDE_WINDOW, MSG_TOO_SHORT
 
 MSG_STAFF_OUT_OF_SCOPE = _("This staff member is outside your scope.")
 MSG_SCHOOL_OUT_OF_SCOPE = _("The destination school is outside your scope.")
 MSG_SAME_SCHOOL = _("The destination must be another school.")
 MSG_NOT_ACTIVE = _("Only staff in active employment can be assigned.")
-MSG_TOO_SHORT = _("Too short: a %(post)s must rotate for at least %(years)d years (planned: %(start)s to %(end)s).")
-MSG_OUTSIDE_WINDOW = _("Rotation starts in the summer window (%(start)s to %(end)s); %(date)s is outside it.")
-MSG_CADRE_FILING = _("Cadre secondments are filed between %(start)s and %(end)s; filing on %(date)s is not allowed.")
 MSG_EXEMPT = _("This staff member is exempt from rotation (%(reasons)s); give a reason to override.")
 MSG_OVERLAP = _("This staff member already has an assignment from %(start)s to %(end)s that overlaps these dates.")
 MSG_PLAN_OUT_OF_SCOPE = _("The plan is outside your scope.")
@@ -52,18 +51,14 @@ def _validate_new(*, actor, staff: Staff, to_school: School, form: str, start: d
         errors.setdefault("to_school", []).append(MSG_SAME_SCHOOL)
     policy = resolver.policy(staff.school.region_id)
     is_cadre = staff.post in CADRE_POSTS
-    minimum = policy.min_years_leader if is_cadre else policy.min_years_teacher
-    if rules.full_years(start, planned_end + timedelta(days=1)) < minimum:
-        values = {"post": staff.get_post_display(), "years": minimum, "start": start, "end": planned_end}
-        errors.setdefault("planned_end", []).append(MSG_TOO_SHORT % values)
-    window_start, window_end = policy.window(start.year)
-    if not window_start <= start <= window_end:
-        errors.setdefault("start", []).append(MSG_OUTSIDE_WINDOW % {"start": window_start, "end": window_end, "date": start})
-    if is_cadre and form == Assignment.Form.SECONDMENT:
-        filing_start, filing_end = policy.filing_window(start.year)
-        if not filing_start <= filed_on <= filing_end:
-            values = {"start": filing_start, "end": filing_end, "date": filed_on}
-            errors.setdefault("filed_on", []).append(MSG_CADRE_FILING % values)
+    dated = rules.assignment_date_refusals(
+        post_label=staff.get_post_display(), start=start, planned_end=planned_end, filed_on=filed_on,
+        minimum_years=policy.min_years_leader if is_cadre else policy.min_years_teacher,
+        window=policy.window(start.year),
+        filing_window=policy.filing_window(start.year) if is_cadre and form == Assignment.Form.SECONDMENT else None,
+    )
+    for field_name, messages in dated.items():
+        errors.setdefault(field_name, []).extend(messages)
     as_of = plan.term_start if plan is not None else start  # DESIGN.md: a term's as-of date is its start
     decision = selectors.staff_decision(staff, as_of, resolver=resolver)
     if decision is not None and decision.status == rules.EXEMPT and not override.strip():
@@ -135,10 +130,6 @@ def assignment_approve(*, actor, assignment: Assignment) -> Assignment:
     assignment.state = Assignment.State.APPROVED
     save_audited(assignment, actor=actor, reason="approved")
     return assignment
-
-
-def may_confirm_arrival(actor, assignment: Assignment) -> bool:
-    return scope.sees_everything(actor) or scope.is_principal_of(actor, assignment.to_school_id)
 
 
 @transaction.atomic
@@ -240,5 +231,5 @@ __all__ = [
     "MSG_OUTSIDE_WINDOW", "MSG_CADRE_FILING", "MSG_EXEMPT", "MSG_OVERLAP", "MSG_PLAN_OUT_OF_SCOPE", "MSG_BAD_STATE",
     "MSG_APPROVE_FORBIDDEN", "MSG_CONFIRM_FORBIDDEN", "MSG_END_REASON_REQUIRED", "MSG_CONVERT_NEEDS_EXCELLENT",
     "MSG_RATING_REQUIRED", "assignment_create", "assignment_approve", "assignment_confirm_arrival", "assignment_complete",
-    "assignment_end_early", "assignment_convert", "may_confirm_arrival",
+    "assignment_end_early", "assignment_convert",
 ]

@@ -6,20 +6,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from org import scope
-from org.models import Region, Staff, UserRole
+from org.models import Region, Staff
 from org.services import save_audited
 from rotation.models import Exemption, Policy
+from rotation.permissions import may_apply_exemption, may_set_policy
 
 MSG_POLICY_FORBIDDEN = _("Only city bureau staff may change rotation policies of their city.")
 MSG_EXEMPTION_APPLY_FORBIDDEN = _("Only the staff member's principal or county bureau may apply for an exemption.")
 MSG_EXEMPTION_DECIDE_FORBIDDEN = _("Only the county bureau of the staff member's school may decide an exemption.")
 MSG_EXEMPTION_NOT_PENDING = _("This exemption has already been decided.")
 MSG_DECISION_REASON_REQUIRED = _("Give the reason for the decision.")
-
-
-def may_set_policy(actor, region: Region) -> bool:
-    return scope.sees_everything(actor) or (
-        scope.has_role(actor, UserRole.Role.CITY_STAFF) and scope.runs_region(actor, region.pk))
 
 
 @transaction.atomic
@@ -32,10 +28,6 @@ def policy_save(*, actor, region: Region, data: dict) -> Policy:
         setattr(policy, name, value)
     save_audited(policy, actor=actor)
     return policy
-
-
-def may_apply_exemption(actor, staff: Staff) -> bool:
-    return scope.manages_or_heads(actor, staff)
 
 
 @transaction.atomic
@@ -72,6 +64,5 @@ def exemption_decide(*, actor, exemption: Exemption, approve: bool, reason: str,
 
 __all__ = [
     "MSG_POLICY_FORBIDDEN", "MSG_EXEMPTION_APPLY_FORBIDDEN", "MSG_EXEMPTION_DECIDE_FORBIDDEN", "MSG_EXEMPTION_NOT_PENDING",
-    "MSG_DECISION_REASON_REQUIRED", "policy_save", "may_apply_exemption", "exemption_apply", "exemption_decide",
-    "may_set_policy",
+    "MSG_DECISION_REASON_REQUIRED", "policy_save", "exemption_apply", "exemption_decide",
 ]

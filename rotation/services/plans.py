@@ -10,7 +10,7 @@ from org.models import Region
 from org.services import save_audited
 from rotation import selectors
 from rotation.models import Plan, Quota
-from rotation.services.exemptions import may_set_policy
+from rotation.permissions import may_set_policy
 from rotation.services.progress import queue_progress
 
 MSG_PLAN_FORBIDDEN = _("Only city bureau staff may create or change the rotation plans of their city.")

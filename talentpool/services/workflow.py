@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from org import scope
 from org.models import Staff, UserRole
 from org.services import save_audited
 from talentpool import rules, selectors
@@ -32,6 +31,7 @@ from talentpool.models import (
     Track,
     Transition,
 )
+from talentpool.permissions import may_nominate, may_review_in_county, may_run, runs_region
 
 S = Nomination.Status
 
@@ -63,11 +63,6 @@ MSG_INTAKE_BELOW_ADMITTED = _("The intake quota (%(quota)d) cannot be lower than
 
 def _today(today: dt.date | None) -> dt.date:
     return today or timezone.localdate()
-
-
-def runs_region(actor, region_id: int) -> bool:
-    """Bureau staff of the region (or of a region above it) run its programs."""
-    return scope.runs_region(actor, region_id)
 
 
 def _require_runner(actor, program: Program) -> None:
@@ -140,19 +135,6 @@ def _move(nomination: Nomination, target: str, *, actor, comment: str = "") -> N
     return nomination
 
 
-def may_nominate(actor, staff: Staff) -> bool:
-    """Principals nominate their own school's staff; bureau staff enter applications in their region."""
-    return scope.manages_or_heads(actor, staff)
-
-
-def _may_review_in_county(actor, nomination: Nomination) -> bool:
-    return scope.can_manage(actor, nomination.staff)
-
-
-def may_run(actor, nomination: Nomination) -> bool:
-    return runs_region(actor, nomination.intake.track.program.region_id)
-
-
 @transaction.atomic
 def nomination_submit(
     *, actor, intake: Intake, staff: Staff, reasons: str, achievements: str = "",
@@ -194,7 +176,7 @@ def nomination_resubmit(*, actor, nomination: Nomination, reasons: str, achievem
 @transaction.atomic
 def nomination_county_pass(*, actor, nomination: Nomination, comment: str = "") -> Nomination:
     """County review (逐级遴选) passes the nomination on to assessment."""
-    if not _may_review_in_county(actor, nomination):
+    if not may_review_in_county(actor, nomination):
         raise PermissionDenied(MSG_MAY_NOT_ACT)
     return _move(nomination, S.ASSESSMENT, actor=actor, comment=comment)
 
@@ -202,7 +184,7 @@ def nomination_county_pass(*, actor, nomination: Nomination, comment: str = "") 
 @transaction.atomic
 def nomination_return(*, actor, nomination: Nomination, comment: str) -> Nomination:
     """County review sends the nomination back to the school for revision."""
-    if not _may_review_in_county(actor, nomination):
+    if not may_review_in_county(actor, nomination):
         raise PermissionDenied(MSG_MAY_NOT_ACT)
     if not comment.strip():
         raise ValidationError(MSG_REASON_REQUIRED)
@@ -212,7 +194,7 @@ def nomination_return(*, actor, nomination: Nomination, comment: str) -> Nominat
 @transaction.atomic
 def nomination_reject(*, actor, nomination: Nomination, reason: str) -> Nomination:
     """Reject at any open stage: the county before assessment, the program's bureau at any stage."""
-    early = nomination.status in (S.SUBMITTED, S.RETURNED) and _may_review_in_county(actor, nomination)
+    early = nomination.status in (S.SUBMITTED, S.RETURNED) and may_review_in_county(actor, nomination)
     if not (early or may_run(actor, nomination)):
         raise PermissionDenied(MSG_MAY_NOT_ACT)
     if not reason.strip():
@@ -386,3 +368,49 @@ def _admit_to_pool(*, actor, nomination: Nomination, intake: Intake, joined: dt.
     )
     save_audited(member, actor=actor, reason="admitted")
     return member
+
+
+__all__ = [
+    "MSG_PROGRAM_OUT_OF_SCOPE",
+    "MSG_NOT_OWN_STAFF",
+    "MSG_STAFF_NOT_ACTIVE",
+    "MSG_WINDOW_CLOSED",
+    "MSG_NOT_ELIGIBLE",
+    "MSG_ALREADY_NOMINATED",
+    "MSG_ILLEGAL_TRANSITION",
+    "MSG_NOT_REVIEWER_ROLE",
+    "MSG_NO_REVIEWERS",
+    "MSG_SCORES_MISSING",
+    "MSG_NOT_YOUR_ASSIGNMENT",
+    "MSG_NO_SCORING_FORM",
+    "MSG_SCORE_ITEMS",
+    "MSG_SCORE_RANGE",
+    "MSG_NOTICE_NOT_OVER",
+    "MSG_OBJECTION_OPEN",
+    "MSG_OBJECTION_RESOLVED",
+    "MSG_QUOTA_FULL",
+    "MSG_REASON_REQUIRED",
+    "MSG_DECISION_FIELDS",
+    "MSG_MAY_NOT_ACT",
+    "MSG_NOTICE_IN_PAST",
+    "MSG_INTAKE_OVER_TRACK",
+    "MSG_INTAKE_BELOW_ADMITTED",
+    "program_save",
+    "track_save",
+    "eligibility_rule_save",
+    "eligibility_rule_delete",
+    "intake_save",
+    "nomination_submit",
+    "nomination_resubmit",
+    "nomination_county_pass",
+    "nomination_return",
+    "nomination_reject",
+    "nomination_withdraw",
+    "reviewers_assign",
+    "scores_submit",
+    "notice_publish",
+    "objection_record",
+    "objection_resolve",
+    "notice_close",
+    "nomination_decide",
+]
