@@ -3,13 +3,10 @@ through the same services as the pages (a refusal answers 400 with the Chinese m
 not allowed, 404 when out of scope). Raters reach only their own assignments; a subject's school
 never sees who scored it."""
 
-import io
 import tempfile
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -17,35 +14,13 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from evaluation import importers, rules, selectors, services
+from evaluation import importers, permissions, rules, selectors, services
 from evaluation.models import Assignment, Cycle, Indicator, RaterGroup, Scheme, SchoolQuality, Score, Subject
 from org import scope
+from org.downloads import file_download
 from org.excel import ExcelFileError, check_xlsx
 from org.models import Region, School, Staff
 from org.ratings import EVALUATION_SCALE
-
-
-def _call(service, **kwargs):
-    """Run a service; a refusal becomes a 400 carrying its (Chinese) messages."""
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as error:
-        raise ValidationError({"detail": error.messages}) from None
-
-
-class ScopedChoicesMixin:
-    """Foreign keys a client may send are limited to what the user sees (else "does not exist")."""
-
-    scoped_fields: dict = {}
-
-    def get_fields(self):
-        fields = super().get_fields()
-        user = self.context["request"].user
-        for name, model in self.scoped_fields.items():
-            if name in fields and not fields[name].read_only:
-                fields[name].queryset = scope.visible_to(user, model)
-        return fields
-
 
 # --- schemes ---------------------------------------------------------------------------------------
 
@@ -70,8 +45,7 @@ class TreeNodeSerializer(serializers.Serializer):
     children = serializers.ListField(child=serializers.DictField(), default=list)
 
 
-class SchemeSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
-    scoped_fields = {"region": Region}
+class SchemeSerializer(serializers.ModelSerializer):
     indicators = IndicatorSerializer(many=True, read_only=True)
     tree = TreeNodeSerializer(many=True, write_only=True, required=False,
                               help_text="Create only: the whole indicator tree, checked level by level.")
@@ -84,7 +58,7 @@ class SchemeSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
         read_only_fields = ["lineage", "version", "frozen_at"]
 
     def get_problems(self, scheme) -> list[str]:
-        return services.scheme_problems(scheme)
+        return selectors.scheme_problems(scheme)
 
 
 class SchemeViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -100,17 +74,17 @@ class SchemeViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Up
 
     def perform_create(self, serializer):
         data = {k: v for k, v in serializer.validated_data.items() if k != "tree"}
-        serializer.instance = _call(services.scheme_create, actor=self.request.user, data=data,
+        serializer.instance = services.scheme_create(actor=self.request.user, data=data,
                                     tree=self.request.data.get("tree"))
 
     def perform_update(self, serializer):
         data = {k: v for k, v in serializer.validated_data.items() if k != "tree"}
-        serializer.instance = _call(services.scheme_update, actor=self.request.user, scheme=serializer.instance, data=data)
+        serializer.instance = services.scheme_update(actor=self.request.user, scheme=serializer.instance, data=data)
 
     @extend_schema(request=None, responses=SchemeSerializer)
     @action(detail=True, methods=["post"], url_path="new-version")
     def new_version(self, request, pk=None):
-        scheme = _call(services.scheme_new_version, actor=request.user, scheme=self.get_object())
+        scheme = services.scheme_new_version(actor=request.user, scheme=self.get_object())
         return Response(SchemeSerializer(scheme, context=self.get_serializer_context()).data, status=201)
 
 
@@ -128,16 +102,16 @@ class IndicatorViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
     def perform_create(self, serializer):
         scheme = scope.get_visible_or_404(self.request.user, Scheme, pk=self.request.data.get("scheme"))
         indicator = Indicator(scheme=scheme, **serializer.validated_data)
-        serializer.instance = _call(services.indicator_save, actor=self.request.user, indicator=indicator)
+        serializer.instance = services.indicator_save(actor=self.request.user, indicator=indicator)
 
     def perform_update(self, serializer):
         indicator = serializer.instance
         for name, value in serializer.validated_data.items():
             setattr(indicator, name, value)
-        _call(services.indicator_save, actor=self.request.user, indicator=indicator)
+        services.indicator_save(actor=self.request.user, indicator=indicator)
 
     def perform_destroy(self, instance):
-        _call(services.indicator_delete, actor=self.request.user, indicator=instance)
+        services.indicator_delete(actor=self.request.user, indicator=instance)
 
 
 # --- cycles ------------------------------------------------------------------------------------------
@@ -149,8 +123,7 @@ class RaterGroupSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "weight", "combine", "trim", "is_self"]
 
 
-class CycleSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
-    scoped_fields = {"region": Region, "scheme": Scheme, "previous": Cycle}
+class CycleSerializer(serializers.ModelSerializer):
     groups = RaterGroupSerializer(many=True)
 
     class Meta:
@@ -215,7 +188,7 @@ class CycleViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.R
     def perform_create(self, serializer):
         data = {k: v for k, v in serializer.validated_data.items() if k != "groups"}
         groups = [dict(g) for g in serializer.validated_data.get("groups", [])]
-        serializer.instance = _call(services.cycle_create, actor=self.request.user, data=data, groups=groups)
+        serializer.instance = services.cycle_create(actor=self.request.user, data=data, groups=groups)
 
     def _done(self, cycle, **extra):
         cycle.refresh_from_db()
@@ -231,7 +204,7 @@ class CycleViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.R
         region = values.get("region")
         if region is not None and not scope.visible_to(request.user, Region).filter(pk=region.pk).exists():
             raise NotFound(scope.MSG_NOT_FOUND)
-        added = _call(services.subjects_generate, actor=request.user, cycle=cycle, region=region, stage=values["stage"],
+        added = services.subjects_generate(actor=request.user, cycle=cycle, region=region, stage=values["stage"],
                       location=values["location"], posts=tuple(values["posts"]), rotated_ids=set(values["rotated_staff"]))
         return self._done(cycle, added=added)
 
@@ -251,34 +224,34 @@ class CycleViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.R
         if values["subjects"]:
             subjects = subjects.filter(pk__in=values["subjects"])
         if group is None or len(raters) != len(set(values["raters"])):
-            raise ValidationError({"detail": [str(services.MSG_RATER_GROUP_CYCLE)]})
-        added = _call(services.assignments_create, actor=request.user, cycle=cycle, raters=raters, group=group,
+            raise ValidationError({"detail": str(services.MSG_RATER_GROUP_CYCLE)})
+        added = services.assignments_create(actor=request.user, cycle=cycle, raters=raters, group=group,
                       subjects=list(subjects), section=section)
         return self._done(cycle, added=added)
 
     @extend_schema(request=None, responses=CycleSerializer)
     @action(detail=True, methods=["post"], url_path="open")
     def open_cycle(self, request, pk=None):
-        return self._done(_call(services.cycle_open, actor=request.user, cycle=self.get_object()))
+        return self._done(services.cycle_open(actor=request.user, cycle=self.get_object()))
 
     @extend_schema(request=None, responses=CycleSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        return self._done(_call(services.cycle_close, actor=request.user, cycle=self.get_object()))
+        return self._done(services.cycle_close(actor=request.user, cycle=self.get_object()))
 
     @extend_schema(request=ReopenSerializer, responses=CycleSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         data = ReopenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._done(_call(services.cycle_reopen, actor=request.user, cycle=self.get_object(),
+        return self._done(services.cycle_reopen(actor=request.user, cycle=self.get_object(),
                                 reason=data.validated_data["reason"]))
 
     @extend_schema(request=None, responses=CycleSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         cycle = self.get_object()
-        warnings = _call(services.cycle_publish, actor=request.user, cycle=cycle)
+        warnings = services.cycle_publish(actor=request.user, cycle=cycle)
         return self._done(cycle, warnings=warnings)
 
     @extend_schema(responses=MissingSerializer(many=True))
@@ -292,10 +265,8 @@ class CycleViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.R
     def score_sheet(self, request, pk=None):
         """The requesting rater's own score sheet (one row per assignment, one column per indicator)."""
         cycle = self.get_object()
-        stream = io.BytesIO()
-        importers.write_score_sheet(stream, cycle=cycle, rater=request.user)
-        stream.seek(0)
-        return FileResponse(stream, as_attachment=True, filename=f"score-sheet-{cycle.pk}.xlsx")
+        return file_download(lambda target: importers.write_score_sheet(target, cycle=cycle, rater=request.user),
+                             f"score-sheet-{cycle.pk}.xlsx")
 
     @extend_schema(request={"multipart/form-data": ScoreSheetUploadSerializer}, responses=ScoreSheetResultSerializer)
     @action(detail=True, methods=["post"], url_path="score-sheet/upload", parser_classes=[MultiPartParser])
@@ -311,7 +282,7 @@ class CycleViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.R
             try:
                 check_xlsx(copy.name)
             except ExcelFileError as error:
-                raise ValidationError({"detail": [error.message]}) from None
+                raise ValidationError({"detail": error.message}) from None
             result = importers.read_score_sheet(copy.name, cycle=cycle, rater=request.user, commit=True,
                                                 submit=data.validated_data["submit"])
         body = {"rows": result.rows, "committed": result.committed, "problems": result.problems.as_list()}
@@ -323,8 +294,8 @@ class CycleViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.R
         result = selectors.distribution(user=request.user, cycle=cycle)
         quota = [{"unit": c.unit, "subjects": c.subjects, "excellent": c.excellent, "limit": c.limit,
                   "rotated_subjects": c.rotated_subjects, "rotated_excellent": c.rotated_excellent,
-                  "rotated_limit": c.rotated_limit, "over": c.over, "message": services.quota_message(c)}
-                 for c in services.quota_checks(cycle)] if services.can_administer(request.user, cycle) else []
+                  "rotated_limit": c.rotated_limit, "over": c.over, "message": selectors.quota_message(c)}
+                 for c in selectors.quota_checks(cycle)] if permissions.may_administer(request.user, cycle) else []
         return Response({"ratings": {code: count for code, _label, count in result.ratings},
                          "by_county": dict(result.by_county), "by_stage": dict(result.by_stage), "quota": quota})
 
@@ -374,7 +345,7 @@ class SubjectViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         subject = self.get_object()
         data = RatingChangeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(services.rating_change, actor=request.user, subject=subject, **data.validated_data)
+        services.rating_change(actor=request.user, subject=subject, **data.validated_data)
         subject.refresh_from_db()
         return Response(AssessedSubjectSerializer(subject, context=self.get_serializer_context()).data)
 
@@ -424,7 +395,7 @@ class AssignmentViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet)
         assignment = self.get_object()
         data = ScoreEntrySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(services.scores_save, actor=request.user, assignment=assignment, values=data.validated_data["values"],
+        services.scores_save(actor=request.user, assignment=assignment, values=data.validated_data["values"],
               submit=data.validated_data["submit"])
         return Response(RaterAssignmentSerializer(self.get_queryset().get(pk=assignment.pk)).data)
 
@@ -434,15 +405,14 @@ class AssignmentViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet)
         assignment = self.get_object()
         data = ScoreCorrectionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(services.score_correct, actor=request.user, assignment=assignment, **data.validated_data)
+        services.score_correct(actor=request.user, assignment=assignment, **data.validated_data)
         return Response(RaterAssignmentSerializer(self.get_queryset().get(pk=assignment.pk)).data)
 
 
 # --- quality data ------------------------------------------------------------------------------------
 
 
-class SchoolQualitySerializer(ScopedChoicesMixin, serializers.ModelSerializer):
-    scoped_fields = {"school": School}
+class SchoolQualitySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SchoolQuality
@@ -462,7 +432,7 @@ class SchoolQualityViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, mi
     def _save(self, serializer, school, year):
         data = {k: serializer.validated_data.get(k, getattr(serializer.instance, k, None))
                 for k in ("quality_score", "student_increase", "staff_exchanged")}
-        row, _created = _call(services.quality_save, actor=self.request.user, school=school, year=year, data=data)
+        row, _created = services.quality_save(actor=self.request.user, school=school, year=year, data=data)
         serializer.instance = row
 
     def perform_create(self, serializer):

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from evaluation import rules, services
+from evaluation import rules, selectors, services
 from evaluation.models import Assignment, Cycle, SchoolQuality, Score
 from org import scope
 from org.excel import (
@@ -89,7 +89,7 @@ def _leaf_header(leaf: rules.Node) -> str:
 
 def score_sheet_spec(cycle: Cycle) -> tuple[SheetSpec, list[rules.Node]]:
     """The cycle's score-sheet columns: 任务编号, 评价对象, 评价组, 指标范围, then one column per leaf."""
-    all_leaves = rules.leaves(services.scheme_tree(cycle.scheme))
+    all_leaves = rules.leaves(selectors.scheme_tree(cycle.scheme))
     columns = [
         Column("任务编号", "task", cells.integer(1), required=True),
         Column("评价对象", "subject", cells.text()),
@@ -111,11 +111,11 @@ def write_score_sheet(target, *, cycle: Cycle, rater) -> None:
     for assignment_id, code, value in Score.objects.filter(
             assignment__in=assignments).values_list("assignment_id", "indicator__code", "value"):
         entered[assignment_id][code] = value
-    tree = services.scheme_tree(cycle.scheme)
+    tree = selectors.scheme_tree(cycle.scheme)
     codes = dict(cycle.scheme.indicators.values_list("pk", "code"))
     rows = []
     for assignment in assignments:
-        covered = {leaf.key for leaf in services.assignment_leaves(assignment, tree, codes)}
+        covered = {leaf.key for leaf in selectors.assignment_leaves(assignment, tree, codes)}
         row = [assignment.pk, str(assignment.subject), str(assignment.group),
                str(assignment.section.name) if assignment.section else "全部"]
         row += [entered[assignment.pk].get(leaf.key, "") if leaf.key in covered else NOT_COVERED for leaf in all_leaves]
@@ -155,7 +155,7 @@ def read_score_sheet(path, *, cycle: Cycle, rater, commit: bool, submit: bool = 
 
 def _plan_scores(rows, all_leaves, *, cycle, rater, problems: Problems, submit: bool) -> list:
     mine = {a.pk: a for a in Assignment.objects.filter(cycle=cycle, rater=rater).select_related("subject", "section")}
-    tree = services.scheme_tree(cycle.scheme)
+    tree = selectors.scheme_tree(cycle.scheme)
     codes = dict(cycle.scheme.indicators.values_list("pk", "code"))
     seen, planned = {}, []
     for row in rows:
@@ -171,7 +171,7 @@ def _plan_scores(rows, all_leaves, *, cycle, rater, problems: Problems, submit: 
         if assignment.submitted_at is not None:
             problems.add(SCORE_SHEET, row.row, "任务编号", MSG_TASK_SUBMITTED % {"task": task})
             continue
-        covered = {leaf.key: leaf for leaf in services.assignment_leaves(assignment, tree, codes)}
+        covered = {leaf.key: leaf for leaf in selectors.assignment_leaves(assignment, tree, codes)}
         values = {}
         for leaf in all_leaves:
             value = row.values.get(f"leaf:{leaf.key}")

@@ -17,6 +17,15 @@ from evaluation.models import Assignment, Cycle, Indicator, RaterGroup, RatingCh
 from org import scope
 
 
+def _regions_seen(user) -> set[int]:
+    """scope.regions_seen, computed once per user object (a request builds several scoped querysets:
+    the rows, the filters' choices, the serializer's related fields)."""
+    cached = getattr(user, "_evaluation_regions_seen", None)
+    if cached is None:
+        cached = user._evaluation_regions_seen = scope.regions_seen(user)
+    return cached
+
+
 def _assigned_cycles(user):
     return Assignment.objects.filter(rater_id=user.pk).values("cycle_id")
 
@@ -26,7 +35,7 @@ def _cycles(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:
     assigned = Q(pk__in=_assigned_cycles(user))
     if current.is_empty:
         return queryset.filter(assigned)
-    return queryset.filter(Q(region_id__in=scope.regions_seen(user)) | assigned)
+    return queryset.filter(Q(region_id__in=_regions_seen(user)) | assigned)
 
 
 @scope.register(Scheme)
@@ -34,7 +43,7 @@ def _schemes(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:
     assigned = Q(cycles__in=_assigned_cycles(user))
     if current.is_empty:
         return queryset.filter(assigned).distinct()
-    return queryset.filter(Q(region_id__in=scope.regions_seen(user)) | assigned).distinct()
+    return queryset.filter(Q(region_id__in=_regions_seen(user)) | assigned).distinct()
 
 
 @scope.register(Indicator)

@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
-from evaluation import rules, services
+from evaluation import rules
 from evaluation.models import (
     Assignment,
     Cycle,
@@ -15,10 +16,14 @@ from evaluation.models import (
     RatingChange,
     Scheme,
     SchoolQuality,
+    Score,
     Subject,
 )
 from org import scope
 from org.ratings import EVALUATION_SCALE, Rating
+
+MSG_QUOTA_ROTATED = _("%(unit)s: rotated staff %(rotated_excellent)s 优秀 of %(rotated)s, separate quota %(rotated_limit)s.")
+MSG_QUOTA = _("%(unit)s: %(excellent)s rated 优秀 of %(subjects)s, the quota allows %(limit)s (%(over)s over).")
 
 
 def scheme_list(*, user) -> QuerySet[Scheme]:
@@ -145,12 +150,12 @@ def distribution(*, user, cycle: Cycle) -> Distribution:
 def missing_for_user(*, user, cycle: Cycle) -> list[dict]:
     """The missing-score list (services.missing_scores) limited to the subjects the user may see."""
     visible = set(subject_list(user=user, cycle=cycle).values_list("pk", flat=True))
-    return [row for row in services.missing_scores(cycle) if row["subject"].pk in visible]
+    return [row for row in missing_scores(cycle) if row["subject"].pk in visible]
 
 
 def score_form_rows(assignment: Assignment) -> list[dict]:
     """The leaves an assignment covers, each with its allowed range and the value entered so far."""
-    leaves, _by_code = services.assignment_context(assignment)
+    leaves, _by_code = assignment_context(assignment)
     entered = dict(assignment.scores.values_list("indicator__code", "value"))
     helps = dict(assignment.cycle.scheme.indicators.values_list("code", "help_text"))
     rows = []
@@ -161,3 +166,92 @@ def score_form_rows(assignment: Assignment) -> list[dict]:
 
 
 RATING_LABELS = dict(Rating.choices)
+
+
+# --- reads the services share (trees, missing scores, quota) ------------------------------------
+
+
+def scheme_tree(scheme: Scheme, indicators=None) -> list[rules.Node]:
+    """The scheme as rules.Node trees (one query unless the indicators are given)."""
+    rows = list(indicators if indicators is not None else scheme.indicators.all())
+    children = defaultdict(list)
+    for row in rows:
+        children[row.parent_id].append(row)
+
+    def build(row: Indicator, inherited: str) -> rules.Node:
+        role = row.role if row.role != rules.STANDARD else inherited
+        kids = tuple(build(child, role) for child in sorted(children[row.pk], key=lambda r: (r.order, r.pk)))
+        return rules.Node(row.code, row.name, row.points, role, row.method, row.params or {}, kids)
+
+    return [build(row, rules.STANDARD) for row in sorted(children[None], key=lambda r: (r.order, r.pk))]
+
+
+def scheme_problems(scheme: Scheme) -> list[str]:
+    return rules.check_scheme(scheme_tree(scheme), scheme.total) + scheme.thresholds.problems()
+
+
+def assignment_leaves(assignment: Assignment, tree: list[rules.Node], codes_by_pk: dict) -> list[rules.Node]:
+    """The leaves an assignment covers: all of the scheme, or those under its section."""
+    if assignment.section_id is None:
+        return rules.leaves(tree)
+    code = codes_by_pk[assignment.section_id]
+    return next(rules.leaves([node]) for node in tree if node.key == code)
+
+
+def missing_scores(cycle: Cycle) -> list[dict]:
+    """What keeps a cycle from closing: per rater and subject, the assignments not yet submitted
+    (with the number of indicators still blank). Sorted by rater, then subject."""
+    rows = (cycle.assignments.filter(submitted_at__isnull=True)
+            .select_related("rater", "subject__school", "subject__staff", "group", "section")
+            .order_by("rater__username", "subject__school__code", "subject__staff__name", "id"))
+    tree = scheme_tree(cycle.scheme)
+    codes = dict(cycle.scheme.indicators.values_list("pk", "code"))
+    entered = defaultdict(int)
+    for assignment_id in Score.objects.filter(assignment__cycle=cycle, assignment__submitted_at__isnull=True).values_list(
+            "assignment_id", flat=True):
+        entered[assignment_id] += 1
+    result = []
+    for row in rows:
+        needed = [leaf for leaf in assignment_leaves(row, tree, codes) if leaf.role != rules.VETO]
+        result.append({"assignment": row, "rater": row.rater, "subject": row.subject, "group": row.group,
+                       "section": row.section, "blank": max(len(needed) - entered[row.pk], 0), "needed": len(needed)})
+    return result
+
+
+def rater_label(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def quota_checks(cycle: Cycle) -> list[rules.QuotaCheck]:
+    """The 优秀 quota per unit (school, county or the whole cycle) on the final ratings."""
+    units = defaultdict(list)
+    rows = cycle.subjects.select_related("school__region").only(
+        "final_rating", "rotated", "school__name", "school__region__name")
+    for subject in rows:
+        if cycle.quota_unit == Cycle.QuotaUnit.SCHOOL:
+            unit = subject.school.name
+        elif cycle.quota_unit == Cycle.QuotaUnit.COUNTY:
+            unit = subject.school.region.name
+        else:
+            unit = cycle.name
+        units[unit].append((subject.final_rating, subject.rotated))
+    return [rules.check_quota(unit, ratings, cycle.quota_percent, cycle.rounding, cycle.rotated_percent)
+            for unit, ratings in sorted(units.items())]
+
+
+def quota_message(check: rules.QuotaCheck) -> str:
+    text = str(MSG_QUOTA % {"unit": check.unit, "excellent": check.excellent, "subjects": check.subjects,
+                            "limit": check.limit, "over": check.over})
+    if check.rotated_subjects:
+        text += " " + str(MSG_QUOTA_ROTATED % {"unit": check.unit, "rotated_excellent": check.rotated_excellent,
+                                              "rotated": check.rotated_subjects, "rotated_limit": check.rotated_limit})
+    return text
+
+
+def assignment_context(assignment: Assignment) -> tuple[list[rules.Node], dict]:
+    """The leaves of an assignment and the same leaves by code."""
+    scheme = assignment.cycle.scheme
+    indicators = list(scheme.indicators.all())
+    tree = scheme_tree(scheme, indicators)
+    leaves = assignment_leaves(assignment, tree, {row.pk: row.code for row in indicators})
+    return leaves, {leaf.key: leaf for leaf in leaves}

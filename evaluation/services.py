@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from evaluation import rules
+from evaluation import permissions, rules, selectors
 from evaluation.models import (
     Assignment,
     Cycle,
@@ -47,8 +47,6 @@ MSG_PUBLISHED = _("The cycle is published; its scores can no longer change.")
 MSG_INCOMPLETE = _("Score every indicator before submitting: %(names)s")
 MSG_UNKNOWN_INDICATOR = _("Indicator %(code)s is not part of this assignment.")
 MSG_BAD_VALUE = _("Indicator %(code)s: %(problem)s")
-MSG_QUOTA = _("%(unit)s: %(excellent)s rated 优秀 of %(subjects)s, the quota allows %(limit)s (%(over)s over).")
-MSG_QUOTA_ROTATED = _("%(unit)s: rotated staff %(rotated_excellent)s 优秀 of %(rotated)s, separate quota %(rotated_limit)s.")
 MSG_QUOTA_ENFORCED = _("Publication refused, the 优秀 quota is exceeded: %(list)s")
 MSG_NO_SUBJECTS = _("The cycle has no subjects.")
 MSG_NO_ASSIGNMENTS = _("No rater is assigned yet.")
@@ -61,14 +59,10 @@ MSG_RATER_GROUP_CYCLE = _("The rater group belongs to another cycle.")
 MISSING_SHOWN = 20
 
 
+
 def _ensure_manages_region(actor, region_id: int) -> None:
-    if not scope.runs_region(actor, region_id):
+    if not permissions.may_manage_region(actor, region_id):
         raise PermissionDenied(MSG_NOT_MANAGER)
-
-
-def can_administer(user, cycle: Cycle) -> bool:
-    """Bureau staff of the region running the cycle (or of one above it): its administrators."""
-    return scope.runs_region(user, cycle.region_id)
 
 
 def _locked(cycle: Cycle) -> Cycle:
@@ -85,25 +79,6 @@ def _require_status(cycle: Cycle, *allowed) -> None:
 # --- schemes ---------------------------------------------------------------------------------------
 
 
-def scheme_tree(scheme: Scheme, indicators=None) -> list[rules.Node]:
-    """The scheme as rules.Node trees (one query unless the indicators are given)."""
-    rows = list(indicators if indicators is not None else scheme.indicators.all())
-    children = defaultdict(list)
-    for row in rows:
-        children[row.parent_id].append(row)
-
-    def build(row: Indicator, inherited: str) -> rules.Node:
-        role = row.role if row.role != rules.STANDARD else inherited
-        kids = tuple(build(child, role) for child in sorted(children[row.pk], key=lambda r: (r.order, r.pk)))
-        return rules.Node(row.code, row.name, row.points, role, row.method, row.params or {}, kids)
-
-    return [build(row, rules.STANDARD) for row in sorted(children[None], key=lambda r: (r.order, r.pk))]
-
-
-def scheme_problems(scheme: Scheme) -> list[str]:
-    return rules.check_scheme(scheme_tree(scheme), scheme.total) + scheme.thresholds.problems()
-
-
 @transaction.atomic
 def scheme_create(*, actor, data: dict, tree: list[dict] | None = None) -> Scheme:
     """Create version 1 of a scheme; `tree` (nested dicts with code, name, points, role, method, params,
@@ -113,7 +88,7 @@ def scheme_create(*, actor, data: dict, tree: list[dict] | None = None) -> Schem
     save_audited(scheme, actor=actor)
     if tree is not None:
         _create_indicators(scheme, tree, parent=None, actor=actor)
-        problems = scheme_problems(scheme)
+        problems = selectors.scheme_problems(scheme)
         if problems:
             raise ValidationError(MSG_SCHEME_INVALID % {"problems": "；".join(problems)})
     return scheme
@@ -193,7 +168,7 @@ def cycle_create(*, actor, data: dict, groups: list[dict] | None = None) -> Cycl
     RaterGroup fields (name, weight, combine, trim, is_self); their weights must add up to 100."""
     _ensure_manages_region(actor, data["region"].pk)
     scheme = data["scheme"]
-    problems = scheme_problems(scheme)
+    problems = selectors.scheme_problems(scheme)
     if problems:
         raise ValidationError(MSG_SCHEME_INVALID % {"problems": "；".join(problems)})
     cycle = Cycle(**data, created_by=actor)
@@ -321,38 +296,6 @@ def _set_status(cycle, status, actor, action, reason="") -> Cycle:
     return cycle
 
 
-def assignment_leaves(assignment: Assignment, tree: list[rules.Node], codes_by_pk: dict) -> list[rules.Node]:
-    """The leaves an assignment covers: all of the scheme, or those under its section."""
-    if assignment.section_id is None:
-        return rules.leaves(tree)
-    code = codes_by_pk[assignment.section_id]
-    return next(rules.leaves([node]) for node in tree if node.key == code)
-
-
-def missing_scores(cycle: Cycle) -> list[dict]:
-    """What keeps a cycle from closing: per rater and subject, the assignments not yet submitted
-    (with the number of indicators still blank). Sorted by rater, then subject."""
-    rows = (cycle.assignments.filter(submitted_at__isnull=True)
-            .select_related("rater", "subject__school", "subject__staff", "group", "section")
-            .order_by("rater__username", "subject__school__code", "subject__staff__name", "id"))
-    tree = scheme_tree(cycle.scheme)
-    codes = dict(cycle.scheme.indicators.values_list("pk", "code"))
-    entered = defaultdict(int)
-    for assignment_id in Score.objects.filter(assignment__cycle=cycle, assignment__submitted_at__isnull=True).values_list(
-            "assignment_id", flat=True):
-        entered[assignment_id] += 1
-    result = []
-    for row in rows:
-        needed = [leaf for leaf in assignment_leaves(row, tree, codes) if leaf.role != rules.VETO]
-        result.append({"assignment": row, "rater": row.rater, "subject": row.subject, "group": row.group,
-                       "section": row.section, "blank": max(len(needed) - entered[row.pk], 0), "needed": len(needed)})
-    return result
-
-
-def _rater_label(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 @transaction.atomic
 def cycle_close(*, actor, cycle: Cycle) -> Cycle:
     """Close scoring: refused while any assignment is unsubmitted, listing them by rater and subject;
@@ -360,9 +303,9 @@ def cycle_close(*, actor, cycle: Cycle) -> Cycle:
     cycle = _locked(cycle)
     _ensure_manages_region(actor, cycle.region_id)
     _require_status(cycle, Cycle.Status.OPEN)
-    missing = missing_scores(cycle)
+    missing = selectors.missing_scores(cycle)
     if missing:
-        shown = [f"{_rater_label(m['rater'])} — {m['subject']}（{m['group']}）" for m in missing[:MISSING_SHOWN]]
+        shown = [f"{selectors.rater_label(m['rater'])} — {m['subject']}（{m['group']}）" for m in missing[:MISSING_SHOWN]]
         if len(missing) > MISSING_SHOWN:
             shown.append(str(MSG_MISSING_MORE % {"count": len(missing) - MISSING_SHOWN}))
         raise ValidationError(MSG_MISSING % {"list": "；".join(shown)})
@@ -381,32 +324,6 @@ def cycle_reopen(*, actor, cycle: Cycle, reason: str) -> Cycle:
     return _set_status(cycle, Cycle.Status.OPEN, actor, "reopen", reason.strip())
 
 
-def quota_checks(cycle: Cycle) -> list[rules.QuotaCheck]:
-    """The 优秀 quota per unit (school, county or the whole cycle) on the final ratings."""
-    units = defaultdict(list)
-    rows = cycle.subjects.select_related("school__region").only(
-        "final_rating", "rotated", "school__name", "school__region__name")
-    for subject in rows:
-        if cycle.quota_unit == Cycle.QuotaUnit.SCHOOL:
-            unit = subject.school.name
-        elif cycle.quota_unit == Cycle.QuotaUnit.COUNTY:
-            unit = subject.school.region.name
-        else:
-            unit = cycle.name
-        units[unit].append((subject.final_rating, subject.rotated))
-    return [rules.check_quota(unit, ratings, cycle.quota_percent, cycle.rounding, cycle.rotated_percent)
-            for unit, ratings in sorted(units.items())]
-
-
-def quota_message(check: rules.QuotaCheck) -> str:
-    text = str(MSG_QUOTA % {"unit": check.unit, "excellent": check.excellent, "subjects": check.subjects,
-                            "limit": check.limit, "over": check.over})
-    if check.rotated_subjects:
-        text += " " + str(MSG_QUOTA_ROTATED % {"unit": check.unit, "rotated_excellent": check.rotated_excellent,
-                                              "rotated": check.rotated_subjects, "rotated_limit": check.rotated_limit})
-    return text
-
-
 @transaction.atomic
 def cycle_publish(*, actor, cycle: Cycle) -> list[str]:
     """Publish a closed cycle. Over-quota units are refused (enforce) or returned as warnings (warn),
@@ -414,7 +331,7 @@ def cycle_publish(*, actor, cycle: Cycle) -> list[str]:
     cycle = _locked(cycle)
     _ensure_manages_region(actor, cycle.region_id)
     _require_status(cycle, Cycle.Status.CLOSED)
-    over = [quota_message(check) for check in quota_checks(cycle) if not check.ok]
+    over = [selectors.quota_message(check) for check in selectors.quota_checks(cycle) if not check.ok]
     if over and cycle.quota_mode == Cycle.QuotaMode.ENFORCE:
         raise ValidationError(MSG_QUOTA_ENFORCED % {"list": "；".join(over)})
     _set_status(cycle, Cycle.Status.PUBLISHED, actor, "publish", "；".join(over))
@@ -460,27 +377,18 @@ def _write_scores(assignment: Assignment, parsed: dict, *, actor, reason: str = 
         save_audited(score, actor=actor, reason=reason)
 
 
-def assignment_context(assignment: Assignment) -> tuple[list[rules.Node], dict]:
-    """The leaves of an assignment and the same leaves by code."""
-    scheme = assignment.cycle.scheme
-    indicators = list(scheme.indicators.all())
-    tree = scheme_tree(scheme, indicators)
-    leaves = assignment_leaves(assignment, tree, {row.pk: row.code for row in indicators})
-    return leaves, {leaf.key: leaf for leaf in leaves}
-
-
 @transaction.atomic
 def scores_save(*, actor, assignment: Assignment, values: dict, submit: bool = False) -> Assignment:
     """A rater saves their scores ({indicator code: value}); `submit` locks them, once every
     non-veto indicator is scored. Refused after submission and outside an open cycle."""
     assignment = Assignment.objects.select_for_update().select_related("cycle__scheme").get(pk=assignment.pk)
-    if assignment.rater_id != actor.pk:
+    if not permissions.may_score(actor, assignment):
         raise PermissionDenied(MSG_NOT_YOURS)
     if assignment.submitted_at is not None:
         raise ValidationError(MSG_SUBMITTED)
     if assignment.cycle.status != Cycle.Status.OPEN:
         raise ValidationError(MSG_NOT_OPEN)
-    leaves, by_code = assignment_context(assignment)
+    leaves, by_code = selectors.assignment_context(assignment)
     _write_scores(assignment, _parse_values(assignment, values, by_code), actor=actor)
     if submit:
         entered = set(assignment.scores.values_list("indicator__code", flat=True))
@@ -503,7 +411,7 @@ def score_correct(*, actor, assignment: Assignment, values: dict, reason: str) -
         raise ValidationError(MSG_PUBLISHED)
     if not (reason or "").strip():
         raise ValidationError(MSG_REASON)
-    _leaves, by_code = assignment_context(assignment)
+    _leaves, by_code = selectors.assignment_context(assignment)
     _write_scores(assignment, _parse_values(assignment, values, by_code), actor=actor, reason=reason.strip())
     if cycle.status == Cycle.Status.CLOSED:
         cycle_compute(cycle=cycle)
@@ -555,7 +463,7 @@ def _previous_values(cycle: Cycle, tree: list[rules.Node], subjects: list[Subjec
 def cycle_compute(*, cycle: Cycle) -> None:
     """Score and rate every subject (rules.score_subjects, rules.rate); self-assessment is scored
     apart. Ratings already changed by a decision keep their final value."""
-    tree = scheme_tree(cycle.scheme)
+    tree = selectors.scheme_tree(cycle.scheme)
     groups = {str(g.pk): g.as_rule() for g in cycle.groups.all()}
     subjects = list(cycle.subjects.all())
     entries = _entries(cycle)

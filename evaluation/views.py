@@ -1,20 +1,19 @@
 """Thin pages of the evaluation app: schemes and their indicators, cycles and their administration.
 Scoring, results and quality data are in views_scoring.py."""
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from evaluation import exports, forms, selectors, services
+from evaluation import exports, forms, permissions, selectors, services
 from evaluation.models import Cycle, Indicator, Scheme
 from org import scope
+from org.downloads import file_download
 from org.selectors import history_of
 from org.web import ActionView
 
@@ -61,8 +60,8 @@ class SchemeDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView
     def get_context_data(self, **kwargs):
         scheme = self.object
         return super().get_context_data(
-            rows=selectors.scheme_rows(scheme), problems=services.scheme_problems(scheme),
-            can_edit=scope.runs_region(self.request.user, scheme.region_id),
+            rows=selectors.scheme_rows(scheme), problems=selectors.scheme_problems(scheme),
+            can_edit=permissions.may_manage_region(self.request.user, scheme.region_id),
             versions=Scheme.objects.filter(lineage=scheme.lineage).order_by("version"),
             history=history_of(scheme), **kwargs)
 
@@ -236,7 +235,7 @@ class CycleDetailView(ScopedView):
 
     def get(self, request, pk):
         cycle = self.get_object(pk)
-        admin = services.can_administer(request.user, cycle)
+        admin = permissions.may_administer(request.user, cycle)
         subjects = selectors.subject_list(user=request.user, cycle=cycle)
         context = {
             "cycle": cycle, "is_admin": admin, "groups": selectors.groups_of(cycle),
@@ -244,7 +243,7 @@ class CycleDetailView(ScopedView):
             "missing": selectors.missing_for_user(user=request.user, cycle=cycle) if cycle.status == Cycle.Status.OPEN else [],
             "distribution": selectors.distribution(user=request.user, cycle=cycle),
             "events": cycle.events.select_related("actor") if scope.is_bureau_staff(request.user) else [],
-            "quota": [(check, services.quota_message(check)) for check in services.quota_checks(cycle)]
+            "quota": [(check, selectors.quota_message(check)) for check in selectors.quota_checks(cycle)]
             if admin and cycle.status in (Cycle.Status.CLOSED, Cycle.Status.PUBLISHED) else [],
         }
         if admin:
@@ -320,11 +319,8 @@ class CyclePublishView(CycleActionView):
             messages.warning(self.request, warning)
 
 
-def _xlsx(write, filename: str) -> FileResponse:
-    stream = io.BytesIO()
-    write(stream)
-    stream.seek(0)
-    return FileResponse(stream, as_attachment=True, filename=filename)
+def _xlsx(write, filename: str):
+    return file_download(write, filename)
 
 
 class CycleResultsExportView(ScopedView):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
-from evaluation import exports, forms, importers, selectors, services
+from evaluation import exports, forms, importers, permissions, selectors, services
 from evaluation.models import Assignment, Cycle, SchoolQuality, Subject
 from evaluation.views import FormPage, ScopedView, _xlsx
 from org import scope
@@ -90,7 +90,7 @@ class ScoreCorrectView(FormPage):
 
     def setup_object(self, pk):
         self.assignment = self.get_object(pk)
-        if not services.can_administer(self.request.user, self.assignment.cycle):
+        if not permissions.may_administer(self.request.user, self.assignment.cycle):
             raise Http404(scope.MSG_NOT_FOUND)
 
     def form_kwargs(self):
@@ -156,7 +156,7 @@ class SubjectDetailView(ScopedView):
         subject = self.get_object(pk)
         cycle = subject.cycle
         groups = selectors.groups_of(cycle)
-        admin = services.can_administer(request.user, cycle)
+        admin = permissions.may_administer(request.user, cycle)
         return render(request, "evaluation/subject_detail.html", {
             "subject": subject, "cycle": cycle, "groups": [g for g in groups if not g.is_self],
             "rows": selectors.scheme_rows(cycle.scheme, subject.result),

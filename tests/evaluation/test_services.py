@@ -5,7 +5,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from evaluation import rules, services
+from evaluation import rules, selectors, services
 from evaluation.models import Assignment, Cycle, CycleEvent, RatingChange, Scheme, Score, Subject
 from org.ratings import Rating
 from tests.evaluation.conftest import FULL, SMALL_TREE
@@ -98,7 +98,7 @@ def test_close_is_refused_while_scores_are_missing_with_the_list(assigned, city_
         services.cycle_close(actor=city_user, cycle=assigned)
     text = error.value.messages[0]
     assert "reviewer2" in text and "咸安实验小学" in text and "咸安二小" in text and "reviewer " not in text
-    missing = services.missing_scores(assigned)
+    missing = selectors.missing_scores(assigned)
     assert [(m["rater"].username, m["subject"].school.code, m["blank"]) for m in missing] == [
         ("reviewer2", "A001", 5), ("reviewer2", "A002", 5)]
     assert Cycle.objects.get(pk=assigned.pk).status == Cycle.Status.OPEN
@@ -196,7 +196,7 @@ def test_quota_enforced_at_publication_with_exact_counts(assigned, city_user, re
     _closed_with(assigned, city_user, reviewer_user, reviewer2, {**FULL, "B1": "20", "C1": "20"})  # 95: 优秀
     with pytest.raises(ValidationError) as error:
         services.cycle_publish(actor=city_user, cycle=assigned)
-    expected = services.quota_message(rules.QuotaCheck("咸安区", subjects=2, excellent=2, limit=0))  # 20 % of 2 = 0.4 → 0
+    expected = selectors.quota_message(rules.QuotaCheck("咸安区", subjects=2, excellent=2, limit=0))  # 20 % of 2 = 0.4 → 0
     assert error.value.messages == [str(services.MSG_QUOTA_ENFORCED % {"list": expected})]
     assert "咸安区" in expected and "2" in expected
     assert Cycle.objects.get(pk=assigned.pk).status == Cycle.Status.CLOSED
