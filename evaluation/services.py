@@ -539,3 +539,10 @@ def quality_save(*, actor, school: School, year: int, data: dict) -> tuple[Schoo
         setattr(row, name, value)
     save_audited(row, actor=actor)
     return row, created
+
+
+__all__ = [
+    "scheme_create", "scheme_update", "scheme_new_version", "indicator_save", "indicator_delete", "cycle_create",
+    "rater_group_save", "subjects_generate", "assignments_create", "cycle_open", "cycle_close", "cycle_reopen",
+    "cycle_publish", "scores_save", "score_correct", "cycle_compute", "rating_change", "quality_save",
+]
