@@ -510,7 +510,8 @@ def rating_change(*, actor, subject: Subject, to_rating: str, meeting: str, reas
     the meeting reference and why are recorded; the original rating stays."""
     cycle = subject.cycle
     _ensure_manages_region(actor, cycle.region_id)
-    _require_status(cycle, Cycle.Status.CLOSED, Cycle.Status.PUBLISHED)
+    if cycle.status not in (Cycle.Status.CLOSED, Cycle.Status.PUBLISHED):
+        raise ValidationError(MSG_RATING_STATUS)
     if not (meeting or "").strip():
         raise ValidationError(MSG_MEETING)
     if not (reason or "").strip():

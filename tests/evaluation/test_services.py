@@ -281,3 +281,38 @@ def test_improvement_falls_back_to_last_years_quality_score(world, city_user, re
     without = Subject.objects.get(cycle=cycle, school=world.school_b)
     assert with_quality.total == D(30) and with_quality.result["leaves"]["Q1"]["reason"] == ""
     assert without.total == D(0) and without.result["leaves"]["Q1"]["reason"] == "no_previous"
+
+
+def test_rating_changes_only_after_closing(assigned, city_user):
+    services.cycle_open(actor=city_user, cycle=assigned)
+    subject = Subject.objects.filter(cycle=assigned).first()
+    with pytest.raises(ValidationError) as error:
+        services.rating_change(actor=city_user, subject=subject, to_rating=Rating.EXCELLENT, meeting="会议", reason="x")
+    assert error.value.messages == [str(services.MSG_RATING_STATUS)]
+    assert not RatingChange.objects.exists()
+
+
+def test_a_cycle_cannot_open_without_subjects_or_raters(world, city_user, cycle, school_a2):
+    with pytest.raises(ValidationError):
+        services.cycle_open(actor=city_user, cycle=cycle)
+    services.subjects_generate(actor=city_user, cycle=cycle, region=world.county_a)
+    with pytest.raises(ValidationError) as error:
+        services.cycle_open(actor=city_user, cycle=cycle)
+    assert error.value.messages == [str(services.MSG_NO_ASSIGNMENTS)]
+    assert Cycle.objects.get(pk=cycle.pk).status == Cycle.Status.DRAFT
+
+
+def test_raters_assigned_per_indicator_group_score_only_their_section(assigned, city_user, reviewer_user):
+    from tests.conftest import _user_with_role
+
+    satisfaction = _user_with_role("survey", "reviewer")
+    section = assigned.scheme.indicators.get(code="C")
+    group = assigned.groups.get(name="学校互评")
+    services.assignments_create(actor=city_user, cycle=assigned, raters=[satisfaction], group=group,
+                                subjects=list(assigned.subjects.all()), section=section)
+    services.cycle_open(actor=city_user, cycle=assigned)
+    mine = Assignment.objects.filter(rater=satisfaction).first()
+    with pytest.raises(ValidationError):
+        services.scores_save(actor=satisfaction, assignment=mine, values={"B1": "5"})
+    services.scores_save(actor=satisfaction, assignment=mine, values={"C1": "15"}, submit=True)
+    assert Assignment.objects.get(pk=mine.pk).submitted_at is not None
