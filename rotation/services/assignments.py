@@ -5,6 +5,7 @@ planned → approved → in_place → completed | ended_early | converted (a tra
 
 from datetime import date, timedelta
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -36,7 +37,7 @@ MSG_RATING_REQUIRED = _("Give the rating of the assignment.")
 CADRE_POSTS = (*Staff.LEADER_POSTS, Staff.Post.MIDDLE_CADRE)
 
 
-def _validate_new(*, actor, staff: Staff, to_school: School, form: str, start: date, planned_end: date,
+def _validate_new(*, actor: User, staff: Staff, to_school: School, form: str, start: date, planned_end: date,
                   filed_on: date, override: str, plan: Plan | None = None,
                   resolver: selectors.PolicyResolver | None = None) -> dict:
     """Every refusal of issue 4 at once, by field; returns nothing when the assignment may be created."""
@@ -79,7 +80,7 @@ def _overlapping(staff: Staff, start: date, end: date, exclude: int | None = Non
 
 
 @transaction.atomic
-def assignment_create(*, actor, staff: Staff, to_school: School, form: str, start: date, planned_end: date,
+def assignment_create(*, actor: User, staff: Staff, to_school: School, form: str, start: date, planned_end: date,
                       plan: Plan | None = None, post_at_destination: str = "", relation_moves: bool = False,
                       subsidy_yuan=0, subsidy_note: str = "", exemption_override: str = "",
                       filed_on: date | None = None, resolver: selectors.PolicyResolver | None = None) -> Assignment:
@@ -116,13 +117,13 @@ def _require_state(assignment: Assignment, states, action) -> None:
         raise ValidationError(MSG_BAD_STATE % {"state": assignment.get_state_display(), "action": action})
 
 
-def _require_manager(actor, assignment: Assignment) -> None:
+def _require_manager(actor: User, assignment: Assignment) -> None:
     if not scope.manageable(actor, Assignment).filter(pk=assignment.pk).exists():
         raise PermissionDenied(MSG_APPROVE_FORBIDDEN)
 
 
 @transaction.atomic
-def assignment_approve(*, actor, assignment: Assignment) -> Assignment:
+def assignment_approve(*, actor: User, assignment: Assignment) -> Assignment:
     """planned → approved, by the sending school's bureau."""
     assignment = _locked(assignment)
     _require_manager(actor, assignment)
@@ -133,7 +134,7 @@ def assignment_approve(*, actor, assignment: Assignment) -> Assignment:
 
 
 @transaction.atomic
-def assignment_confirm_arrival(*, actor, assignment: Assignment, arrived_on: date | None = None) -> Assignment:
+def assignment_confirm_arrival(*, actor: User, assignment: Assignment, arrived_on: date | None = None) -> Assignment:
     """approved → in place (到位), confirmed by the receiving school's principal."""
     assignment = _locked(assignment)
     if not may_confirm_arrival(actor, assignment):
@@ -147,7 +148,7 @@ def assignment_confirm_arrival(*, actor, assignment: Assignment, arrived_on: dat
 
 
 @transaction.atomic
-def assignment_complete(*, actor, assignment: Assignment, rating: str, ended_on: date | None = None) -> Assignment:
+def assignment_complete(*, actor: User, assignment: Assignment, rating: str, ended_on: date | None = None) -> Assignment:
     """in place → completed, with the rating of the stint."""
     assignment = _locked(assignment)
     _require_manager(actor, assignment)
@@ -161,7 +162,7 @@ def assignment_complete(*, actor, assignment: Assignment, rating: str, ended_on:
 
 
 @transaction.atomic
-def assignment_end_early(*, actor, assignment: Assignment, reason: str, ended_on: date | None = None,
+def assignment_end_early(*, actor: User, assignment: Assignment, reason: str, ended_on: date | None = None,
                          rating: str = "") -> Assignment:
     """approved or in place → ended early, with the reason."""
     assignment = _locked(assignment)
@@ -177,7 +178,7 @@ def assignment_end_early(*, actor, assignment: Assignment, reason: str, ended_on
 
 
 @transaction.atomic
-def assignment_convert(*, actor, assignment: Assignment, rating: str = "", on: date | None = None) -> Assignment:
+def assignment_convert(*, actor: User, assignment: Assignment, rating: str = "", on: date | None = None) -> Assignment:
     """in place or completed, rated 优秀 → a transfer: the person stays at the receiving school.
 
     The staff member's current school becomes the receiving school from `on`; the home school is
@@ -209,7 +210,7 @@ def assignment_convert(*, actor, assignment: Assignment, rating: str = "", on: d
 TRANSITIONS = ("approve", "confirm", "complete", "end_early", "convert")
 
 
-def assignment_transition(*, actor, assignment: Assignment, action: str, rating: str = "", reason: str = "",
+def assignment_transition(*, actor: User, assignment: Assignment, action: str, rating: str = "", reason: str = "",
                           on: date | None = None) -> Assignment:
     """Dispatch one named transition (the pages and the API post an action name)."""
     if action == "approve":

@@ -1,5 +1,6 @@
 """Rotation writes: policies and exemptions. Keyword-only, atomic, validated, audited with the actor."""
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +20,7 @@ MSG_DECISION_REASON_REQUIRED = _("Give the reason for the decision.")
 
 
 @transaction.atomic
-def policy_save(*, actor, region: Region, data: dict) -> Policy:
+def policy_save(*, actor: User, region: Region, data: dict) -> Policy:
     """Create or change the policy row of a region (city bureau staff only)."""
     if not may_set_policy(actor, region):
         raise PermissionDenied(MSG_POLICY_FORBIDDEN)
@@ -31,7 +32,7 @@ def policy_save(*, actor, region: Region, data: dict) -> Policy:
 
 
 @transaction.atomic
-def exemption_apply(*, actor, staff: Staff, kind: str, start, end=None, grounds: str = "", attachment=None) -> Exemption:
+def exemption_apply(*, actor: User, staff: Staff, kind: str, start, end=None, grounds: str = "", attachment=None) -> Exemption:
     """Record a school's application for a 暂不交流 exemption."""
     if not may_apply_exemption(actor, staff):
         raise PermissionDenied(MSG_EXEMPTION_APPLY_FORBIDDEN)
@@ -43,7 +44,7 @@ def exemption_apply(*, actor, staff: Staff, kind: str, start, end=None, grounds:
 
 
 @transaction.atomic
-def exemption_decide(*, actor, exemption: Exemption, approve: bool, reason: str, attachment=None, document_no: str = "") -> Exemption:
+def exemption_decide(*, actor: User, exemption: Exemption, approve: bool, reason: str, attachment=None, document_no: str = "") -> Exemption:
     """Approve or reject a pending exemption with a reason (county bureau of the staff's school)."""
     exemption = Exemption.objects.select_for_update().get(pk=exemption.pk)
     if not scope.can_manage(actor, exemption):

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +18,7 @@ MSG_NOT_STARTED = _("Only approved, in-place or finished assignments can be insp
 
 
 @transaction.atomic
-def inspection_record(*, actor, assignment: Assignment, visited_on: date, findings: str, rating: str,
+def inspection_record(*, actor: User, assignment: Assignment, visited_on: date, findings: str, rating: str,
                       lesson_observation: bool = False, interviews: bool = False, ledger_review: bool = False,
                       attachment=None) -> Inspection:
     """Record one visit (date, methods, findings, rating, attachment) against a visible assignment."""

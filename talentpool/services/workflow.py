@@ -9,6 +9,7 @@ never admit more than the quota.
 import datetime as dt
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -65,7 +66,7 @@ def _today(today: dt.date | None) -> dt.date:
     return today or timezone.localdate()
 
 
-def _require_runner(actor, program: Program) -> None:
+def _require_runner(actor: User, program: Program) -> None:
     if not runs_region(actor, program.region_id):
         raise PermissionDenied(MSG_PROGRAM_OUT_OF_SCOPE)
 
@@ -74,7 +75,7 @@ def _require_runner(actor, program: Program) -> None:
 
 
 @transaction.atomic
-def program_save(*, actor, program: Program) -> Program:
+def program_save(*, actor: User, program: Program) -> Program:
     """Create or change a program; only bureau staff of its owning region (stored and new) may."""
     if program.pk is not None:
         stored = Program.objects.filter(pk=program.pk).values_list("region_id", flat=True).first()
@@ -86,28 +87,28 @@ def program_save(*, actor, program: Program) -> Program:
 
 
 @transaction.atomic
-def track_save(*, actor, track: Track) -> Track:
+def track_save(*, actor: User, track: Track) -> Track:
     _require_runner(actor, track.program)
     save_audited(track, actor=actor)
     return track
 
 
 @transaction.atomic
-def eligibility_rule_save(*, actor, rule: EligibilityRule) -> EligibilityRule:
+def eligibility_rule_save(*, actor: User, rule: EligibilityRule) -> EligibilityRule:
     _require_runner(actor, rule.track.program)
     save_audited(rule, actor=actor)
     return rule
 
 
 @transaction.atomic
-def eligibility_rule_delete(*, actor, rule: EligibilityRule) -> None:
+def eligibility_rule_delete(*, actor: User, rule: EligibilityRule) -> None:
     _require_runner(actor, rule.track.program)
     rule._history_user = actor
     rule.delete()
 
 
 @transaction.atomic
-def intake_save(*, actor, intake: Intake) -> Intake:
+def intake_save(*, actor: User, intake: Intake) -> Intake:
     """Create or change an intake; its quota stays within the track's annual quota and above the admissions."""
     _require_runner(actor, intake.track.program)
     if intake.quota is not None and intake.quota > intake.track.annual_quota:
@@ -123,7 +124,7 @@ def intake_save(*, actor, intake: Intake) -> Intake:
 # --- the workflow ---------------------------------------------------------------------------------
 
 
-def _move(nomination: Nomination, target: str, *, actor, comment: str = "") -> Nomination:
+def _move(nomination: Nomination, target: str, *, actor: User, comment: str = "") -> Nomination:
     current = nomination.status
     if not rules.can_move(current, target):
         raise ValidationError(
@@ -137,7 +138,7 @@ def _move(nomination: Nomination, target: str, *, actor, comment: str = "") -> N
 
 @transaction.atomic
 def nomination_submit(
-    *, actor, intake: Intake, staff: Staff, reasons: str, achievements: str = "",
+    *, actor: User, intake: Intake, staff: Staff, reasons: str, achievements: str = "",
     head_teacher_since: dt.date | None = None, source: str = Nomination.Source.NOMINATION,
     attachments=(), today: dt.date | None = None,
 ) -> Nomination:
@@ -165,7 +166,7 @@ def nomination_submit(
 
 
 @transaction.atomic
-def nomination_resubmit(*, actor, nomination: Nomination, reasons: str, achievements: str = "", comment: str = "") -> Nomination:
+def nomination_resubmit(*, actor: User, nomination: Nomination, reasons: str, achievements: str = "", comment: str = "") -> Nomination:
     """A returned nomination goes back to county review after the school revises it."""
     if not may_nominate(actor, nomination.staff):
         raise PermissionDenied(MSG_NOT_OWN_STAFF)
@@ -174,7 +175,7 @@ def nomination_resubmit(*, actor, nomination: Nomination, reasons: str, achievem
 
 
 @transaction.atomic
-def nomination_county_pass(*, actor, nomination: Nomination, comment: str = "") -> Nomination:
+def nomination_county_pass(*, actor: User, nomination: Nomination, comment: str = "") -> Nomination:
     """County review (逐级遴选) passes the nomination on to assessment."""
     if not may_review_in_county(actor, nomination):
         raise PermissionDenied(MSG_MAY_NOT_ACT)
@@ -182,7 +183,7 @@ def nomination_county_pass(*, actor, nomination: Nomination, comment: str = "") 
 
 
 @transaction.atomic
-def nomination_return(*, actor, nomination: Nomination, comment: str) -> Nomination:
+def nomination_return(*, actor: User, nomination: Nomination, comment: str) -> Nomination:
     """County review sends the nomination back to the school for revision."""
     if not may_review_in_county(actor, nomination):
         raise PermissionDenied(MSG_MAY_NOT_ACT)
@@ -192,7 +193,7 @@ def nomination_return(*, actor, nomination: Nomination, comment: str) -> Nominat
 
 
 @transaction.atomic
-def nomination_reject(*, actor, nomination: Nomination, reason: str) -> Nomination:
+def nomination_reject(*, actor: User, nomination: Nomination, reason: str) -> Nomination:
     """Reject at any open stage: the county before assessment, the program's bureau at any stage."""
     early = nomination.status in (S.SUBMITTED, S.RETURNED) and may_review_in_county(actor, nomination)
     if not (early or may_run(actor, nomination)):
@@ -203,7 +204,7 @@ def nomination_reject(*, actor, nomination: Nomination, reason: str) -> Nominati
 
 
 @transaction.atomic
-def nomination_withdraw(*, actor, nomination: Nomination, reason: str) -> Nomination:
+def nomination_withdraw(*, actor: User, nomination: Nomination, reason: str) -> Nomination:
     """The nominating school (or bureau staff) withdraws the nomination at any open stage."""
     if not (may_nominate(actor, nomination.staff) or may_run(actor, nomination)):
         raise PermissionDenied(MSG_MAY_NOT_ACT)
@@ -213,7 +214,7 @@ def nomination_withdraw(*, actor, nomination: Nomination, reason: str) -> Nomina
 
 
 @transaction.atomic
-def reviewers_assign(*, actor, nomination: Nomination, reviewers) -> list[ReviewerAssignment]:
+def reviewers_assign(*, actor: User, nomination: Nomination, reviewers) -> list[ReviewerAssignment]:
     """Assign reviewers (users with the reviewer role) to score a nomination under assessment."""
     if not may_run(actor, nomination):
         raise PermissionDenied(MSG_MAY_NOT_ACT)
@@ -236,7 +237,7 @@ def reviewers_assign(*, actor, nomination: Nomination, reviewers) -> list[Review
 
 
 @transaction.atomic
-def scores_submit(*, actor, assignment: ReviewerAssignment, values: dict[int, Decimal], comment: str = "") -> ReviewerAssignment:
+def scores_submit(*, actor: User, assignment: ReviewerAssignment, values: dict[int, Decimal], comment: str = "") -> ReviewerAssignment:
     """A reviewer scores every item of the track's form; the nomination's combined score is updated."""
     if assignment.reviewer_id != actor.pk:
         raise PermissionDenied(MSG_NOT_YOUR_ASSIGNMENT)
@@ -273,7 +274,7 @@ def _holidays_between(start: dt.date, end: dt.date) -> list[dt.date]:
 
 @transaction.atomic
 def notice_publish(
-    *, actor, nomination: Nomination, start: dt.date, end: dt.date, comment: str = "", today: dt.date | None = None,
+    *, actor: User, nomination: Nomination, start: dt.date, end: dt.date, comment: str = "", today: dt.date | None = None,
 ) -> Nomination:
     """Put an assessed nomination on public notice (公示) for at least the program's working days."""
     if not may_run(actor, nomination):
@@ -295,7 +296,7 @@ def notice_publish(
 
 
 @transaction.atomic
-def objection_record(*, actor, nomination: Nomination, received: dt.date, content: str, raised_by: str = "") -> Objection:
+def objection_record(*, actor: User, nomination: Nomination, received: dt.date, content: str, raised_by: str = "") -> Objection:
     if not may_run(actor, nomination) or nomination.status != S.NOTICE:
         raise PermissionDenied(MSG_MAY_NOT_ACT)
     objection = Objection(nomination=nomination, received=received, content=content, raised_by=raised_by, recorded_by=actor)
@@ -304,7 +305,7 @@ def objection_record(*, actor, nomination: Nomination, received: dt.date, conten
 
 
 @transaction.atomic
-def objection_resolve(*, actor, objection: Objection, resolution: str) -> Objection:
+def objection_resolve(*, actor: User, objection: Objection, resolution: str) -> Objection:
     if not may_run(actor, objection.nomination):
         raise PermissionDenied(MSG_MAY_NOT_ACT)
     if objection.is_resolved:
@@ -317,7 +318,7 @@ def objection_resolve(*, actor, objection: Objection, resolution: str) -> Object
 
 
 @transaction.atomic
-def notice_close(*, actor, nomination: Nomination, comment: str = "", today: dt.date | None = None) -> Nomination:
+def notice_close(*, actor: User, nomination: Nomination, comment: str = "", today: dt.date | None = None) -> Nomination:
     """After the notice has ended with every objection resolved, the nomination goes to the collective decision."""
     if not may_run(actor, nomination):
         raise PermissionDenied(MSG_MAY_NOT_ACT)
@@ -331,7 +332,7 @@ def notice_close(*, actor, nomination: Nomination, comment: str = "", today: dt.
 
 @transaction.atomic
 def nomination_decide(
-    *, actor, nomination: Nomination, admit: bool, meeting_date: dt.date, minutes_ref: str, comment: str = "",
+    *, actor: User, nomination: Nomination, admit: bool, meeting_date: dt.date, minutes_ref: str, comment: str = "",
 ) -> Nomination:
     """Record the collective decision (集体研究); admitting locks the intake so the quota holds under concurrency."""
     if not may_run(actor, nomination):
@@ -354,7 +355,7 @@ def nomination_decide(
     return nomination
 
 
-def _admit_to_pool(*, actor, nomination: Nomination, intake: Intake, joined: dt.date) -> PoolMember:
+def _admit_to_pool(*, actor: User, nomination: Nomination, intake: Intake, joined: dt.date) -> PoolMember:
     program = intake.track.program
     member = PoolMember.objects.filter(
         staff=nomination.staff, pool_type=intake.track.pool_type, status=PoolMember.Status.ACTIVE,
