@@ -7,20 +7,23 @@ pages (which show or hide a form). Services are writes only; these never write.
 - A rater scores only their own assignments (the scopers already hide everyone else's).
 """
 
+from django.contrib.auth.models import User
+
+from evaluation.models import Assignment, Cycle
 from org import scope
 
 
-def may_manage_region(user, region_id: int) -> bool:
+def may_manage_region(user: User, region_id: int) -> bool:
     """Bureau staff of this region or of one above it (schemes, cycles and quality data it owns)."""
     return scope.runs_region(user, region_id)
 
 
-def may_administer(user, cycle) -> bool:
+def may_administer(user: User, cycle: Cycle) -> bool:
     """The cycle's administrators (see the module docstring)."""
     return scope.runs_region(user, cycle.region_id)
 
 
-def may_score(user, assignment) -> bool:
+def may_score(user: User, assignment: Assignment) -> bool:
     """Only the assigned rater scores an assignment."""
     return assignment.rater_id == user.pk
 

@@ -9,6 +9,7 @@ import uuid
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -60,7 +61,7 @@ MISSING_SHOWN = 20
 
 
 
-def _ensure_manages_region(actor, region_id: int) -> None:
+def _ensure_manages_region(actor: User, region_id: int) -> None:
     if not permissions.may_manage_region(actor, region_id):
         raise PermissionDenied(MSG_NOT_MANAGER)
 
@@ -80,7 +81,7 @@ def _require_status(cycle: Cycle, *allowed) -> None:
 
 
 @transaction.atomic
-def scheme_create(*, actor, data: dict, tree: list[dict] | None = None) -> Scheme:
+def scheme_create(*, actor: User, data: dict, tree: list[dict] | None = None) -> Scheme:
     """Create version 1 of a scheme; `tree` (nested dicts with code, name, points, role, method, params,
     help_text, children) is checked with rules.check_scheme and refused with the level and the sum."""
     _ensure_manages_region(actor, data["region"].pk)
@@ -104,14 +105,14 @@ def _create_indicators(scheme, nodes: list[dict], *, parent, actor) -> None:
         _create_indicators(scheme, node.get("children", []), parent=row, actor=actor)
 
 
-def _ensure_editable(actor, scheme: Scheme) -> None:
+def _ensure_editable(actor: User, scheme: Scheme) -> None:
     _ensure_manages_region(actor, scheme.region_id)
     if scheme.is_frozen:
         raise ValidationError(MSG_FROZEN)
 
 
 @transaction.atomic
-def scheme_update(*, actor, scheme: Scheme, data: dict) -> Scheme:
+def scheme_update(*, actor: User, scheme: Scheme, data: dict) -> Scheme:
     """Change a scheme's fields; a frozen scheme is left alone and a new version takes the change."""
     _ensure_manages_region(actor, scheme.region_id)
     if scheme.is_frozen:
@@ -123,7 +124,7 @@ def scheme_update(*, actor, scheme: Scheme, data: dict) -> Scheme:
 
 
 @transaction.atomic
-def scheme_new_version(*, actor, scheme: Scheme) -> Scheme:
+def scheme_new_version(*, actor: User, scheme: Scheme) -> Scheme:
     """Copy a scheme and its indicator tree into version n+1 (not frozen), the editable successor."""
     _ensure_manages_region(actor, scheme.region_id)
     latest = Scheme.objects.filter(lineage=scheme.lineage).order_by("-version").values_list("version", flat=True).first()
@@ -146,7 +147,7 @@ def scheme_new_version(*, actor, scheme: Scheme) -> Scheme:
 
 
 @transaction.atomic
-def indicator_save(*, actor, indicator: Indicator) -> Indicator:
+def indicator_save(*, actor: User, indicator: Indicator) -> Indicator:
     """Add or change one indicator of an unfrozen scheme (the sums are checked when a cycle opens)."""
     _ensure_editable(actor, indicator.scheme)
     save_audited(indicator, actor=actor)
@@ -154,7 +155,7 @@ def indicator_save(*, actor, indicator: Indicator) -> Indicator:
 
 
 @transaction.atomic
-def indicator_delete(*, actor, indicator: Indicator) -> None:
+def indicator_delete(*, actor: User, indicator: Indicator) -> None:
     _ensure_editable(actor, indicator.scheme)
     indicator.delete()
 
@@ -163,7 +164,7 @@ def indicator_delete(*, actor, indicator: Indicator) -> None:
 
 
 @transaction.atomic
-def cycle_create(*, actor, data: dict, groups: list[dict] | None = None) -> Cycle:
+def cycle_create(*, actor: User, data: dict, groups: list[dict] | None = None) -> Cycle:
     """Create a cycle in draft over a sound scheme and freeze that scheme version. `groups`: dicts of
     RaterGroup fields (name, weight, combine, trim, is_self); their weights must add up to 100."""
     _ensure_manages_region(actor, data["region"].pk)
@@ -191,7 +192,7 @@ def _check_weights(cycle: Cycle) -> None:
 
 
 @transaction.atomic
-def rater_group_save(*, actor, group: RaterGroup) -> RaterGroup:
+def rater_group_save(*, actor: User, group: RaterGroup) -> RaterGroup:
     _ensure_manages_region(actor, group.cycle.region_id)
     _require_status(group.cycle, Cycle.Status.DRAFT)
     save_audited(group, actor=actor)
@@ -208,7 +209,7 @@ def _school_at(staff: Staff, as_of: dt.date, history: list[WorkHistory]) -> tupl
 
 
 @transaction.atomic
-def subjects_generate(*, actor, cycle: Cycle, region=None, stage: str = "", location: str = "",
+def subjects_generate(*, actor: User, cycle: Cycle, region=None, stage: str = "", location: str = "",
                       posts: tuple[str, ...] = (), rotated_ids: set[int] | None = None) -> int:
     """Add in bulk every school (school schemes) or person (the others) matching the filter within the
     actor's scope, with the school and post at the cycle's as-of date. Idempotent: returns the number added."""
@@ -257,7 +258,7 @@ def _person_subjects(cycle, schools, posts, rotated_ids) -> list[Subject]:
 
 
 @transaction.atomic
-def assignments_create(*, actor, cycle: Cycle, raters, group: RaterGroup, subjects, section: Indicator | None = None) -> int:
+def assignments_create(*, actor: User, cycle: Cycle, raters, group: RaterGroup, subjects, section: Indicator | None = None) -> int:
     """Assign each rater to each subject for one group (and one section of the scheme, or all). Idempotent."""
     _ensure_manages_region(actor, cycle.region_id)
     _require_status(cycle, Cycle.Status.DRAFT, Cycle.Status.OPEN)
@@ -277,7 +278,7 @@ def _event(cycle, action, actor, reason="") -> None:
 
 
 @transaction.atomic
-def cycle_open(*, actor, cycle: Cycle) -> Cycle:
+def cycle_open(*, actor: User, cycle: Cycle) -> Cycle:
     cycle = _locked(cycle)
     _ensure_manages_region(actor, cycle.region_id)
     _require_status(cycle, Cycle.Status.DRAFT)
@@ -297,7 +298,7 @@ def _set_status(cycle, status, actor, action, reason="") -> Cycle:
 
 
 @transaction.atomic
-def cycle_close(*, actor, cycle: Cycle) -> Cycle:
+def cycle_close(*, actor: User, cycle: Cycle) -> Cycle:
     """Close scoring: refused while any assignment is unsubmitted, listing them by rater and subject;
     then every subject is scored and rated (original = final rating)."""
     cycle = _locked(cycle)
@@ -314,7 +315,7 @@ def cycle_close(*, actor, cycle: Cycle) -> Cycle:
 
 
 @transaction.atomic
-def cycle_reopen(*, actor, cycle: Cycle, reason: str) -> Cycle:
+def cycle_reopen(*, actor: User, cycle: Cycle, reason: str) -> Cycle:
     """Reopen a closed cycle for scoring; the reason is required and recorded."""
     cycle = _locked(cycle)
     _ensure_manages_region(actor, cycle.region_id)
@@ -325,7 +326,7 @@ def cycle_reopen(*, actor, cycle: Cycle, reason: str) -> Cycle:
 
 
 @transaction.atomic
-def cycle_publish(*, actor, cycle: Cycle) -> list[str]:
+def cycle_publish(*, actor: User, cycle: Cycle) -> list[str]:
     """Publish a closed cycle. Over-quota units are refused (enforce) or returned as warnings (warn),
     each with the exact counts."""
     cycle = _locked(cycle)
@@ -378,7 +379,7 @@ def _write_scores(assignment: Assignment, parsed: dict, *, actor, reason: str = 
 
 
 @transaction.atomic
-def scores_save(*, actor, assignment: Assignment, values: dict, submit: bool = False) -> Assignment:
+def scores_save(*, actor: User, assignment: Assignment, values: dict, submit: bool = False) -> Assignment:
     """A rater saves their scores ({indicator code: value}); `submit` locks them, once every
     non-veto indicator is scored. Refused after submission and outside an open cycle."""
     assignment = Assignment.objects.select_for_update().select_related("cycle__scheme").get(pk=assignment.pk)
@@ -401,7 +402,7 @@ def scores_save(*, actor, assignment: Assignment, values: dict, submit: bool = F
 
 
 @transaction.atomic
-def score_correct(*, actor, assignment: Assignment, values: dict, reason: str) -> Assignment:
+def score_correct(*, actor: User, assignment: Assignment, values: dict, reason: str) -> Assignment:
     """The cycle administrator changes submitted scores, with a reason kept in each score's history.
     Refused once the cycle is published; a closed cycle is rescored at once."""
     assignment = Assignment.objects.select_for_update().select_related("cycle__scheme").get(pk=assignment.pk)
@@ -505,7 +506,7 @@ def _result_json(score: rules.SubjectScore, decision, self_score, raw, groups) -
 
 
 @transaction.atomic
-def rating_change(*, actor, subject: Subject, to_rating: str, meeting: str, reason: str) -> RatingChange:
+def rating_change(*, actor: User, subject: Subject, to_rating: str, meeting: str, reason: str) -> RatingChange:
     """Change a subject's final rating by the bureau's collective decision (集体研究): who, when,
     the meeting reference and why are recorded; the original rating stays."""
     cycle = subject.cycle
@@ -529,7 +530,7 @@ def rating_change(*, actor, subject: Subject, to_rating: str, meeting: str, reas
 
 
 @transaction.atomic
-def quality_save(*, actor, school: School, year: int, data: dict) -> tuple[SchoolQuality, bool]:
+def quality_save(*, actor: User, school: School, year: int, data: dict) -> tuple[SchoolQuality, bool]:
     """Create or change a school's yearly quality row; returns (row, created)."""
     if not scope.can_manage(actor, school):
         raise PermissionDenied(MSG_NOT_MANAGER)
