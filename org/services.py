@@ -109,7 +109,7 @@ def base_data_apply(*, actor, plan, context, reason: str, progress=None) -> None
 def _apply_regions(plan, *, actor, reason: str) -> None:
     for code, values, pk in plan.regions:  # a handful of rows: one audited save each
         parent_id = plan.region_ids.get(values["parent_code"]) if values["parent_code"] else None
-        region = Region.objects.get(pk=pk) if pk else Region(code=code, level=Region.Level.COUNTY)
+        region = Region.objects.get(pk=pk) if pk else Region(code=code, level=values.get("level", Region.Level.COUNTY))
         region.name = values["name"]
         if parent_id is not None:
             region.parent_id = parent_id

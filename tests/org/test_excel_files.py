@@ -55,7 +55,6 @@ def test_size_limit_comes_from_settings(tmp_path, settings):
 
 @pytest.mark.parametrize(("content", "message"), [
     (b"%PDF-1.4 not a workbook", reader_module.MSG_NOT_XLSX),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 old xls", reader_module.MSG_NOT_XLSX),
     (b"PK\x03\x04 truncated zip", reader_module.MSG_MALFORMED),
     (b"", reader_module.MSG_EMPTY),
 ])
@@ -96,7 +95,16 @@ def test_total_uncompressed_size_is_bounded(tmp_path, monkeypatch):
     assert error.value.message == str(reader_module.MSG_BOMB)
 
 
-@pytest.mark.parametrize("reader", ["calamine", "openpyxl"])
+def test_an_ole_container_is_read_as_xls_and_a_damaged_one_is_refused_as_damaged(tmp_path):
+    path = tmp_path / "upload.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 old xls")
+    assert reader_module.check_upload(path) == reader_module.XLS
+    with pytest.raises(ExcelFileError) as error:
+        open_workbook(path)
+    assert error.value.message == str(reader_module.MSG_MALFORMED)
+
+
+@pytest.mark.parametrize("reader", ["stream", "calamine", "openpyxl"])
 def test_both_readers_give_excel_row_numbers(tmp_path, reader):
     book = openpyxl.Workbook()
     book.active["B3"] = "学校代码"
