@@ -35,8 +35,8 @@ MSG_ID_SCIENTIFIC = _(
     "lost; set the column's format to Text and type the full number again."
 )
 MSG_ID_ZEROED = _(
-    "The ID number %(value)s looks damaged by Excel: its last digits were turned into zeros (the sequence code is "
-    "000), even if the check digit happens to pass; set the column's format to Text and type the full number again."
+    "The ID number %(value)s looks damaged by Excel: its last digits were turned into zeros (Excel keeps only 15 "
+    "digits of a number), even if the check digit happens to pass; set the column's format to Text and type the full number again."
 )
 MSG_ID_OLD = _(
     "%(value)s is an old 15-digit ID number; type the person's 18-digit ID number (the one on the current card)."
@@ -365,9 +365,15 @@ def id_number(value) -> idcard.IdInfo:
     try:
         info = idcard.parse(text)
     except ValidationError as error:
-        if len(text) == 18 and text[14:17] == "000":
+        if len(text) == 18 and _zeroed(text):
             raise CellError(MSG_ID_ZEROED % {"value": text}) from None
         raise CellError(" ".join(str(m) for m in error.messages)) from None
-    if info.number[14:17] == "000":
+    if _zeroed(info.number):
         raise CellError(MSG_ID_ZEROED % {"value": info.number})
     return info
+
+
+def _zeroed(number: str) -> bool:
+    """Excel keeps 15 significant digits: a number typed into a General cell ends in 000. The sequence
+    code 000 is never issued either."""
+    return number[15:] == "000" or number[14:17] == "000"

@@ -46,7 +46,7 @@ def test_a_full_workbook_creates_everything_with_history(world, book, city_user)
     assert (staff.post_start, staff.work_start, staff.gender) == (date(2019, 9, 1), date(2009, 9, 1), "M")
     assert School.objects.get(code="N001").region.parent == world.city
     entry = WorkHistory.objects.get(staff=staff)
-    assert (entry.school.code, entry.start, entry.end) == ("N001", date(2005, 9, 1), date(2019, 8, 1))
+    assert (entry.school.code, entry.start, entry.end) == ("N001", date(2005, 9, 1), date(2019, 8, 31))  # month end
     assert staff.history.get().history_user == city_user
     assert School.objects.get(code="A002").history.get().history_type == "+"
 
@@ -119,7 +119,7 @@ def test_every_problem_is_reported_with_its_row_and_column(world, book, county_u
     result = run(path, county_user)
     messages = {(p.sheet, p.row, p.column): p.message for p in result.problems}
     assert messages[("区县", 2, "上级代码")] == str(importers.MSG_PARENT_REQUIRED)
-    assert messages[("区县", 3, "区县代码")] == str(importers.MSG_NOT_COUNTY % {"code": "421200"})
+    assert messages[("区县", 3, "区县代码")] == str(importers.MSG_REGION_SCOPE % {"code": "421200"})
     assert messages[("区县", 4, "上级代码")] == str(importers.MSG_UNKNOWN_REGION % {"code": "999999"})
     assert messages[("学校", 2, "区县代码")] == str(importers.MSG_UNKNOWN_REGION % {"code": "888888"})
     assert ("学校", 3, "学段") in messages and ("学校", 3, "城乡类型") in messages
