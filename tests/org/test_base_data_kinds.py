@@ -393,3 +393,21 @@ def test_the_engine_parses_a_generic_spec_through_csv(tmp_path):
     with open_workbook(path) as opened:
         rows = list(parse_sheet(spec, opened.rows(opened.sheet_names[0]), Problems()))
     assert [row.values for row in rows] == [{"code": "A1", "name": "甲"}]
+
+
+def test_the_fast_and_the_streaming_reader_give_the_same_rows(tmp_path):
+    book, sheet, path = sheet_with(tmp_path, [["标题"], ["学校代码", "日期", "数"], ["A001", date(2020, 1, 2), 3],
+                                              [None, None, None], ["  ", "B", True]])
+    sheet.merge_cells("A3:A4")
+    save(book, path)
+    with open_workbook(path) as fast, open_workbook(path, reader="stream") as streamed:
+        fast_rows = list(fast.rows("教职工"))
+        assert fast.last_reader == "calamine"
+        assert fast_rows == list(streamed.rows("教职工"))
+
+
+def test_a_sparse_sheet_never_reaches_the_fast_reader(tmp_path):
+    book, sheet, path = sheet_with(tmp_path, [["学校代码"], ["A001"]])
+    sheet["A900000"] = "x"
+    with open_workbook(save(book, path)) as opened:
+        assert [n for n, _row in opened.rows("教职工")] == [1, 2, 900000] and opened.last_reader == "stream"
