@@ -30,6 +30,7 @@ HEADER_FONT = Font(bold=True)
 ERROR_FILL = PatternFill("solid", fgColor="FFF2CC")
 EXAMPLE_FONT = Font(italic=True, color="808080")
 TEXT_FORMAT = "@"
+MAX_COPIED_COLUMNS = 1024
 
 
 class InertText(str):
@@ -163,6 +164,7 @@ def _copy_with_errors(book: Workbook, reader, name: str, by_cell: dict) -> None:
     sheet = book.create_sheet(title=name[:31])
     width, header_written = 0, False
     for number, row in reader.rows(name):
+        row = row[:MAX_COPIED_COLUMNS]  # a stray cell at column XFD: the copy keeps the table, not the stray
         width = max(width, len(row))
         messages = by_cell.get((name, number))
         values = _row(sheet, [None if value == "" or value.__class__ is cells.Unreadable else value
