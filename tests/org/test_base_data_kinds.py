@@ -7,7 +7,7 @@ from datetime import date
 import openpyxl
 import pytest
 
-from org import idcard, importers
+from org import idcard, importers, sheets
 from org.excel import Column, Problems, SheetSpec, cells, open_workbook, parse_sheet
 from org.excel import parse as parse_module
 from org.excel import reader as reader_module
@@ -272,7 +272,7 @@ def test_a_missing_required_column_is_one_sheet_message_naming_the_unrecognised_
 
 
 def test_header_synonyms_are_recognised():
-    spec = importers.STAFF_SPEC
+    spec = sheets.STAFF_SPEC
     rows = [(1, ["教师姓名", "公民身份号码", "出生年月", "学校编码", "岗位类别", "调入本校时间"]),
             (2, ["甲", make_id_number(date(1980, 5, 1), "M"), "1980.05", "A001", "专任教师", "2015.09"])]
     problems = Problems()

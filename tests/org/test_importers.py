@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from org import idcard, importers, scope
+from org import idcard, importers, scope, sheets
 from org.excel import cells
 from org.excel.parse import MSG_REQUIRED
 from org.importers import base_data_importer
@@ -219,7 +219,7 @@ def test_work_history_upserts_on_staff_school_and_start(world, book, county_user
 
 def test_exemptions_are_checked_but_reported_as_not_stored_until_a_handler_registers(world, book, county_user,
                                                                                       monkeypatch):
-    monkeypatch.delitem(importers._SHEET_HANDLERS, importers.EXEMPTION_SHEET, raising=False)  # rotation registers one
+    monkeypatch.delitem(sheets._SHEET_HANDLERS, sheets.EXEMPTION_SHEET, raising=False)  # rotation registers one
     path = book({"暂不交流": [[world.staff_a.id_number, "孕期哺乳期", "2024-09-01", "2025-08-31", "咸教〔2024〕1号"]]})
     result = run(path, county_user)
     sheet = result.sheets[0]
@@ -239,7 +239,7 @@ def test_a_registered_sheet_handler_plans_and_persists_exemptions(world, book, c
         def persist(self, planned, context):
             stored.extend((context.plan.staff_ids[values["id_number"].number], values["kind"]) for _pk, values in planned)
 
-    monkeypatch.setitem(importers._SHEET_HANDLERS, importers.EXEMPTION_SHEET, Handler())
+    monkeypatch.setitem(sheets._SHEET_HANDLERS, sheets.EXEMPTION_SHEET, Handler())
     number = make_id_number()
     path = book({"教职工": [staff_row(id_number=number)], "暂不交流": [[number, "患病", "2024-09-01", "", ""]]})
     result = run(path, county_user)
@@ -295,6 +295,6 @@ def test_the_downloaded_template_imports_cleanly_and_changes_nothing(world, tmp_
     from org.excel import write_template
 
     path = tmp_path / "template.xlsx"
-    write_template(path, importers.BASE_DATA_SPEC)
+    write_template(path, sheets.BASE_DATA_SPEC)
     result = run(path, city_user)
     assert result.ok and all((s.created, s.updated, s.unchanged) == (0, 0, 0) for s in result.sheets)

@@ -27,9 +27,10 @@ from django.db import connection, transaction
 from org import idcard
 from org.excel import ImportResult, open_workbook, paused_gc
 from org.excel.writer import SheetData, write_workbook
-from org.importers import BASE_DATA_SPEC, REGION_SHEET, SCHOOL_SHEET, STAFF_SHEET, BaseDataImporter
+from org.importers import BaseDataImporter
 from org.models import Region, School, Staff, WorkHistory
 from org.services import base_data_apply
+from org.sheets import BASE_DATA_SPEC, REGION_SHEET, SCHOOL_SHEET, STAFF_SHEET
 
 CITY = "429900"
 COUNTIES = [f"4299{n:02d}" for n in range(1, 7)]
