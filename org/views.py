@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
-from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
@@ -12,8 +11,7 @@ from org import hooks, scope, selectors, services
 from org.filters import SchoolFilter, StaffFilter
 from org.forms import SchoolForm, StaffForm
 from org.models import School, Staff
-
-MSG_SAVED = _("Saved.")
+from org.web import MSG_SAVED
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -34,8 +32,8 @@ class SchoolListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
     paginate_by = 50
     template_name = "org/school_list.html"
 
-    def get_base_queryset(self):
-        return School.objects.select_related("region").order_by("code")
+    def narrow(self, queryset):
+        return queryset.select_related("region").order_by("code")
 
 
 class SchoolDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
@@ -87,16 +85,16 @@ class StaffListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
     paginate_by = 50
     template_name = "org/staff_list.html"
 
-    def get_base_queryset(self):
-        return Staff.objects.select_related("school", "school__region").order_by("school__code", "name", "id")
+    def narrow(self, queryset):
+        return queryset.select_related("school", "school__region").order_by("school__code", "name", "id")
 
 
 class StaffDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
     model = Staff
     template_name = "org/staff_detail.html"
 
-    def get_base_queryset(self):
-        return Staff.objects.select_related("school", "school__region")
+    def narrow(self, queryset):
+        return queryset.select_related("school", "school__region")
 
     def get_context_data(self, **kwargs):
         staff = self.object
