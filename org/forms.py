@@ -1,6 +1,7 @@
 """Forms for the org pages: they validate; the services write."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from org import scope
 from org.models import Region, School, Staff
@@ -57,3 +58,9 @@ class StaffForm(StyledFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = scope.manageable(user, School).select_related("region")
+
+
+class TransferDecisionForm(forms.Form):
+    """The city bureau's decision on a cross-county transfer."""
+
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])

@@ -67,7 +67,10 @@ MSG_SCHOOL_NOT_COUNTY = _("Region %(code)s is a city or a province; a school bel
 MSG_REGION_SCOPE = _("You may not create or change region %(code)s: it is outside your region.")
 MSG_SCHOOL_SCOPE = _("You may not create or change school %(code)s: it is outside your region.")
 MSG_STAFF_SCOPE = _("You may not change this person: they are registered at a school outside your region.")
-MSG_STAFF_SCHOOL_SCOPE = _("You may not assign staff to school %(code)s: it is outside your region.")
+MSG_TRANSFER = _(
+    "%(count)s rows are people registered in another county: each becomes a cross-county transfer request "
+    "(跨县调动) that the city bureau approves; their records move once it does."
+)
 MSG_GENDER = _("The gender %(given)s does not match the ID number (%(expected)s).")
 MSG_BIRTH = _("The birth date %(given)s does not match the ID number (%(expected)s).")
 MSG_SCHOOL_START = _("The start at the current school must be after the birth date.")
@@ -102,6 +105,8 @@ class BaseDataPlan:
     history_creates: list[dict] = field(default_factory=list)
     history_updates: list[WorkHistory] = field(default_factory=list)
     extra: list[tuple["SheetHandler", object]] = field(default_factory=list)
+    # Cross-county transfers to request: {staff_id, from_region_id, school_code, name, values}.
+    transfers: list[dict] = field(default_factory=list)
     region_ids: dict[str, int] = field(default_factory=dict)  # code -> id, known before the commit
     school_ids: dict[str, int] = field(default_factory=dict)
     staff_ids: dict[str, int] = field(default_factory=dict)  # ID number -> id
@@ -464,14 +469,15 @@ def _plan_staff(rows, context: ImportContext, sheet: SheetResult, problems: Prob
                          or MSG_UNKNOWN_SCHOOL % {"code": code})
             problems.reject(STAFF_SHEET, "id_number", number, row.row)
             continue
-        existing = context.staff.get(number)
-        if existing is not None and not context.manages(existing[2]):
-            problems.add(STAFF_SHEET, row.row, "身份证号", MSG_STAFF_SCOPE)
+        if not context.manages(region_id) and not (region_id is None and school_id is None):
+            # Another county's school: the same answer as an unknown code (DESIGN.md: which codes exist
+            # outside the user's region is not told).
+            problems.add(STAFF_SHEET, row.row, "学校代码", MSG_UNKNOWN_SCHOOL % {"code": code})
             problems.reject(STAFF_SHEET, "id_number", number, row.row)
             continue
-        if not context.manages(region_id) and not (region_id is None and school_id is None):
-            problems.add(STAFF_SHEET, row.row, "学校代码", MSG_STAFF_SCHOOL_SCOPE % {"code": code})
-            problems.reject(STAFF_SHEET, "id_number", number, row.row)
+        existing = context.staff.get(number)
+        if existing is not None and not context.manages(existing[2]):
+            _plan_transfer(values, info, row, existing, context, sheet)  # 跨县调动, for the city to decide
             continue
         new = _staff_values(values, info, school_id)
         label = f"{values['name']} {idcard.mask(number)}"
@@ -494,6 +500,18 @@ def _plan_staff(rows, context: ImportContext, sheet: SheetResult, problems: Prob
         staff._school_code = code
         plan.staff_updates.append(staff)
         sheet.record("updated", {"row": row.row, "label": label, "changes": changes})
+
+
+def _plan_transfer(values: dict, info, row: ParsedRow, existing: tuple, context: ImportContext,
+                   sheet: SheetResult) -> None:
+    """A person registered in another county, put at a school of ours: a transfer request, shown as such
+    (the preview names only what the user typed, never the other county's record)."""
+    from org.services.transfers import transfer_values
+
+    context.plan.transfers.append({
+        "staff_id": existing[1], "from_region_id": existing[2], "school_code": values["school"],
+        "name": values["name"], "values": transfer_values(_staff_values(values, info, None))})
+    sheet.note = str(MSG_TRANSFER % {"count": len(context.plan.transfers)})
 
 
 # --- 任职经历 -----------------------------------------------------------------------------------

@@ -29,6 +29,10 @@ def base_data_apply(*, actor, plan, context, reason: str, progress=None) -> None
     _apply_schools(plan, actor=actor, reason=reason, advance=advance)
     _apply_staff(plan, actor=actor, reason=reason, advance=advance)
     _apply_work_history(plan, actor=actor, reason=reason, advance=advance)
+    if plan.transfers:
+        from org.services.transfers import transfer_requests_create
+
+        transfer_requests_create(actor=actor, requests=plan.transfers, school_ids=plan.school_ids, reason=reason)
     for handler, planned in plan.extra:
         handler.persist(planned, context)
 
