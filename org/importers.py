@@ -66,7 +66,6 @@ MSG_LEVEL_CHANGED = _("Code %(code)s is registered at another level (province, c
 MSG_SCHOOL_NOT_COUNTY = _("Region %(code)s is a city or a province; a school belongs to a county or district.")
 MSG_REGION_SCOPE = _("You may not create or change region %(code)s: it is outside your region.")
 MSG_SCHOOL_SCOPE = _("You may not create or change school %(code)s: it is outside your region.")
-MSG_STAFF_SCOPE = _("You may not change this person: they are registered at a school outside your region.")
 MSG_TRANSFER = _(
     "%(count)s rows are people registered in another county: each becomes a cross-county transfer request "
     "(跨县调动) that the city bureau approves; their records move once it does."
