@@ -366,8 +366,9 @@ class XlsxReader(_Reader):
                 yield from self._fast_rows(sheet_name, merges)
             else:
                 yield from self._rows(member, stats, merges)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, self._etree.XMLSyntaxError):
-            raise ExcelFileError(MSG_MALFORMED) from None
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, IndexError, TypeError,
+                self._etree.XMLSyntaxError):
+            raise ExcelFileError(MSG_MALFORMED) from None  # e.g. a shared-string index beyond the table
 
     def _fast_rows(self, sheet_name: str, merges) -> Iterator[tuple[int, list]]:
         import python_calamine
@@ -536,6 +537,8 @@ class XlsReader(_Reader):
             self._book = python_calamine.CalamineWorkbook.from_path(str(path))
             self.sheets = [SheetInfo(meta.name, str(meta.visible).endswith("Visible"))
                            for meta in self._book.sheets_metadata]
+        except python_calamine.PasswordError:
+            raise ExcelFileError(MSG_PASSWORD) from None  # an .xls with a FILEPASS record
         except (python_calamine.CalamineError, OSError, ValueError):
             raise ExcelFileError(MSG_MALFORMED) from None
         self._stats = {}

@@ -411,3 +411,27 @@ def test_a_sparse_sheet_never_reaches_the_fast_reader(tmp_path):
     sheet["A900000"] = "x"
     with open_workbook(save(book, path)) as opened:
         assert [n for n, _row in opened.rows("教职工")] == [1, 2, 900000] and opened.last_reader == "stream"
+
+
+@pytest.mark.parametrize("damage", [
+    (b'<c r="A2" t="inlineStr"><is><t>A001</t></is></c>', b'<c r="A2" t="s"><v>999</v></c>'),  # no such string
+    (b"</sheetData>", b""),  # XML cut short
+    (b'<row r="2"', b'<row r="x2"'),  # a row number that is no number
+])
+def test_a_damaged_sheet_is_refused_as_damaged_never_a_crash(tmp_path, damage):
+    import zipfile
+
+    book, sheet, path = sheet_with(tmp_path, [["学校代码", "名称"], ["A001", "甲"]])
+    sheet["D900000"] = " "  # sparse: the streaming reader reads it
+    save(book, path)
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(damaged, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                assert damage[0] in data
+                data = data.replace(*damage)
+            target.writestr(info, data)
+    with pytest.raises(reader_module.ExcelFileError) as error, open_workbook(damaged) as opened:
+        list(opened.rows("教职工"))
+    assert error.value.message == str(reader_module.MSG_MALFORMED)
