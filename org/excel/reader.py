@@ -91,7 +91,7 @@ class SheetStats:
 
     hidden_rows: int = 0  # rows with data hidden by a filter or by hand
     hidden_columns: set[int] = field(default_factory=set)  # 0-based positions
-    declared_rows: int = 0  # the last row of the sheet's declared used range
+    declared_rows: int = 0  # rows to expect, for progress: the declared used range, capped by the rows present
 
 
 def detect_format(path) -> str:
@@ -346,6 +346,8 @@ class XlsxReader(_Reader):
         for first_col, first_row, last_col, last_row_text in _MERGE.findall(b"".join(after)):
             merges.append((int(first_row), column_index(first_col.decode()), int(last_row_text),
                            column_index(last_col.decode())))
+        if rows_seen:  # progress counts the rows present, not a used range that runs to row 1,048,576
+            stats.declared_rows = min(stats.declared_rows or rows_seen, rows_seen)
         size = self._zip.getinfo(member).file_size
         dense = rows_seen > 0 and last_row <= 2 * rows_seen + 1000 and size <= FAST_READER_MAX_XML
         return merges, dense and not special
