@@ -378,7 +378,7 @@ class XlsxReader(_Reader):
         merge_fill = _MergeFill(merges)
         try:
             if self._calamine is None:
-                self._calamine = python_calamine.CalamineWorkbook.from_path(self._path)
+                self._calamine = _calamine_open(self._path)
             sheet = self._calamine.get_sheet_by_name(sheet_name)
             for number, row in enumerate(sheet.iter_rows(), start=1):  # calamine pads from row 1
                 if not merge_fill.active:
@@ -527,6 +527,19 @@ def _cell_value(cell, strings, date_styles, value_tag, formula_tag):
     return number
 
 
+def _calamine_open(path):
+    """python-calamine picks the format by the file's name, and uploads are stored under a name of our
+    own (always .xlsx): a name that does not say what the content is goes through from_filelike, which
+    looks at the content."""
+    import python_calamine
+
+    expected = ".xlsx" if zipfile.is_zipfile(path) else ".xls"
+    if Path(path).suffix.lower() == expected:
+        return python_calamine.CalamineWorkbook.from_path(str(path))
+    with open(path, "rb") as handle:
+        return python_calamine.CalamineWorkbook.from_filelike(handle)
+
+
 # --- xls and CSV -------------------------------------------------------------------------------
 
 class XlsReader(_Reader):
@@ -536,7 +549,7 @@ class XlsReader(_Reader):
         import python_calamine
 
         try:
-            self._book = python_calamine.CalamineWorkbook.from_path(str(path))
+            self._book = _calamine_open(path)
             self.sheets = [SheetInfo(meta.name, str(meta.visible).endswith("Visible"))
                            for meta in self._book.sheets_metadata]
         except python_calamine.PasswordError:

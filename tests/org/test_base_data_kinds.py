@@ -435,3 +435,19 @@ def test_a_damaged_sheet_is_refused_as_damaged_never_a_crash(tmp_path, damage):
     with pytest.raises(reader_module.ExcelFileError) as error, open_workbook(damaged) as opened:
         list(opened.rows("教职工"))
     assert error.value.message == str(reader_module.MSG_MALFORMED)
+
+
+def test_a_csv_uploaded_through_the_page_is_checked_like_a_workbook(world, county_user, client,
+                                                                      django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from org.models import ImportJob
+
+    lines = [",".join(HEADERS["教职工"]), ",".join(str(v) for v in staff_row("欧阳", school="A001"))]
+    client.force_login(county_user)
+    upload = SimpleUploadedFile("名册.csv", "\r\n".join(lines).encode("gb18030"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("org:import-index"), {"kind": "base_data", "file": upload})
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.VALIDATED and job.error_count == 0, job.errors

@@ -155,3 +155,23 @@ def test_38_a_password_protected_workbook_is_refused_as_such(xianan):
     result = run("38-password-protected-xlsx.xlsx", xianan)
     assert not result.ok
     assert "password" in messages(result).lower() or "密码" in messages(result)
+
+
+@pytest.mark.parametrize("name", ["21c-stray-space-XFD1048576.xlsx", "05-xls-biff8.xls", "38-password-protected-xlsx.xlsx"])
+def test_a_web_upload_of_a_field_case_ends_checked_or_refused_never_running(xianan, client, name,
+                                                                             django_capture_on_commit_callbacks):
+    """Through the upload page: checked (or refused at once with the reason), never left running."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from org.models import ImportJob
+
+    client.force_login(xianan)
+    upload = SimpleUploadedFile(name, (FIELD_CASES / name).read_bytes())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("org:import-index"), {"kind": "base_data", "file": upload})
+    job = ImportJob.objects.first()
+    if name.startswith("38"):
+        assert job is None and "密码" in response.content.decode()
+        return
+    assert job.status == ImportJob.Status.VALIDATED and job.error_count == 0
