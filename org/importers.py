@@ -66,6 +66,10 @@ MSG_LEVEL_CHANGED = _("Code %(code)s is registered at another level (province, c
 MSG_SCHOOL_NOT_COUNTY = _("Region %(code)s is a city or a province; a school belongs to a county or district.")
 MSG_REGION_SCOPE = _("You may not create or change region %(code)s: it is outside your region.")
 MSG_SCHOOL_SCOPE = _("You may not create or change school %(code)s: it is outside your region.")
+MSG_TRANSFER_ROWS = _(
+    "This person is registered in another county and row %(row)s of 教职工 asks for their transfer; import "
+    "their other rows after the city bureau approves it (leave these rows out for now)."
+)
 MSG_TRANSFER = _(
     "%(count)s rows are people registered in another county: each becomes a cross-county transfer request "
     "(跨县调动) that the city bureau approves; their records move once it does."
@@ -130,6 +134,7 @@ class ImportContext:
     staff: dict[str, tuple] = field(default_factory=dict)  # ID -> (ID, id, region id, *STAFF_FIELDS), from the DB
     new_regions: set[str] = field(default_factory=set)  # codes created by this file
     new_region_parent: dict[str, str | None] = field(default_factory=dict)  # new code -> parent code
+    transfer_rows: dict[str, int] = field(default_factory=dict)  # ID number -> 教职工 row of a transfer
     new_schools: dict[str, int | None] = field(default_factory=dict)  # code -> region id (None: new region)
 
     def __post_init__(self):
@@ -507,6 +512,7 @@ def _plan_transfer(values: dict, info, row: ParsedRow, existing: tuple, context:
     (the preview names only what the user typed, never the other county's record)."""
     from org.services.transfers import transfer_values
 
+    context.transfer_rows[info.number] = row.row
     context.plan.transfers.append({
         "staff_id": existing[1], "from_region_id": existing[2], "school_code": values["school"],
         "name": values["name"], "values": transfer_values(_staff_values(values, info, None))})
@@ -517,6 +523,9 @@ def _plan_transfer(values: dict, info, row: ParsedRow, existing: tuple, context:
 
 def _staff_reference_ok(number: str, row: ParsedRow, sheet_name: str, context: ImportContext,
                         problems: Problems) -> bool:
+    if number in context.transfer_rows:
+        problems.add(sheet_name, row.row, "身份证号", MSG_TRANSFER_ROWS % {"row": context.transfer_rows[number]})
+        return False
     if not context.staff_known(number) or not context.staff_manageable(number):
         see = problems.see_row(STAFF_SHEET, "id_number", number) if not context.staff_known(number) else None
         problems.add(sheet_name, row.row, "身份证号", see or MSG_UNKNOWN_STAFF % {"id": idcard.mask(number)})

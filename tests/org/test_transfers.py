@@ -89,3 +89,12 @@ def test_a_user_of_an_unrelated_county_sees_no_transfer(world, book, county_user
     assert "乙老师" not in client.get(reverse("org:transfer-list")).content.decode()
     assert client.post(reverse("org:transfer-decide", args=[TransferRequest.objects.get().pk]),
                        {"decision": "approve"}).status_code == 404
+
+
+def test_history_rows_for_a_person_being_transferred_say_so(world, book, county_user):
+    path = book({"教职工": [staff_row("乙老师调入", world.staff_b.id_number, "A001", school_start="2026-09-01")],
+                 "任职经历": [[world.staff_b.id_number, "A001", "专任教师", "2010-09-01", "2012-08-31"]]})
+    result = base_data_importer.run(path, user=county_user, commit=True)
+    assert [(p.sheet, p.row, p.column) for p in result.problems] == [("任职经历", 2, "身份证号")]
+    assert "第 2 行" in result.problems.items[0].message
+    assert not TransferRequest.objects.exists()  # all or nothing
