@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -29,13 +30,13 @@ def transfer_values(values: dict) -> dict:
     return out
 
 
-def may_decide_transfer(user, request: TransferRequest) -> bool:
+def may_decide_transfer(user: User, request: TransferRequest) -> bool:
     """Bureau staff running both the county the person leaves and the county they join."""
     return scope.runs_region(user, request.from_region_id) and scope.runs_region(user, request.to_school.region_id)
 
 
 @transaction.atomic
-def transfer_requests_create(*, actor, requests: list[dict], school_ids: dict[str, int], reason: str) -> int:
+def transfer_requests_create(*, actor: User, requests: list[dict], school_ids: dict[str, int], reason: str) -> int:
     """Create the pending requests an import planned ({staff_id, from_region_id, school_code, name, values});
     a person with a pending request already is skipped (importing the same file twice changes nothing).
     Returns how many were created."""
@@ -56,7 +57,7 @@ def transfer_requests_create(*, actor, requests: list[dict], school_ids: dict[st
 
 
 @transaction.atomic
-def transfer_decide(*, actor, request: TransferRequest, approve: bool) -> TransferRequest:
+def transfer_decide(*, actor: User, request: TransferRequest, approve: bool) -> TransferRequest:
     """Approve or refuse a pending transfer. Approving moves the person to `to_school` with the requesting
     county's values and keeps their history: the stint at the school they leave becomes a 任职经历 row
     (from its 现校起始时间 to the day before the new one). Raises PermissionDenied (not the city bureau)
@@ -74,7 +75,7 @@ def transfer_decide(*, actor, request: TransferRequest, approve: bool) -> Transf
     return request
 
 
-def _move(actor, request: TransferRequest) -> None:
+def _move(actor: User, request: TransferRequest) -> None:
     staff = Staff.objects.select_for_update().get(pk=request.staff_id)
     values = {name: date.fromisoformat(value) if name in DATE_FIELDS and value else value
               for name, value in request.values.items()}
