@@ -11,7 +11,7 @@ from org import hooks, idcard, scope, selectors, services, web
 from org.filters import SchoolFilter, StaffFilter
 from org.forms import SchoolForm, StaffForm, TransferDecisionForm
 from org.models import School, Staff, TransferRequest
-from org.services.transfers import may_decide_transfer
+from org.permissions import may_decide_transfer
 from org.web import MSG_SAVED
 
 

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from org import scope
 from org.models import School, Staff, TransferRequest, WorkHistory
+from org.permissions import may_decide_transfer
 from org.services.people import save_audited
 
 MSG_NOT_PENDING = _("This transfer has already been decided.")
@@ -28,11 +28,6 @@ def transfer_values(values: dict) -> dict:
             value = values[name]
             out[name] = value.isoformat() if isinstance(value, date) else value
     return out
-
-
-def may_decide_transfer(user: User, request: TransferRequest) -> bool:
-    """Bureau staff running both the county the person leaves and the county they join."""
-    return scope.runs_region(user, request.from_region_id) and scope.runs_region(user, request.to_school.region_id)
 
 
 @transaction.atomic
