@@ -1,0 +1,24 @@
+"""Recompute compliance when a roster row changes, without rotation knowing about alliances.
+
+Every assignment change goes through rotation's audited services, which write a history row;
+alliances listens to that (infrastructure, not a business rule) and queues its own task after
+the commit. Bulk imports that bypass history are caught by the nightly job.
+"""
+
+from django.db import transaction
+
+
+def roster_changed(sender, instance, **kwargs) -> None:
+    from alliances.tasks import compute_compliance_for_schools
+
+    school_ids = [instance.from_school_id, instance.to_school_id]
+    transaction.on_commit(lambda: compute_compliance_for_schools.delay(school_ids))
+
+
+def connect() -> None:
+    from simple_history.signals import post_create_historical_record
+
+    from rotation.models import Assignment
+
+    post_create_historical_record.connect(roster_changed, sender=Assignment.history.model,
+                                          dispatch_uid="alliances-roster-changed")
