@@ -11,6 +11,7 @@ from tests.factories import RegionFactory, SchoolFactory
 class GroupFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Group
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"教育集团{n}")
     type = GroupType.TIGHT
