@@ -137,4 +137,18 @@ def groups_of_schools(school_ids) -> list[int]:
     return list(Membership.objects.filter(school_id__in=school_ids).values_list("group_id", flat=True).distinct())
 
 
-__all__ = ["requirements_by_region", "compliance_compute", "groups_of_schools"]
+
+
+
+def gap_suggestions_generate(*, actor, group: Group, plan, term: rules.Term) -> list:
+    """Ask rotation's assignment problem for suggestions, passing the group's gap pairs as partners.
+
+    Rotation does not read alliances: the (lead, member) pairs with a gap in the latest compliance
+    go in as data (`partners=`), earning rotation's partner term; accepting one there files a roster row.
+    """
+    from alliances import selectors
+    from rotation.services import suggestions_generate
+
+    pairs = selectors.partner_pairs(group, selectors.compliance_latest(group, term))
+    return suggestions_generate(actor=actor, plan=plan, partners=pairs)
+__all__ = ["requirements_by_region", "compliance_compute", "groups_of_schools", "gap_suggestions_generate"]
