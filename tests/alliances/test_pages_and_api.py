@@ -36,7 +36,7 @@ def api(county_user):
 
 
 def test_group_list_shows_visible_groups_only_with_pinned_queries(client, county_user, groups, world, django_assert_num_queries):
-    for n in range(3):
+    for _n in range(3):
         group = GroupFactory(region=world.county_a, lead_school=SchoolFactory(region=world.county_a))
         MembershipFactory(group=group)
     client.force_login(county_user)
@@ -202,8 +202,9 @@ def test_coverage_page_counts_lead_and_member_schools(client, city_user, groups)
 
 
 def test_exports_are_scoped(client, county_user, groups):
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
 
     client.force_login(county_user)
     response = client.get(reverse("alliances:export", args=["groups"]))
