@@ -9,10 +9,12 @@ from django.db import transaction
 
 
 def roster_changed(sender, instance, **kwargs) -> None:
+    from alliances.models import Membership
     from alliances.tasks import compute_compliance_for_schools
 
     school_ids = [instance.from_school_id, instance.to_school_id]
-    transaction.on_commit(lambda: compute_compliance_for_schools.delay(school_ids))
+    if Membership.objects.filter(school_id__in=school_ids).exists():  # most roster rows touch no group
+        transaction.on_commit(lambda: compute_compliance_for_schools.delay(school_ids))
 
 
 def connect() -> None:
