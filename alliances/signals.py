@@ -10,11 +10,13 @@ from django.db import transaction
 
 def roster_changed(sender, instance, **kwargs) -> None:
     from alliances.models import Membership
+    from alliances.rules import term_of
     from alliances.tasks import compute_compliance_for_schools
 
     school_ids = [instance.from_school_id, instance.to_school_id]
     if Membership.objects.filter(school_id__in=school_ids).exists():  # most roster rows touch no group
-        transaction.on_commit(lambda: compute_compliance_for_schools.delay(school_ids))
+        term = term_of(instance.start).code  # the term the row starts in, besides today's
+        transaction.on_commit(lambda: compute_compliance_for_schools.delay(school_ids, [term]))
 
 
 def connect() -> None:

@@ -15,7 +15,10 @@ def compute_compliance(term: str | None = None, group_ids: list[int] | None = No
 
 
 @shared_task
-def compute_compliance_for_schools(school_ids: list[int]) -> int:
-    """After a roster change: recompute this term's compliance of the groups these schools are in."""
+def compute_compliance_for_schools(school_ids: list[int], terms: list[str] | None = None) -> int:
+    """After a roster change: recompute today's term (and `terms`) for the groups these schools are in."""
     group_ids = services.groups_of_schools(school_ids)
-    return compute_compliance(group_ids=group_ids) if group_ids else 0
+    if not group_ids:
+        return 0
+    today = rules.term_of(timezone.localdate()).code
+    return sum(compute_compliance(term, group_ids) for term in dict.fromkeys([today, *(terms or [])]))
