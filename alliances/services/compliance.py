@@ -19,6 +19,10 @@ from org.models import Region, School
 from rotation.models import Assignment
 
 BATCH = 2000
+DEFAULTS = {
+    (group_type, kind): rules.Requirement(kind, minimum, maximum, tuple(filter(None, subjects.split(","))))
+    for group_type, kind, minimum, maximum, subjects in rules.DEFAULT_REQUIREMENTS
+}
 
 
 def requirements_by_region(group_types, region_ids) -> dict[tuple[str, int], dict[str, rules.Requirement]]:
@@ -37,6 +41,8 @@ def requirements_by_region(group_types, region_ids) -> dict[tuple[str, int], dic
                 row = next((table[(group_type, kind, r)] for r in chain if (group_type, kind, r) in table), None)
                 if row is not None and row.active:
                     found[kind] = row.as_rule()
+                elif row is None and (group_type, kind) in DEFAULTS:  # the seed default, should its row be missing
+                    found[kind] = DEFAULTS[(group_type, kind)]
             result[(group_type, region_id)] = found
     return result
 

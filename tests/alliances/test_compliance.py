@@ -135,7 +135,8 @@ def test_hand_in_hand_sends_three_to_five_a_semester(world, staff, met):
 
 
 def test_senior_pair_needs_every_subject_with_senior_three_experience(world):
-    DispatchRequirement.objects.filter(group_type=GroupType.SENIOR_PAIR, kind=rules.SUBJECT_TEACHERS).update(subjects="语文,数学")
+    DispatchRequirement.objects.create(group_type=GroupType.SENIOR_PAIR, kind=rules.SUBJECT_TEACHERS, region=world.county_a,
+                                       minimum=1, subjects="语文,数学")
     lead = SchoolFactory(region=world.county_a, stage=School.Stage.SENIOR)
     group = GroupFactory(region=world.county_a, lead_school=lead, type=GroupType.SENIOR_PAIR)
     partner = MembershipFactory(group=group, school=SchoolFactory(region=world.county_a, stage="senior", name="某高中")).school
