@@ -60,7 +60,10 @@ def _windows(term: rules.Term, group_ids) -> dict[int, dict[int, tuple[date, dat
 def _dispatches(term: rules.Term, school_ids: set[int]) -> dict[tuple[int, int], list[rules.Dispatch]]:
     """Counted roster rows overlapping the term, keyed by (from school, to school)."""
     rows = (Assignment.objects.filter(state__in=Assignment.COUNTED_STATES, start__lte=term.end, planned_end__gte=term.start)
-            .exclude(to_school=F("from_school"))
+            .exclude(to_school=F("from_school")))
+    if len(school_ids) <= 1000:  # a few groups (a roster change): read their schools' rows only, by index
+        rows = rows.filter(from_school_id__in=school_ids, to_school_id__in=school_ids)
+    rows = (rows
             .values_list("id", "staff__name", "staff__post", "staff__subject", "staff__honour_level", "from_school_id",
                          "to_school_id", "start", "planned_end", "alliance_detail__band", "alliance_detail__subject",
                          "alliance_detail__senior_three"))

@@ -35,3 +35,12 @@ def test_nightly_job_is_in_beat_and_recomputes_all_groups(world):
     assert compute_compliance() == 2
     assert compute_compliance("2026-autumn") == 2
     assert Compliance.objects.filter(term="2026-autumn").count() == 2
+
+
+def test_bench_command_runs_small_and_leaves_nothing(capsys):
+    from django.core.management import call_command
+
+    call_command("bench_alliances", schools=200, groups=30, dispatches=4)
+    out = capsys.readouterr().out
+    assert "nightly run 1: 30 groups" in out and "one group after a roster change" in out
+    assert not Group.objects.exists() and not Compliance.objects.exists()
