@@ -8,5 +8,9 @@ class AlliancesConfig(AppConfig):
 
     def ready(self):
         from alliances import signals
+        from alliances.importers import groups_importer, requirements_importer
+        from org.excel import register_importer
 
         signals.connect()
+        register_importer(groups_importer)
+        register_importer(requirements_importer)
