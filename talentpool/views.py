@@ -33,19 +33,19 @@ class ProgramListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView)
     paginate_by = 50
     template_name = "talentpool/program_list.html"
 
-    def get_base_queryset(self):
-        return Program.objects.select_related("region").prefetch_related("tracks").order_by("-start_year", "name", "id")
+    def narrow(self, queryset):
+        return queryset.select_related("region").prefetch_related("tracks").order_by("-start_year", "name", "id")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(can_create=bool(scope.scope_for(self.request.user).manage_region_ids), **kwargs)
+        return super().get_context_data(can_create=scope.manages_any(self.request.user), **kwargs)
 
 
 class ProgramDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
     model = Program
     template_name = "talentpool/program_detail.html"
 
-    def get_base_queryset(self):
-        return Program.objects.select_related("region").prefetch_related(
+    def narrow(self, queryset):
+        return queryset.select_related("region").prefetch_related(
             "tracks__rules", "tracks__intakes", "tracks__scoring_form__items",
         )
 
@@ -102,9 +102,10 @@ class ProgramUpdateView(LoginRequiredMixin, ServiceFormMixin, scope.ScopedQuerys
     template_name = "talentpool/form.html"
     service_name, instance_kwarg = "program_save", "program"
 
-    def get_base_queryset(self):
-        """Only programs the user runs can be edited (others answer 404)."""
-        return selectors.programs_run_by(self.request.user)
+    scope_mode = scope.MANAGE  # only programs the user runs can be edited (others answer 404)
+
+    def narrow(self, queryset):
+        return queryset.select_related("region")
 
     def redirect_to(self, program):
         return program
@@ -196,8 +197,8 @@ class IntakeListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
     paginate_by = 50
     template_name = "talentpool/intake_list.html"
 
-    def get_base_queryset(self):
-        return selectors.intake_list(user=self.request.user).order_by("-year", "track_id")
+    def narrow(self, queryset):
+        return selectors.intake_columns(queryset).order_by("-year", "track_id")
 
 
 class IntakeDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
@@ -205,8 +206,8 @@ class IntakeDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView
     paginate_by = 50
     template_name = "talentpool/intake_detail.html"
 
-    def get_base_queryset(self):
-        return Intake.objects.select_related("track", "track__program")
+    def narrow(self, queryset):
+        return queryset.select_related("track", "track__program")
 
     def get_context_data(self, **kwargs):
         intake = self.object
@@ -229,8 +230,8 @@ class NominationListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterVi
     paginate_by = 50
     template_name = "talentpool/nomination_list.html"
 
-    def get_base_queryset(self):
-        return selectors.nomination_list(user=self.request.user).order_by("-submitted_at", "-id")
+    def narrow(self, queryset):
+        return selectors.nomination_columns(queryset).order_by("-submitted_at", "-id")
 
 
 class NominationCreateView(LoginRequiredMixin, FormView):
@@ -279,8 +280,8 @@ class NominationDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, Detail
     model = Nomination
     template_name = "talentpool/nomination_detail.html"
 
-    def get_base_queryset(self):
-        return selectors.nomination_list(user=self.request.user)
+    def narrow(self, queryset):
+        return selectors.nomination_columns(queryset)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**selectors.nomination_page(user=self.request.user, nomination=self.object), **kwargs)

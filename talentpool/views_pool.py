@@ -25,16 +25,16 @@ class MemberListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
     paginate_by = 50
     template_name = "talentpool/member_list.html"
 
-    def get_base_queryset(self):
-        return selectors.pool_member_list(user=self.request.user).order_by("-joined", "id")
+    def narrow(self, queryset):
+        return selectors.pool_member_columns(queryset).order_by("-joined", "id")
 
 
 class MemberDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
     model = PoolMember
     template_name = "talentpool/member_detail.html"
 
-    def get_base_queryset(self):
-        return selectors.pool_member_list(user=self.request.user)
+    def narrow(self, queryset):
+        return selectors.pool_member_columns(queryset)
 
     def get_context_data(self, **kwargs):
         final_fields = [(name, forms.FinalEvaluationForm.base_fields[name].label) for name in FINAL_DIMENSIONS]
@@ -100,8 +100,8 @@ class TrainingListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView
     paginate_by = 50
     template_name = "talentpool/training_list.html"
 
-    def get_base_queryset(self):
-        return TrainingBatch.objects.select_related("region", "base_school").order_by("-start", "id")
+    def narrow(self, queryset):
+        return queryset.select_related("region", "base_school").order_by("-start", "id")
 
 
 class TrainingDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
@@ -138,8 +138,8 @@ class StudioListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
     paginate_by = 50
     template_name = "talentpool/studio_list.html"
 
-    def get_base_queryset(self):
-        return Studio.objects.select_related("host", "school").prefetch_related("memberships").order_by("kind", "name", "id")
+    def narrow(self, queryset):
+        return queryset.select_related("host", "school").prefetch_related("memberships").order_by("kind", "name", "id")
 
 
 class StudioDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
@@ -179,8 +179,8 @@ class AppointmentListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterV
     paginate_by = 50
     template_name = "talentpool/appointment_list.html"
 
-    def get_base_queryset(self):
-        return selectors.appointment_list(user=self.request.user).order_by("-appointed_on", "id")
+    def narrow(self, queryset):
+        return selectors.appointment_columns(queryset).order_by("-appointed_on", "id")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(report=selectors.promotion_report(user=self.request.user), **kwargs)
