@@ -108,12 +108,12 @@ class SuggestSerializer(serializers.Serializer):
 class GroupViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Education groups; POST founds one (checked against every per-type constraint)."""
 
-    queryset = Group.objects.all()
+    model = Group
     serializer_class = GroupSerializer
     filterset_class = GroupFilter
 
-    def get_base_queryset(self):
-        return selectors.group_list(user=self.request.user)
+    def narrow(self, queryset):
+        return selectors.group_columns(queryset)
 
     def perform_create(self, serializer):
         serializer.instance = _call(services.group_create, actor=self.request.user, **serializer.validated_data)
@@ -169,9 +169,12 @@ class GroupViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.R
 
 
 class MembershipViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = Membership.objects.select_related("school").order_by("group_id", "role", "school__code")
+    model = Membership
     serializer_class = MembershipSerializer
     filterset_fields = ["group", "school", "role"]
+
+    def narrow(self, queryset):
+        return queryset.select_related("school").order_by("group_id", "role", "school__code")
 
 
 class PostSerializer(_ScopedFields, serializers.ModelSerializer):
@@ -184,9 +187,12 @@ class PostSerializer(_ScopedFields, serializers.ModelSerializer):
 
 
 class PostViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = GroupPost.objects.select_related("staff", "school").order_by("group_id", "kind", "-start")
+    model = GroupPost
     serializer_class = PostSerializer
     filterset_fields = ["group", "kind"]
+
+    def narrow(self, queryset):
+        return queryset.select_related("staff", "school").order_by("group_id", "kind", "-start")
 
     def perform_create(self, serializer):
         serializer.instance = _call(services.post_appoint, actor=self.request.user, **serializer.validated_data)
@@ -218,9 +224,12 @@ class RequirementSaveSerializer(serializers.Serializer):
 class RequirementViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Requirement rows (defaults have no region); POST sets a region's row overriding the default."""
 
-    queryset = DispatchRequirement.objects.select_related("region").order_by("group_type", "kind", "region__code")
+    model = DispatchRequirement
     serializer_class = RequirementSerializer
     filterset_fields = ["group_type", "kind", "region"]
+
+    def narrow(self, queryset):
+        return queryset.select_related("region").order_by("group_type", "kind", "region__code")
 
     @extend_schema(request=RequirementSaveSerializer, responses=RequirementSerializer)
     def create(self, request, *args, **kwargs):
@@ -249,9 +258,12 @@ class ComplianceSerializer(serializers.ModelSerializer):
 class ComplianceViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Stored compliance rows (one per group, term and day), with their items; filter by ?group=&term=&met=."""
 
-    queryset = Compliance.objects.prefetch_related("items").order_by("group_id", "-term", "-computed_on")
+    model = Compliance
     serializer_class = ComplianceSerializer
     filterset_fields = ["group", "term", "computed_on", "met"]
+
+    def narrow(self, queryset):
+        return queryset.prefetch_related("items").order_by("group_id", "-term", "-computed_on")
 
 
 class ActivitySerializer(_ScopedFields, serializers.ModelSerializer):
@@ -271,10 +283,13 @@ class AttachmentUploadSerializer(serializers.Serializer):
 
 
 class ActivityViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = Activity.objects.prefetch_related("schools", "participants", "attachments").order_by("-held_on", "id")
+    model = Activity
     serializer_class = ActivitySerializer
     filterset_class = ActivityFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def narrow(self, queryset):
+        return queryset.prefetch_related("schools", "participants", "attachments").order_by("-held_on", "id")
 
     def perform_create(self, serializer):
         serializer.instance = _call(services.activity_create, actor=self.request.user, **serializer.validated_data)
@@ -300,9 +315,12 @@ class SlotSerializer(_ScopedFields, serializers.ModelSerializer):
 class SlotViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Weekly 走教 lessons; POST schedules one (a teacher booked elsewhere at that time is refused)."""
 
-    queryset = ItinerantSlot.objects.order_by("group_id", "school_id", "weekday", "starts_at")
+    model = ItinerantSlot
     serializer_class = SlotSerializer
     filterset_fields = ["group", "school", "staff", "weekday"]
+
+    def narrow(self, queryset):
+        return queryset.order_by("group_id", "school_id", "weekday", "starts_at")
 
     def perform_create(self, serializer):
         serializer.instance = _call(services.slot_create, actor=self.request.user, **serializer.validated_data)
@@ -317,9 +335,12 @@ class CourseNeedSerializer(_ScopedFields, serializers.ModelSerializer):
 
 
 class CourseNeedViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = CourseNeed.objects.order_by("group_id", "school_id", "subject")
+    model = CourseNeed
     serializer_class = CourseNeedSerializer
     filterset_fields = ["group", "school"]
+
+    def narrow(self, queryset):
+        return queryset.order_by("group_id", "school_id", "subject")
 
     def perform_create(self, serializer):
         serializer.instance = _call(services.course_need_save, actor=self.request.user, **serializer.validated_data)

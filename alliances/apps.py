@@ -7,7 +7,7 @@ class AlliancesConfig(AppConfig):
     verbose_name = _("Alliances")
 
     def ready(self):
-        from alliances import signals
+        from alliances import scopes, signals  # noqa: F401  (scopes registers the scopers)
         from alliances.importers import groups_importer, requirements_importer
         from org.excel import register_importer
 

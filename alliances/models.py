@@ -27,7 +27,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from alliances import rules
-from org import scope
 from org.models import Region, School, Staff
 from rotation.models import Assignment
 
@@ -59,7 +58,7 @@ class Group(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("created by"))
     history = HistoricalRecords()
-    scope_school_path = "lead_school"  # writes: bureau staff of the lead school's region; reads add members (scoper)
+    scope_school_path = "lead_school"  # writes: bureau staff of the lead school's region; reads add members (alliances/scopes.py)
 
     class Meta:
         ordering = ["region__code", "name"]
@@ -200,7 +199,7 @@ class DispatchRequirement(models.Model):
                                                   default=rules.KEY_HONOUR)
     active = models.BooleanField(_("applies"), default=True)
     history = HistoricalRecords()
-    # scoped by a registered scoper: defaults are visible to all, region rows with their region
+    # scoped in alliances/scopes.py: defaults are visible to all, region rows with their region
 
     class Meta:
         ordering = ["group_type", "kind", "region__code"]
@@ -432,47 +431,3 @@ class ActivityAttachment(models.Model):
 
     def get_absolute_url(self):
         return reverse("alliances:attachment-download", args=[self.pk])
-
-
-# --- scope: a group is seen by its owning region, its lead and its members ------------------------
-
-
-def _visible_group_ids(user, scope_):
-    """Groups whose owning region, lead school or a member school the user sees."""
-    members = Membership.objects.filter(scope_.school_q("school")).values("group_id")
-    return Q(region_id__in=scope_.region_ids) | Q(id__in=members)
-
-
-@scope.register(Group)
-def _groups(user, queryset, scope_):
-    return queryset.filter(_visible_group_ids(user, scope_))
-
-
-@scope.register(Membership)
-def _memberships(user, queryset, scope_):
-    return queryset.filter(group__in=Group.objects.filter(_visible_group_ids(user, scope_)))
-
-
-def _through_group(path):
-    def scoper(user, queryset, scope_):
-        return queryset.filter(**{f"{path}__in": Group.objects.filter(_visible_group_ids(user, scope_))})
-    return scoper
-
-
-for _model, _path in ((GroupPost, "group"), (Compliance, "group"), (ComplianceItem, "compliance__group"),
-                      (CourseNeed, "group"), (ItinerantSlot, "group"), (Activity, "group"),
-                      (ActivityAttachment, "activity__group")):
-    scope.register(_model)(_through_group(_path))
-
-
-@scope.register(DispatchRequirement)
-def _requirements(user, queryset, scope_):
-    """Defaults are visible to everyone signed in; a region's rows with the region (or one above it)."""
-    visible = set(scope.visible_to(user, Region).values_list("id", "parent_id", "parent__parent_id").distinct())
-    ids = {region for row in visible for region in row if region}
-    return queryset.filter(Q(region__isnull=True) | Q(region_id__in=ids))
-
-
-@scope.register(DispatchDetail)
-def _details(user, queryset, scope_):
-    return queryset.filter(assignment__in=scope.visible_to(user, Assignment))

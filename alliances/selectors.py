@@ -23,11 +23,16 @@ from rotation import selectors as rotation_selectors
 from rotation.models import Assignment
 
 
+def group_columns(queryset: QuerySet[Group]) -> QuerySet[Group]:
+    """Groups (already scoped) with region, lead school and their current member count."""
+    current = Q(memberships__left_on__isnull=True)
+    return (queryset.select_related("region", "lead_school")
+            .annotate(school_count=Count("memberships", filter=current)).order_by("region__code", "name"))
+
+
 def group_list(*, user) -> QuerySet[Group]:
     """Visible groups with region, lead school and their current member count."""
-    current = Q(memberships__left_on__isnull=True)
-    return (scope.visible_to(user, Group).select_related("region", "lead_school")
-            .annotate(school_count=Count("memberships", filter=current)).order_by("region__code", "name"))
+    return group_columns(scope.visible_to(user, Group))
 
 
 def group_get(*, user, pk: int) -> Group:
@@ -52,10 +57,6 @@ def compliance_latest(group: Group, term: rules.Term) -> Compliance | None:
     return group.compliance.filter(term=term.code).order_by("-computed_on").prefetch_related(items).first()
 
 
-def compliance_item_get(*, user, pk: int) -> ComplianceItem:
-    return scope.get_visible_or_404(user, ComplianceItem.objects.select_related("compliance__group", "school"), pk=pk)
-
-
 def item_assignments(*, user, item: ComplianceItem) -> QuerySet[Assignment]:
     """The roster rows behind a count, as far as the user sees them."""
     return (scope.visible_to(user, Assignment).filter(pk__in=item.assignment_ids)
@@ -63,15 +64,14 @@ def item_assignments(*, user, item: ComplianceItem) -> QuerySet[Assignment]:
 
 
 def activity_list(*, user) -> QuerySet[Activity]:
-    return (scope.visible_to(user, Activity).select_related("group")
+    return activity_columns(scope.visible_to(user, Activity))
+
+
+def activity_columns(queryset: QuerySet[Activity]) -> QuerySet[Activity]:
+    return (queryset.select_related("group")
             .annotate(attachment_count=Count("attachments", distinct=True), school_count=Count("schools", distinct=True),
                       participant_count=Count("participants", distinct=True))
             .order_by("-held_on", "id"))
-
-
-def activity_get(*, user, pk: int) -> Activity:
-    return scope.get_visible_or_404(
-        user, Activity.objects.select_related("group").prefetch_related("schools", "participants", "attachments"), pk=pk)
 
 
 def activity_counts(groups, term: rules.Term) -> dict[int, int]:

@@ -13,7 +13,14 @@ from django_filters.views import FilterView
 
 from alliances import forms, rules, selectors, services
 from alliances.filters import ActivityFilter, GroupFilter
-from alliances.models import ActivityAttachment, DispatchRequirement, Membership
+from alliances.models import (
+    Activity,
+    ActivityAttachment,
+    ComplianceItem,
+    DispatchRequirement,
+    Group,
+    Membership,
+)
 from org import scope
 from org.selectors import history_of
 from rotation.models import Assignment
@@ -86,13 +93,14 @@ class IndexView(LoginRequiredMixin, TemplateView):
     template_name = "alliances/index.html"
 
 
-class GroupListView(LoginRequiredMixin, FilterView):
+class GroupListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
+    model = Group
     filterset_class = GroupFilter
     paginate_by = 50
     template_name = "alliances/group_list.html"
 
-    def get_queryset(self):
-        return selectors.group_list(user=self.request.user)
+    def narrow(self, queryset):
+        return selectors.group_columns(queryset)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -118,12 +126,13 @@ class GroupCreateView(ServiceFormView):
         return self.result.get_absolute_url()
 
 
-class GroupDetailView(LoginRequiredMixin, DetailView):
+class GroupDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
+    model = Group
     template_name = "alliances/group_detail.html"
     context_object_name = "group"
 
-    def get_object(self, queryset=None):
-        return selectors.group_get(user=self.request.user, pk=self.kwargs["pk"])
+    def narrow(self, queryset):
+        return queryset.select_related("region", "lead_school")
 
     def get_context_data(self, **kwargs):
         group, term = self.object, current_term(self.request)
@@ -234,14 +243,15 @@ class SuggestView(GroupMixin, ServiceFormView):
         return reverse("rotation:suggestion-list", args=[self.result.pk])
 
 
-class ComplianceItemView(LoginRequiredMixin, DetailView):
+class ComplianceItemView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
     """Drill-down: the roster rows behind one count, each with what it teaches at the destination."""
 
+    model = ComplianceItem
     template_name = "alliances/compliance_item.html"
     context_object_name = "item"
 
-    def get_object(self, queryset=None):
-        return selectors.compliance_item_get(user=self.request.user, pk=self.kwargs["pk"])
+    def narrow(self, queryset):
+        return queryset.select_related("compliance__group", "school")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(assignments=selectors.item_assignments(user=self.request.user, item=self.object),
@@ -320,13 +330,14 @@ class RequirementEditView(ServiceFormView):
         return reverse("alliances:requirement-list")
 
 
-class ActivityListView(LoginRequiredMixin, FilterView):
+class ActivityListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
+    model = Activity
     filterset_class = ActivityFilter
     paginate_by = 50
     template_name = "alliances/activity_list.html"
 
-    def get_queryset(self):
-        return selectors.activity_list(user=self.request.user)
+    def narrow(self, queryset):
+        return selectors.activity_columns(queryset)
 
 
 class ActivityCreateView(GroupMixin, ServiceFormView):
@@ -341,12 +352,13 @@ class ActivityCreateView(GroupMixin, ServiceFormView):
         return reverse("alliances:activity-detail", args=[self.result.pk])
 
 
-class ActivityDetailView(LoginRequiredMixin, DetailView):
+class ActivityDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
+    model = Activity
     template_name = "alliances/activity_detail.html"
     context_object_name = "activity"
 
-    def get_object(self, queryset=None):
-        return selectors.activity_get(user=self.request.user, pk=self.kwargs["pk"])
+    def narrow(self, queryset):
+        return queryset.select_related("group").prefetch_related("schools", "participants", "attachments")
 
 
 class AttachmentDownloadView(LoginRequiredMixin, View):
