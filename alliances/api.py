@@ -15,6 +15,7 @@ from alliances.models import (
     Compliance,
     ComplianceItem,
     CourseNeed,
+    DispatchDetail,
     DispatchRequirement,
     Group,
     GroupPost,
@@ -23,6 +24,7 @@ from alliances.models import (
 )
 from org import scope
 from org.models import Region, School, Staff
+from rotation.models import Assignment
 
 
 def _call(service, **kwargs):
@@ -346,6 +348,29 @@ class CourseNeedViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, views
         serializer.instance = _call(services.course_need_save, actor=self.request.user, **serializer.validated_data)
 
 
+class DispatchDetailSerializer(_ScopedFields, serializers.ModelSerializer):
+    scoped = {"assignment": Assignment}
+
+    class Meta:
+        model = DispatchDetail
+        fields = ["id", "assignment", "band", "subject", "senior_three"]
+        validators = []  # one row per assignment: the service updates the existing one
+
+
+class DispatchDetailViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """What a dispatched person teaches at the destination (band, subject, senior three); POST sets it."""
+
+    model = DispatchDetail
+    serializer_class = DispatchDetailSerializer
+    filterset_fields = ["assignment", "band"]
+
+    def narrow(self, queryset):
+        return queryset.order_by("assignment_id")
+
+    def perform_create(self, serializer):
+        serializer.instance = _call(services.dispatch_detail_save, actor=self.request.user, **serializer.validated_data)
+
+
 class CoverageSerializer(serializers.Serializer):
     region = serializers.CharField()
     stage = serializers.CharField()
@@ -361,6 +386,7 @@ class CoverageViewSet(viewsets.ViewSet):
 
     serializer_class = CoverageSerializer
 
+    @extend_schema(responses=CoverageSerializer(many=True))
     def list(self, request):
         rows = selectors.coverage_rows(user=request.user, on=timezone.localdate())
         return Response(CoverageSerializer(rows, many=True).data)

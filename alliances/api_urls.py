@@ -11,5 +11,6 @@ router.register("compliance", api.ComplianceViewSet, basename="compliance")
 router.register("activities", api.ActivityViewSet, basename="activity")
 router.register("itinerant-slots", api.SlotViewSet, basename="itinerant-slot")
 router.register("course-needs", api.CourseNeedViewSet, basename="course-need")
+router.register("dispatch-details", api.DispatchDetailViewSet, basename="dispatch-detail")
 router.register("coverage", api.CoverageViewSet, basename="coverage")
 urlpatterns = router.urls

@@ -235,7 +235,7 @@ def parse_term(code: str) -> Term:
 
 
 def previous_term(term: Term) -> Term:
-    return Term(term.year - 1, "spring") if term.season == "spring" else Term(term.year, "spring")
+    return Term(term.year - 1, "autumn") if term.season == "spring" else Term(term.year, "spring")
 
 
 # --- dispatch requirements and compliance ---------------------------------------------------------

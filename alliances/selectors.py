@@ -76,7 +76,7 @@ def activity_columns(queryset: QuerySet[Activity]) -> QuerySet[Activity]:
 
 def activity_counts(groups, term: rules.Term) -> dict[int, int]:
     """Activities per group within a term (one query)."""
-    rows = (Activity.objects.filter(group__in=groups, held_on__range=(term.start, term.end))
+    rows = (Activity.objects.filter(group_id__in=[getattr(g, "pk", g) for g in groups], held_on__range=(term.start, term.end))
             .values("group_id").annotate(n=Count("id")).order_by().values_list("group_id", "n"))
     return dict(rows)
 

@@ -104,7 +104,11 @@ class GroupListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_create"] = scope.is_bureau_staff(self.request.user)
+        term = current_term(self.request)
+        counts = selectors.activity_counts([group.pk for group in context["object_list"]], term)
+        for group in context["object_list"]:
+            group.term_activities = counts.get(group.pk, 0)
+        context.update(can_create=scope.is_bureau_staff(self.request.user), term=term)
         return context
 
 

@@ -41,7 +41,7 @@ def test_group_list_shows_visible_groups_only_with_pinned_queries(client, county
         MembershipFactory(group=group)
     client.force_login(county_user)
     client.get(reverse("alliances:group-list"))  # warm the session and scope
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):  # whatever the number of rows; one of them counts the term's activities
         response = client.get(reverse("alliances:group-list"))
     names = [group.name for group in response.context["object_list"]]
     assert "咸安实验集团" in names and "嘉鱼集团" not in names and len(names) == 4
@@ -255,3 +255,31 @@ def test_api_compliance_and_slots_are_scoped(api, groups, world, county_user):
     assert api.get("/api/v1/alliances/coverage/").status_code == 200
     schema = api.get("/api/v1/schema/").content.decode()
     assert "/api/v1/alliances/groups/" in schema and "/api/v1/alliances/itinerant-slots/" in schema
+
+
+def test_group_list_counts_this_terms_activities(client, county_user, groups, world):
+    Activity.objects.create(group=groups[0], kind="forum", held_on=dt.date(2026, 10, 1), title="论坛")
+    Activity.objects.create(group=groups[0], kind="forum", held_on=dt.date(2026, 3, 1), title="上学期论坛")
+    client.force_login(county_user)
+    response = client.get(reverse("alliances:group-list") + "?term=2026-autumn")
+    assert [g.term_activities for g in response.context["object_list"]] == [1]
+
+
+def test_api_dispatch_detail_sets_the_band_of_a_visible_row_only(api, groups, world):
+    member = groups[0].memberships.get(role="member").school
+    row = AssignmentFactory(staff=StaffFactory(school=world.school_a), to_school=member)
+    response = api.post("/api/v1/alliances/dispatch-details/", {"assignment": row.pk, "band": "upper", "subject": "英语"},
+                        format="json")
+    assert response.status_code == 201 and row.__class__.objects.get(pk=row.pk).alliance_detail.band == "upper"
+    outside = AssignmentFactory(staff=world.staff_b, to_school=SchoolFactory(region=world.county_b))
+    response = api.post("/api/v1/alliances/dispatch-details/", {"assignment": outside.pk, "band": "upper"}, format="json")
+    assert response.status_code == 400 and not hasattr(outside, "alliance_detail")
+
+
+def test_admin_lists_groups_read_only(client, groups):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    assert client.get("/admin/alliances/group/").status_code == 200
+    assert client.get("/admin/alliances/group/add/").status_code == 403
