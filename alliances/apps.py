@@ -8,9 +8,10 @@ class AlliancesConfig(AppConfig):
 
     def ready(self):
         from alliances import scopes, signals  # noqa: F401  (scopes registers the scopers)
-        from alliances.importers import groups_importer, requirements_importer
+        from alliances.importers import activities_importer, groups_importer, requirements_importer
         from org.excel import register_importer
 
         signals.connect()
         register_importer(groups_importer)
         register_importer(requirements_importer)
+        register_importer(activities_importer)

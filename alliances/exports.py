@@ -1,7 +1,7 @@
 """Excel exports of alliances through the shared engine (org.excel): Chinese headers, formula-safe cells.
 
-Workbooks: 集团及成员 (groups and their memberships), 派出要求 (requirements), 联合活动 (activities) and
-达标情况 (the compliance report of a term: one row per gap).
+Groups, requirements and activities are written by their importers (alliances.importers) in the layout
+they import; 达标情况 is the compliance report of a term, one row per gap.
 """
 
 import tempfile
@@ -14,19 +14,11 @@ from django.views import View
 from alliances import rules, selectors
 from org.excel import SheetData, write_workbook
 
-ACTIVITY_HEADERS = ["日期", "集团名称", "活动类型", "标题", "学校", "参加人数", "附件数", "内容摘要"]
 COMPLIANCE_HEADERS = ["学期", "集团名称", "类型", "牵头学校", "学校", "派出要求", "实际人数", "要求人数", "差距", "计算日期"]
 
 
 def _date(value):
     return value.isoformat() if value else ""
-
-
-def activity_sheets(user):
-    rows = selectors.activity_list(user=user)
-    return [SheetData("联合活动", ACTIVITY_HEADERS, (
-        (_date(a.held_on), a.group.name, a.get_kind_display(), a.title, a.school_count, a.participant_count,
-         a.attachment_count, a.summary) for a in rows.iterator(chunk_size=500)), widths=[12, 28, 16, 30, 8, 8, 8, 60])]
 
 
 def compliance_sheets(user, term: rules.Term):
@@ -39,13 +31,14 @@ def compliance_sheets(user, term: rules.Term):
 
 def write(target, kind: str, user, term: rules.Term) -> None:
     """Groups and requirements in their import layout (export, edit, import back); activities; the compliance report."""
-    from alliances.importers import groups_importer, requirements_importer
+    from alliances.importers import activities_importer, groups_importer, requirements_importer
 
+    importers = {"groups": groups_importer, "requirements": requirements_importer, "activities": activities_importer}
     with translation.override("zh-hans"):
-        if kind in ("groups", "requirements"):
-            (groups_importer if kind == "groups" else requirements_importer).export(target, user=user)
+        if kind in importers:
+            importers[kind].export(target, user=user)
         else:
-            write_workbook(target, compliance_sheets(user, term) if kind == "compliance" else activity_sheets(user))
+            write_workbook(target, compliance_sheets(user, term))
 
 
 class ExportView(LoginRequiredMixin, View):

@@ -6,7 +6,10 @@
   (`membership_end`). Every per-type constraint applies; all or nothing; importing the same file twice
   changes nothing (groups matched on name, memberships on group and school).
 - 派出要求 ("alliances_requirements"): one row per requirement and region, through `requirement_save`.
+- 联合活动 ("alliances_activities"): one row per activity, through `activity_create` (attachments on the page).
 """
+
+import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,7 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from alliances import rules, services
-from alliances.models import DispatchRequirement, Group, GroupType, Membership
+from alliances.models import Activity, DispatchRequirement, Group, GroupType, Membership
 from alliances.selectors import group_list, requirement_list
 from org import scope
 from org.excel import (
@@ -272,5 +275,77 @@ class RequirementsImporter:
              r.subjects, honour_label[r.key_honour], "是" if r.active else "否"] for r in rows), widths=[22, 40, 10, 8, 8, 30, 12, 6])])
 
 
+ACTIVITY_KINDS = {"联合教研": "joint_research", "联考": "joint_exam", "质量分析会": "quality_review", "论坛": "forum",
+                  "科学日/艺术节": "festival", "跟岗研修": "shadowing"}
+ACTIVITY_SHEET = "联合活动"
+ACTIVITY_SPEC = SheetSpec(ACTIVITY_SHEET, (
+    Column("集团名称", "group", cells.text(128), required=True, example="咸安实验小学教育集团"),
+    Column("活动类型", "kind", cells.choice(ACTIVITY_KINDS), required=True, example="联合教研"),
+    Column("日期", "held_on", cells.date_value, required=True, example="2026-10-15"),
+    Column("标题", "title", cells.text(200), required=True, example="数学联合教研"),
+    Column("学校代码", "schools", cells.text(2000), example="4212020001、4212020005",
+           help=_("The schools of the group that took part, separated by 、 or commas; blank: the lead school.")),
+    Column("内容摘要", "summary", cells.text(5000)),
+), help=_("One row per joint activity; an activity of the same group, date and title is left as it is. "
+          "Attachments are added on the activity's page."))
+ACTIVITIES_BOOK = WorkbookSpec("联合活动", (ACTIVITY_SPEC,))
+MSG_UNKNOWN_SCHOOLS = _("School code(s) %(codes)s are not schools of this group.")
+
+
+class ActivitiesImporter:
+    kind = "alliances_activities"
+    label = _("Joint activities (联合活动)")
+    spec = ACTIVITIES_BOOK
+
+    def run(self, path, *, user, commit: bool, progress=None) -> ImportResult:
+        result = ImportResult()
+        rows = _read(path, ACTIVITIES_BOOK, result).get(ACTIVITY_SHEET, [])
+        result.rows = len(rows)
+        sheet = SheetResult(ACTIVITY_SHEET)
+        result.sheets.append(sheet)
+        groups = {g.name: g for g in scope.visible_to(user, Group).filter(name__in={r.values["group"] for r in rows})}
+        existing = set(scope.visible_to(user, Activity).filter(group__in=groups.values()).values_list("group__name", "held_on", "title"))
+        codes = {m.school.code: m.school for m in Membership.objects.filter(group__in=groups.values()).select_related("school")}
+        with transaction.atomic():
+            for row in rows:
+                self._row(row, user, groups, existing, codes, sheet, result.problems)
+            if result.problems or not commit:
+                transaction.set_rollback(True)
+        result.committed = commit and result.ok
+        return result
+
+    def _row(self, row, user, groups, existing, codes, sheet, problems) -> None:
+        values = row.values
+        label = {"row": row.row, "label": f"{values['group']} · {values['held_on']} · {values['title']}", "changes": []}
+        if (values["group"], values["held_on"], values["title"]) in existing:
+            sheet.record("unchanged", label)
+            return
+        group = groups.get(values["group"])
+        if group is None:
+            problems.add(ACTIVITY_SHEET, row.row, "集团名称", MSG_UNKNOWN_GROUP % {"name": values["group"]})
+            return
+        wanted = [c for c in re.split(r"[、,，;；\s]+", values.get("schools") or "") if c]
+        unknown = [c for c in wanted if c not in codes]
+        if unknown:
+            problems.add(ACTIVITY_SHEET, row.row, "学校代码", MSG_UNKNOWN_SCHOOLS % {"codes": "、".join(unknown)})
+            return
+        try:
+            with transaction.atomic():
+                services.activity_create(actor=user, group=group, kind=values["kind"], held_on=values["held_on"], title=values["title"],
+                                         summary=values.get("summary") or "", schools=[codes[c] for c in wanted])
+        except (ValidationError, PermissionDenied) as error:
+            _refusal(problems, ACTIVITY_SHEET, row.row, "集团名称", error)
+            return
+        sheet.record("created", label)
+
+    def export(self, target, *, user) -> None:
+        kind_label = {value: label for label, value in ACTIVITY_KINDS.items()}
+        rows = scope.visible_to(user, Activity).select_related("group").prefetch_related("schools").order_by("-held_on", "id")
+        write_workbook(target, [SheetData(ACTIVITY_SHEET, ACTIVITY_SPEC.headers, (
+            [a.group.name, kind_label[a.kind], a.held_on, a.title, "、".join(s.code for s in a.schools.all()), a.summary]
+            for a in rows.iterator(chunk_size=500)), widths=[28, 14, 12, 30, 30, 60])])
+
+
 groups_importer = GroupsImporter()
+activities_importer = ActivitiesImporter()
 requirements_importer = RequirementsImporter()

@@ -91,3 +91,23 @@ def test_requirements_import_sets_own_region_and_refuses_defaults(world, county_
     requirements_importer.export(tmp_path / "out.xlsx", user=county_user)
     again = requirements_importer.run(tmp_path / "out.xlsx", user=county_user, commit=True)
     assert again.ok and again.sheets[0].created == 0 and again.sheets[0].updated == 0
+
+
+def test_activities_import_and_round_trip(world, county_user, tmp_path):
+    from alliances.importers import activities_importer
+    from alliances.models import Activity
+    from tests.alliances.factories import GroupFactory, MembershipFactory
+
+    group = GroupFactory(name="咸安一集团", region=world.county_a, lead_school=world.school_a)
+    MembershipFactory(group=group, school=SchoolFactory(code="A002", region=world.county_a))
+    head = ["集团名称", "活动类型", "日期", "标题", "学校代码", "内容摘要"]
+    path = _book(tmp_path / "a.xlsx", {"联合活动": [head, ["咸安一集团", "联考", "2026-11-05", "九年级联考", "A001、A002", "统一命题"],
+                                                  ["咸安一集团", "论坛", "2026-11-06", "论坛", "B001", ""]]})
+    result = activities_importer.run(path, user=county_user, commit=True)
+    assert not result.committed and [p.row for p in result.problems] == [3] and not Activity.objects.exists()
+    path = _book(tmp_path / "b.xlsx", {"联合活动": [head, ["咸安一集团", "联考", "2026-11-05", "九年级联考", "A001、A002", "统一命题"]]})
+    assert activities_importer.run(path, user=county_user, commit=True).committed
+    assert Activity.objects.get().schools.count() == 2
+    activities_importer.export(tmp_path / "out.xlsx", user=county_user)
+    again = activities_importer.run(tmp_path / "out.xlsx", user=county_user, commit=True)
+    assert again.ok and again.sheets[0].unchanged == 1 and Activity.objects.count() == 1
