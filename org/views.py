@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
-from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
@@ -12,8 +11,7 @@ from org import hooks, scope, selectors, services
 from org.filters import SchoolFilter, StaffFilter
 from org.forms import SchoolForm, StaffForm
 from org.models import School, Staff
-
-MSG_SAVED = _("Saved.")
+from org.web import MSG_SAVED
 
 
 class HomeView(LoginRequiredMixin, TemplateView):

@@ -17,6 +17,7 @@ from django_filters.views import FilterView
 from org import scope
 from org.models import Region, Staff
 from org.selectors import history_of
+from org.web import MSG_SAVED
 from rotation import exports, rules, selectors, services
 from rotation.filters import AssignmentFilter, EligibilityFilter, ExemptionFilter
 from rotation.forms import (
@@ -33,7 +34,6 @@ from rotation.forms import (
 )
 from rotation.models import Assignment, Exemption, Notification, Plan, Suggestion
 
-MSG_SAVED = _("Saved.")
 MSG_BAD_PARAMETERS = _("Check the parameters: %(errors)s")
 MSG_RECOMPUTE_QUEUED = _("The progress is being recomputed; reload the page in a moment.")
 

@@ -10,10 +10,11 @@ from django_filters.views import FilterView
 
 from org import scope
 from org.selectors import history_of
+from org.web import MSG_SAVED, FormTitleMixin, ServiceFormMixin
 from talentpool import forms, selectors, services
 from talentpool.filters import AppointmentFilter, PoolMemberFilter
 from talentpool.models import Appointment, PoolMember, Studio, TrainingBatch
-from talentpool.views import MSG_SAVED, ActionView, FormTitleMixin, ServiceFormMixin
+from talentpool.views import ActionView
 
 FINAL_DIMENSIONS = ("ethics", "management_innovation", "leadership", "school_practice", "overall")
 MSG_WARNING_OUTSIDE_POOL = _("Warning: this principal was not appointed from the principal reserve pool.")
@@ -119,7 +120,7 @@ class TrainingCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
     model = TrainingBatch
     form_class = forms.TrainingBatchForm
     template_name = "talentpool/form.html"
-    service_name, instance_kwarg = "training_batch_save", "batch"
+    service, instance_kwarg = staticmethod(services.training_batch_save), "batch"
 
     def redirect_to(self, batch):
         return batch
@@ -157,7 +158,7 @@ class StudioCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
     model = Studio
     form_class = forms.StudioForm
     template_name = "talentpool/form.html"
-    service_name, instance_kwarg = "studio_save", "studio"
+    service, instance_kwarg = staticmethod(services.studio_save), "studio"
 
     def redirect_to(self, studio):
         return studio
