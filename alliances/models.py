@@ -112,6 +112,9 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.group} · {self.school}"
 
+    def get_absolute_url(self):
+        return self.group.get_absolute_url()
+
     def covers(self, start, end) -> bool:
         return self.joined_on <= end and (self.left_on is None or self.left_on >= start)
 

@@ -23,6 +23,7 @@ from alliances.models import (
 )
 from org import scope
 from org.selectors import history_of
+from org.web import ActionView
 from rotation.models import Assignment
 
 MSG_SAVED = _("Saved.")
@@ -71,13 +72,29 @@ class ServiceFormView(LoginRequiredMixin, FormView):
         return super().get_context_data(title=self.title, **kwargs)
 
 
-class GroupMixin:
-    """Views under /groups/<pk>/: the group is read through scope (missing and forbidden both 404)."""
+class ScopedRowMixin(scope.ScopedQuerysetMixin):
+    """Pages about one row named in the URL (`pk`): `self.row` comes from the scoped queryset, else 404."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.group = selectors.group_get(user=request.user, pk=kwargs["pk"])
+            try:
+                self.row = self.get_queryset().get(pk=kwargs["pk"])
+            except self.model.DoesNotExist:
+                raise Http404(scope.MSG_NOT_FOUND) from None
         return super().dispatch(request, *args, **kwargs)
+
+
+class GroupMixin(ScopedRowMixin):
+    """Views under /groups/<pk>/: the group is read through scope (missing and forbidden both 404)."""
+
+    model = Group
+
+    def narrow(self, queryset):
+        return queryset.select_related("region", "lead_school")
+
+    @property
+    def group(self) -> Group:
+        return self.row
 
     def form_extra(self):
         return {"user": self.request.user, "group": self.group}
@@ -162,23 +179,14 @@ class MemberAddView(GroupMixin, ServiceFormView):
         return services.membership_add(actor=self.request.user, group=self.group, **data)
 
 
-class MemberEndView(LoginRequiredMixin, FormView):
-    form_class = forms.MemberEndForm
-    template_name = "alliances/form_page.html"
+class MemberEndView(ActionView):
+    """POST: a member school leaves on the given date (its last day in the group)."""
 
-    def post(self, request, pk, membership):
-        group = selectors.group_get(user=request.user, pk=pk)
-        row = scope.get_visible_or_404(request.user, Membership.objects.filter(group=group), pk=membership)
-        form = self.get_form()
-        if form.is_valid():
-            try:
-                services.membership_end(actor=request.user, membership=row, **form.cleaned_data)
-                messages.success(request, MSG_SAVED)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-        else:
-            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect(group)
+    model = Membership
+    form_class = forms.MemberEndForm
+
+    def perform(self, membership, data):
+        services.membership_end(actor=self.request.user, membership=membership, **data)
 
 
 class DissolveView(GroupMixin, ServiceFormView):
@@ -262,21 +270,20 @@ class ComplianceItemView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailVi
                                         can_edit=scope.is_bureau_staff(self.request.user), **kwargs)
 
 
-class DispatchDetailView(ServiceFormView):
+class DispatchDetailView(ScopedRowMixin, ServiceFormView):
+    model = Assignment
     form_class = forms.DispatchDetailForm
     title = _("What the dispatched person teaches")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.assignment = scope.get_visible_or_404(request.user, Assignment.objects.select_related("staff"), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def narrow(self, queryset):
+        return queryset.select_related("staff")
 
     def form_extra(self):
-        return {"instance": getattr(self.assignment, "alliance_detail", None)}
+        return {"instance": getattr(self.row, "alliance_detail", None)}
 
     def perform(self, data):
         try:
-            return services.dispatch_detail_save(actor=self.request.user, assignment=self.assignment, **data)
+            return services.dispatch_detail_save(actor=self.request.user, assignment=self.row, **data)
         except PermissionDenied:
             raise Http404 from None
 
@@ -293,16 +300,12 @@ class RequirementListView(LoginRequiredMixin, TemplateView):
                                         region_form=forms.RequirementRegionForm(user=self.request.user), **kwargs)
 
 
-class RequirementEditView(ServiceFormView):
+class RequirementEditView(ScopedRowMixin, ServiceFormView):
     """Edit a requirement for a region: the default row's numbers become the region's own row."""
 
+    model = DispatchRequirement
     form_class = forms.RequirementForm
     title = _("Dispatch requirement")
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.row = scope.get_visible_or_404(request.user, DispatchRequirement, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
 
     def form_extra(self):
         return {"instance": self.row}
@@ -365,11 +368,13 @@ class ActivityDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailVi
         return queryset.select_related("group").prefetch_related("schools", "participants", "attachments")
 
 
-class AttachmentDownloadView(LoginRequiredMixin, View):
+class AttachmentDownloadView(LoginRequiredMixin, ScopedRowMixin, View):
     """Serve an attachment to whoever sees its activity (files are not under the public /media/)."""
 
+    model = ActivityAttachment
+
     def get(self, request, pk):
-        attachment = scope.get_visible_or_404(request.user, ActivityAttachment, pk=pk)
+        attachment = self.row
         response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
                                 content_type=attachment.content_type)
         response["X-Content-Type-Options"] = "nosniff"

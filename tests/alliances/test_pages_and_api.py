@@ -283,3 +283,20 @@ def test_admin_lists_groups_read_only(client, groups):
     client.force_login(admin)
     assert client.get("/admin/alliances/group/").status_code == 200
     assert client.get("/admin/alliances/group/add/").status_code == 403
+
+
+def test_member_leaves_through_the_page_and_refusals_come_back_as_messages(client, county_user, groups, world):
+    group = groups[0]
+    extra = MembershipFactory(group=group, school=SchoolFactory(region=world.county_a))
+    client.force_login(county_user)
+    response = client.post(reverse("alliances:member-end", args=[extra.pk]), {"left_on": "2027-01-31"})
+    assert response.status_code == 302 and response.url == group.get_absolute_url()
+    extra.refresh_from_db()
+    assert extra.left_on == dt.date(2027, 1, 31)
+    last = group.memberships.get(role="member", left_on__isnull=True)
+    response = client.post(reverse("alliances:member-end", args=[last.pk]), {"left_on": "2027-01-31"}, follow=True)
+    assert "至少有两所学校" in response.content.decode()
+    last.refresh_from_db()
+    assert last.left_on is None
+    outside = groups[1].memberships.get(role="member")
+    assert client.post(reverse("alliances:member-end", args=[outside.pk]), {"left_on": "2027-01-31"}).status_code == 404
