@@ -201,8 +201,17 @@ class DissolveView(GroupMixin, ServiceFormView):
 
 
 class PostAppointView(GroupMixin, ServiceFormView):
+    """Record an appointment; ?school= proposes that school's default 执行校长 (a vice principal the lead dispatched)."""
+
     form_class = forms.PostForm
     title = _("Appoint to a group post")
+
+    def get_initial(self):
+        school = self.group.memberships.filter(school_id=self.request.GET.get("school") or 0, left_on__isnull=True).first()
+        if school is None:
+            return {"kind": "head", "school": self.group.lead_school_id}
+        staff = services.default_executive(self.group, school.school)
+        return {"kind": "executive", "school": school.school_id, "staff": staff.pk if staff else None}
 
     def perform(self, data):
         return services.post_appoint(actor=self.request.user, group=self.group, **data)
@@ -331,7 +340,9 @@ class RequirementEditView(ScopedRowMixin, ServiceFormView):
                                          region=self.region_form.cleaned_data["region"], **data)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(extra_form=self.region_form, subtitle=str(self.row), **kwargs)
+        context = super().get_context_data(subtitle=str(self.row), **kwargs)  # builds the forms
+        context["extra_form"] = self.region_form
+        return context
 
     def get_success_url(self):
         return reverse("alliances:requirement-list")
