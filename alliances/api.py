@@ -1,14 +1,14 @@
-"""REST API of alliances under /api/v1/alliances/: every list and action scoped to the user."""
+"""REST API of alliances under /api/v1/alliances/: every list and action scoped to the user.
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
+Services raise Django's refusals; org/api_errors.py answers them in the API's one error shape."""
+
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import decorators, exceptions, mixins, serializers, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from alliances import rules, selectors, services
+from alliances import permissions, rules, selectors, services
 from alliances.filters import ActivityFilter, GroupFilter
 from alliances.models import (
     Activity,
@@ -25,16 +25,6 @@ from alliances.models import (
 from org import scope
 from org.models import Region, School, Staff
 from rotation.models import Assignment
-
-
-def _call(service, **kwargs):
-    """Run a service, turning Django's refusals into DRF answers (403 / 400)."""
-    try:
-        return service(**kwargs)
-    except DjangoPermissionDenied as error:
-        raise exceptions.PermissionDenied(str(error)) from None
-    except DjangoValidationError as error:
-        raise exceptions.ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages) from None
 
 
 def _term(request) -> rules.Term:
@@ -118,7 +108,7 @@ class GroupViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.R
         return selectors.group_columns(queryset)
 
     def perform_create(self, serializer):
-        serializer.instance = _call(services.group_create, actor=self.request.user, **serializer.validated_data)
+        serializer.instance = services.group_create(actor=self.request.user, **serializer.validated_data)
         serializer.instance.school_count = serializer.instance.memberships.count()
 
     @extend_schema(request=MemberAddSerializer, responses=MembershipSerializer)
@@ -126,7 +116,7 @@ class GroupViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.R
     def members(self, request, pk=None):
         body = MemberAddSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        row = _call(services.membership_add, actor=request.user, group=self.get_object(), **body.validated_data)
+        row = services.membership_add(actor=request.user, group=self.get_object(), **body.validated_data)
         return Response(MembershipSerializer(row).data, status=201)
 
     @extend_schema(request=MemberEndSerializer, responses=MembershipSerializer)
@@ -136,7 +126,7 @@ class GroupViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.R
         body.is_valid(raise_exception=True)
         group = self.get_object()
         row = scope.get_visible_or_404(request.user, Membership.objects.filter(group=group), pk=body.validated_data["membership"])
-        row = _call(services.membership_end, actor=request.user, membership=row, left_on=body.validated_data["left_on"])
+        row = services.membership_end(actor=request.user, membership=row, left_on=body.validated_data["left_on"])
         return Response(MembershipSerializer(row).data)
 
     @extend_schema(request=DissolveSerializer, responses=GroupSerializer)
@@ -144,7 +134,7 @@ class GroupViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.R
     def dissolve(self, request, pk=None):
         body = DissolveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        group = _call(services.group_dissolve, actor=request.user, group=self.get_object(), **body.validated_data)
+        group = services.group_dissolve(actor=request.user, group=self.get_object(), **body.validated_data)
         return Response(GroupSerializer(selectors.group_list(user=request.user).get(pk=group.pk), context=self.get_serializer_context()).data)
 
     @extend_schema(request=None, responses=None)
@@ -152,7 +142,7 @@ class GroupViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.R
     def recompute(self, request, pk=None):
         """Recompute this group's compliance for ?term= (default: the current term) now."""
         group = self.get_object()
-        if not services.can_manage_group(request.user, group):
+        if not permissions.may_manage_group(request.user, group):
             raise exceptions.PermissionDenied(str(services.MSG_GROUP_FORBIDDEN))
         services.compliance_compute(term=_term(request), group_ids=[group.pk])
         return Response(ComplianceSerializer(selectors.compliance_latest(group, _term(request))).data)
@@ -166,7 +156,7 @@ class GroupViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.R
         body = SuggestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         plan = scope.get_visible_or_404(request.user, Plan, pk=body.validated_data["plan"])
-        rows = _call(services.gap_suggestions_generate, actor=request.user, group=self.get_object(), plan=plan, term=_term(request))
+        rows = services.gap_suggestions_generate(actor=request.user, group=self.get_object(), plan=plan, term=_term(request))
         return Response({"suggestions": [row.pk for row in rows]})
 
 
@@ -197,7 +187,7 @@ class PostViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Re
         return queryset.select_related("staff", "school").order_by("group_id", "kind", "-start")
 
     def perform_create(self, serializer):
-        serializer.instance = _call(services.post_appoint, actor=self.request.user, **serializer.validated_data)
+        serializer.instance = services.post_appoint(actor=self.request.user, **serializer.validated_data)
 
 
 class RequirementSerializer(serializers.ModelSerializer):
@@ -237,7 +227,7 @@ class RequirementViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet
     def create(self, request, *args, **kwargs):
         body = RequirementSaveSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        row = _call(services.requirement_save, actor=request.user, **body.validated_data)
+        row = services.requirement_save(actor=request.user, **body.validated_data)
         return Response(RequirementSerializer(row).data, status=201)
 
 
@@ -294,7 +284,7 @@ class ActivityViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewset
         return queryset.prefetch_related("schools", "participants", "attachments").order_by("-held_on", "id")
 
     def perform_create(self, serializer):
-        serializer.instance = _call(services.activity_create, actor=self.request.user, **serializer.validated_data)
+        serializer.instance = services.activity_create(actor=self.request.user, **serializer.validated_data)
 
     @extend_schema(request=AttachmentUploadSerializer, responses=ActivitySerializer)
     @decorators.action(detail=True, methods=["post"])
@@ -302,7 +292,7 @@ class ActivityViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewset
         body = AttachmentUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         activity = self.get_object()
-        _call(services.attachment_add, actor=request.user, activity=activity, upload=body.validated_data["file"])
+        services.attachment_add(actor=request.user, activity=activity, upload=body.validated_data["file"])
         return Response(ActivitySerializer(Activity.objects.get(pk=activity.pk), context=self.get_serializer_context()).data, status=201)
 
 
@@ -325,7 +315,7 @@ class SlotViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Re
         return queryset.order_by("group_id", "school_id", "weekday", "starts_at")
 
     def perform_create(self, serializer):
-        serializer.instance = _call(services.slot_create, actor=self.request.user, **serializer.validated_data)
+        serializer.instance = services.slot_create(actor=self.request.user, **serializer.validated_data)
 
 
 class CourseNeedSerializer(_ScopedFields, serializers.ModelSerializer):
@@ -345,7 +335,7 @@ class CourseNeedViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, views
         return queryset.order_by("group_id", "school_id", "subject")
 
     def perform_create(self, serializer):
-        serializer.instance = _call(services.course_need_save, actor=self.request.user, **serializer.validated_data)
+        serializer.instance = services.course_need_save(actor=self.request.user, **serializer.validated_data)
 
 
 class DispatchDetailSerializer(_ScopedFields, serializers.ModelSerializer):
@@ -368,7 +358,7 @@ class DispatchDetailViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, v
         return queryset.order_by("assignment_id")
 
     def perform_create(self, serializer):
-        serializer.instance = _call(services.dispatch_detail_save, actor=self.request.user, **serializer.validated_data)
+        serializer.instance = services.dispatch_detail_save(actor=self.request.user, **serializer.validated_data)
 
 
 class CoverageSerializer(serializers.Serializer):

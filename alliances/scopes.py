@@ -2,7 +2,7 @@
 
 A group is seen by whoever sees its owning region (bureau staff, supervisors) and by the schools in it
 (principals); what hangs off a group (posts, compliance, 走教, activities, attachments) is seen with it.
-Writes are decided by the services (bureau staff who run the owning region: `services.can_manage_group`).
+Writes are decided by the services (bureau staff who run the owning region: `permissions.may_manage_group`).
 """
 
 from django.db.models import Q

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, TemplateView, View
 from django_filters.views import FilterView
 
-from alliances import forms, rules, selectors, services
+from alliances import forms, permissions, rules, selectors, services
 from alliances.filters import ActivityFilter, GroupFilter
 from alliances.models import (
     Activity,
@@ -162,7 +162,7 @@ class GroupDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView)
             term=term, previous_term=rules.previous_term(term), compliance=compliance,
             memberships=selectors.membership_rows(group), posts=selectors.post_rows(group),
             activity_count=selectors.activity_counts([group], term).get(group.pk, 0),
-            can_manage=services.can_manage_group(self.request.user, group) and group.is_active,
+            can_manage=permissions.may_manage_group(self.request.user, group) and group.is_active,
             member_form=forms.MemberAddForm(user=self.request.user), end_form=forms.MemberEndForm(),
             dissolve_form=forms.DissolveForm(), suggest_form=forms.SuggestForm(user=self.request.user),
             history=history_of(group), **kwargs)
@@ -221,7 +221,7 @@ class RecomputeView(GroupMixin, LoginRequiredMixin, View):
     """POST: recompute this group's compliance for the term now (the nightly job does all groups)."""
 
     def post(self, request, pk):
-        if not services.can_manage_group(request.user, self.group):
+        if not permissions.may_manage_group(request.user, self.group):
             raise PermissionDenied(services.MSG_GROUP_FORBIDDEN)
         term = current_term(request)
         services.compliance_compute(term=term, group_ids=[self.group.pk])
@@ -402,7 +402,7 @@ class ItinerantView(GroupMixin, LoginRequiredMixin, TemplateView):
         kwargs.setdefault("need_form", forms.CourseNeedForm(user=self.request.user, group=self.group))
         return super().get_context_data(
             coverage=selectors.itinerant_coverage(self.group, timezone.localdate()),
-            can_manage=services.can_manage_group(self.request.user, self.group), **kwargs)
+            can_manage=permissions.may_manage_group(self.request.user, self.group), **kwargs)
 
     def post(self, request, pk):
         is_slot = "weekday" in request.POST

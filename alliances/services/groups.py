@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from alliances import rules
+from alliances import permissions, rules
 from alliances.models import (
     DispatchDetail,
     DispatchRequirement,
@@ -36,14 +36,8 @@ MSG_NO_PRINCIPAL = _("The lead school %(school)s has no principal on record; app
 MSG_REQUIREMENT_FORBIDDEN = _("Only bureau staff may change dispatch requirements, and only for their own region.")
 
 
-def can_manage_group(actor, group: Group) -> bool:
-    """Bureau staff of the owning region (or a region above it) manage a group; superusers too."""
-    current = scope.scope_for(actor)
-    return current.everything or group.region_id in current.manage_region_ids
-
-
 def _require_manager(actor, group: Group) -> None:
-    if not can_manage_group(actor, group):
+    if not permissions.may_manage_group(actor, group):
         raise PermissionDenied(MSG_GROUP_FORBIDDEN)
     if group.dissolved_on is not None:
         raise ValidationError(MSG_DISSOLVED % {"group": group.name, "on": group.dissolved_on})
@@ -210,9 +204,7 @@ def default_executive(group: Group, school: School) -> Staff | None:
 def requirement_save(*, actor, group_type: str, kind: str, region: Region | None, minimum: int, maximum: int | None = None,
                      subjects: str = "", key_honour: int = rules.KEY_HONOUR, active: bool = True) -> DispatchRequirement:
     """Set a requirement for a region (a row overriding the default), or the default itself (superusers)."""
-    current = scope.scope_for(actor)
-    allowed = current.everything or (region is not None and region.pk in current.manage_region_ids)
-    if not allowed:
+    if not permissions.may_set_requirement(actor, region):
         raise PermissionDenied(MSG_REQUIREMENT_FORBIDDEN)
     row = DispatchRequirement.objects.select_for_update().filter(group_type=group_type, kind=kind, region=region).first()
     row = row or DispatchRequirement(group_type=group_type, kind=kind, region=region)
@@ -225,7 +217,7 @@ def requirement_save(*, actor, group_type: str, kind: str, region: Region | None
 def dispatch_detail_save(*, actor, assignment: Assignment, band: str = "", subject: str = "",
                          senior_three: bool = False) -> DispatchDetail:
     """Record what a dispatched person teaches at the destination (band, subject, senior-three experience)."""
-    if not scope.visible_to(actor, Assignment).filter(pk=assignment.pk).exists() or not scope.is_bureau_staff(actor):
+    if not permissions.may_record_dispatch_detail(actor) or not scope.visible_to(actor, Assignment).filter(pk=assignment.pk).exists():
         raise PermissionDenied(MSG_GROUP_FORBIDDEN)
     detail = DispatchDetail.objects.filter(assignment=assignment).first() or DispatchDetail(assignment=assignment)
     detail.band, detail.subject, detail.senior_three = band, subject, senior_three
@@ -246,7 +238,7 @@ def preschool_rating_save(*, actor, school: School, level: str) -> PreschoolRati
 __all__ = [
     "MSG_GROUP_FORBIDDEN", "MSG_SCHOOL_OUT_OF_SCOPE", "MSG_REGION_FORBIDDEN", "MSG_DISSOLVED", "MSG_ALREADY_MEMBER",
     "MSG_LEAD_LEAVES", "MSG_POST_SCHOOL", "MSG_HEAD_AT_LEAD", "MSG_POST_STAFF", "MSG_REQUIREMENT_FORBIDDEN",
-    "can_manage_group", "school_infos", "current_members", "group_create", "membership_add", "membership_end",
+    "school_infos", "current_members", "group_create", "membership_add", "membership_end",
     "group_dissolve", "post_appoint", "default_executive", "requirement_save", "dispatch_detail_save",
     "preschool_rating_save",
 ]
