@@ -4,6 +4,7 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +33,7 @@ MSG_CONTENT_MISMATCH = _("%(name)s does not contain what its extension says (%(e
 
 
 @transaction.atomic
-def activity_create(*, actor, group: Group, kind: str, held_on: date, title: str, summary: str = "", schools=(),
+def activity_create(*, actor: User, group: Group, kind: str, held_on: date, title: str, summary: str = "", schools=(),
                     participants=(), files=()) -> Activity:
     """Record a joint activity with its schools (of the group), participants (their staff) and attachments."""
     _require_manager(actor, group)
@@ -73,7 +74,7 @@ def check_upload(upload) -> str:
 
 
 @transaction.atomic
-def attachment_add(*, actor, activity: Activity, upload) -> ActivityAttachment:
+def attachment_add(*, actor: User, activity: Activity, upload) -> ActivityAttachment:
     _require_manager(actor, activity.group)
     content_type = check_upload(upload)
     attachment = ActivityAttachment(activity=activity, original_name=Path(upload.name).name[:255], size=upload.size,

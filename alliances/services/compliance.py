@@ -9,6 +9,7 @@ group, term and day (Compliance + ComplianceItem), so a term's compliance can be
 from collections import defaultdict
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -149,7 +150,7 @@ def groups_of_schools(school_ids) -> list[int]:
 
 
 
-def gap_suggestions_generate(*, actor, group: Group, plan, term: rules.Term) -> list:
+def gap_suggestions_generate(*, actor: User, group: Group, plan, term: rules.Term) -> list:
     """Ask rotation's assignment problem for suggestions, passing the group's gap pairs as partners.
 
     Rotation does not read alliances: the (lead, member) pairs with a gap in the latest compliance

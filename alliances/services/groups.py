@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -85,7 +86,7 @@ def current_members(group: Group, on: date | None = None) -> list[School]:
 
 
 @transaction.atomic
-def group_create(*, actor, name: str, type: str, region: Region, lead_school: School, members, founded_on: date,
+def group_create(*, actor: User, name: str, type: str, region: Region, lead_school: School, members, founded_on: date,
                  tier: int | None = None) -> Group:
     """Found a group with its lead and members, checked against every per-type constraint.
 
@@ -112,7 +113,7 @@ def group_create(*, actor, name: str, type: str, region: Region, lead_school: Sc
 
 
 @transaction.atomic
-def membership_add(*, actor, group: Group, school: School, joined_on: date) -> Membership:
+def membership_add(*, actor: User, group: Group, school: School, joined_on: date) -> Membership:
     """A school joins; the group must still meet its type's constraints with it."""
     group = Group.objects.select_for_update().get(pk=group.pk)
     _require_manager(actor, group)
@@ -127,7 +128,7 @@ def membership_add(*, actor, group: Group, school: School, joined_on: date) -> M
 
 
 @transaction.atomic
-def membership_end(*, actor, membership: Membership, left_on: date) -> Membership:
+def membership_end(*, actor: User, membership: Membership, left_on: date) -> Membership:
     """A member school leaves on `left_on` (its last day); the active group keeps its constraints."""
     membership = Membership.objects.select_for_update().select_related("group", "school").get(pk=membership.pk)
     group = membership.group
@@ -144,7 +145,7 @@ def membership_end(*, actor, membership: Membership, left_on: date) -> Membershi
 
 
 @transaction.atomic
-def group_dissolve(*, actor, group: Group, on: date, reason: str = "") -> Group:
+def group_dissolve(*, actor: User, group: Group, on: date, reason: str = "") -> Group:
     """Dissolve with a date (never delete): open memberships and posts end that day."""
     group = Group.objects.select_for_update().get(pk=group.pk)
     _require_manager(actor, group)
@@ -162,7 +163,7 @@ def group_dissolve(*, actor, group: Group, on: date, reason: str = "") -> Group:
 
 
 @transaction.atomic
-def post_appoint(*, actor, group: Group, school: School, staff: Staff, kind: str, start: date, document_no: str = "",
+def post_appoint(*, actor: User, group: Group, school: School, staff: Staff, kind: str, start: date, document_no: str = "",
                  assignment: Assignment | None = None) -> GroupPost:
     """Record a bureau appointment; the holder's current post of the same kind at that school ends the day before."""
     group = Group.objects.select_for_update().get(pk=group.pk)
@@ -201,7 +202,7 @@ def default_executive(group: Group, school: School) -> Staff | None:
 
 
 @transaction.atomic
-def requirement_save(*, actor, group_type: str, kind: str, region: Region | None, minimum: int, maximum: int | None = None,
+def requirement_save(*, actor: User, group_type: str, kind: str, region: Region | None, minimum: int, maximum: int | None = None,
                      subjects: str = "", key_honour: int = rules.KEY_HONOUR, active: bool = True) -> DispatchRequirement:
     """Set a requirement for a region (a row overriding the default), or the default itself (superusers)."""
     if not permissions.may_set_requirement(actor, region):
@@ -214,7 +215,7 @@ def requirement_save(*, actor, group_type: str, kind: str, region: Region | None
 
 
 @transaction.atomic
-def dispatch_detail_save(*, actor, assignment: Assignment, band: str = "", subject: str = "",
+def dispatch_detail_save(*, actor: User, assignment: Assignment, band: str = "", subject: str = "",
                          senior_three: bool = False) -> DispatchDetail:
     """Record what a dispatched person teaches at the destination (band, subject, senior-three experience)."""
     if not permissions.may_record_dispatch_detail(actor) or not scope.visible_to(actor, Assignment).filter(pk=assignment.pk).exists():
@@ -226,7 +227,7 @@ def dispatch_detail_save(*, actor, assignment: Assignment, band: str = "", subje
 
 
 @transaction.atomic
-def preschool_rating_save(*, actor, school: School, level: str) -> PreschoolRating:
+def preschool_rating_save(*, actor: User, school: School, level: str) -> PreschoolRating:
     if not scope.can_manage(actor, school):
         raise PermissionDenied(MSG_SCHOOL_OUT_OF_SCOPE % {"school": school.name})
     rating = PreschoolRating.objects.filter(school=school).first() or PreschoolRating(school=school)

@@ -2,6 +2,7 @@
 
 from datetime import date, time
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +27,7 @@ def _require_township(actor, group: Group) -> None:
 
 
 @transaction.atomic
-def course_need_save(*, actor, group: Group, school: School, subject: str, weekly_lessons: int = 1) -> CourseNeed:
+def course_need_save(*, actor: User, group: Group, school: School, subject: str, weekly_lessons: int = 1) -> CourseNeed:
     """Record that a small school's timetable needs a subject (开足开齐)."""
     _require_township(actor, group)
     if school not in current_members(group):
@@ -39,7 +40,7 @@ def course_need_save(*, actor, group: Group, school: School, subject: str, weekl
 
 
 @transaction.atomic
-def slot_create(*, actor, group: Group, school: School, staff: Staff, subject: str, weekday: int, starts_at: time,
+def slot_create(*, actor: User, group: Group, school: School, staff: Staff, subject: str, weekday: int, starts_at: time,
                 ends_at: time, valid_from: date, valid_to: date | None = None,
                 assignment: Assignment | None = None) -> ItinerantSlot:
     """Schedule a weekly 走教 lesson; refused when the teacher is already booked anywhere at that time."""
@@ -71,7 +72,7 @@ def _as_rule(slot: ItinerantSlot) -> rules.Slot:
 
 
 @transaction.atomic
-def slot_delete(*, actor, slot: ItinerantSlot) -> None:
+def slot_delete(*, actor: User, slot: ItinerantSlot) -> None:
     _require_township(actor, slot.group)
     slot._history_user = actor
     slot.delete()
