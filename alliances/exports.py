@@ -4,14 +4,13 @@ Groups, requirements and activities are written by their importers (alliances.im
 they import; 达标情况 is the compliance report of a term, one row per gap.
 """
 
-import tempfile
-
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils import translation
 from django.views import View
 
 from alliances import rules, selectors
+from org.downloads import file_download
 from org.excel import SheetData, write_workbook
 
 COMPLIANCE_HEADERS = ["学期", "集团名称", "类型", "牵头学校", "学校", "派出要求", "实际人数", "要求人数", "差距", "计算日期"]
@@ -52,7 +51,4 @@ class ExportView(LoginRequiredMixin, View):
         from alliances.views import current_term
 
         term = current_term(request)
-        spooled = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-        write(spooled, kind, request.user, term)
-        spooled.seek(0)
-        return FileResponse(spooled, as_attachment=True, filename=f"alliances-{kind}-{term.code}.xlsx")
+        return file_download(lambda stream: write(stream, kind, request.user, term), f"alliances-{kind}-{term.code}.xlsx")
