@@ -22,7 +22,6 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -397,14 +396,12 @@ class Activity(models.Model):
         return self.title
 
 
-class _PrivateStorage(LazyObject):
-    """Files outside MEDIA_ROOT's public URL: only the scoped download view serves them."""
+def private_storage() -> FileSystemStorage:
+    """Files outside MEDIA_ROOT's public URL: only the scoped download view serves them.
 
-    def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.MEDIA_ROOT / "private", base_url=None)
-
-
-private_storage = _PrivateStorage()
+    A callable, so that migrations refer to it by name instead of freezing one machine's MEDIA_ROOT.
+    """
+    return FileSystemStorage(location=settings.MEDIA_ROOT / "private", base_url=None)
 
 
 def attachment_path(attachment, filename: str) -> str:

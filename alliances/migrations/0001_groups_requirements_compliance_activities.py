@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
             name='ActivityAttachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, storage=django.core.files.storage.FileSystemStorage(base_url=None, location=pathlib.PurePosixPath('/work/wt/i11/media/private')), upload_to=alliances.models.attachment_path, verbose_name='file')),
+                ('file', models.FileField(max_length=200, storage=alliances.models.private_storage, upload_to=alliances.models.attachment_path, verbose_name='file')),
                 ('original_name', models.CharField(max_length=255, verbose_name='file name')),
                 ('size', models.PositiveIntegerField(verbose_name='size (bytes)')),
                 ('content_type', models.CharField(max_length=100, verbose_name='type')),
