@@ -170,7 +170,7 @@ def _other_county_clerk(world):
 
 @pytest.mark.parametrize("name, content, message", [
     ("纪要.exe", b"MZ....", "不是可接受的文件"),
-    ("纪要.pdf", b"<html>", "内容与扩展名"),
+    ("纪要.pdf", b"<html>", "的内容与其类型"),
 ])
 def test_attachment_type_is_checked(client, county_user, groups, world, settings, tmp_path, name, content, message):
     settings.MEDIA_ROOT = tmp_path
@@ -182,14 +182,12 @@ def test_attachment_type_is_checked(client, county_user, groups, world, settings
 
 
 def test_attachment_size_is_limited(county_user, groups, world, settings, tmp_path, monkeypatch):
-    from alliances.services import activities
-
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr(activities, "ATTACHMENT_MAX_BYTES", 10)
+    settings.ATTACHMENT_MAX_BYTES = 10  # one limit for every attachment (org.attachments)
     with pytest.raises(Exception) as error:
         services.activity_create(actor=county_user, group=groups[0], kind="forum", held_on=dt.date(2026, 10, 1), title="t",
                                  files=[SimpleUploadedFile("a.pdf", PDF)])
-    assert "附件不得超过" in " ".join(error.value.messages)
+    assert "附件最大" in " ".join(error.value.messages)
     assert not ActivityAttachment.objects.exists()
 
 
