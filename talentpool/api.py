@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Q
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework import status as http_status
 from rest_framework.decorators import action
@@ -260,6 +260,7 @@ class NominationViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, views
         return self._step(services.nomination_decide, **_valid(DecisionIn, request))
 
 
+@extend_schema_serializer(component_name="ReviewerAssignment")  # rotation has an Assignment too
 class AssignmentSerializer(serializers.ModelSerializer):
     scores = serializers.SerializerMethodField()
 
