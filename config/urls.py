@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 
+from org.api import TokenView, UserTokenRevokeView
 from org.views import HomeView
 
 api_v1 = [
@@ -13,7 +13,8 @@ api_v1 = [
     path("rotation/", include("rotation.api_urls")),
     path("alliances/", include("alliances.api_urls")),
     path("evaluation/", include("evaluation.api_urls")),
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/token/<int:user_id>/", UserTokenRevokeView.as_view(), name="api-token-revoke"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),  # script served, not inline (CSP)
 ]

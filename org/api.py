@@ -4,10 +4,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, parsers, permissions, serializers, viewsets
 from rest_framework import status as http_status
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from org import scope, services
+from org import accounts, scope, services
 from org.excel import importer_kinds
 from org.filters import RegionFilter, SchoolFilter, StaffFilter, WorkHistoryFilter
 from org.models import ImportJob, Region, School, Staff, WorkHistory
@@ -150,3 +153,45 @@ class ImportJobViewSet(scope.ScopedViewSetMixin, mixins.ListModelMixin, mixins.R
             return Response({"detail": " ".join(error.messages)}, status=http_status.HTTP_409_CONFLICT)
         job.refresh_from_db()
         return Response(ImportJobSerializer(job).data, status=http_status.HTTP_202_ACCEPTED)
+
+
+# --- API tokens: obtain (expiring), revoke own, revoke a managed user's -----------------------
+
+class TokenOut(serializers.Serializer):
+    token = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
+class TokenView(APIView):
+    """POST username and password: {token, expires_at} (a new token once the old one has expired).
+    DELETE (authenticated): revoke the caller's own token (204)."""
+
+    throttle_classes = ()
+    permission_classes = ()
+    serializer_class = AuthTokenSerializer
+    parser_classes = (parsers.FormParser, parsers.MultiPartParser, parsers.JSONParser)
+
+    @extend_schema(request=AuthTokenSerializer, responses=TokenOut)
+    def post(self, request):
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        token = accounts.token_issue(user=serializer.validated_data["user"])
+        return Response(TokenOut({"token": token.key, "expires_at": accounts.token_expires_at(token)}).data)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        if not request.user.is_authenticated:
+            raise NotAuthenticated()
+        accounts.token_revoke(actor=request.user, user_id=request.user.pk)
+        return Response(status=http_status.HTTP_204_NO_CONTENT)
+
+
+class UserTokenRevokeView(APIView):
+    """DELETE: revoke a managed user's token (bureau staff; 404 outside scope, 403 for others)."""
+
+    permission_classes = (permissions.IsAuthenticated,)
+
+    @extend_schema(request=None, responses={204: None}, operation_id="auth_token_revoke_user")
+    def delete(self, request, user_id: int):
+        accounts.token_revoke(actor=request.user, user_id=user_id)
+        return Response(status=http_status.HTTP_204_NO_CONTENT)

@@ -4,11 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, TemplateView, UpdateView
+from django.views import View
+from django.views.generic import DetailView, ListView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
-from org import hooks, scope, selectors, services
+from org import accounts, hooks, scope, selectors, services
 from org.filters import SchoolFilter, StaffFilter
 from org.forms import SchoolForm, StaffForm
 from org.models import School, Staff
@@ -116,3 +118,55 @@ class StaffUpdateView(LoginRequiredMixin, ManageFormMixin, scope.ScopedQuerysetM
     context_object_name = "staff"
     template_name = "org/staff_form.html"
     service = services.staff_update
+
+
+# --- account security: lockouts and API tokens of the users a bureau manages -----------------
+
+class AccountListView(LoginRequiredMixin, ListView):
+    """Bureau staff: the users they manage, whether each is locked out of login (and from where) and
+    whether an API token is live; buttons lift the lockout or revoke the token (org.accounts)."""
+
+    template_name = "org/account_list.html"
+    paginate_by = 50
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not scope.is_bureau_staff(request.user):
+            raise PermissionDenied(accounts.MSG_ACCOUNTS_FORBIDDEN)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return accounts.managed_users(self.request.user).select_related("auth_token").order_by("username")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        users = list(context["object_list"])
+        locked = accounts.locked_usernames(user.username for user in users)
+        now = timezone.now()
+        context["rows"] = [
+            {"user": user, "locked_from": locked.get(user.username, []),
+             "token_expires_at": self._token_expiry(user, now)}
+            for user in users
+        ]
+        return context
+
+    @staticmethod
+    def _token_expiry(user, now):
+        token = getattr(user, "auth_token", None)  # select_related; a missing one raises AttributeError
+        if token is None or accounts.token_is_expired(token, now=now):
+            return None
+        return accounts.token_expires_at(token)
+
+
+class AccountActionView(LoginRequiredMixin, View):
+    """POST: lift a managed user's lockout or revoke their token, then back to the accounts page."""
+
+    action = ""
+
+    def post(self, request, pk: int):
+        if self.action == "unlock":
+            accounts.lockout_lift(actor=request.user, user_id=pk)
+            messages.success(request, _("The login lockout was lifted."))
+        else:
+            accounts.token_revoke(actor=request.user, user_id=pk)
+            messages.success(request, _("The API token was revoked."))
+        return redirect("org:account-list")
