@@ -56,6 +56,14 @@ deploy-check: setup
 	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
+# Backup and restore (PostgreSQL via DATABASE_URL, plus MEDIA_ROOT): see README "Backup and restore".
+backup: setup
+	$(PY) manage.py backup
+
+restore: setup
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/edu-....tar"; exit 2; }
+	$(PY) manage.py restore "$(FILE)"
+
 lint: setup
 	$(PY) -m ruff check .
 
