@@ -119,7 +119,7 @@ def test_large_jobs_go_to_celery_and_the_status_survives_a_reload(client, world,
                                                                  django_capture_on_commit_callbacks):
     from org import tasks
 
-    monkeypatch.setattr(services, "INLINE_MAX_BYTES", 0)
+    monkeypatch.setattr(services.jobs, "INLINE_MAX_BYTES", 0)
     queued = []
     original = tasks.import_job_validate.delay
     monkeypatch.setattr(tasks.import_job_validate, "delay", lambda job_id: queued.append(job_id) or original(job_id))

@@ -274,10 +274,10 @@ def test_import_queries_do_not_grow_with_rows(world, book, county_user, django_a
 
 
 def test_large_creates_write_rows_and_history_alike_on_every_database(world, book, county_user, monkeypatch):
-    """On PostgreSQL, creates above services.COPY_THRESHOLD go through COPY; the result must be identical."""
+    """On PostgreSQL, creates above services.basedata.COPY_THRESHOLD go through COPY; the result must be identical."""
     from org import services
 
-    monkeypatch.setattr(services, "COPY_THRESHOLD", 1)
+    monkeypatch.setattr(services.basedata, "COPY_THRESHOLD", 1)
     numbers = [make_id_number() for _ in range(3)]
     result = run(book({"教职工": [staff_row(f"人{i}", number) for i, number in enumerate(numbers)]}), county_user)
     assert counts(result) == {"教职工": (3, 0, 0)}

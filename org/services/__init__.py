@@ -1,0 +1,35 @@
+"""Writes for org, by sub-domain: keyword-only, atomic, validated, audited with the actor.
+
+- `people`: schools, staff and user roles (and `save_audited`, the one audited save every app uses);
+- `basedata`: persisting a checked base-data import plan;
+- `jobs`: import jobs for any registered workbook kind.
+
+Import from `org.services` (the names below) or from the sub-module; tests that tune a module's
+constant patch the sub-module (e.g. `org.services.basedata.COPY_THRESHOLD`).
+"""
+
+from org.services.basedata import base_data_apply
+from org.services.jobs import (
+    MSG_IMPORT_FORBIDDEN,
+    import_job_commit,
+    import_job_commit_request,
+    import_job_crashed,
+    import_job_create,
+    import_job_validate,
+)
+from org.services.people import save_audited, school_update, staff_create, staff_update, user_role_assign
+
+__all__ = [
+    "MSG_IMPORT_FORBIDDEN",
+    "base_data_apply",
+    "import_job_commit",
+    "import_job_commit_request",
+    "import_job_crashed",
+    "import_job_create",
+    "import_job_validate",
+    "save_audited",
+    "school_update",
+    "staff_create",
+    "staff_update",
+    "user_role_assign",
+]

@@ -1,0 +1,151 @@
+"""Persisting a checked base-data import plan (regions, schools, staff, work history) all or nothing."""
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from org.models import Region, School, Staff
+from org.services.people import save_audited
+
+IMPORT_BATCH = 5000
+
+
+@transaction.atomic
+def base_data_apply(*, actor, plan, context, reason: str, progress=None) -> None:
+    """Write a checked base-data plan (org.importers) all or nothing, with history naming the actor.
+
+    Rows were validated cell by cell and against the database by the importer, so they are written
+    in bulk (bulk_create/bulk_update with history) rather than one full_clean() + save() each.
+    """
+    done, total = 0, plan.size
+
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress is not None:
+            progress(done, total)
+
+    _apply_regions(plan, actor=actor, reason=reason)
+    advance(len(plan.regions))
+    _apply_schools(plan, actor=actor, reason=reason, advance=advance)
+    _apply_staff(plan, actor=actor, reason=reason, advance=advance)
+    _apply_work_history(plan, actor=actor, reason=reason, advance=advance)
+    for handler, planned in plan.extra:
+        handler.persist(planned, context)
+
+
+def _apply_regions(plan, *, actor, reason: str) -> None:
+    for code, values, pk in plan.regions:  # a handful of rows: one audited save each
+        parent_id = plan.region_ids.get(values["parent_code"]) if values["parent_code"] else None
+        region = Region.objects.get(pk=pk) if pk else Region(code=code, level=Region.Level.COUNTY)
+        region.name = values["name"]
+        if parent_id is not None:
+            region.parent_id = parent_id
+        save_audited(region, actor=actor, reason=reason)
+        plan.region_ids[code] = region.pk
+
+
+COPY_THRESHOLD = 2000
+
+
+def _create_rows(model, rows: list[dict], *, actor, reason: str, advance) -> list[int]:
+    """Create rows (dicts of field values) with their '+' history rows; return their ids in order."""
+    from simple_history.utils import bulk_create_with_history
+
+    use_copy = connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD
+    ids = []
+    for start in range(0, len(rows), IMPORT_BATCH):
+        batch = rows[start:start + IMPORT_BATCH]
+        if use_copy:
+            ids += _copy_create_with_history(model, batch, actor=actor, reason=reason)
+        else:
+            objects = [model(**row) for row in batch]
+            bulk_create_with_history(objects, model, batch_size=1000, default_user=actor, default_change_reason=reason)
+            ids += [obj.pk for obj in objects]
+        advance(len(batch))
+    return ids
+
+
+def _update_rows(model, objects: list, *, fields: list[str], actor, reason: str, advance) -> None:
+    from simple_history.utils import bulk_update_with_history
+
+    for start in range(0, len(objects), IMPORT_BATCH):
+        batch = objects[start:start + IMPORT_BATCH]
+        bulk_update_with_history(batch, model, fields=fields, batch_size=1000, default_user=actor,
+                                 default_change_reason=reason)
+        advance(len(batch))
+
+
+def _copy_create_with_history(model, rows: list[dict], *, actor, reason: str) -> list[int]:
+    """PostgreSQL COPY for large creates (measured ~3x bulk_create): ids drawn from the table's sequence
+    in one query, the rows in one COPY, and their history rows ('+', actor, reason) copied server-side
+    with one INSERT ... SELECT (no second pass over the rows in Python)."""
+    from psycopg import sql
+
+    table, history_table = model._meta.db_table, model.history.model._meta.db_table
+    fields = [field.attname for field in model._meta.concrete_fields if not field.primary_key]
+    stamp = ["history_date", "history_change_reason", "history_type", "history_user_id"]
+    tracked = [field.attname for field in model.history.model._meta.concrete_fields
+               if field.attname not in stamp and field.attname != "history_id"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                       [table, len(rows)])
+        ids = [pk for (pk,) in cursor.fetchall()]
+        with cursor.cursor.copy(_copy_sql(sql, table, ["id", *fields])) as copy:
+            for pk, row in zip(ids, rows, strict=True):
+                copy.write_row([pk, *[row[name] for name in fields]])
+        cursor.cursor.execute(
+            sql.SQL("INSERT INTO {history} ({columns}) SELECT {tracked}, %s, %s, '+', %s FROM {table} "
+                    "WHERE id = ANY(%s)").format(
+                history=sql.Identifier(history_table), table=sql.Identifier(table),
+                columns=sql.SQL(", ").join(sql.Identifier(name) for name in [*tracked, *stamp]),
+                tracked=sql.SQL(", ").join(sql.Identifier(name) for name in tracked)),
+            [timezone.now(), reason or None, getattr(actor, "pk", None), ids])
+    return ids
+
+
+def _copy_sql(sql, table: str, columns: list[str]):
+    return sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(column) for column in columns))
+
+
+def _resolve_references(rows: list[dict], **references: tuple[str, dict]) -> list[dict]:
+    """Replace each row's reference (e.g. school_code) by the id it names, in place: a plan is used once,
+    and copying 100,000 rows would cost ~60 MB."""
+    for row in rows:
+        for key, (field_name, ids) in references.items():
+            row[field_name] = ids[row.pop(key)]
+    return rows
+
+
+def _apply_schools(plan, *, actor, reason: str, advance) -> None:
+    rows = _resolve_references(plan.school_creates, region_code=("region_id", plan.region_ids))
+    ids = _create_rows(School, rows, actor=actor, reason=reason, advance=advance)
+    plan.school_ids.update({row["code"]: pk for row, pk in zip(rows, ids, strict=True)})
+    for school in plan.school_updates:
+        school.region_id = plan.region_ids[school._region_code]
+    _update_rows(School, plan.school_updates, fields=["name", "region", "stage", "location", "is_weak"],
+                 actor=actor, reason=reason, advance=advance)
+
+
+STAFF_UPDATE_FIELDS = ["name", "gender", "birth_date", "school", "post", "is_head_teacher", "subject", "title",
+                       "honour_level", "work_start", "school_start", "post_start", "status"]
+
+
+def _apply_staff(plan, *, actor, reason: str, advance) -> None:
+    school_ids = plan.school_ids
+    rows = _resolve_references(plan.staff_creates, school_code=("school_id", school_ids))
+    ids = _create_rows(Staff, rows, actor=actor, reason=reason, advance=advance)
+    plan.staff_ids.update({row["id_number"]: pk for row, pk in zip(rows, ids, strict=True)})
+    for staff in plan.staff_updates:
+        staff.school_id = school_ids[staff._school_code]
+    _update_rows(Staff, plan.staff_updates, fields=STAFF_UPDATE_FIELDS, actor=actor, reason=reason, advance=advance)
+
+
+def _apply_work_history(plan, *, actor, reason: str, advance) -> None:
+    from org.models import WorkHistory
+
+    rows = _resolve_references(plan.history_creates, staff_number=("staff_id", plan.staff_ids),
+                               school_code=("school_id", plan.school_ids))
+    _create_rows(WorkHistory, rows, actor=actor, reason=reason, advance=advance)
+    _update_rows(WorkHistory, plan.history_updates, fields=["post", "end"], actor=actor, reason=reason,
+                 advance=advance)

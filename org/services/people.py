@@ -1,0 +1,75 @@
+"""Writes to schools, staff and user roles: keyword-only, atomic, validated, audited with the actor."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from org import idcard, scope
+from org.models import Region, School, Staff, UserRole
+
+MSG_SCHOOL_OUT_OF_SCOPE = _("You may not change schools outside your region.")
+MSG_STAFF_OUT_OF_SCOPE = _("You may not change staff outside your region.")
+MSG_REGION_LEVEL = _("County bureau staff must be scoped to a county, city staff to a city.")
+
+
+def save_audited(instance, *, actor, reason: str = "") -> None:
+    """Validate and save one row, recording who changed it and why in its history."""
+    instance.full_clean()
+    instance._history_user = actor
+    if reason:
+        instance._change_reason = reason
+    instance.save()
+
+
+@transaction.atomic
+def school_update(*, actor, school: School, data: dict) -> School:
+    """Change a school's fields; the actor must be bureau staff of its region."""
+    if not scope.can_manage(actor, school):
+        raise PermissionDenied(MSG_SCHOOL_OUT_OF_SCOPE)
+    if "region" in data and not scope.manageable_regions(actor).filter(pk=data["region"].pk).exists():
+        raise PermissionDenied(MSG_SCHOOL_OUT_OF_SCOPE)
+    for name, value in data.items():
+        setattr(school, name, value)
+    save_audited(school, actor=actor)
+    return school
+
+
+@transaction.atomic
+def staff_update(*, actor, staff: Staff, data: dict) -> Staff:
+    """Change a staff member's fields; moving them is allowed only between schools the actor manages."""
+    if not scope.can_manage(actor, staff):
+        raise PermissionDenied(MSG_STAFF_OUT_OF_SCOPE)
+    school = data.get("school")
+    if school is not None and not scope.can_manage(actor, school):
+        raise PermissionDenied(MSG_STAFF_OUT_OF_SCOPE)
+    for name, value in data.items():
+        setattr(staff, name, value)
+    save_audited(staff, actor=actor)
+    return staff
+
+
+@transaction.atomic
+def staff_create(*, actor, data: dict) -> Staff:
+    """Create a staff member in a school the actor manages; gender and birth date come from the ID."""
+    school = data["school"]
+    if not scope.can_manage(actor, school):
+        raise PermissionDenied(MSG_STAFF_OUT_OF_SCOPE)
+    info = idcard.parse(data["id_number"])
+    values = {"gender": info.gender, "birth_date": info.birth_date, **data, "id_number": info.number}
+    staff = Staff(**values)
+    save_audited(staff, actor=actor)
+    return staff
+
+
+@transaction.atomic
+def user_role_assign(*, actor, user, role: str, region: Region | None = None, school: School | None = None) -> UserRole:
+    """Give a user a role; bureau-level roles must point at a region of the matching level."""
+    expected = {UserRole.Role.CITY_STAFF: Region.Level.CITY, UserRole.Role.COUNTY_STAFF: Region.Level.COUNTY}
+    if role in expected and (region is None or region.level != expected[role]):
+        raise ValidationError(MSG_REGION_LEVEL)
+    user_role, _created = UserRole.objects.get_or_create(user=user, role=role, defaults={"region": region, "school": school})
+    if (user_role.region, user_role.school) != (region, school):
+        user_role.region, user_role.school = region, school
+        save_audited(user_role, actor=actor)
+    user.__dict__.pop("_org_scope", None)
+    return user_role
