@@ -135,10 +135,10 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Bureau staff lift a lockout early on the accounts page (org.accounts.lockout_lift).
+# Bureau staff lift a lockout early on the accounts page (org.services.accounts.lockout_lift).
 
 # API tokens (DRF's, one per user) expire after this long and are replaced on the next request for
-# one; their owner or the bureau can revoke them (org.accounts).
+# one; their owner or the bureau can revoke them (org.services.accounts).
 API_TOKEN_TTL = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", "24")))
 
 LANGUAGE_CODE = "zh-hans"

@@ -10,10 +10,11 @@ from rest_framework.exceptions import NotAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from org import accounts, scope, services
+from org import scope, services
 from org.excel import importer_kinds
 from org.filters import RegionFilter, SchoolFilter, StaffFilter, WorkHistoryFilter
 from org.models import ImportJob, Region, School, Staff, WorkHistory
+from org.services import accounts
 
 
 class RegionSerializer(serializers.ModelSerializer):

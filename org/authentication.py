@@ -1,10 +1,10 @@
-"""DRF token authentication with an expiry (OWASP ASVS 3.5): see org.accounts."""
+"""DRF token authentication with an expiry (OWASP ASVS 3.5): see org.services.accounts."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
-from org import accounts
+from org.services import accounts
 
 MSG_TOKEN_EXPIRED = _("The API token has expired; request a new one.")
 

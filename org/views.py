@@ -10,10 +10,11 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
-from org import accounts, hooks, scope, selectors, services
+from org import hooks, scope, selectors, services
 from org.filters import SchoolFilter, StaffFilter
 from org.forms import SchoolForm, StaffForm
 from org.models import School, Staff
+from org.services import accounts
 
 MSG_SAVED = _("Saved.")
 
@@ -124,7 +125,7 @@ class StaffUpdateView(LoginRequiredMixin, ManageFormMixin, scope.ScopedQuerysetM
 
 class AccountListView(LoginRequiredMixin, ListView):
     """Bureau staff: the users they manage, whether each is locked out of login (and from where) and
-    whether an API token is live; buttons lift the lockout or revoke the token (org.accounts)."""
+    whether an API token is live; buttons lift the lockout or revoke the token (org.services.accounts)."""
 
     template_name = "org/account_list.html"
     paginate_by = 50

@@ -30,7 +30,7 @@ from rest_framework.authtoken.models import Token
 
 from org import scope
 
-logger = logging.getLogger("org.accounts")
+logger = logging.getLogger("org.services.accounts")
 
 MSG_ACCOUNTS_FORBIDDEN = _("Only bureau staff may manage accounts.")
 
