@@ -227,6 +227,22 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis redelivers a message whose worker died without acknowledging it (acks late) only after the
+# visibility timeout (Celery's default: one hour). It must outlast the longest task, or a running
+# task is delivered twice: the hard time limit plus a margin.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+
+# Import jobs whose worker dies (org.services.jobs): a running job beats every
+# IMPORT_HEARTBEAT_SECONDS; the beat sweep (every IMPORT_SWEEP_SECONDS) restarts a job silent for
+# IMPORT_STALE_AFTER_SECONDS, at most IMPORT_MAX_RESTARTS times, then marks it failed. A dead job
+# is noticed within STALE_AFTER + SWEEP seconds (3 minutes by default).
+IMPORT_HEARTBEAT_SECONDS = float(os.environ.get("IMPORT_HEARTBEAT_SECONDS", "20"))
+IMPORT_STALE_AFTER_SECONDS = float(os.environ.get("IMPORT_STALE_AFTER_SECONDS", "120"))
+IMPORT_SWEEP_SECONDS = float(os.environ.get("IMPORT_SWEEP_SECONDS", "60"))
+IMPORT_MAX_RESTARTS = int(os.environ.get("IMPORT_MAX_RESTARTS", "2"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -94,7 +94,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
     class Meta:
         model = ImportJob
         fields = ["id", "kind", "original_name", "status", "rows_done", "rows_total", "error_count", "created_at",
-                  "validated_at", "committed_at"]
+                  "validated_at", "committed_at", "heartbeat_at", "restarts", "stopped"]
         read_only_fields = fields
 
 
@@ -150,6 +150,18 @@ class ImportJobViewSet(scope.ScopedViewSetMixin, mixins.ListModelMixin, mixins.R
         job = self.get_object()
         try:
             services.import_job_commit_request(actor=request.user, job=job)
+        except DjangoValidationError as error:
+            return Response({"detail": " ".join(error.messages)}, status=http_status.HTTP_409_CONFLICT)
+        job.refresh_from_db()
+        return Response(ImportJobSerializer(job).data, status=http_status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None, responses={202: ImportJobSerializer})
+    @action(detail=True, methods=["post"])
+    def restart(self, request, pk=None):
+        """Start a job whose processing stopped (its worker died or it crashed) again from its check."""
+        job = self.get_object()
+        try:
+            services.import_job_restart(actor=request.user, job=job)
         except DjangoValidationError as error:
             return Response({"detail": " ".join(error.messages)}, status=http_status.HTTP_409_CONFLICT)
         job.refresh_from_db()
