@@ -143,6 +143,9 @@ class NominationSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
                   "notice_start", "notice_end", "meeting_date", "minutes_ref"]
         read_only_fields = ["nominated_by", "status", "eligibility", "submitted_at", "final_score", "notice_start",
                             "notice_end", "meeting_date", "minutes_ref"]
+        # No unique-together validator from the open-nomination constraint: the service checks it and
+        # says so in its own words (MSG_ALREADY_NOMINATED), also when two submissions race.
+        validators = []
 
 
 class CommentIn(serializers.Serializer):

@@ -1,0 +1,76 @@
+"""Races answer 4xx, never 500: a unique constraint hit by requests at the same moment gives the same
+Chinese message as the service's own check (org.integrity). The races run on PostgreSQL."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from org import integrity
+from tests.factories import StaffFactory
+from tests.org.test_races import assert_one_wins, race
+
+ROUNDS = 3
+AT_ONCE = 6
+
+
+def _require_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent requests racing a unique constraint need PostgreSQL (the CI database)")
+
+
+# --- the races ----------------------------------------------------------------------------------------
+
+@pytest.mark.django_db(transaction=True)
+def test_one_nomination_submitted_at_once_from_six_tabs(world, intake, principal_user):
+    from talentpool.models import Nomination
+    from talentpool.services.workflow import MSG_ALREADY_NOMINATED
+
+    _require_postgresql()
+    today = timezone.localdate()
+    intake.opens, intake.closes = today - dt.timedelta(days=1), today + dt.timedelta(days=30)
+    intake.save()
+    for _ in range(ROUNDS):
+        staff = StaffFactory(school=world.school_a)
+        answers = race(principal_user, [
+            lambda client, staff=staff: client.post("/api/v1/talentpool/nominations/",
+                                                    {"intake": intake.pk, "staff": staff.pk, "reasons": "实绩突出"})
+        ] * AT_ONCE)
+        assert_one_wins(answers, created=201, message=str(MSG_ALREADY_NOMINATED))
+        assert Nomination.objects.filter(intake=intake, staff=staff).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_track_created_at_once_under_one_name(world, city_user):
+    from tests.talentpool.factories import ProgramFactory
+
+    _require_postgresql()
+    program = ProgramFactory(region=world.city)
+    for round_ in range(ROUNDS):
+        name = f"培养对象{round_}"
+        answers = race(city_user, [
+            lambda client, name=name: client.post(reverse("talentpool:track-create", args=[program.pk]),
+                                                  {"name": name, "pool_type": "principal_reserve", "annual_quota": 5})
+        ] * AT_ONCE)
+        assert_one_wins(answers, created=302, message=integrity.message_for("track_name_unique"))
+        assert program.tracks.filter(name=name).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_intake_created_at_once_per_track_and_year(world, city_user):
+    from talentpool.models import Intake
+    from tests.talentpool.factories import ProgramFactory, TrackFactory
+
+    _require_postgresql()
+    track = TrackFactory(program=ProgramFactory(region=world.city), annual_quota=10)
+    for year in range(2030, 2030 + ROUNDS):
+        answers = race(city_user, [
+            lambda client, year=year: client.post(reverse("talentpool:intake-create", args=[track.pk]), {
+                "year": year, "opens": f"{year}-03-01", "closes": f"{year}-03-31", "quota": 2})
+        ] * AT_ONCE)
+        assert_one_wins(answers, created=302, message=integrity.message_for("intake_once_per_track_year"))
+        assert Intake.objects.filter(track=track, year=year).count() == 1
+
+
