@@ -58,25 +58,41 @@ class WorkHistorySerializer(serializers.ModelSerializer):
 
 
 class RegionViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = Region.objects.select_related("parent").order_by("code")
+    model = Region
+
+    def narrow(self, queryset):
+        return queryset.select_related("parent").order_by("code")
+
     serializer_class = RegionSerializer
     filterset_class = RegionFilter
 
 
 class SchoolViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = School.objects.select_related("region").order_by("code")
+    model = School
+
+    def narrow(self, queryset):
+        return queryset.select_related("region").order_by("code")
+
     serializer_class = SchoolSerializer
     filterset_class = SchoolFilter
 
 
 class StaffViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = Staff.objects.select_related("school").order_by("school__code", "name", "id")
+    model = Staff
+
+    def narrow(self, queryset):
+        return queryset.select_related("school").order_by("school__code", "name", "id")
+
     serializer_class = StaffSerializer
     filterset_class = StaffFilter
 
 
 class WorkHistoryViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = WorkHistory.objects.order_by("staff_id", "start")
+    model = WorkHistory
+
+    def narrow(self, queryset):
+        return queryset.order_by("staff_id", "start")
+
     serializer_class = WorkHistorySerializer
     filterset_class = WorkHistoryFilter
 
@@ -111,7 +127,7 @@ class ImportJobViewSet(scope.ScopedViewSetMixin, mixins.ListModelMixin, mixins.R
                        viewsets.GenericViewSet):
     """Upload (multipart: kind, file), then poll status; read the preview or the problems; commit."""
 
-    queryset = ImportJob.objects.all()
+    model = ImportJob
     serializer_class = ImportJobSerializer
     permission_classes = [permissions.IsAuthenticated, IsBureauStaff]
     parser_classes = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser]

@@ -107,8 +107,8 @@ def _importer_or_404(kind: str):
 class JobMixin(BureauOnlyMixin, scope.ScopedQuerysetMixin):
     model = ImportJob
 
-    def get_base_queryset(self):
-        return ImportJob.objects.all()
+    def narrow(self, queryset):
+        return queryset.all()
 
 
 class ImportJobDetailView(JobMixin, DetailView):

@@ -1,10 +1,57 @@
-"""Who sees what: the one place scoping lives.
+"""Who sees what: the one place scoping lives (the vocabulary every app speaks).
 
-Every selector, view, API viewset, export and admin queryset narrows its rows with
-`visible_to(user, model_or_queryset)`. A model is scoped either by the path from it to a
-school (`scope_school_path = "staff__school"` on the model class) or by a scoper function
-registered with `@register(Model)` for rules that are not about schools (regions, reviewer
-assignments). Missing and forbidden objects both raise Http404 (`get_visible_or_404`).
+Reading rows
+    `visible_to(user, Model_or_queryset)`  the rows the user may see;
+    `manageable(user, Model_or_queryset)`  the rows the user may change (bureau staff of their region);
+    `get_visible_or_404(user, Model_or_queryset, **lookup)`  one row; missing and forbidden both 404;
+    `can_manage(user, obj)`  one row's manageable() as a bool.
+
+Named rules (use these instead of rebuilding them from `scope_for(user)`)
+    `region_tree(region)`               a region and every region below it (a Region queryset);
+    `region_and_below(region_ids)`      the same for several regions, evaluated (ids);
+    `regions_seen(user)`                the regions the user sees and every region above them (ids);
+    `runs_region(user, region_id)`      bureau staff of that region or of one above it;
+    `is_principal_of(user, school_id)`  the user is a principal of that school (`headed_school_ids(user)`);
+    `manages_or_heads(user, staff)`     the user manages this staff member, or is the principal of their school;
+    `staff_managed_or_headed(user)`     the queryset of those staff;
+    `staff_check(user)`                 the same rule as a pure (school_id, region_id) -> bool, no query per row;
+    `managed_q(user, path)`             a Q for rows whose school (reached through `path`) the user manages;
+    `has_role(user, *roles)`, `is_bureau_staff(user)`, `sees_everything(user)`, `manages_any(user)`.
+`scope_for(user)` (the raw `Scope`) is for this module and the few places that need its sets:
+the navigation's context processor and the importers' per-row checks.
+
+Declaring how a model is scoped (once per model)
+    - `scope_school_path = "staff__school"` on the model class: the path from it to a school;
+    - `register_region_owned(Model, "region_id")`: owned by a region; visible to everyone whose scope
+      touches it (`regions_seen`), manageable by those who run it (`runs_region`), so
+      `manageable(user, Program)` works;
+    - `@register(Model)` a scoper `(user, queryset, scope) -> queryset` for any other rule.
+    Scopers live here (org's models) or in one module per app (`<app>/scopes.py`), imported by the
+    app's `AppConfig.ready()`, never spread through models.py.
+
+Scoped bases: a view never starts from `Model.objects`
+    Django class-based views (ListView, DetailView, UpdateView, ...)::
+
+        class NominationListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
+            model = Nomination                 # the base queries visible_to(request.user, Nomination)
+            scope_mode = scope.MANAGE          # optional: manageable(...) instead (default scope.VISIBLE)
+
+            def narrow(self, queryset):        # optional: receives the already-scoped queryset
+                return selectors.nomination_columns(queryset).order_by("-submitted_at")
+
+    DRF viewsets (the router needs `basename=`, since there is no `queryset` attribute)::
+
+        class NominationViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+            model = Nomination
+            serializer_class = NominationSerializer
+
+            def narrow(self, queryset):
+                return queryset.select_related("staff")
+
+    A subclass that defines `get_queryset`, `get_base_queryset` or a `queryset` attribute is refused
+    with TypeError when its module is imported. `tests/test_scope_walk.py` walks every URL pattern
+    and router registration and fails on a view outside these bases unless it is on its commented
+    allow-list (login, health, static documents, views that read no row by its id).
 
 Users take a `Scope` from their roles (org.UserRole): bureau staff and supervisors see their
 region and every region below it; a principal sees one school; a reviewer sees only what is
@@ -20,7 +67,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from org.models import ImportJob, Region, School, UserRole
+from org.models import ImportJob, Region, School, Staff, UserRole
 
 MSG_NOT_FOUND = _("The record does not exist or is outside your scope.")
 
@@ -55,7 +102,13 @@ class Scope:
         return Q(**{f"{prefix}region_id__in": self.manage_region_ids})
 
 
-def _descendants(region_ids: set[int]) -> set[int]:
+def region_tree(region: Region) -> QuerySet:
+    """A region and every region below it, as a Region queryset (a subquery: no query of its own)."""
+    return Region.objects.filter(Q(id=region.pk) | Q(parent_id=region.pk) | Q(parent__parent_id=region.pk))
+
+
+def region_and_below(region_ids) -> set[int]:
+    """The ids of these regions and of every region below them (city -> county -> township)."""
     if not region_ids:
         return set()
     rows = Region.objects.filter(
@@ -77,11 +130,11 @@ def scope_for(user) -> Scope:
         roles = list(UserRole.objects.filter(user=user).values_list("role", "region_id", "school_id"))
         seen = {region for _role, region, _school in roles if region}
         managed = {region for role, region, _school in roles if region and role in MANAGER_ROLES}
-        expanded = _descendants(seen)
+        expanded = region_and_below(seen)
         scope = Scope(
             region_ids=frozenset(expanded),
             school_ids=frozenset(school for _role, _region, school in roles if school),
-            manage_region_ids=frozenset(_descendants(managed) if managed else set()),
+            manage_region_ids=frozenset(region_and_below(managed) if managed else set()),
             roles=frozenset(role for role, _region, _school in roles),
         )
     user._org_scope = scope
@@ -123,13 +176,24 @@ def visible_to(user, model_or_queryset) -> QuerySet:
 
 
 def manageable(user, model_or_queryset) -> QuerySet:
-    """Return the rows the user may change (bureau staff of the rows' region)."""
-    queryset = visible_to(user, model_or_queryset)
+    """Return the rows the user may change (bureau staff of the rows' region; for region-owned models,
+    the bureau staff who run the owning region)."""
     scope = scope_for(user)
+    model = model_or_queryset if isinstance(model_or_queryset, type) else model_or_queryset.model
+    region_path = _REGION_OWNED.get(model)
+    if region_path is not None:  # a region one runs is a region one sees: no visible_to() needed
+        queryset = model_or_queryset._default_manager.all() if isinstance(model_or_queryset, type) else model_or_queryset
+        if scope.everything:
+            return queryset
+        return queryset.filter(**{f"{region_path}__in": scope.manage_region_ids}) if scope.manage_region_ids \
+            else queryset.none()
+    queryset = visible_to(user, model_or_queryset)
     if scope.everything:
         return queryset
+    if not scope.manage_region_ids:
+        return queryset.none()
     path = getattr(queryset.model, "scope_school_path", None)
-    if path is None or not scope.manage_region_ids:
+    if path is None:
         return queryset.none()
     return queryset.filter(scope.manage_q(path))
 
@@ -151,12 +215,107 @@ def get_visible_or_404(user, model_or_queryset, **lookup):
 
 
 def can_manage(user, obj) -> bool:
+    """Whether the user may change this row (manageable(), one query; none for users who manage nothing)."""
     return manageable(user, type(obj)).filter(pk=obj.pk).exists()
 
 
 def is_bureau_staff(user) -> bool:
     scope = scope_for(user)
     return scope.everything or bool(scope.roles & MANAGER_ROLES)
+
+
+def has_role(user, *roles: str) -> bool:
+    """Whether the user holds one of these UserRole.Role values (superusers hold none: see sees_everything)."""
+    return bool(scope_for(user).roles & set(roles))
+
+
+def sees_everything(user) -> bool:
+    """An active superuser: every row, every region."""
+    return scope_for(user).everything
+
+
+def manages_any(user) -> bool:
+    """Whether the user may change rows anywhere (bureau staff of some region, or a superuser)."""
+    current = scope_for(user)
+    return current.everything or bool(current.manage_region_ids)
+
+
+# --- named rules --------------------------------------------------------------------------
+
+
+def regions_seen(user) -> set[int]:
+    """The regions the user sees (their own, those below, their schools' regions) and every region above
+    them: what a region-owned row (a city program, a county policy) needs to be visible. One query
+    (two for principals); empty for users without a scope."""
+    visible = set(visible_to(user, Region).values_list("id", "parent_id", "parent__parent_id").distinct())
+    return {region for row in visible for region in row if region}
+
+
+def runs_region(user, region_id: int) -> bool:
+    """Bureau staff of this region, or of a region above it (they run its programs, policies, batches)."""
+    current = scope_for(user)
+    return current.everything or region_id in current.manage_region_ids
+
+
+def headed_school_ids(user) -> frozenset[int]:
+    """The schools the user is a principal of (empty for everyone else)."""
+    current = scope_for(user)
+    return current.school_ids if UserRole.Role.PRINCIPAL in current.roles else frozenset()
+
+
+def is_principal_of(user, school_id: int) -> bool:
+    """The user is a principal of this school (their own school; nothing above it)."""
+    return school_id in headed_school_ids(user)
+
+
+def manages_or_heads(user, staff: Staff) -> bool:
+    """The user manages this staff member (bureau staff of their region), or is the principal of their school."""
+    return (is_principal_of(user, staff.school_id) or scope_for(user).everything
+            or can_manage(user, staff))
+
+
+def staff_managed_or_headed(user) -> QuerySet:
+    """The staff `manages_or_heads` is true for, as a queryset (all statuses; callers narrow)."""
+    headed = headed_school_ids(user)
+    own = Staff.objects.filter(school_id__in=headed) if headed else Staff.objects.none()
+    return own | manageable(user, Staff)
+
+
+def staff_check(user) -> Callable[[int, int], bool]:
+    """`manages_or_heads` as a pure function of a person's (school_id, region_id): no query per row."""
+    current = scope_for(user)
+    principal_schools = headed_school_ids(user)
+
+    def check(school_id: int, region_id: int) -> bool:
+        return current.everything or region_id in current.manage_region_ids or school_id in principal_schools
+
+    return check
+
+
+def managed_q(user, path: str) -> Q:
+    """A Q selecting rows whose school (reached through `path`) the user manages; matches nothing when the
+    user manages nothing (superusers: everything)."""
+    current = scope_for(user)
+    if current.everything:
+        return Q()
+    return current.manage_q(path) if current.manage_region_ids else Q(pk__in=[])
+
+
+_REGION_OWNED: dict[type[Model], str] = {}
+
+
+def register_region_owned(model: type[Model], path: str) -> None:
+    """Declare a model owned by the region at `path` (e.g. "track__program__region_id"): visible to
+    whoever sees that region, a region below it or a school in it (`regions_seen`), manageable by the
+    bureau staff who run it (`runs_region`)."""
+
+    def scoper(user, queryset: QuerySet, current: Scope) -> QuerySet:
+        if current.is_empty:
+            return queryset.none()
+        return queryset.filter(**{f"{path}__in": regions_seen(user)})
+
+    _REGION_OWNED[model] = path
+    register(model)(scoper)
 
 
 # --- the org models' scopes -------------------------------------------------------------
@@ -189,39 +348,56 @@ def _import_jobs(user, queryset: QuerySet, scope: Scope) -> QuerySet:
 # --- the web, API and admin bases that apply it -----------------------------------------
 
 
-class _FinalQuerysetMixin:
-    """Subclasses narrow with `get_base_queryset`; they cannot replace the scoped get_queryset."""
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if "get_queryset" in cls.__dict__ and not cls.__dict__.get("_applies_scope", False):
-            raise TypeError(f"{cls.__name__} must override get_base_queryset, not get_queryset (scoping).")
+VISIBLE = "visible"
+MANAGE = "manage"
 
 
-class ScopedQuerysetMixin(_FinalQuerysetMixin):
-    """For Django class-based views: the queryset is always scoped to request.user."""
+class _ScopedBase:
+    """What the view and viewset bases share: `model`, `scope_mode`, `narrow`, and a final get_queryset."""
 
     _applies_scope = True
     model = None
-    queryset = None
+    scope_mode = VISIBLE
 
-    def get_base_queryset(self) -> QuerySet:
-        return self.queryset.all() if self.queryset is not None else self.model._default_manager.all()
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("_applies_scope", False):
+            return
+        for name in ("get_queryset", "get_base_queryset"):
+            if name in cls.__dict__:
+                raise TypeError(f"{cls.__name__} must override narrow(queryset), not {name} (scoping).")
+        if cls.__dict__.get("queryset") is not None:
+            raise TypeError(f"{cls.__name__} must declare `model = ...`, not a queryset (scoping).")
+        if cls.scope_mode not in (VISIBLE, MANAGE):
+            raise TypeError(f"{cls.__name__}.scope_mode must be scope.VISIBLE or scope.MANAGE.")
+
+    def scoped_queryset(self) -> QuerySet:
+        """The declared model's rows the request's user may see (or change, with scope_mode = MANAGE)."""
+        if self.model is None:
+            raise TypeError(f"{type(self).__name__} must declare `model` (scoping).")
+        read = manageable if self.scope_mode == MANAGE else visible_to
+        return read(self.request.user, self.model)
+
+    def narrow(self, queryset: QuerySet) -> QuerySet:
+        """Subclasses add joins, filters and order to the already-scoped queryset."""
+        return queryset
 
     def get_queryset(self) -> QuerySet:
-        return visible_to(self.request.user, self.get_base_queryset())
+        return self.narrow(self.scoped_queryset())
 
 
-class ScopedViewSetMixin(_FinalQuerysetMixin):
+class ScopedQuerysetMixin(_ScopedBase):
+    """For Django class-based views: `self.get_queryset()` is `narrow(visible_to(request.user, model))`."""
+
+    _applies_scope = True
+    queryset = None
+
+
+class ScopedViewSetMixin(_ScopedBase):
     """For DRF viewsets: list, retrieve and every action only reach scoped rows (else 404)."""
 
     _applies_scope = True
-
-    def get_base_queryset(self) -> QuerySet:
-        return self.queryset.all()
-
-    def get_queryset(self) -> QuerySet:
-        return visible_to(self.request.user, self.get_base_queryset())
+    queryset = None
 
 
 class ScopedAdmin(SimpleHistoryAdmin):

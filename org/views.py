@@ -15,8 +15,7 @@ from org.filters import SchoolFilter, StaffFilter
 from org.forms import SchoolForm, StaffForm
 from org.models import School, Staff
 from org.services import accounts
-
-MSG_SAVED = _("Saved.")
+from org.web import MSG_SAVED
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -37,8 +36,8 @@ class SchoolListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
     paginate_by = 50
     template_name = "org/school_list.html"
 
-    def get_base_queryset(self):
-        return School.objects.select_related("region").order_by("code")
+    def narrow(self, queryset):
+        return queryset.select_related("region").order_by("code")
 
 
 class SchoolDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
@@ -90,16 +89,16 @@ class StaffListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
     paginate_by = 50
     template_name = "org/staff_list.html"
 
-    def get_base_queryset(self):
-        return Staff.objects.select_related("school", "school__region").order_by("school__code", "name", "id")
+    def narrow(self, queryset):
+        return queryset.select_related("school", "school__region").order_by("school__code", "name", "id")
 
 
 class StaffDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
     model = Staff
     template_name = "org/staff_detail.html"
 
-    def get_base_queryset(self):
-        return Staff.objects.select_related("school", "school__region")
+    def narrow(self, queryset):
+        return queryset.select_related("school", "school__region")
 
     def get_context_data(self, **kwargs):
         staff = self.object

@@ -56,7 +56,11 @@ class PolicySerializer(serializers.ModelSerializer):
 
 
 class PolicyViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = Policy.objects.select_related("region").order_by("region__code")
+    model = Policy
+
+    def narrow(self, queryset):
+        return queryset.select_related("region").order_by("region__code")
+
     serializer_class = PolicySerializer
 
 
@@ -159,7 +163,11 @@ class DecisionSerializer(serializers.Serializer):
 
 
 class ExemptionViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
-    queryset = Exemption.objects.select_related("staff").order_by("-start", "id")
+    model = Exemption
+
+    def narrow(self, queryset):
+        return queryset.select_related("staff").order_by("-start", "id")
+
     serializer_class = ExemptionSerializer
     filterset_class = ExemptionFilter
     http_method_names = ["get", "post", "head", "options"]
@@ -223,7 +231,11 @@ class SharesSerializer(serializers.Serializer):
 
 
 class PlanViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
-    queryset = Plan.objects.prefetch_related("quotas__county").order_by("-term_start", "id")
+    model = Plan
+
+    def narrow(self, queryset):
+        return queryset.prefetch_related("quotas__county").order_by("-term_start", "id")
+
     serializer_class = PlanSerializer
     http_method_names = ["get", "post", "head", "options"]
 
@@ -277,7 +289,11 @@ class TransitionSerializer(serializers.Serializer):
 
 
 class AssignmentViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
-    queryset = Assignment.objects.select_related("staff").order_by("-start", "id")
+    model = Assignment
+
+    def narrow(self, queryset):
+        return queryset.select_related("staff").order_by("-start", "id")
+
     serializer_class = AssignmentSerializer
     filterset_class = AssignmentFilter
     http_method_names = ["get", "post", "head", "options"]
@@ -309,7 +325,11 @@ class InspectionSerializer(serializers.ModelSerializer):
 
 
 class InspectionViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
-    queryset = Inspection.objects.order_by("-visited_on", "id")
+    model = Inspection
+
+    def narrow(self, queryset):
+        return queryset.order_by("-visited_on", "id")
+
     serializer_class = InspectionSerializer
     http_method_names = ["get", "post", "head", "options"]
 
@@ -326,7 +346,11 @@ class WarningSerializer(serializers.ModelSerializer):
 
 
 class WarningViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = ProgressWarning.objects.select_related("county").order_by("-raised_on", "id")
+    model = ProgressWarning
+
+    def narrow(self, queryset):
+        return queryset.select_related("county").order_by("-raised_on", "id")
+
     serializer_class = WarningSerializer
     filterset_class = WarningFilter
 
@@ -338,7 +362,11 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class NotificationViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = Notification.objects.order_by("-created_at", "-id")
+    model = Notification
+
+    def narrow(self, queryset):
+        return queryset.order_by("-created_at", "-id")
+
     serializer_class = NotificationSerializer
 
 
@@ -367,7 +395,11 @@ class AcceptSerializer(serializers.Serializer):
 class SuggestionViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """List (?plan=), POST /solve/ {plan, partners}, POST /{id}/accept/ and /{id}/discard/."""
 
-    queryset = Suggestion.objects.order_by("-score", "id")
+    model = Suggestion
+
+    def narrow(self, queryset):
+        return queryset.order_by("-score", "id")
+
     serializer_class = SuggestionSerializer
     filterset_class = SuggestionFilter
 

@@ -71,9 +71,7 @@ class AssignmentFilter(django_filters.FilterSet):
         side sees the sending county's staff but must not be able to probe their ID numbers)."""
         value = value.strip()
         by_id = Q(staff__id_number=value.upper())
-        current = scope.scope_for(getattr(self.request, "user", None))
-        if not current.everything:
-            by_id &= current.manage_q("staff__school") if current.manage_region_ids else Q(pk__in=[])
+        by_id &= scope.managed_q(getattr(self.request, "user", None), "staff__school")
         return queryset.filter(Q(staff__name__icontains=value) | by_id)
 
     def filter_not_inspected(self, queryset, name, value):

@@ -20,10 +20,9 @@ class PolicyForm(StyledFormMixin, forms.ModelForm):
 
 def applicable_staff(user):
     """Staff for whom the user may apply for an exemption: managed ones, or a principal's own."""
-    current = scope.scope_for(user)
-    visible = scope.visible_to(user, Staff).filter(status=Staff.Status.ACTIVE)
-    if UserRole.Role.PRINCIPAL in current.roles:
-        return visible.filter(school_id__in=current.school_ids) | scope.manageable(user, Staff)
+    if scope.has_role(user, UserRole.Role.PRINCIPAL):
+        own = scope.visible_to(user, Staff).filter(status=Staff.Status.ACTIVE, school_id__in=scope.headed_school_ids(user))
+        return own | scope.manageable(user, Staff)
     return scope.manageable(user, Staff)
 
 

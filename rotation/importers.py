@@ -265,12 +265,11 @@ def roster_rows(user):
 
 def managed_flag(user, path: str):
     """An expression: whether the row's school (reached through `path`) is one the user manages."""
-    current = scope.scope_for(user)
-    if current.everything:
+    if scope.sees_everything(user):
         return Value(True, output_field=BooleanField())
-    if not current.manage_region_ids:
+    if not scope.manages_any(user):
         return Value(False, output_field=BooleanField())
-    return ExpressionWrapper(current.manage_q(path), output_field=BooleanField())
+    return ExpressionWrapper(scope.managed_q(user, path), output_field=BooleanField())
 
 
 roster_importer = RosterImporter()

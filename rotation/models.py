@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from org import scope
 from org.models import Region, School, Staff
 from rotation import rules
 
@@ -78,7 +77,7 @@ class Policy(models.Model):
         "yellow_percent", "red_percent", "title_rural_years", "grade_rotation_years", "preferred_rotation_years",
         "suggestion_slots_per_school", "term_start_month", "term_start_day",
     )
-    # scoped by a registered scoper below: the row belongs to a region, not a school
+    # owned by its region (rotation/scopes.py registers it), not scoped by a school
 
     class Meta:
         ordering = ["region__code"]
@@ -174,14 +173,6 @@ class Exemption(models.Model):
     def clean(self):
         if self.end and self.start and self.end < self.start:
             raise ValidationError({"end": MSG_END_BEFORE_START})
-
-
-@scope.register(Policy)
-def _policies(user, queryset, scope_):
-    """A policy is visible with its region, and so is every policy above a visible region."""
-    visible = set(scope.visible_to(user, Region).values_list("id", "parent_id", "parent__parent_id").distinct())
-    ids = {region for row in visible for region in row if region}
-    return queryset.filter(region_id__in=ids)
 
 
 MSG_DEADLINE_BEFORE_OPENING = _("The deadline must not be before the plan opens.")
@@ -297,7 +288,7 @@ class Assignment(models.Model):
     rating = models.CharField(_("rating"), max_length=10, choices=Rating.choices, blank=True)
     is_key_teacher = models.BooleanField(_("key teacher"), default=False)
     history = HistoricalRecords()
-    scope_school_path = "from_school"  # writes belong to the sending side; a registered scoper adds the receiving side
+    scope_school_path = "from_school"  # writes belong to the sending side; rotation/scopes.py adds the receiving side
 
     class Meta:
         ordering = ["-start", "id"]
@@ -321,25 +312,6 @@ class Assignment(models.Model):
     @property
     def effective_end(self) -> date:
         return self.ended_on or self.planned_end
-
-
-@scope.register(Plan)
-def _plans(user, queryset, scope_):
-    """A plan is visible to anyone who sees its region or a region below it."""
-    visible = set(scope.visible_to(user, Region).values_list("id", "parent_id", "parent__parent_id").distinct())
-    ids = {region for row in visible for region in row if region}
-    return queryset.filter(region_id__in=ids)
-
-
-@scope.register(Quota)
-def _quotas(user, queryset, scope_):
-    return queryset.filter(county__in=scope.visible_to(user, Region))
-
-
-@scope.register(Assignment)
-def _assignments(user, queryset, scope_):
-    """Both ends see an assignment: the sending side and the receiving school (to confirm arrival)."""
-    return queryset.filter(scope_.school_q("from_school") | scope_.school_q("to_school"))
 
 
 class Inspection(models.Model):
@@ -483,23 +455,3 @@ class Suggestion(models.Model):
 
     def __str__(self):
         return f"{self.staff} → {self.to_school}"
-
-
-@scope.register(Inspection)
-def _inspections(user, queryset, scope_):
-    return queryset.filter(assignment__in=scope.visible_to(user, Assignment))
-
-
-@scope.register(Progress)
-def _progress(user, queryset, scope_):
-    return queryset.filter(county__in=scope.visible_to(user, Region))
-
-
-@scope.register(ProgressWarning)
-def _warnings(user, queryset, scope_):
-    return queryset.filter(county__in=scope.visible_to(user, Region))
-
-
-@scope.register(Notification)
-def _notifications(user, queryset, scope_):
-    return queryset.filter(user=user)

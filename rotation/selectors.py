@@ -135,11 +135,7 @@ def all_active_staff(region: Region | None = None) -> QuerySet[Staff]:
 def _within(queryset, region):
     if region is None:
         return queryset
-    return queryset.filter(
-        school__region__in=Region.objects.filter(id=region.id)
-        | Region.objects.filter(parent_id=region.id)
-        | Region.objects.filter(parent__parent_id=region.id)
-    )
+    return queryset.filter(school__region__in=scope.region_tree(region))
 
 
 def evaluate_staff(queryset: QuerySet[Staff], on: date, *, chunk_size: int = CHUNK_SIZE,
@@ -236,7 +232,7 @@ def counties_under(*, user=None, region: Region | None = None) -> QuerySet[Regio
     if region is not None:
         if region.level == Region.Level.COUNTY:
             return queryset.filter(id=region.id)
-        queryset = queryset.filter(parent_id=region.id) | queryset.filter(parent__parent_id=region.id)
+        queryset = queryset.filter(id__in=scope.region_tree(region).exclude(id=region.id))
     return queryset.order_by("code")
 
 

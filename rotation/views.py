@@ -17,6 +17,7 @@ from django_filters.views import FilterView
 from org import scope
 from org.models import Region, Staff
 from org.selectors import history_of
+from org.web import MSG_SAVED
 from rotation import exports, rules, selectors, services
 from rotation.filters import AssignmentFilter, EligibilityFilter, ExemptionFilter
 from rotation.forms import (
@@ -33,7 +34,6 @@ from rotation.forms import (
 )
 from rotation.models import Assignment, Exemption, Notification, Plan, Suggestion
 
-MSG_SAVED = _("Saved.")
 MSG_BAD_PARAMETERS = _("Check the parameters: %(errors)s")
 MSG_RECOMPUTE_QUEUED = _("The progress is being recomputed; reload the page in a moment.")
 
@@ -64,8 +64,8 @@ class EligibilityListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterV
     paginate_by = 50
     template_name = "rotation/eligibility_list.html"
 
-    def get_base_queryset(self):
-        return Staff.objects.filter(status=Staff.Status.ACTIVE)
+    def narrow(self, queryset):
+        return queryset.filter(status=Staff.Status.ACTIVE)
 
     def paginate_queryset(self, queryset, page_size):
         data = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
@@ -156,16 +156,16 @@ class ExemptionListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterVie
     paginate_by = 50
     template_name = "rotation/exemption_list.html"
 
-    def get_base_queryset(self):
-        return Exemption.objects.select_related("staff", "staff__school").order_by("-start", "id")
+    def narrow(self, queryset):
+        return queryset.select_related("staff", "staff__school").order_by("-start", "id")
 
 
 class ExemptionDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
     model = Exemption
     template_name = "rotation/exemption_detail.html"
 
-    def get_base_queryset(self):
-        return Exemption.objects.select_related("staff", "staff__school", "applied_by", "decided_by")
+    def narrow(self, queryset):
+        return queryset.select_related("staff", "staff__school", "applied_by", "decided_by")
 
     def get_context_data(self, **kwargs):
         exemption = self.object
@@ -223,8 +223,8 @@ class PlanListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
     paginate_by = 50
     template_name = "rotation/plan_list.html"
 
-    def get_base_queryset(self):
-        return Plan.objects.select_related("region").order_by("-term_start", "id")
+    def narrow(self, queryset):
+        return queryset.select_related("region").order_by("-term_start", "id")
 
 
 class PlanCreateView(LoginRequiredMixin, FormView):
@@ -245,8 +245,8 @@ class PlanDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
     model = Plan
     template_name = "rotation/plan_detail.html"
 
-    def get_base_queryset(self):
-        return Plan.objects.select_related("region")
+    def narrow(self, queryset):
+        return queryset.select_related("region")
 
     def get_context_data(self, **kwargs):
         rows = selectors.quota_rows(user=self.request.user, plan=self.object)
@@ -286,8 +286,8 @@ class AssignmentListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterVi
     paginate_by = 50
     template_name = "rotation/assignment_list.html"
 
-    def get_base_queryset(self):
-        return Assignment.objects.select_related("staff", "from_school", "to_school", "plan").order_by("-start", "id")
+    def narrow(self, queryset):
+        return queryset.select_related("staff", "from_school", "to_school", "plan").order_by("-start", "id")
 
 
 class AssignmentCreateView(LoginRequiredMixin, FormView):
@@ -315,8 +315,8 @@ class AssignmentDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, Detail
     model = Assignment
     template_name = "rotation/assignment_detail.html"
 
-    def get_base_queryset(self):
-        return Assignment.objects.select_related("staff", "from_school", "to_school", "plan", "confirmed_by")
+    def narrow(self, queryset):
+        return queryset.select_related("staff", "from_school", "to_school", "plan", "confirmed_by")
 
     def get_context_data(self, **kwargs):
         assignment, user = self.object, self.request.user
@@ -404,8 +404,8 @@ class NotificationListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListVi
     paginate_by = 50
     template_name = "rotation/notification_list.html"
 
-    def get_base_queryset(self):
-        return Notification.objects.order_by("-created_at", "-id")
+    def narrow(self, queryset):
+        return queryset.order_by("-created_at", "-id")
 
 
 # --- suggestions ---------------------------------------------------------------------------------
@@ -480,8 +480,8 @@ class TitleStatementView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailVi
     template_name = "rotation/title_statement.html"
     context_object_name = "staff"
 
-    def get_base_queryset(self):
-        return Staff.objects.select_related("school", "school__region")
+    def narrow(self, queryset):
+        return queryset.select_related("school", "school__region")
 
     def get_context_data(self, **kwargs):
         decision, rows = selectors.title_statement(self.object)

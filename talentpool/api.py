@@ -57,42 +57,48 @@ def _model_serializer(model_class, field_names):
     return type(f"{model_class.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta})
 
 
-def _read_only(model_class, queryset, field_names, **extra):
-    attrs = {"queryset": queryset, "serializer_class": _model_serializer(model_class, field_names), **extra}
+def _read_only(model_class, field_names, *, order=("id",), joins=(), **extra):
+    """A scoped read-only viewset of `model_class` with these serializer fields, joined and ordered."""
+
+    def narrow(self, queryset):
+        return queryset.select_related(*joins).order_by(*order) if joins else queryset.order_by(*order)
+
+    attrs = {"model": model_class, "narrow": narrow, "serializer_class": _model_serializer(model_class, field_names), **extra}
     return type(f"{model_class.__name__}ViewSet", (scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet), attrs)
 
 
-ProgramViewSet = _read_only(Program, Program.objects.select_related("region").order_by("-start_year", "id"),
-                            ["id", "name", "level", "region", "start_year", "years", "notice_working_days",
-                             "review_interval_years", "description"])
-TrackViewSet = _read_only(Track, Track.objects.order_by("id"), ["id", "program", "name", "pool_type", "annual_quota", "scoring_form"],
+ProgramViewSet = _read_only(Program, ["id", "name", "level", "region", "start_year", "years", "notice_working_days",
+                                     "review_interval_years", "description"],
+                            joins=("region",), order=("-start_year", "id"))
+TrackViewSet = _read_only(Track, ["id", "program", "name", "pool_type", "annual_quota", "scoring_form"],
                           filterset_fields=["program", "pool_type"])
-EligibilityRuleViewSet = _read_only(EligibilityRule, EligibilityRule.objects.order_by("id"), ["id", "track", "kind", "number", "choices"],
+EligibilityRuleViewSet = _read_only(EligibilityRule, ["id", "track", "kind", "number", "choices"],
                                     filterset_fields=["track"])
-TransitionViewSet = _read_only(Transition, Transition.objects.order_by("id"),
-                               ["id", "nomination", "from_status", "to_status", "actor", "at", "comment"], filterset_fields=["nomination"])
-ObjectionViewSet = _read_only(Objection, Objection.objects.order_by("id"),
-                              ["id", "nomination", "received", "raised_by", "content", "resolution", "resolved_at", "resolved_by"],
+TransitionViewSet = _read_only(Transition, ["id", "nomination", "from_status", "to_status", "actor", "at", "comment"],
+                               filterset_fields=["nomination"])
+ObjectionViewSet = _read_only(Objection, ["id", "nomination", "received", "raised_by", "content", "resolution",
+                                          "resolved_at", "resolved_by"],
                               filterset_fields=["nomination"])
-TierMoveViewSet = _read_only(TierMove, TierMove.objects.order_by("id"),
-                             ["id", "member", "from_tier", "to_tier", "moved_on", "actor", "reason"], filterset_fields=["member"])
-MentoringPairViewSet = _read_only(MentoringPair, MentoringPair.objects.order_by("id"), ["id", "mentor", "mentee", "start", "end", "goals"],
+TierMoveViewSet = _read_only(TierMove, ["id", "member", "from_tier", "to_tier", "moved_on", "actor", "reason"],
+                             filterset_fields=["member"])
+MentoringPairViewSet = _read_only(MentoringPair, ["id", "mentor", "mentee", "start", "end", "goals"],
                                   filterset_fields=["mentee", "mentor"])
-TrainingBatchViewSet = _read_only(TrainingBatch, TrainingBatch.objects.order_by("-start", "id"),
-                                  ["id", "name", "kind", "region", "base_school", "start", "end", "hours"], filterset_fields=["kind"])
-TrainingAttendanceViewSet = _read_only(TrainingAttendance, TrainingAttendance.objects.order_by("id"),
-                                       ["id", "batch", "member", "attended", "hours"], filterset_fields=["batch", "member"])
-StudioViewSet = _read_only(Studio, Studio.objects.order_by("id"), ["id", "name", "kind", "host", "school", "founded"],
+TrainingBatchViewSet = _read_only(TrainingBatch, ["id", "name", "kind", "region", "base_school", "start", "end", "hours"],
+                                  order=("-start", "id"), filterset_fields=["kind"])
+TrainingAttendanceViewSet = _read_only(TrainingAttendance, ["id", "batch", "member", "attended", "hours"],
+                                       filterset_fields=["batch", "member"])
+StudioViewSet = _read_only(Studio, ["id", "name", "kind", "host", "school", "founded"],
                            filterset_fields=["kind", "school"])
-StudioMembershipViewSet = _read_only(StudioMembership, StudioMembership.objects.order_by("id"), ["id", "studio", "staff", "joined"],
+StudioMembershipViewSet = _read_only(StudioMembership, ["id", "studio", "staff", "joined"],
                                      filterset_fields=["studio"])
-StageSummaryViewSet = _read_only(StageSummary, StageSummary.objects.order_by("id"),
-                                 ["id", "member", "year", "content", "submitted_by", "submitted_at"], filterset_fields=["member", "year"])
-AnnualReviewViewSet = _read_only(AnnualReview, AnnualReview.objects.order_by("id"),
-                                 ["id", "member", "year", "expert", "grade", "comment"], filterset_fields=["member", "year"])
-FinalEvaluationViewSet = _read_only(FinalEvaluation, FinalEvaluation.objects.order_by("id"),
-                                    ["id", "member", "ethics", "management_innovation", "leadership", "school_practice", "overall",
-                                     "award_recommended", "evaluated_on", "evaluated_by"], filterset_fields=["member"])
+StageSummaryViewSet = _read_only(StageSummary, ["id", "member", "year", "content", "submitted_by", "submitted_at"],
+                                 filterset_fields=["member", "year"])
+AnnualReviewViewSet = _read_only(AnnualReview, ["id", "member", "year", "expert", "grade", "comment"],
+                                 filterset_fields=["member", "year"])
+FinalEvaluationViewSet = _read_only(FinalEvaluation, ["id", "member", "ethics", "management_innovation", "leadership",
+                                                      "school_practice", "overall", "award_recommended", "evaluated_on",
+                                                      "evaluated_by"],
+                                    filterset_fields=["member"])
 
 
 class IntakeSerializer(serializers.ModelSerializer):
@@ -108,8 +114,12 @@ class IntakeSerializer(serializers.ModelSerializer):
 
 
 class IntakeViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = Intake.objects.select_related("track").annotate(
-        admitted_count=Count("nominations", filter=Q(nominations__status=S.ADMITTED))).order_by("-year", "id")
+    model = Intake
+
+    def narrow(self, queryset):
+        return queryset.select_related("track").annotate(
+            admitted_count=Count("nominations", filter=Q(nominations__status=S.ADMITTED))).order_by("-year", "id")
+
     serializer_class = IntakeSerializer
     filterset_fields = ["track", "year"]
 
@@ -193,7 +203,11 @@ def _valid(serializer_class, request) -> dict:
 class NominationViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """List/retrieve scoped nominations; POST submits one; workflow steps are POST actions."""
 
-    queryset = Nomination.objects.select_related("staff", "staff__school").order_by("-submitted_at", "-id")
+    model = Nomination
+
+    def narrow(self, queryset):
+        return queryset.select_related("staff", "staff__school").order_by("-submitted_at", "-id")
+
     serializer_class = NominationSerializer
     filterset_class = NominationFilter
 
@@ -283,7 +297,11 @@ class ScoresIn(serializers.Serializer):
 class AssignmentViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Reviewers see their own assignments (and bureau staff those in their scope); POST scores."""
 
-    queryset = ReviewerAssignment.objects.prefetch_related("scores").order_by("id")
+    model = ReviewerAssignment
+
+    def narrow(self, queryset):
+        return queryset.prefetch_related("scores").order_by("id")
+
     serializer_class = AssignmentSerializer
     filterset_fields = ["nomination", "reviewer"]
 
@@ -337,7 +355,11 @@ class FinalEvaluationIn(serializers.Serializer):
 
 
 class PoolMemberViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = PoolMember.objects.select_related("staff").order_by("-joined", "id")
+    model = PoolMember
+
+    def narrow(self, queryset):
+        return queryset.select_related("staff").order_by("-joined", "id")
+
     serializer_class = PoolMemberSerializer
     filterset_class = PoolMemberFilter
 
@@ -374,7 +396,11 @@ class AppointmentSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
 
 
 class AppointmentViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = Appointment.objects.order_by("-appointed_on", "id")
+    model = Appointment
+
+    def narrow(self, queryset):
+        return queryset.order_by("-appointed_on", "id")
+
     serializer_class = AppointmentSerializer
     filterset_class = AppointmentFilter
 

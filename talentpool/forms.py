@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from org import scope
 from org.forms import DateInput, StyledFormMixin
-from org.models import Region, School, Staff, UserRole
+from org.models import School, Staff, UserRole
 from talentpool.models import (
     Appointment,
     EligibilityRule,
@@ -34,8 +34,7 @@ class ProgramForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.filter(id__in=scope.scope_for(user).manage_region_ids) \
-            if not scope.scope_for(user).everything else Region.objects.all()
+        self.fields["region"].queryset = scope.manageable_regions(user)
 
 
 class TrackForm(StyledFormMixin, forms.ModelForm):
@@ -98,10 +97,7 @@ class NominationForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        current = scope.scope_for(user)
-        own = Staff.objects.filter(school_id__in=current.school_ids) if UserRole.Role.PRINCIPAL in current.roles else Staff.objects.none()
-        staff = own | scope.manageable(user, Staff)
-        self.fields["staff"].queryset = staff.filter(status=Staff.Status.ACTIVE).select_related("school").order_by("school__code", "name")
+        self.fields["staff"].queryset = scope.staff_managed_or_headed(user).filter(status=Staff.Status.ACTIVE).select_related("school").order_by("school__code", "name")
 
 
 class CommentForm(StyledFormMixin, forms.Form):
@@ -207,8 +203,7 @@ class TrainingBatchForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = scope.visible_to(user, Region).filter(id__in=scope.scope_for(user).manage_region_ids) \
-            if not scope.scope_for(user).everything else Region.objects.all()
+        self.fields["region"].queryset = scope.manageable_regions(user)
         self.fields["base_school"].queryset = scope.visible_to(user, School)
 
 

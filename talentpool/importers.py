@@ -32,7 +32,7 @@ from org.excel import (
     register_importer,
 )
 from org.excel.result import Progress
-from org.models import Staff, UserRole, WorkHistory
+from org.models import Staff, WorkHistory
 from talentpool import rules
 from talentpool.models import EligibilityRule, Intake, Nomination
 
@@ -169,11 +169,10 @@ def _text(message, **params) -> str:
 
 def _nominator(user):
     """A pure check of who may nominate whom, from the user's scope (no query per row)."""
-    current = scope.scope_for(user)
-    principal_schools = current.school_ids if UserRole.Role.PRINCIPAL in current.roles else frozenset()
+    check = scope.staff_check(user)
 
     def may(person: Staff) -> bool:
-        return current.everything or person.school.region_id in current.manage_region_ids or person.school_id in principal_schools
+        return check(person.school_id, person.school.region_id)
 
     return may
 

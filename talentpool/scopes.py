@@ -1,4 +1,5 @@
-"""Scopers of the talent-pool models whose rule is not (only) a path to a school.
+"""Scopers of the talent-pool models whose rule is not (only) a path to a school (the one place the
+talent pool registers them; imported by TalentpoolConfig.ready()).
 
 Programs, their tracks, rules and intakes, and training batches are owned by a region: everyone
 whose scope touches that region (the region itself, a region below it, or a school in it) sees
@@ -9,7 +10,6 @@ assignments add what is assigned to a reviewer to the school scope.
 from django.db.models import Q, QuerySet
 
 from org import scope
-from org.models import Region, School
 from talentpool.models import (
     EligibilityRule,
     Holiday,
@@ -25,29 +25,11 @@ from talentpool.models import (
     TrainingBatch,
 )
 
-
-def _region_and_ancestor_ids(current: scope.Scope) -> set[int]:
-    regions = set(current.region_ids)
-    if current.school_ids:
-        regions |= set(School.objects.filter(id__in=current.school_ids).values_list("region_id", flat=True))
-    rows = Region.objects.filter(id__in=regions).values_list("id", "parent_id", "parent__parent_id")
-    return {region for row in rows for region in row if region}
-
-
-def _by_owning_region(path: str):
-    def scoper(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:
-        if current.is_empty:
-            return queryset.none()
-        return queryset.filter(**{f"{path}__in": _region_and_ancestor_ids(current)})
-
-    return scoper
-
-
-scope.register(Program)(_by_owning_region("region_id"))
-scope.register(Track)(_by_owning_region("program__region_id"))
-scope.register(EligibilityRule)(_by_owning_region("track__program__region_id"))
-scope.register(Intake)(_by_owning_region("track__program__region_id"))
-scope.register(TrainingBatch)(_by_owning_region("region_id"))
+scope.register_region_owned(Program, "region_id")
+scope.register_region_owned(Track, "program__region_id")
+scope.register_region_owned(EligibilityRule, "track__program__region_id")
+scope.register_region_owned(Intake, "track__program__region_id")
+scope.register_region_owned(TrainingBatch, "region_id")
 
 
 def _signed_in(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:

@@ -31,38 +31,54 @@ def program_list(*, user) -> QuerySet[Program]:
 
 def programs_run_by(user) -> QuerySet[Program]:
     """Programs this user may change: those of a region the user runs as bureau staff."""
-    current = scope.scope_for(user)
-    queryset = Program.objects.select_related("region")
-    return queryset if current.everything else queryset.filter(region_id__in=current.manage_region_ids)
+    return scope.manageable(user, Program).select_related("region")
 
 
 def track_list(*, user) -> QuerySet[Track]:
     return scope.visible_to(user, Track).select_related("program", "program__region", "scoring_form")
 
 
-def intake_list(*, user) -> QuerySet[Intake]:
-    return scope.visible_to(user, Intake).select_related("track", "track__program").annotate(
+def intake_columns(queryset: QuerySet[Intake]) -> QuerySet[Intake]:
+    """An (already scoped) intake queryset with its track and program joined and `admitted_count`."""
+    return queryset.select_related("track", "track__program").annotate(
         admitted_count=Count("nominations", filter=Q(nominations__status=S.ADMITTED)),
     )
 
 
-def nomination_list(*, user) -> QuerySet[Nomination]:
-    return scope.visible_to(user, Nomination).select_related(
+def intake_list(*, user) -> QuerySet[Intake]:
+    return intake_columns(scope.visible_to(user, Intake))
+
+
+def nomination_columns(queryset: QuerySet[Nomination]) -> QuerySet[Nomination]:
+    """An (already scoped) nomination queryset with what lists and pages show joined."""
+    return queryset.select_related(
         "staff", "staff__school", "staff__school__region", "intake", "intake__track", "intake__track__program",
         "nominated_by",
     )
+
+
+def nomination_list(*, user) -> QuerySet[Nomination]:
+    return nomination_columns(scope.visible_to(user, Nomination))
 
 
 def nomination_get(*, user, pk: int) -> Nomination:
     return scope.get_visible_or_404(user, nomination_list(user=user), pk=pk)
 
 
+def pool_member_columns(queryset: QuerySet[PoolMember]) -> QuerySet[PoolMember]:
+    return queryset.select_related("staff", "staff__school", "staff__school__region", "source")
+
+
 def pool_member_list(*, user) -> QuerySet[PoolMember]:
-    return scope.visible_to(user, PoolMember).select_related("staff", "staff__school", "staff__school__region", "source")
+    return pool_member_columns(scope.visible_to(user, PoolMember))
+
+
+def appointment_columns(queryset: QuerySet[Appointment]) -> QuerySet[Appointment]:
+    return queryset.select_related("staff", "school", "from_pool")
 
 
 def appointment_list(*, user) -> QuerySet[Appointment]:
-    return scope.visible_to(user, Appointment).select_related("staff", "school", "from_pool")
+    return appointment_columns(scope.visible_to(user, Appointment))
 
 
 @dataclass(frozen=True)
@@ -110,24 +126,24 @@ def eligibility_for(*, staff: Staff, intake: Intake, head_teacher_since: dt.date
 
 def inbox(*, user) -> dict[str, QuerySet]:
     """What waits for this user, by kind: county review, scoring, notice and decision steps, returned items."""
-    current = scope.scope_for(user)
+    everything = scope.sees_everything(user)
     visible = nomination_list(user=user)
     items = {}
     county_ids = set(UserRole.objects.filter(user=user, role=UserRole.Role.COUNTY_STAFF).values_list("region_id", flat=True))
-    if county_ids or current.everything:
+    if county_ids or everything:
         submitted = visible.filter(status=S.SUBMITTED)
-        items["county_review"] = submitted if current.everything else submitted.filter(staff__school__region_id__in=county_ids)
-    if current.everything or current.manage_region_ids:
-        run = visible if current.everything else visible.filter(intake__track__program__region_id__in=current.manage_region_ids)
+        items["county_review"] = submitted if everything else submitted.filter(staff__school__region_id__in=county_ids)
+    if scope.manages_any(user):
+        run = visible if everything else visible.filter(intake__track__program__in=scope.manageable(user, Program))
         items["assessment"] = run.filter(status=S.ASSESSMENT)
         items["notice"] = run.filter(status=S.NOTICE)
         items["decision"] = run.filter(status=S.DECISION)
-    if UserRole.Role.REVIEWER in current.roles:
+    if scope.has_role(user, UserRole.Role.REVIEWER):
         items["scoring"] = ReviewerAssignment.objects.filter(
             reviewer=user, submitted_at__isnull=True, nomination__status=S.ASSESSMENT,
         ).select_related("nomination", "nomination__staff", "nomination__intake__track")
-    if UserRole.Role.PRINCIPAL in current.roles:
-        items["returned"] = visible.filter(status=S.RETURNED, staff__school_id__in=current.school_ids)
+    if scope.has_role(user, UserRole.Role.PRINCIPAL):
+        items["returned"] = visible.filter(status=S.RETURNED, staff__school_id__in=scope.headed_school_ids(user))
     return items
 
 
@@ -188,9 +204,8 @@ def promotion_report(*, user) -> dict[int, dict[str, int]]:
 
 def member_page(*, user, member: PoolMember) -> dict:
     """Everything a pool member's page shows, and which forms the user may use."""
-    current = scope.scope_for(user)
     manage = scope.can_manage(user, member.staff)
-    own_school = UserRole.Role.PRINCIPAL in current.roles and member.staff.school_id in current.school_ids
+    own_school = scope.is_principal_of(user, member.staff.school_id)
     active = member.status == PoolMember.Status.ACTIVE
     return {
         "tier_moves": member.tier_moves.select_related("actor"),
@@ -202,5 +217,5 @@ def member_page(*, user, member: PoolMember) -> dict:
         "appointments": member.appointments.select_related("school"),
         "can_manage": manage and active,
         "can_summarise": (manage or own_school) and active,
-        "can_review": manage or UserRole.Role.REVIEWER in current.roles,
+        "can_review": manage or scope.has_role(user, UserRole.Role.REVIEWER),
     }

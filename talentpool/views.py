@@ -5,18 +5,17 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
-from org import scope
+from org import scope, web
 from org.selectors import history_of
+from org.web import MSG_SAVED, ServiceFormMixin
 from talentpool import forms, selectors, services
 from talentpool.filters import IntakeFilter, NominationFilter, ProgramFilter
 from talentpool.models import EligibilityRule, Intake, Nomination, Objection, Program, Track
 
-MSG_SAVED = _("Saved.")
 S = Nomination.Status
 
 
@@ -33,19 +32,19 @@ class ProgramListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView)
     paginate_by = 50
     template_name = "talentpool/program_list.html"
 
-    def get_base_queryset(self):
-        return Program.objects.select_related("region").prefetch_related("tracks").order_by("-start_year", "name", "id")
+    def narrow(self, queryset):
+        return queryset.select_related("region").prefetch_related("tracks").order_by("-start_year", "name", "id")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(can_create=bool(scope.scope_for(self.request.user).manage_region_ids), **kwargs)
+        return super().get_context_data(can_create=scope.manages_any(self.request.user), **kwargs)
 
 
 class ProgramDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
     model = Program
     template_name = "talentpool/program_detail.html"
 
-    def get_base_queryset(self):
-        return Program.objects.select_related("region").prefetch_related(
+    def narrow(self, queryset):
+        return queryset.select_related("region").prefetch_related(
             "tracks__rules", "tracks__intakes", "tracks__scoring_form__items",
         )
 
@@ -56,41 +55,11 @@ class ProgramDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailVie
         )
 
 
-class FormTitleMixin:
-    """form.html shows the model's verbose name as the page title."""
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.model._meta.verbose_name, **kwargs)
-
-
-class ServiceFormMixin(FormTitleMixin):
-    """Create/edit pages whose save goes through a service taking `actor=` and the unsaved instance."""
-
-    service_name = ""
-    instance_kwarg = ""
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def prepare(self, instance):
-        return instance
-
-    def form_valid(self, form):
-        instance = self.prepare(form.save(commit=False))
-        try:
-            getattr(services, self.service_name)(actor=self.request.user, **{self.instance_kwarg: instance})
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, MSG_SAVED)
-        return redirect(self.redirect_to(instance))
-
-
 class ProgramCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
     model = Program
     form_class = forms.ProgramForm
     template_name = "talentpool/form.html"
-    service_name, instance_kwarg = "program_save", "program"
+    service, instance_kwarg = staticmethod(services.program_save), "program"
 
     def redirect_to(self, program):
         return program
@@ -100,11 +69,12 @@ class ProgramUpdateView(LoginRequiredMixin, ServiceFormMixin, scope.ScopedQuerys
     model = Program
     form_class = forms.ProgramForm
     template_name = "talentpool/form.html"
-    service_name, instance_kwarg = "program_save", "program"
+    service, instance_kwarg = staticmethod(services.program_save), "program"
 
-    def get_base_queryset(self):
-        """Only programs the user runs can be edited (others answer 404)."""
-        return selectors.programs_run_by(self.request.user)
+    scope_mode = scope.MANAGE  # only programs the user runs can be edited (others answer 404)
+
+    def narrow(self, queryset):
+        return queryset.select_related("region")
 
     def redirect_to(self, program):
         return program
@@ -114,7 +84,7 @@ class TrackCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
     model = Track
     form_class = forms.TrackForm
     template_name = "talentpool/form.html"
-    service_name, instance_kwarg = "track_save", "track"
+    service, instance_kwarg = staticmethod(services.track_save), "track"
 
     def prepare(self, track):
         track.program = scope.get_visible_or_404(self.request.user, Program, pk=self.kwargs["program"])
@@ -128,7 +98,7 @@ class TrackUpdateView(LoginRequiredMixin, ServiceFormMixin, scope.ScopedQueryset
     model = Track
     form_class = forms.TrackForm
     template_name = "talentpool/form.html"
-    service_name, instance_kwarg = "track_save", "track"
+    service, instance_kwarg = staticmethod(services.track_save), "track"
 
     def redirect_to(self, track):
         return track.program
@@ -138,7 +108,7 @@ class RuleCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
     model = EligibilityRule
     form_class = forms.EligibilityRuleForm
     template_name = "talentpool/form.html"
-    service_name, instance_kwarg = "eligibility_rule_save", "rule"
+    service, instance_kwarg = staticmethod(services.eligibility_rule_save), "rule"
 
     def get_form_kwargs(self):
         track = scope.get_visible_or_404(self.request.user, Track, pk=self.kwargs["track"])
@@ -152,7 +122,7 @@ class RuleUpdateView(LoginRequiredMixin, ServiceFormMixin, scope.ScopedQuerysetM
     model = EligibilityRule
     form_class = forms.EligibilityRuleForm
     template_name = "talentpool/form.html"
-    service_name, instance_kwarg = "eligibility_rule_save", "rule"
+    service, instance_kwarg = staticmethod(services.eligibility_rule_save), "rule"
 
     def redirect_to(self, rule):
         return rule.track.program
@@ -170,7 +140,7 @@ class IntakeCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
     model = Intake
     form_class = forms.IntakeForm
     template_name = "talentpool/form.html"
-    service_name, instance_kwarg = "intake_save", "intake"
+    service, instance_kwarg = staticmethod(services.intake_save), "intake"
 
     def get_form_kwargs(self):
         track = scope.get_visible_or_404(self.request.user, Track, pk=self.kwargs["track"])
@@ -184,7 +154,7 @@ class IntakeUpdateView(LoginRequiredMixin, ServiceFormMixin, scope.ScopedQueryse
     model = Intake
     form_class = forms.IntakeForm
     template_name = "talentpool/form.html"
-    service_name, instance_kwarg = "intake_save", "intake"
+    service, instance_kwarg = staticmethod(services.intake_save), "intake"
 
     def redirect_to(self, intake):
         return intake
@@ -196,8 +166,8 @@ class IntakeListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
     paginate_by = 50
     template_name = "talentpool/intake_list.html"
 
-    def get_base_queryset(self):
-        return selectors.intake_list(user=self.request.user).order_by("-year", "track_id")
+    def narrow(self, queryset):
+        return selectors.intake_columns(queryset).order_by("-year", "track_id")
 
 
 class IntakeDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
@@ -205,8 +175,8 @@ class IntakeDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView
     paginate_by = 50
     template_name = "talentpool/intake_detail.html"
 
-    def get_base_queryset(self):
-        return Intake.objects.select_related("track", "track__program")
+    def narrow(self, queryset):
+        return queryset.select_related("track", "track__program")
 
     def get_context_data(self, **kwargs):
         intake = self.object
@@ -229,8 +199,8 @@ class NominationListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterVi
     paginate_by = 50
     template_name = "talentpool/nomination_list.html"
 
-    def get_base_queryset(self):
-        return selectors.nomination_list(user=self.request.user).order_by("-submitted_at", "-id")
+    def narrow(self, queryset):
+        return selectors.nomination_columns(queryset).order_by("-submitted_at", "-id")
 
 
 class NominationCreateView(LoginRequiredMixin, FormView):
@@ -279,50 +249,24 @@ class NominationDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, Detail
     model = Nomination
     template_name = "talentpool/nomination_detail.html"
 
-    def get_base_queryset(self):
-        return selectors.nomination_list(user=self.request.user)
+    def narrow(self, queryset):
+        return selectors.nomination_columns(queryset)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**selectors.nomination_page(user=self.request.user, nomination=self.object), **kwargs)
 
 
-class ActionView(LoginRequiredMixin, View):
-    """POST one change to a visible row; refusals come back as a message in Chinese, the page shows the state.
-
-    Subclasses set `model` and `form_class` and implement `perform(obj, data)`; the row is fetched
-    through org.scope (missing and forbidden both 404).
-    """
-
-    model = None
+class ActionView(web.ActionView):
     form_class = forms.CommentForm
-    form_takes_user = False
-
-    def get_object(self, pk):
-        return scope.get_visible_or_404(self.request.user, self.model, pk=pk)
-
-    def get_form(self, obj):
-        kwargs = {"user": self.request.user} if self.form_takes_user else {}
-        return self.form_class(self.request.POST, self.request.FILES, **kwargs)
-
-    def post(self, request, pk, **kwargs):
-        obj = self.get_object(pk)
-        form = self.get_form(obj)
-        if not form.is_valid():
-            messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
-            return redirect(obj)
-        try:
-            self.perform(obj, form.cleaned_data)
-            messages.success(request, MSG_SAVED)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return redirect(obj)
 
 
 class NominationActionView(ActionView):
     """One workflow step on a nomination the user may see."""
 
-    def get_object(self, pk):
-        return selectors.nomination_get(user=self.request.user, pk=pk)
+    model = Nomination
+
+    def narrow(self, queryset):
+        return selectors.nomination_columns(queryset)
 
 
 class CountyPassView(NominationActionView):

@@ -10,10 +10,11 @@ from django_filters.views import FilterView
 
 from org import scope
 from org.selectors import history_of
+from org.web import MSG_SAVED, FormTitleMixin, ServiceFormMixin
 from talentpool import forms, selectors, services
 from talentpool.filters import AppointmentFilter, PoolMemberFilter
 from talentpool.models import Appointment, PoolMember, Studio, TrainingBatch
-from talentpool.views import MSG_SAVED, ActionView, FormTitleMixin, ServiceFormMixin
+from talentpool.views import ActionView
 
 FINAL_DIMENSIONS = ("ethics", "management_innovation", "leadership", "school_practice", "overall")
 MSG_WARNING_OUTSIDE_POOL = _("Warning: this principal was not appointed from the principal reserve pool.")
@@ -25,16 +26,16 @@ class MemberListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
     paginate_by = 50
     template_name = "talentpool/member_list.html"
 
-    def get_base_queryset(self):
-        return selectors.pool_member_list(user=self.request.user).order_by("-joined", "id")
+    def narrow(self, queryset):
+        return selectors.pool_member_columns(queryset).order_by("-joined", "id")
 
 
 class MemberDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
     model = PoolMember
     template_name = "talentpool/member_detail.html"
 
-    def get_base_queryset(self):
-        return selectors.pool_member_list(user=self.request.user)
+    def narrow(self, queryset):
+        return selectors.pool_member_columns(queryset)
 
     def get_context_data(self, **kwargs):
         final_fields = [(name, forms.FinalEvaluationForm.base_fields[name].label) for name in FINAL_DIMENSIONS]
@@ -100,8 +101,8 @@ class TrainingListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView
     paginate_by = 50
     template_name = "talentpool/training_list.html"
 
-    def get_base_queryset(self):
-        return TrainingBatch.objects.select_related("region", "base_school").order_by("-start", "id")
+    def narrow(self, queryset):
+        return queryset.select_related("region", "base_school").order_by("-start", "id")
 
 
 class TrainingDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
@@ -119,7 +120,7 @@ class TrainingCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
     model = TrainingBatch
     form_class = forms.TrainingBatchForm
     template_name = "talentpool/form.html"
-    service_name, instance_kwarg = "training_batch_save", "batch"
+    service, instance_kwarg = staticmethod(services.training_batch_save), "batch"
 
     def redirect_to(self, batch):
         return batch
@@ -138,8 +139,8 @@ class StudioListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
     paginate_by = 50
     template_name = "talentpool/studio_list.html"
 
-    def get_base_queryset(self):
-        return Studio.objects.select_related("host", "school").prefetch_related("memberships").order_by("kind", "name", "id")
+    def narrow(self, queryset):
+        return queryset.select_related("host", "school").prefetch_related("memberships").order_by("kind", "name", "id")
 
 
 class StudioDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
@@ -157,7 +158,7 @@ class StudioCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
     model = Studio
     form_class = forms.StudioForm
     template_name = "talentpool/form.html"
-    service_name, instance_kwarg = "studio_save", "studio"
+    service, instance_kwarg = staticmethod(services.studio_save), "studio"
 
     def redirect_to(self, studio):
         return studio
@@ -179,8 +180,8 @@ class AppointmentListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterV
     paginate_by = 50
     template_name = "talentpool/appointment_list.html"
 
-    def get_base_queryset(self):
-        return selectors.appointment_list(user=self.request.user).order_by("-appointed_on", "id")
+    def narrow(self, queryset):
+        return selectors.appointment_columns(queryset).order_by("-appointed_on", "id")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(report=selectors.promotion_report(user=self.request.user), **kwargs)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from org import scope
-from org.models import School, Staff, UserRole, WorkHistory
+from org.models import School, Staff, WorkHistory
 from org.services import save_audited
 from rotation import rules, selectors
 from rotation.models import Assignment, Plan, Rating
@@ -138,8 +138,7 @@ def assignment_approve(*, actor, assignment: Assignment) -> Assignment:
 
 
 def may_confirm_arrival(actor, assignment: Assignment) -> bool:
-    current = scope.scope_for(actor)
-    return current.everything or (UserRole.Role.PRINCIPAL in current.roles and assignment.to_school_id in current.school_ids)
+    return scope.sees_everything(actor) or scope.is_principal_of(actor, assignment.to_school_id)
 
 
 @transaction.atomic

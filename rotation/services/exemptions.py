@@ -18,10 +18,8 @@ MSG_DECISION_REASON_REQUIRED = _("Give the reason for the decision.")
 
 
 def may_set_policy(actor, region: Region) -> bool:
-    current = scope.scope_for(actor)
-    if current.everything:
-        return True
-    return UserRole.Role.CITY_STAFF in current.roles and region.pk in current.manage_region_ids
+    return scope.sees_everything(actor) or (
+        scope.has_role(actor, UserRole.Role.CITY_STAFF) and scope.runs_region(actor, region.pk))
 
 
 @transaction.atomic
@@ -37,10 +35,7 @@ def policy_save(*, actor, region: Region, data: dict) -> Policy:
 
 
 def may_apply_exemption(actor, staff: Staff) -> bool:
-    current = scope.scope_for(actor)
-    return scope.can_manage(actor, staff) or (
-        UserRole.Role.PRINCIPAL in current.roles and staff.school_id in current.school_ids
-    )
+    return scope.manages_or_heads(actor, staff)
 
 
 @transaction.atomic

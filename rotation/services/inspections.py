@@ -19,8 +19,7 @@ INSPECTOR_ROLES = {UserRole.Role.SUPERVISOR, UserRole.Role.CITY_STAFF, UserRole.
 
 
 def may_inspect(actor) -> bool:
-    current = scope.scope_for(actor)
-    return current.everything or bool(current.roles & INSPECTOR_ROLES)
+    return scope.sees_everything(actor) or scope.has_role(actor, *INSPECTOR_ROLES)
 
 
 @transaction.atomic

@@ -138,8 +138,7 @@ def mentoring_pair_create(*, actor, mentor: Staff, mentee: PoolMember, start: dt
 
 
 def _require_region(actor, region_id: int) -> None:
-    current = scope.scope_for(actor)
-    if not (current.everything or region_id in current.manage_region_ids):
+    if not scope.runs_region(actor, region_id):
         raise PermissionDenied(MSG_TRAINING_OUT_OF_SCOPE)
 
 
@@ -182,9 +181,7 @@ def studio_member_add(*, actor, studio: Studio, staff: Staff, joined: dt.date) -
 @transaction.atomic
 def stage_summary_submit(*, actor, member: PoolMember, year: int, content: str) -> StageSummary:
     """A member's yearly stage summary, submitted by the member's school (principal) or the bureau."""
-    current = scope.scope_for(actor)
-    own_school = UserRole.Role.PRINCIPAL in current.roles and member.staff.school_id in current.school_ids
-    if not (own_school or scope.can_manage(actor, member.staff)):
+    if not scope.manages_or_heads(actor, member.staff):
         raise PermissionDenied(MSG_MEMBER_OUT_OF_SCOPE)
     summary = StageSummary.objects.filter(member=member, year=year).first() or StageSummary(member=member, year=year)
     summary.content, summary.submitted_by = content, actor
@@ -195,8 +192,7 @@ def stage_summary_submit(*, actor, member: PoolMember, year: int, content: str) 
 @transaction.atomic
 def annual_review_record(*, actor, member: PoolMember, year: int, grade: str, comment: str = "") -> AnnualReview:
     """An expert's annual review of a member (reviewers and bureau staff)."""
-    current = scope.scope_for(actor)
-    if not (UserRole.Role.REVIEWER in current.roles or scope.can_manage(actor, member.staff)):
+    if not (scope.has_role(actor, UserRole.Role.REVIEWER) or scope.can_manage(actor, member.staff)):
         raise PermissionDenied(MSG_NOT_EXPERT)
     review = AnnualReview.objects.filter(member=member, year=year, expert=actor).first() or AnnualReview(
         member=member, year=year, expert=actor,

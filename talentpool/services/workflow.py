@@ -68,8 +68,7 @@ def _today(today: dt.date | None) -> dt.date:
 
 def runs_region(actor, region_id: int) -> bool:
     """Bureau staff of the region (or of a region above it) run its programs."""
-    current = scope.scope_for(actor)
-    return current.everything or region_id in current.manage_region_ids
+    return scope.runs_region(actor, region_id)
 
 
 def _require_runner(actor, program: Program) -> None:
@@ -144,10 +143,7 @@ def _move(nomination: Nomination, target: str, *, actor, comment: str = "") -> N
 
 def may_nominate(actor, staff: Staff) -> bool:
     """Principals nominate their own school's staff; bureau staff enter applications in their region."""
-    current = scope.scope_for(actor)
-    if current.everything or scope.can_manage(actor, staff):
-        return True
-    return UserRole.Role.PRINCIPAL in current.roles and staff.school_id in current.school_ids
+    return scope.manages_or_heads(actor, staff)
 
 
 def _may_review_in_county(actor, nomination: Nomination) -> bool:

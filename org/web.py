@@ -1,0 +1,94 @@
+"""The web bases every app's pages use for writes: one way to "validate a form, call a service, redirect
+with a message, or show the refusals".
+
+`ActionView`       POST one change to a row the user may see (a scoped base: `model`, optional
+                   `narrow(queryset)`); the form's cleaned data go to `perform(obj, data)`, which calls
+                   the service; a service's ValidationError comes back as a message on the row's page.
+`ServiceFormMixin` create/edit pages (CreateView/UpdateView) whose save is `service(actor=..., <instance_kwarg>=
+                   unsaved instance)`; `service` is the function itself, never its name; refusals are
+                   shown on the form again.
+`FormTitleMixin`   form pages titled with the model's verbose name.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from org import scope
+
+MSG_SAVED = _("Saved.")
+
+
+class FormTitleMixin:
+    """form.html shows the model's verbose name as the page title."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.model._meta.verbose_name, **kwargs)
+
+
+class ServiceFormMixin(FormTitleMixin):
+    """Create/edit pages whose save goes through `service(actor=..., <instance_kwarg>=instance)`.
+
+    Declare `service = staticmethod(services.program_save)` and `instance_kwarg = "program"`; override
+    `prepare(instance)` to fill what the URL decides and `redirect_to(instance)` for where to go after.
+    """
+
+    service = None
+    instance_kwarg = ""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def prepare(self, instance):
+        return instance
+
+    def form_valid(self, form):
+        instance = self.prepare(form.save(commit=False))
+        try:
+            self.service(actor=self.request.user, **{self.instance_kwarg: instance})
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, MSG_SAVED)
+        return redirect(self.redirect_to(instance))
+
+
+class ActionView(LoginRequiredMixin, scope.ScopedQuerysetMixin, View):
+    """POST one change to a visible row; refusals come back as a message in Chinese, the page shows the state.
+
+    Subclasses set `model` and `form_class` and implement `perform(obj, data)` (calling the service);
+    the row is read from the scoped queryset (missing and forbidden both 404).
+    """
+
+    form_class = None
+    form_takes_user = False
+
+    def get_object(self, pk):
+        try:
+            return self.get_queryset().get(pk=pk)
+        except self.model.DoesNotExist:
+            raise Http404(scope.MSG_NOT_FOUND) from None
+
+    def get_form(self, obj):
+        kwargs = {"user": self.request.user} if self.form_takes_user else {}
+        return self.form_class(self.request.POST, self.request.FILES, **kwargs)
+
+    def perform(self, obj, data: dict) -> None:
+        raise NotImplementedError
+
+    def post(self, request, pk, **kwargs):
+        obj = self.get_object(pk)
+        form = self.get_form(obj)
+        if not form.is_valid():
+            messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+            return redirect(obj)
+        try:
+            self.perform(obj, form.cleaned_data)
+            messages.success(request, MSG_SAVED)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(obj)
