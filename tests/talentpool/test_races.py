@@ -74,3 +74,60 @@ def test_one_intake_created_at_once_per_track_and_year(world, city_user):
         assert Intake.objects.filter(track=track, year=year).count() == 1
 
 
+
+
+def assert_no_500(answers, *, ok: int, message: str):
+    """Every answer is the success code or a 4xx naming the conflict (no 500)."""
+    print("race answers:", sorted(status for status, _body in answers))
+    for status, body in answers:
+        assert status == ok or (400 <= status < 500 and message in body), (status, body[:300])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_reviewer_assigned_at_once_from_six_tabs(world, intake, city_user, reviewer_user):
+    from talentpool.models import Nomination, ReviewerAssignment
+    from tests.talentpool.factories import NominationFactory
+
+    _require_postgresql()
+    for _ in range(ROUNDS):
+        nomination = NominationFactory(intake=intake, staff=StaffFactory(school=world.school_a),
+                                       status=Nomination.Status.ASSESSMENT)
+        answers = race(city_user, [
+            lambda client, pk=nomination.pk: client.post(f"/api/v1/talentpool/nominations/{pk}/assign/",
+                                                         {"reviewers": [reviewer_user.pk]},
+                                                         content_type="application/json")
+        ] * AT_ONCE)
+        assert_no_500(answers, ok=200, message=integrity.message_for("assignment_once_per_reviewer"))
+        assert ReviewerAssignment.objects.filter(nomination=nomination, reviewer=reviewer_user).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_stage_summary_per_member_and_year_at_once(world, county_user):
+    from talentpool.models import StageSummary
+    from tests.talentpool.factories import PoolMemberFactory
+
+    _require_postgresql()
+    for year in range(2026, 2026 + ROUNDS):
+        member = PoolMemberFactory(staff=StaffFactory(school=world.school_a))
+        answers = race(county_user, [
+            lambda client, pk=member.pk, year=year: client.post(f"/api/v1/talentpool/members/{pk}/summaries/",
+                                                                {"year": year, "content": "阶段总结"})
+        ] * AT_ONCE)
+        assert_no_500(answers, ok=201, message=integrity.message_for("stage_summary_once_per_year"))
+        assert StageSummary.objects.filter(member=member, year=year).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_annual_review_per_expert_member_and_year_at_once(world, county_user):
+    from talentpool.models import AnnualReview, Grade
+    from tests.talentpool.factories import PoolMemberFactory
+
+    _require_postgresql()
+    for year in range(2026, 2026 + ROUNDS):
+        member = PoolMemberFactory(staff=StaffFactory(school=world.school_a))
+        answers = race(county_user, [
+            lambda client, pk=member.pk, year=year: client.post(f"/api/v1/talentpool/members/{pk}/annual-reviews/",
+                                                                {"year": year, "grade": Grade.values[0]})
+        ] * AT_ONCE)
+        assert_no_500(answers, ok=201, message=integrity.message_for("annual_review_once"))
+        assert AnnualReview.objects.filter(member=member, year=year, expert=county_user).count() == 1
