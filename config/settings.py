@@ -188,12 +188,16 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "org.filters.ScopedFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "org.api_errors.exception_handler",  # the one error shape (org/api_errors.py)
+    # The browsable API (HTML forms listing choices) only in development; JSON alone in production.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer",
+                                 *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else [])],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Education talent and rotation platform API",
@@ -214,6 +218,10 @@ SPECTACULAR_SETTINGS = {
         "NominationStatusEnum": "talentpool.models.Nomination.Status",
         "PoolMemberStatusEnum": "talentpool.models.PoolMember.Status",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "org.api_errors.add_error_responses",
+    ],
 }
 
 # Celery: eager in-process when no broker is configured, so the first run needs no server.

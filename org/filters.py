@@ -7,6 +7,7 @@ never offered another county's schools as a filter value.
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 
 from org import scope
 from org.forms import StyledForm
@@ -70,3 +71,14 @@ class WorkHistoryFilter(django_filters.FilterSet):
     class Meta:
         model = WorkHistory
         fields = ["staff", "school", "post"]
+
+
+class ScopedFilterBackend(DjangoFilterBackend):
+    """The API's filter backend: every model-choice filter (declared, or built from `filterset_fields`)
+    offers and accepts only rows in the caller's scope, like the rows listed."""
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            scope.scope_filter_choices(filterset, request.user)
+        return filterset

@@ -3,14 +3,12 @@
 Bureau staff only (403 otherwise); a job is visible to the user who uploaded it (404 otherwise).
 """
 
-import io
-import tempfile
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +16,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView
 
 from org import scope, services
+from org.downloads import file_download
 from org.excel import (
     ExcelFileError,
     Problem,
@@ -30,7 +29,6 @@ from org.excel import write_template as excel_write_template
 from org.forms import StyledFormMixin
 from org.models import ImportJob
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MSG_UPLOADED = _("Uploaded; the workbook is being checked.")
 MSG_COMMIT_STARTED = _("The import has started.")
 MSG_RESTARTED = _("The upload is being checked again.")
@@ -50,11 +48,6 @@ class UploadForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = importer_kinds()
-
-
-def _xlsx_response(buffer: io.BytesIO, filename: str) -> FileResponse:
-    buffer.seek(0)
-    return FileResponse(buffer, as_attachment=True, filename=filename, content_type=XLSX)
 
 
 class ImportIndexView(BureauOnlyMixin, FormView):
@@ -80,19 +73,14 @@ class ImportIndexView(BureauOnlyMixin, FormView):
 class TemplateDownloadView(BureauOnlyMixin, View):
     def get(self, request, kind):
         importer = _importer_or_404(kind)
-        buffer = io.BytesIO()
-        excel_write_template(buffer, importer.spec)
-        return _xlsx_response(buffer, f"{importer.spec.title}-模板.xlsx")
+        return file_download(lambda stream: excel_write_template(stream, importer.spec), f"{importer.spec.title}-模板.xlsx")
 
 
 class ExportView(BureauOnlyMixin, View):
     def get(self, request, kind):
         importer = _importer_or_404(kind)
-        spooled = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-        importer.export(spooled, user=request.user)
-        spooled.seek(0)
         name = f"{importer.spec.title}-{timezone.localdate():%Y%m%d}.xlsx"
-        return FileResponse(spooled, as_attachment=True, filename=name, content_type=XLSX)
+        return file_download(lambda stream: importer.export(stream, user=request.user), name)
 
 
 def _importer_or_404(kind: str):
@@ -163,9 +151,8 @@ class ImportJobRestartView(JobMixin, View):
         return redirect(job.get_absolute_url())
 
 
-def error_workbook(job: ImportJob) -> io.BytesIO:
-    """The uploaded rows with an error column, and a first sheet listing every problem."""
-    buffer = io.BytesIO()
+def error_workbook(job: ImportJob, buffer) -> None:
+    """Write the uploaded rows with an error column, and a first sheet listing every problem."""
     problems = [Problem(p["sheet"], p["row"], p["column"], p["message"]) for p in job.errors]
     try:
         with job.local_file() as path, open_workbook(path) as book:
@@ -175,9 +162,8 @@ def error_workbook(job: ImportJob) -> io.BytesIO:
 
         write_workbook(buffer, [SheetData("问题清单", ["工作表", "行", "列", "问题"],
                                           ([p.sheet, p.row, p.column, p.message] for p in problems))])
-    return buffer
 
 
 class ImportJobErrorsView(JobMixin, DetailView):
     def render_to_response(self, context):
-        return _xlsx_response(error_workbook(self.object), f"问题-{self.object.original_name}")
+        return file_download(lambda stream: error_workbook(self.object, stream), f"问题-{self.object.original_name}")

@@ -62,6 +62,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -345,6 +346,103 @@ def _import_jobs(user, queryset: QuerySet, scope: Scope) -> QuerySet:
     return queryset.filter(user=user)
 
 
+# --- choices: every related field and filter offers only rows in scope --------------------------
+
+
+def visible_users(user) -> QuerySet:
+    """The user accounts a user may pick or be told about: themself; for bureau staff, the users holding
+    a role in their region and the reviewers (experts hold no region); superusers, everyone."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model()._default_manager.all()
+    if sees_everything(user):
+        return users
+    if not getattr(user, "is_authenticated", False):
+        return users.none()
+    mine = Q(pk=user.pk)
+    if is_bureau_staff(user):
+        mine |= Q(roles__in=visible_to(user, UserRole)) | Q(roles__role=UserRole.Role.REVIEWER)
+    return users.filter(mine).distinct()
+
+
+def choices_for(user, queryset: QuerySet) -> QuerySet:
+    """A related field's or filter's choices narrowed to the user's scope (users: `visible_users`);
+    models without a scope (reference tables such as scoring forms) are offered as they are."""
+    from django.contrib.auth import get_user_model
+
+    model = queryset.model
+    if model is get_user_model():
+        return queryset.filter(pk__in=visible_users(user).values("pk")) if not sees_everything(user) else queryset
+    if model in _SCOPERS or hasattr(model, "scope_school_path"):
+        return visible_to(user, queryset)
+    return queryset
+
+
+def scope_filter_choices(filterset, user) -> None:
+    """Scope every model-choice filter of a django-filter FilterSet instance (before its form is built)."""
+    from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter
+
+    for item in filterset.filters.values():
+        if isinstance(item, (ModelChoiceFilter, ModelMultipleChoiceFilter)) and isinstance(item.queryset, QuerySet):
+            item.queryset = choices_for(user, item.queryset)
+
+
+def scope_serializer_choices(serializer, user) -> None:
+    """Scope the queryset of every writable related field of a DRF serializer (and of a list's child);
+    for users other than bureau staff, fields naming a user account (actor, nominated_by, expert, ...)
+    answer null: who acted is shown to bureau staff only, in the API as on the pages."""
+    from django.contrib.auth import get_user_model
+    from rest_framework import relations, serializers
+
+    target = serializer.child if isinstance(serializer, serializers.ListSerializer) else serializer
+    if not hasattr(target, "fields"):
+        return
+    withhold = not (sees_everything(user) or is_bureau_staff(user))
+    for name, item in list(target.fields.items()):
+        related = item.child_relation if isinstance(item, relations.ManyRelatedField) else item
+        if not isinstance(related, relations.RelatedField):
+            continue
+        model = getattr(getattr(related, "queryset", None), "model", None) or _source_model(target, item)
+        if withhold and model is get_user_model():
+            target.fields[name] = WithheldField()
+        elif getattr(related, "queryset", None) is not None:
+            related.queryset = choices_for(user, related.queryset)
+
+
+def _source_model(serializer, item):
+    """The model a read-only related field of a ModelSerializer points at (None when it cannot be told)."""
+    meta = getattr(serializer, "Meta", None)
+    model = getattr(meta, "model", None)
+    if model is None or "." in (item.source or ""):
+        return None
+    try:
+        return model._meta.get_field(item.source).related_model
+    except FieldDoesNotExist:  # a property or a method: not a relation
+        return None
+
+
+def _withheld_field():
+    from rest_framework import serializers
+
+    class Withheld(serializers.Field):
+        """A user account the caller may not be told about: always null."""
+
+        def __init__(self):
+            super().__init__(read_only=True)
+
+        def get_attribute(self, instance):
+            return None
+
+        def to_representation(self, value):
+            return None
+
+    return Withheld
+
+
+def WithheldField():  # noqa: N802  (a field class built lazily: org.scope imports no DRF at module load)
+    return _withheld_field()()
+
+
 # --- the web, API and admin bases that apply it -----------------------------------------
 
 
@@ -385,6 +483,12 @@ class _ScopedBase:
     def get_queryset(self) -> QuerySet:
         return self.narrow(self.scoped_queryset())
 
+    def get_filterset(self, *args, **kwargs):
+        """django-filter pages (FilterView): the filters' choices are scoped like the rows."""
+        filterset = super().get_filterset(*args, **kwargs)
+        scope_filter_choices(filterset, self.request.user)
+        return filterset
+
 
 class ScopedQuerysetMixin(_ScopedBase):
     """For Django class-based views: `self.get_queryset()` is `narrow(visible_to(request.user, model))`."""
@@ -394,10 +498,18 @@ class ScopedQuerysetMixin(_ScopedBase):
 
 
 class ScopedViewSetMixin(_ScopedBase):
-    """For DRF viewsets: list, retrieve and every action only reach scoped rows (else 404)."""
+    """For DRF viewsets: list, retrieve and every action only reach scoped rows (else 404); every related
+    field of the serializer offers only rows in scope (the browsable API's forms included), and the
+    filters' choices are scoped by `ScopedFilterBackend`."""
 
     _applies_scope = True
     queryset = None
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if not getattr(self, "swagger_fake_view", False):  # the schema describes the fields as declared
+            scope_serializer_choices(serializer, self.request.user)
+        return serializer
 
 
 class ScopedAdmin(SimpleHistoryAdmin):

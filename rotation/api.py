@@ -1,10 +1,6 @@
 """REST API of rotation under /api/v1/rotation/: every list and action scoped to the user."""
 
-import tempfile
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import decorators, exceptions, serializers, viewsets
@@ -12,6 +8,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from org import scope
+from org.downloads import file_download
 from org.models import Region, School, Staff
 from rotation import exports, selectors, services
 from rotation.filters import (
@@ -34,16 +31,6 @@ from rotation.models import (
     Rating,
     Suggestion,
 )
-
-
-def _call(service, **kwargs):
-    """Run a service, turning Django's refusals into DRF answers (403 / 400)."""
-    try:
-        return service(**kwargs)
-    except DjangoPermissionDenied as error:
-        raise exceptions.PermissionDenied(str(error)) from None
-    except DjangoValidationError as error:
-        raise exceptions.ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages) from None
 
 
 class PolicySerializer(serializers.ModelSerializer):
@@ -102,10 +89,9 @@ class EligibilityViewSet(viewsets.ViewSet):
         if not filterset.is_valid():
             raise exceptions.ValidationError(filterset.errors)
         on = filterset.form.cleaned_data.get("as_of") or selectors.default_as_of_for(today=timezone.localdate(), user=request.user)
-        spooled = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-        exports.write_eligibility(spooled, filterset.qs, on, full_ids=scope.is_bureau_staff(request.user))
-        spooled.seek(0)
-        return FileResponse(spooled, as_attachment=True, filename=f"eligibility-{on.isoformat()}.xlsx")
+        full_ids = scope.is_bureau_staff(request.user)
+        return file_download(lambda stream: exports.write_eligibility(stream, filterset.qs, on, full_ids=full_ids),
+                             f"eligibility-{on.isoformat()}.xlsx")
 
 
 class SplitQuerySerializer(serializers.Serializer):
@@ -173,13 +159,13 @@ class ExemptionViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def perform_create(self, serializer):
-        serializer.instance = _call(services.exemption_apply, actor=self.request.user, **serializer.validated_data)
+        serializer.instance = services.exemption_apply(actor=self.request.user, **serializer.validated_data)
 
     @decorators.action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         decision = DecisionSerializer(data=request.data)
         decision.is_valid(raise_exception=True)
-        exemption = _call(services.exemption_decide, actor=request.user, exemption=self.get_object(), **decision.validated_data)
+        exemption = services.exemption_decide(actor=request.user, exemption=self.get_object(), **decision.validated_data)
         return Response(ExemptionSerializer(exemption, context=self.get_serializer_context()).data)
 
 
@@ -244,13 +230,13 @@ class PlanViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
         return {**super().get_serializer_context(), "visible_counties": visible}
 
     def perform_create(self, serializer):
-        serializer.instance = _call(services.plan_create, actor=self.request.user, **serializer.validated_data)
+        serializer.instance = services.plan_create(actor=self.request.user, **serializer.validated_data)
 
     @decorators.action(detail=True, methods=["post"])
     def shares(self, request, pk=None):
         body = SharesSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        plan = _call(services.plan_set_shares, actor=request.user, plan=self.get_object(), shares=body.validated_data["shares"],
+        plan = services.plan_set_shares(actor=request.user, plan=self.get_object(), shares=body.validated_data["shares"],
                      target=body.validated_data.get("target"))
         return Response(PlanSerializer(Plan.objects.get(pk=plan.pk), context=self.get_serializer_context()).data)
 
@@ -299,14 +285,14 @@ class AssignmentViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def perform_create(self, serializer):
-        serializer.instance = _call(services.assignment_create, actor=self.request.user, **serializer.validated_data)
+        serializer.instance = services.assignment_create(actor=self.request.user, **serializer.validated_data)
 
     @decorators.action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         body = TransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         assignment = self.get_object()
-        _call(services.assignment_transition, actor=request.user, assignment=assignment, **body.validated_data)
+        services.assignment_transition(actor=request.user, assignment=assignment, **body.validated_data)
         return Response(AssignmentSerializer(Assignment.objects.get(pk=assignment.pk), context=self.get_serializer_context()).data)
 
 
@@ -334,7 +320,7 @@ class InspectionViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def perform_create(self, serializer):
-        serializer.instance = _call(services.inspection_record, actor=self.request.user, **serializer.validated_data)
+        serializer.instance = services.inspection_record(actor=self.request.user, **serializer.validated_data)
 
 
 class WarningSerializer(serializers.ModelSerializer):
@@ -411,7 +397,7 @@ class SuggestionViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet)
         codes = {code for pair in body.validated_data["partners"] for code in pair}
         ids = dict(scope.visible_to(request.user, School).filter(code__in=codes).values_list("code", "id"))
         partners = [(ids[a], ids[b]) for a, b in body.validated_data["partners"] if a in ids and b in ids]
-        rows = _call(services.suggestions_generate, actor=request.user, plan=plan, partners=partners)
+        rows = services.suggestions_generate(actor=request.user, plan=plan, partners=partners)
         return Response(SuggestionSerializer(rows, many=True).data)
 
     @decorators.action(detail=True, methods=["post"])
@@ -421,10 +407,10 @@ class SuggestionViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet)
         data = dict(body.validated_data)
         if "to_school" in data:
             data["to_school"] = scope.get_visible_or_404(request.user, School, pk=data["to_school"])
-        suggestion = _call(services.suggestion_accept, actor=request.user, suggestion=self.get_object(), **data)
+        suggestion = services.suggestion_accept(actor=request.user, suggestion=self.get_object(), **data)
         return Response(SuggestionSerializer(suggestion).data)
 
     @decorators.action(detail=True, methods=["post"])
     def discard(self, request, pk=None):
-        suggestion = _call(services.suggestion_discard, actor=request.user, suggestion=self.get_object())
+        suggestion = services.suggestion_discard(actor=request.user, suggestion=self.get_object())
         return Response(SuggestionSerializer(suggestion).data)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 UNKNOWN, EXEMPT, MUST_ROTATE, ELIGIBLE, NOT_YET = "UNKNOWN", "EXEMPT", "MUST_ROTATE", "ELIGIBLE", "NOT_YET"
 STATUSES = (UNKNOWN, EXEMPT, MUST_ROTATE, ELIGIBLE, NOT_YET)
@@ -474,3 +474,37 @@ def title_prerequisites(stints, *, is_urban: bool, title_rural_years: int, grade
         % {"years": total, "need": grade_years, "preferred": preferred_years},
     )
     return TitleDecision(senior, rural, grade, total, total >= preferred_years, reasons)
+
+
+# --- a new assignment's dates (DESIGN.md: minimum durations, the summer window, the cadre filing window) ---
+
+MSG_TOO_SHORT = gettext_lazy("Too short: a %(post)s must rotate for at least %(years)d years (planned: %(start)s to %(end)s).")
+MSG_OUTSIDE_WINDOW = gettext_lazy("Rotation starts in the summer window (%(start)s to %(end)s); %(date)s is outside it.")
+MSG_CADRE_FILING = gettext_lazy("Cadre secondments are filed between %(start)s and %(end)s; filing on %(date)s is not "
+                                "allowed.")
+
+
+def assignment_date_refusals(*, post_label: str, minimum_years: int, start: date, planned_end: date,
+                             window: tuple[date, date], filed_on: date,
+                             filing_window: tuple[date, date] | None = None) -> dict[str, list[str]]:
+    """The refusals of a new assignment's dates, by field (empty when the dates may stand).
+
+    - planned_end: the stint (start to planned_end, both days served) lasts at least `minimum_years` full
+      years (the policy's min_years_leader for cadres, min_years_teacher otherwise);
+    - start: inside the summer window (both ends included);
+    - filed_on: for a cadre secondment (`filing_window` given), inside the filing window (both ends included).
+    Source: DESIGN.md (rotation), seed 001's policy defaults.
+    """
+    errors: dict[str, list[str]] = {}
+    if full_years(start, planned_end + timedelta(days=1)) < minimum_years:
+        values = {"post": post_label, "years": minimum_years, "start": start, "end": planned_end}
+        errors.setdefault("planned_end", []).append(MSG_TOO_SHORT % values)
+    window_start, window_end = window
+    if not window_start <= start <= window_end:
+        errors.setdefault("start", []).append(MSG_OUTSIDE_WINDOW % {"start": window_start, "end": window_end, "date": start})
+    if filing_window is not None:
+        filing_start, filing_end = filing_window
+        if not filing_start <= filed_on <= filing_end:
+            errors.setdefault("filed_on", []).append(
+                MSG_CADRE_FILING % {"start": filing_start, "end": filing_end, "date": filed_on})
+    return errors

@@ -1,13 +1,12 @@
 """Thin rotation pages: validate, call a selector or service, render."""
 
-import tempfile
 from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,10 +14,11 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 from django_filters.views import FilterView
 
 from org import scope
+from org.downloads import file_download
 from org.models import Region, Staff
 from org.selectors import history_of
 from org.web import MSG_SAVED
-from rotation import exports, rules, selectors, services
+from rotation import exports, permissions, rules, selectors, services
 from rotation.filters import AssignmentFilter, EligibilityFilter, ExemptionFilter
 from rotation.forms import (
     AssignmentForm,
@@ -90,10 +90,9 @@ class EligibilityExportView(LoginRequiredMixin, TemplateView):
             return HttpResponseBadRequest(MSG_BAD_PARAMETERS % {"errors": filterset.errors.as_text()},
                                           content_type="text/plain; charset=utf-8")
         on = as_of_from(filterset.form.cleaned_data.get("as_of"), request.user)
-        stream = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # memory stays bounded for large rosters
-        exports.write_eligibility(stream, filterset.qs, on, full_ids=scope.is_bureau_staff(request.user))
-        stream.seek(0)
-        return FileResponse(stream, as_attachment=True, filename=f"eligibility-{on.isoformat()}.xlsx")
+        full_ids = scope.is_bureau_staff(request.user)
+        return file_download(lambda stream: exports.write_eligibility(stream, filterset.qs, on, full_ids=full_ids),
+                             f"eligibility-{on.isoformat()}.xlsx")
 
 
 class SplitView(LoginRequiredMixin, TemplateView):
@@ -250,7 +249,7 @@ class PlanDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         rows = selectors.quota_rows(user=self.request.user, plan=self.object)
-        may_edit = services.may_set_policy(self.request.user, self.object.region)
+        may_edit = permissions.may_set_policy(self.request.user, self.object.region)
         form = kwargs.pop("form", None) or SharesForm(plan=self.object, quotas=[row["quota"] for row in rows])
         return super().get_context_data(rows=rows, shares_form=form if may_edit else None,
                                         history=history_of(self.object), **kwargs)
@@ -322,8 +321,8 @@ class AssignmentDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, Detail
         assignment, user = self.object, self.request.user
         return super().get_context_data(
             may_manage=scope.manageable(user, Assignment).filter(pk=assignment.pk).exists(),
-            may_confirm=services.may_confirm_arrival(user, assignment),
-            may_inspect=services.may_inspect(user),
+            may_confirm=permissions.may_confirm_arrival(user, assignment),
+            may_inspect=permissions.may_inspect(user),
             inspections=assignment.inspections.select_related("inspector"),
             transition_form=kwargs.pop("form", None) or TransitionForm(),
             history=history_of(assignment), **kwargs,

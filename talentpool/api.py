@@ -3,7 +3,6 @@ through the same services as the pages (refusals answer 400 with the Chinese mes
 not allowed, 404 when out of scope)."""
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
@@ -42,14 +41,6 @@ from talentpool.models import (
 )
 
 S = Nomination.Status
-
-
-def _call(service, **kwargs):
-    """Run a service; a refusal becomes a 400 carrying its (Chinese) messages."""
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as error:
-        raise ValidationError({"detail": error.messages}) from None
 
 
 def _model_serializer(model_class, field_names):
@@ -215,13 +206,13 @@ class NominationViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, views
         data = _valid(NominationSerializer, request)
         intake = scope.get_visible_or_404(request.user, Intake, pk=data["intake"].pk)
         staff = scope.get_visible_or_404(request.user, Staff, pk=data["staff"].pk)
-        nomination = _call(services.nomination_submit, actor=request.user, intake=intake, staff=staff, reasons=data["reasons"],
+        nomination = services.nomination_submit(actor=request.user, intake=intake, staff=staff, reasons=data["reasons"],
                            achievements=data.get("achievements", ""), head_teacher_since=data.get("head_teacher_since"),
                            source=data.get("source", Nomination.Source.NOMINATION))
         return Response(NominationSerializer(nomination).data, status=http_status.HTTP_201_CREATED)
 
     def _step(self, service, **kwargs):
-        nomination = _call(service, actor=self.request.user, nomination=self.get_object(), **kwargs)
+        nomination = service(actor=self.request.user, nomination=self.get_object(), **kwargs)
         return Response(NominationSerializer(nomination).data)
 
     @action(detail=True, methods=["post"], url_path="county-pass")
@@ -246,7 +237,7 @@ class NominationViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, views
         users = list(get_user_model().objects.filter(pk__in=ids))
         if len(users) != len(ids):
             raise ValidationError({"reviewers": [str(services.MSG_NOT_REVIEWER_ROLE)]})
-        _call(services.reviewers_assign, actor=request.user, nomination=self.get_object(), reviewers=users)
+        services.reviewers_assign(actor=request.user, nomination=self.get_object(), reviewers=users)
         return Response(NominationSerializer(self.get_object()).data)
 
     @action(detail=True, methods=["post"])
@@ -255,7 +246,7 @@ class NominationViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, views
 
     @action(detail=True, methods=["post"])
     def objections(self, request, pk=None):
-        objection = _call(services.objection_record, actor=request.user, nomination=self.get_object(), **_valid(ObjectionIn, request))
+        objection = services.objection_record(actor=request.user, nomination=self.get_object(), **_valid(ObjectionIn, request))
         return Response({"id": objection.pk}, status=http_status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
@@ -265,7 +256,7 @@ class NominationViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, views
         objection = nomination.objections.filter(pk=data["objection"]).first()
         if objection is None:
             raise ValidationError({"objection": [str(scope.MSG_NOT_FOUND)]})
-        _call(services.objection_resolve, actor=request.user, objection=objection, resolution=data["resolution"])
+        services.objection_resolve(actor=request.user, objection=objection, resolution=data["resolution"])
         return Response(NominationSerializer(nomination).data)
 
     @action(detail=True, methods=["post"], url_path="notice-close")
@@ -309,7 +300,7 @@ class AssignmentViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet)
     def scores(self, request, pk=None):
         data = _valid(ScoresIn, request)
         values = {int(key): value for key, value in data["values"].items() if str(key).isdigit()}
-        assignment = _call(services.scores_submit, actor=request.user, assignment=self.get_object(), values=values,
+        assignment = services.scores_submit(actor=request.user, assignment=self.get_object(), values=values,
                            comment=data["comment"])
         return Response(AssignmentSerializer(assignment).data)
 
@@ -366,11 +357,11 @@ class PoolMemberViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet)
     @action(detail=True, methods=["post"], url_path="tier-move")
     def tier_move(self, request, pk=None):
         member = self.get_object()
-        _call(services.tier_move, actor=request.user, member=member, **_valid(TierMoveIn, request))
+        services.tier_move(actor=request.user, member=member, **_valid(TierMoveIn, request))
         return Response(PoolMemberSerializer(member).data)
 
     def _record(self, service, serializer_class):
-        row = _call(service, actor=self.request.user, member=self.get_object(), **_valid(serializer_class, self.request))
+        row = service(actor=self.request.user, member=self.get_object(), **_valid(serializer_class, self.request))
         return Response({"id": row.pk}, status=http_status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
@@ -408,7 +399,7 @@ class AppointmentViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, view
         data = _valid(AppointmentSerializer, request)
         staff = scope.get_visible_or_404(request.user, Staff, pk=data["staff"].pk)
         school = scope.get_visible_or_404(request.user, School, pk=data["school"].pk)
-        appointment = _call(services.appointment_record, actor=request.user, staff=staff, school=school,
+        appointment = services.appointment_record(actor=request.user, staff=staff, school=school,
                             to_post=data["to_post"], appointed_on=data["appointed_on"], document_ref=data.get("document_ref", ""))
         return Response(AppointmentSerializer(appointment).data, status=http_status.HTTP_201_CREATED)
 

@@ -16,8 +16,8 @@ from docx.shared import Pt
 from org import idcard, scope
 from org.excel import SheetData, write_workbook
 from talentpool import selectors
-from talentpool.importers import NOMINATION_SPEC, POSTS_BY_CODE, SOURCES_BY_CODE
 from talentpool.models import Intake, Level, Nomination, PoolMember, PoolType
+from talentpool.sheets import NOMINATION_SPEC, POSTS_BY_CODE, SOURCES_BY_CODE
 
 CHUNK = 2000
 NOMINATION_EXTRA = ["学校代码", "学校名称", "区县", "岗位", "状态", "综合得分", "公示开始", "公示结束", "会议日期", "会议纪要编号", "提交时间"]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from org import scope
 from org.models import Staff, UserRole
 from org.selectors import history_of
-from talentpool import rules
+from talentpool import permissions, rules
 from talentpool.models import (
     Appointment,
     EligibilityRule,
@@ -149,9 +149,8 @@ def inbox(*, user) -> dict[str, QuerySet]:
 
 def nomination_page(*, user, nomination: Nomination) -> dict:
     """Everything the nomination page shows: steps, attachments, scores (all to the bureau, own to a reviewer)."""
-    from talentpool import services  # services import this module
 
-    runner = services.may_run(user, nomination)
+    runner = permissions.may_run(user, nomination)
     county = scope.can_manage(user, nomination.staff)
     assignments = nomination.assignments.select_related("reviewer").prefetch_related("scores__item")
     if not (runner or county):
@@ -168,7 +167,7 @@ def nomination_page(*, user, nomination: Nomination) -> dict:
         "objections": scope.visible_to(user, nomination.objections.select_related("recorded_by", "resolved_by")),
         "can_county": county and status in (S.SUBMITTED, S.RETURNED),
         "can_run": runner and not nomination.is_closed,
-        "can_nominate": services.may_nominate(user, nomination.staff) and not nomination.is_closed,
+        "can_nominate": permissions.may_nominate(user, nomination.staff) and not nomination.is_closed,
         "reviewer_choices": reviewer_users() if runner and status == S.ASSESSMENT else [],
         "show_id_number": scope.is_bureau_staff(user),
         "status": status,

@@ -12,7 +12,7 @@ from django_filters.views import FilterView
 from org import scope, web
 from org.selectors import history_of
 from org.web import MSG_SAVED, ServiceFormMixin
-from talentpool import forms, selectors, services
+from talentpool import forms, permissions, selectors, services
 from talentpool.filters import IntakeFilter, NominationFilter, ProgramFilter
 from talentpool.models import EligibilityRule, Intake, Nomination, Objection, Program, Track
 
@@ -50,7 +50,7 @@ class ProgramDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailVie
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            can_edit=services.runs_region(self.request.user, self.object.region_id),
+            can_edit=permissions.runs_region(self.request.user, self.object.region_id),
             history=history_of(self.object), **kwargs,
         )
 
@@ -185,7 +185,7 @@ class IntakeDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView
         return super().get_context_data(
             quota=selectors.quota_state(intake), nominations=page.object_list, page_obj=page,
             is_paginated=page.has_other_pages(),
-            can_edit=services.runs_region(self.request.user, intake.track.program.region_id),
+            can_edit=permissions.runs_region(self.request.user, intake.track.program.region_id),
             history=history_of(intake), **kwargs,
         )
 

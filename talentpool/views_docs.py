@@ -1,26 +1,16 @@
 """Documents: the public-notice list (printable page and .docx), and the Excel rosters."""
 
-import io
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
 from org import scope
+from org.downloads import DOCX, file_download
 from talentpool import exports, selectors
 from talentpool.filters import NominationFilter, PoolMemberFilter
 from talentpool.models import Intake
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 def _intake(request, pk):
@@ -38,9 +28,8 @@ class NoticePrintView(LoginRequiredMixin, TemplateView):
 
 class NoticeDocxView(LoginRequiredMixin, View):
     def get(self, request, pk):
-        buffer = io.BytesIO()
-        exports.notice_docx(buffer, exports.notice_context(user=request.user, intake=_intake(request, pk)))
-        return _attachment(buffer.getvalue(), DOCX, f"notice-{pk}.docx")
+        context = exports.notice_context(user=request.user, intake=_intake(request, pk))
+        return file_download(lambda stream: exports.notice_docx(stream, context), f"notice-{pk}.docx", DOCX)
 
 
 class NominationExportView(LoginRequiredMixin, View):
@@ -48,14 +37,12 @@ class NominationExportView(LoginRequiredMixin, View):
 
     def get(self, request):
         rows = NominationFilter(request.GET, queryset=selectors.nomination_list(user=request.user), request=request).qs
-        buffer = io.BytesIO()
-        exports.nomination_roster(buffer, user=request.user, queryset=rows)
-        return _attachment(buffer.getvalue(), XLSX, f"nominations-{timezone.localdate():%Y%m%d}.xlsx")
+        return file_download(lambda stream: exports.nomination_roster(stream, user=request.user, queryset=rows),
+                             f"nominations-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 class MemberExportView(LoginRequiredMixin, View):
     def get(self, request):
         rows = PoolMemberFilter(request.GET, queryset=selectors.pool_member_list(user=request.user), request=request).qs
-        buffer = io.BytesIO()
-        exports.pool_roster(buffer, user=request.user, queryset=rows)
-        return _attachment(buffer.getvalue(), XLSX, f"pool-{timezone.localdate():%Y%m%d}.xlsx")
+        return file_download(lambda stream: exports.pool_roster(stream, user=request.user, queryset=rows),
+                             f"pool-{timezone.localdate():%Y%m%d}.xlsx")

@@ -1,5 +1,6 @@
 """Persisting a checked base-data import plan (regions, schools, staff, work history) all or nothing."""
 
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -10,7 +11,7 @@ IMPORT_BATCH = 5000
 
 
 @transaction.atomic
-def base_data_apply(*, actor, plan, context, reason: str, progress=None) -> None:
+def base_data_apply(*, actor: User, plan, context, reason: str, progress=None) -> None:
     """Write a checked base-data plan (org.importers) all or nothing, with history naming the actor.
 
     Rows were validated cell by cell and against the database by the importer, so they are written
@@ -33,7 +34,7 @@ def base_data_apply(*, actor, plan, context, reason: str, progress=None) -> None
         handler.persist(planned, context)
 
 
-def _apply_regions(plan, *, actor, reason: str) -> None:
+def _apply_regions(plan, *, actor: User, reason: str) -> None:
     for code, values, pk in plan.regions:  # a handful of rows: one audited save each
         parent_id = plan.region_ids.get(values["parent_code"]) if values["parent_code"] else None
         region = Region.objects.get(pk=pk) if pk else Region(code=code, level=Region.Level.COUNTY)
@@ -47,7 +48,7 @@ def _apply_regions(plan, *, actor, reason: str) -> None:
 COPY_THRESHOLD = 2000
 
 
-def _create_rows(model, rows: list[dict], *, actor, reason: str, advance) -> list[int]:
+def _create_rows(model, rows: list[dict], *, actor: User, reason: str, advance) -> list[int]:
     """Create rows (dicts of field values) with their '+' history rows; return their ids in order."""
     from simple_history.utils import bulk_create_with_history
 
@@ -65,7 +66,7 @@ def _create_rows(model, rows: list[dict], *, actor, reason: str, advance) -> lis
     return ids
 
 
-def _update_rows(model, objects: list, *, fields: list[str], actor, reason: str, advance) -> None:
+def _update_rows(model, objects: list, *, fields: list[str], actor: User, reason: str, advance) -> None:
     from simple_history.utils import bulk_update_with_history
 
     for start in range(0, len(objects), IMPORT_BATCH):
@@ -75,7 +76,7 @@ def _update_rows(model, objects: list, *, fields: list[str], actor, reason: str,
         advance(len(batch))
 
 
-def _copy_create_with_history(model, rows: list[dict], *, actor, reason: str) -> list[int]:
+def _copy_create_with_history(model, rows: list[dict], *, actor: User, reason: str) -> list[int]:
     """PostgreSQL COPY for large creates (measured ~3x bulk_create): ids drawn from the table's sequence
     in one query, the rows in one COPY, and their history rows ('+', actor, reason) copied server-side
     with one INSERT ... SELECT (no second pass over the rows in Python)."""
@@ -117,7 +118,7 @@ def _resolve_references(rows: list[dict], **references: tuple[str, dict]) -> lis
     return rows
 
 
-def _apply_schools(plan, *, actor, reason: str, advance) -> None:
+def _apply_schools(plan, *, actor: User, reason: str, advance) -> None:
     rows = _resolve_references(plan.school_creates, region_code=("region_id", plan.region_ids))
     ids = _create_rows(School, rows, actor=actor, reason=reason, advance=advance)
     plan.school_ids.update({row["code"]: pk for row, pk in zip(rows, ids, strict=True)})
@@ -131,7 +132,7 @@ STAFF_UPDATE_FIELDS = ["name", "gender", "birth_date", "school", "post", "is_hea
                        "honour_level", "work_start", "school_start", "post_start", "status"]
 
 
-def _apply_staff(plan, *, actor, reason: str, advance) -> None:
+def _apply_staff(plan, *, actor: User, reason: str, advance) -> None:
     school_ids = plan.school_ids
     rows = _resolve_references(plan.staff_creates, school_code=("school_id", school_ids))
     ids = _create_rows(Staff, rows, actor=actor, reason=reason, advance=advance)
@@ -141,7 +142,7 @@ def _apply_staff(plan, *, actor, reason: str, advance) -> None:
     _update_rows(Staff, plan.staff_updates, fields=STAFF_UPDATE_FIELDS, actor=actor, reason=reason, advance=advance)
 
 
-def _apply_work_history(plan, *, actor, reason: str, advance) -> None:
+def _apply_work_history(plan, *, actor: User, reason: str, advance) -> None:
     from org.models import WorkHistory
 
     rows = _resolve_references(plan.history_creates, staff_number=("staff_id", plan.staff_ids),

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connections, transaction
 from django.db.models import F, Q
@@ -50,7 +51,7 @@ def _job_progress(job_id: int):
 
 
 @transaction.atomic
-def import_job_create(*, actor, kind: str, upload) -> "ImportJob":  # noqa: F821
+def import_job_create(*, actor: User, kind: str, upload) -> "ImportJob":  # noqa: F821
     """Store an upload after the safety checks and queue its check (inline when small)."""
     from org.excel import ExcelFileError, check_xlsx, get_importer
     from org.models import ImportJob
@@ -153,7 +154,7 @@ def import_job_validate(*, job_id: int) -> None:
 
 
 @transaction.atomic
-def import_job_commit_request(*, actor, job) -> None:
+def import_job_commit_request(*, actor: User, job) -> None:
     """Start importing a checked upload that has no problems (its owner only)."""
     from org.models import ImportJob
 

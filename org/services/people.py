@@ -1,5 +1,6 @@
 """Writes to schools, staff and user roles: keyword-only, atomic, validated, audited with the actor."""
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,7 @@ MSG_STAFF_OUT_OF_SCOPE = _("You may not change staff outside your region.")
 MSG_REGION_LEVEL = _("County bureau staff must be scoped to a county, city staff to a city.")
 
 
-def save_audited(instance, *, actor, reason: str = "") -> None:
+def save_audited(instance, *, actor: User, reason: str = "") -> None:
     """Validate and save one row, recording who changed it and why in its history.
 
     A unique constraint met here (a concurrent request committed the same row first) is refused with
@@ -28,7 +29,7 @@ def save_audited(instance, *, actor, reason: str = "") -> None:
 
 
 @transaction.atomic
-def school_update(*, actor, school: School, data: dict) -> School:
+def school_update(*, actor: User, school: School, data: dict) -> School:
     """Change a school's fields; the actor must be bureau staff of its region."""
     if not scope.can_manage(actor, school):
         raise PermissionDenied(MSG_SCHOOL_OUT_OF_SCOPE)
@@ -41,7 +42,7 @@ def school_update(*, actor, school: School, data: dict) -> School:
 
 
 @transaction.atomic
-def staff_update(*, actor, staff: Staff, data: dict) -> Staff:
+def staff_update(*, actor: User, staff: Staff, data: dict) -> Staff:
     """Change a staff member's fields; moving them is allowed only between schools the actor manages."""
     if not scope.can_manage(actor, staff):
         raise PermissionDenied(MSG_STAFF_OUT_OF_SCOPE)
@@ -55,7 +56,7 @@ def staff_update(*, actor, staff: Staff, data: dict) -> Staff:
 
 
 @transaction.atomic
-def staff_create(*, actor, data: dict) -> Staff:
+def staff_create(*, actor: User, data: dict) -> Staff:
     """Create a staff member in a school the actor manages; gender and birth date come from the ID."""
     school = data["school"]
     if not scope.can_manage(actor, school):
@@ -68,7 +69,7 @@ def staff_create(*, actor, data: dict) -> Staff:
 
 
 @transaction.atomic
-def user_role_assign(*, actor, user, role: str, region: Region | None = None, school: School | None = None) -> UserRole:
+def user_role_assign(*, actor: User, user, role: str, region: Region | None = None, school: School | None = None) -> UserRole:
     """Give a user a role; bureau-level roles must point at a region of the matching level."""
     expected = {UserRole.Role.CITY_STAFF: Region.Level.CITY, UserRole.Role.COUNTY_STAFF: Region.Level.COUNTY}
     if role in expected and (region is None or region.level != expected[role]):

@@ -1,8 +1,126 @@
-"""Rotation writes, split by sub-domain; import them from here (`from rotation import services`)."""
+"""Rotation writes, split by sub-domain; import them from here (`from rotation import services`). Who may
+do what is in rotation/permissions.py."""
 
-from rotation.services.assignments import *  # noqa: F403
-from rotation.services.exemptions import *  # noqa: F403
-from rotation.services.inspections import *  # noqa: F403
-from rotation.services.plans import *  # noqa: F403
-from rotation.services.progress import *  # noqa: F403
-from rotation.services.suggestions import *  # noqa: F403
+from rotation.services.assignments import (
+    MSG_APPROVE_FORBIDDEN,
+    MSG_BAD_STATE,
+    MSG_CADRE_FILING,
+    MSG_CONFIRM_FORBIDDEN,
+    MSG_CONVERT_NEEDS_EXCELLENT,
+    MSG_END_REASON_REQUIRED,
+    MSG_EXEMPT,
+    MSG_NOT_ACTIVE,
+    MSG_OUTSIDE_WINDOW,
+    MSG_OVERLAP,
+    MSG_PLAN_OUT_OF_SCOPE,
+    MSG_RATING_REQUIRED,
+    MSG_SAME_SCHOOL,
+    MSG_SCHOOL_OUT_OF_SCOPE,
+    MSG_STAFF_OUT_OF_SCOPE,
+    MSG_TOO_SHORT,
+    TRANSITIONS,
+    assignment_approve,
+    assignment_complete,
+    assignment_confirm_arrival,
+    assignment_convert,
+    assignment_create,
+    assignment_end_early,
+    assignment_transition,
+)
+from rotation.services.exemptions import (
+    MSG_DECISION_REASON_REQUIRED,
+    MSG_EXEMPTION_APPLY_FORBIDDEN,
+    MSG_EXEMPTION_DECIDE_FORBIDDEN,
+    MSG_EXEMPTION_NOT_PENDING,
+    MSG_POLICY_FORBIDDEN,
+    exemption_apply,
+    exemption_decide,
+    policy_save,
+)
+from rotation.services.inspections import (
+    MSG_INSPECT_FORBIDDEN,
+    MSG_METHOD_REQUIRED,
+    MSG_NOT_STARTED,
+    inspection_record,
+)
+from rotation.services.plans import (
+    MSG_PLAN_FORBIDDEN,
+    MSG_SHARE_BELOW_APPROVED,
+    MSG_SHARES_SUM,
+    MSG_UNKNOWN_COUNTY,
+    plan_create,
+    plan_set_shares,
+)
+from rotation.services.progress import (
+    MSG_RECOMPUTE_FORBIDDEN,
+    MSG_WARNING_CLEARED,
+    MSG_WARNING_RAISED,
+    open_plans,
+    progress_compute,
+    progress_recompute,
+    queue_progress,
+)
+from rotation.services.suggestions import (
+    MSG_SUGGEST_FORBIDDEN,
+    MSG_SUGGESTION_DECIDED,
+    suggestion_accept,
+    suggestion_discard,
+    suggestions_generate,
+)
+
+__all__ = [
+    "MSG_APPROVE_FORBIDDEN",
+    "MSG_BAD_STATE",
+    "MSG_CADRE_FILING",
+    "MSG_CONFIRM_FORBIDDEN",
+    "MSG_CONVERT_NEEDS_EXCELLENT",
+    "MSG_DECISION_REASON_REQUIRED",
+    "MSG_END_REASON_REQUIRED",
+    "MSG_EXEMPT",
+    "MSG_EXEMPTION_APPLY_FORBIDDEN",
+    "MSG_EXEMPTION_DECIDE_FORBIDDEN",
+    "MSG_EXEMPTION_NOT_PENDING",
+    "MSG_INSPECT_FORBIDDEN",
+    "MSG_METHOD_REQUIRED",
+    "MSG_NOT_ACTIVE",
+    "MSG_NOT_STARTED",
+    "MSG_OUTSIDE_WINDOW",
+    "MSG_OVERLAP",
+    "MSG_PLAN_FORBIDDEN",
+    "MSG_PLAN_OUT_OF_SCOPE",
+    "MSG_POLICY_FORBIDDEN",
+    "MSG_RATING_REQUIRED",
+    "MSG_RECOMPUTE_FORBIDDEN",
+    "MSG_SAME_SCHOOL",
+    "MSG_SCHOOL_OUT_OF_SCOPE",
+    "MSG_SHARES_SUM",
+    "MSG_SHARE_BELOW_APPROVED",
+    "MSG_STAFF_OUT_OF_SCOPE",
+    "MSG_SUGGESTION_DECIDED",
+    "MSG_SUGGEST_FORBIDDEN",
+    "MSG_TOO_SHORT",
+    "MSG_UNKNOWN_COUNTY",
+    "MSG_WARNING_CLEARED",
+    "MSG_WARNING_RAISED",
+    "TRANSITIONS",
+    "assignment_approve",
+    "assignment_complete",
+    "assignment_confirm_arrival",
+    "assignment_convert",
+    "assignment_create",
+    "assignment_end_early",
+    "assignment_transition",
+    "exemption_apply",
+    "exemption_decide",
+    "inspection_record",
+    "open_plans",
+    "plan_create",
+    "plan_set_shares",
+    "policy_save",
+    "progress_compute",
+    "progress_recompute",
+    "queue_progress",
+    "suggestion_accept",
+    "suggestion_discard",
+    "suggestions_generate",
+]

@@ -5,6 +5,7 @@ planned → approved → in_place → completed | ended_early | converted (a tra
 
 from datetime import date, timedelta
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -16,14 +17,13 @@ from org.models import School, Staff, WorkHistory
 from org.services import save_audited
 from rotation import rules, selectors
 from rotation.models import Assignment, Plan, Rating
+from rotation.permissions import may_confirm_arrival
+from rotation.rules import MSG_CADRE_FILING, MSG_OUTSIDE_WINDOW, MSG_TOO_SHORT
 
 MSG_STAFF_OUT_OF_SCOPE = _("This staff member is outside your scope.")
 MSG_SCHOOL_OUT_OF_SCOPE = _("The destination school is outside your scope.")
 MSG_SAME_SCHOOL = _("The destination must be another school.")
 MSG_NOT_ACTIVE = _("Only staff in active employment can be assigned.")
-MSG_TOO_SHORT = _("Too short: a %(post)s must rotate for at least %(years)d years (planned: %(start)s to %(end)s).")
-MSG_OUTSIDE_WINDOW = _("Rotation starts in the summer window (%(start)s to %(end)s); %(date)s is outside it.")
-MSG_CADRE_FILING = _("Cadre secondments are filed between %(start)s and %(end)s; filing on %(date)s is not allowed.")
 MSG_EXEMPT = _("This staff member is exempt from rotation (%(reasons)s); give a reason to override.")
 MSG_OVERLAP = _("This staff member already has an assignment from %(start)s to %(end)s that overlaps these dates.")
 MSG_PLAN_OUT_OF_SCOPE = _("The plan is outside your scope.")
@@ -37,7 +37,7 @@ MSG_RATING_REQUIRED = _("Give the rating of the assignment.")
 CADRE_POSTS = (*Staff.LEADER_POSTS, Staff.Post.MIDDLE_CADRE)
 
 
-def _validate_new(*, actor, staff: Staff, to_school: School, form: str, start: date, planned_end: date,
+def _validate_new(*, actor: User, staff: Staff, to_school: School, form: str, start: date, planned_end: date,
                   filed_on: date, override: str, plan: Plan | None = None,
                   resolver: selectors.PolicyResolver | None = None) -> dict:
     """Every refusal of issue 4 at once, by field; returns nothing when the assignment may be created."""
@@ -52,18 +52,14 @@ def _validate_new(*, actor, staff: Staff, to_school: School, form: str, start: d
         errors.setdefault("to_school", []).append(MSG_SAME_SCHOOL)
     policy = resolver.policy(staff.school.region_id)
     is_cadre = staff.post in CADRE_POSTS
-    minimum = policy.min_years_leader if is_cadre else policy.min_years_teacher
-    if rules.full_years(start, planned_end + timedelta(days=1)) < minimum:
-        values = {"post": staff.get_post_display(), "years": minimum, "start": start, "end": planned_end}
-        errors.setdefault("planned_end", []).append(MSG_TOO_SHORT % values)
-    window_start, window_end = policy.window(start.year)
-    if not window_start <= start <= window_end:
-        errors.setdefault("start", []).append(MSG_OUTSIDE_WINDOW % {"start": window_start, "end": window_end, "date": start})
-    if is_cadre and form == Assignment.Form.SECONDMENT:
-        filing_start, filing_end = policy.filing_window(start.year)
-        if not filing_start <= filed_on <= filing_end:
-            values = {"start": filing_start, "end": filing_end, "date": filed_on}
-            errors.setdefault("filed_on", []).append(MSG_CADRE_FILING % values)
+    dated = rules.assignment_date_refusals(
+        post_label=staff.get_post_display(), start=start, planned_end=planned_end, filed_on=filed_on,
+        minimum_years=policy.min_years_leader if is_cadre else policy.min_years_teacher,
+        window=policy.window(start.year),
+        filing_window=policy.filing_window(start.year) if is_cadre and form == Assignment.Form.SECONDMENT else None,
+    )
+    for field_name, messages in dated.items():
+        errors.setdefault(field_name, []).extend(messages)
     as_of = plan.term_start if plan is not None else start  # DESIGN.md: a term's as-of date is its start
     decision = selectors.staff_decision(staff, as_of, resolver=resolver)
     if decision is not None and decision.status == rules.EXEMPT and not override.strip():
@@ -84,7 +80,7 @@ def _overlapping(staff: Staff, start: date, end: date, exclude: int | None = Non
 
 
 @transaction.atomic
-def assignment_create(*, actor, staff: Staff, to_school: School, form: str, start: date, planned_end: date,
+def assignment_create(*, actor: User, staff: Staff, to_school: School, form: str, start: date, planned_end: date,
                       plan: Plan | None = None, post_at_destination: str = "", relation_moves: bool = False,
                       subsidy_yuan=0, subsidy_note: str = "", exemption_override: str = "",
                       filed_on: date | None = None, resolver: selectors.PolicyResolver | None = None) -> Assignment:
@@ -121,13 +117,13 @@ def _require_state(assignment: Assignment, states, action) -> None:
         raise ValidationError(MSG_BAD_STATE % {"state": assignment.get_state_display(), "action": action})
 
 
-def _require_manager(actor, assignment: Assignment) -> None:
+def _require_manager(actor: User, assignment: Assignment) -> None:
     if not scope.manageable(actor, Assignment).filter(pk=assignment.pk).exists():
         raise PermissionDenied(MSG_APPROVE_FORBIDDEN)
 
 
 @transaction.atomic
-def assignment_approve(*, actor, assignment: Assignment) -> Assignment:
+def assignment_approve(*, actor: User, assignment: Assignment) -> Assignment:
     """planned → approved, by the sending school's bureau."""
     assignment = _locked(assignment)
     _require_manager(actor, assignment)
@@ -137,12 +133,8 @@ def assignment_approve(*, actor, assignment: Assignment) -> Assignment:
     return assignment
 
 
-def may_confirm_arrival(actor, assignment: Assignment) -> bool:
-    return scope.sees_everything(actor) or scope.is_principal_of(actor, assignment.to_school_id)
-
-
 @transaction.atomic
-def assignment_confirm_arrival(*, actor, assignment: Assignment, arrived_on: date | None = None) -> Assignment:
+def assignment_confirm_arrival(*, actor: User, assignment: Assignment, arrived_on: date | None = None) -> Assignment:
     """approved → in place (到位), confirmed by the receiving school's principal."""
     assignment = _locked(assignment)
     if not may_confirm_arrival(actor, assignment):
@@ -156,7 +148,7 @@ def assignment_confirm_arrival(*, actor, assignment: Assignment, arrived_on: dat
 
 
 @transaction.atomic
-def assignment_complete(*, actor, assignment: Assignment, rating: str, ended_on: date | None = None) -> Assignment:
+def assignment_complete(*, actor: User, assignment: Assignment, rating: str, ended_on: date | None = None) -> Assignment:
     """in place → completed, with the rating of the stint."""
     assignment = _locked(assignment)
     _require_manager(actor, assignment)
@@ -170,7 +162,7 @@ def assignment_complete(*, actor, assignment: Assignment, rating: str, ended_on:
 
 
 @transaction.atomic
-def assignment_end_early(*, actor, assignment: Assignment, reason: str, ended_on: date | None = None,
+def assignment_end_early(*, actor: User, assignment: Assignment, reason: str, ended_on: date | None = None,
                          rating: str = "") -> Assignment:
     """approved or in place → ended early, with the reason."""
     assignment = _locked(assignment)
@@ -186,7 +178,7 @@ def assignment_end_early(*, actor, assignment: Assignment, reason: str, ended_on
 
 
 @transaction.atomic
-def assignment_convert(*, actor, assignment: Assignment, rating: str = "", on: date | None = None) -> Assignment:
+def assignment_convert(*, actor: User, assignment: Assignment, rating: str = "", on: date | None = None) -> Assignment:
     """in place or completed, rated 优秀 → a transfer: the person stays at the receiving school.
 
     The staff member's current school becomes the receiving school from `on`; the home school is
@@ -218,7 +210,7 @@ def assignment_convert(*, actor, assignment: Assignment, rating: str = "", on: d
 TRANSITIONS = ("approve", "confirm", "complete", "end_early", "convert")
 
 
-def assignment_transition(*, actor, assignment: Assignment, action: str, rating: str = "", reason: str = "",
+def assignment_transition(*, actor: User, assignment: Assignment, action: str, rating: str = "", reason: str = "",
                           on: date | None = None) -> Assignment:
     """Dispatch one named transition (the pages and the API post an action name)."""
     if action == "approve":
@@ -240,5 +232,5 @@ __all__ = [
     "MSG_OUTSIDE_WINDOW", "MSG_CADRE_FILING", "MSG_EXEMPT", "MSG_OVERLAP", "MSG_PLAN_OUT_OF_SCOPE", "MSG_BAD_STATE",
     "MSG_APPROVE_FORBIDDEN", "MSG_CONFIRM_FORBIDDEN", "MSG_END_REASON_REQUIRED", "MSG_CONVERT_NEEDS_EXCELLENT",
     "MSG_RATING_REQUIRED", "assignment_create", "assignment_approve", "assignment_confirm_arrival", "assignment_complete",
-    "assignment_end_early", "assignment_convert", "may_confirm_arrival",
+    "assignment_end_early", "assignment_convert",
 ]

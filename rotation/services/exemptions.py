@@ -1,14 +1,16 @@
 """Rotation writes: policies and exemptions. Keyword-only, atomic, validated, audited with the actor."""
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from org import scope
-from org.models import Region, Staff, UserRole
+from org.models import Region, Staff
 from org.services import save_audited
 from rotation.models import Exemption, Policy
+from rotation.permissions import may_apply_exemption, may_set_policy
 
 MSG_POLICY_FORBIDDEN = _("Only city bureau staff may change rotation policies of their city.")
 MSG_EXEMPTION_APPLY_FORBIDDEN = _("Only the staff member's principal or county bureau may apply for an exemption.")
@@ -17,13 +19,8 @@ MSG_EXEMPTION_NOT_PENDING = _("This exemption has already been decided.")
 MSG_DECISION_REASON_REQUIRED = _("Give the reason for the decision.")
 
 
-def may_set_policy(actor, region: Region) -> bool:
-    return scope.sees_everything(actor) or (
-        scope.has_role(actor, UserRole.Role.CITY_STAFF) and scope.runs_region(actor, region.pk))
-
-
 @transaction.atomic
-def policy_save(*, actor, region: Region, data: dict) -> Policy:
+def policy_save(*, actor: User, region: Region, data: dict) -> Policy:
     """Create or change the policy row of a region (city bureau staff only)."""
     if not may_set_policy(actor, region):
         raise PermissionDenied(MSG_POLICY_FORBIDDEN)
@@ -34,12 +31,8 @@ def policy_save(*, actor, region: Region, data: dict) -> Policy:
     return policy
 
 
-def may_apply_exemption(actor, staff: Staff) -> bool:
-    return scope.manages_or_heads(actor, staff)
-
-
 @transaction.atomic
-def exemption_apply(*, actor, staff: Staff, kind: str, start, end=None, grounds: str = "", attachment=None) -> Exemption:
+def exemption_apply(*, actor: User, staff: Staff, kind: str, start, end=None, grounds: str = "", attachment=None) -> Exemption:
     """Record a school's application for a 暂不交流 exemption."""
     if not may_apply_exemption(actor, staff):
         raise PermissionDenied(MSG_EXEMPTION_APPLY_FORBIDDEN)
@@ -51,7 +44,7 @@ def exemption_apply(*, actor, staff: Staff, kind: str, start, end=None, grounds:
 
 
 @transaction.atomic
-def exemption_decide(*, actor, exemption: Exemption, approve: bool, reason: str, attachment=None, document_no: str = "") -> Exemption:
+def exemption_decide(*, actor: User, exemption: Exemption, approve: bool, reason: str, attachment=None, document_no: str = "") -> Exemption:
     """Approve or reject a pending exemption with a reason (county bureau of the staff's school)."""
     exemption = Exemption.objects.select_for_update().get(pk=exemption.pk)
     if not scope.can_manage(actor, exemption):
@@ -72,6 +65,5 @@ def exemption_decide(*, actor, exemption: Exemption, approve: bool, reason: str,
 
 __all__ = [
     "MSG_POLICY_FORBIDDEN", "MSG_EXEMPTION_APPLY_FORBIDDEN", "MSG_EXEMPTION_DECIDE_FORBIDDEN", "MSG_EXEMPTION_NOT_PENDING",
-    "MSG_DECISION_REASON_REQUIRED", "policy_save", "may_apply_exemption", "exemption_apply", "exemption_decide",
-    "may_set_policy",
+    "MSG_DECISION_REASON_REQUIRED", "policy_save", "exemption_apply", "exemption_decide",
 ]

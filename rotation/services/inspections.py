@@ -2,28 +2,23 @@
 
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from org import scope
-from org.models import UserRole
 from org.services import save_audited
 from rotation.models import Assignment, Inspection
+from rotation.permissions import may_inspect
 
 MSG_INSPECT_FORBIDDEN = _("Only supervisors and bureau staff may record inspections of assignments in their scope.")
 MSG_METHOD_REQUIRED = _("Choose at least one method: lesson observation, interviews or ledger review.")
 MSG_NOT_STARTED = _("Only approved, in-place or finished assignments can be inspected.")
 
-INSPECTOR_ROLES = {UserRole.Role.SUPERVISOR, UserRole.Role.CITY_STAFF, UserRole.Role.COUNTY_STAFF}
-
-
-def may_inspect(actor) -> bool:
-    return scope.sees_everything(actor) or scope.has_role(actor, *INSPECTOR_ROLES)
-
 
 @transaction.atomic
-def inspection_record(*, actor, assignment: Assignment, visited_on: date, findings: str, rating: str,
+def inspection_record(*, actor: User, assignment: Assignment, visited_on: date, findings: str, rating: str,
                       lesson_observation: bool = False, interviews: bool = False, ledger_review: bool = False,
                       attachment=None) -> Inspection:
     """Record one visit (date, methods, findings, rating, attachment) against a visible assignment."""
@@ -43,4 +38,4 @@ def inspection_record(*, actor, assignment: Assignment, visited_on: date, findin
     return inspection
 
 
-__all__ = ["MSG_INSPECT_FORBIDDEN", "MSG_METHOD_REQUIRED", "MSG_NOT_STARTED", "may_inspect", "inspection_record"]
+__all__ = ["MSG_INSPECT_FORBIDDEN", "MSG_METHOD_REQUIRED", "MSG_NOT_STARTED", "inspection_record"]

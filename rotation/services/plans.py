@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +11,7 @@ from org.models import Region
 from org.services import save_audited
 from rotation import selectors
 from rotation.models import Plan, Quota
-from rotation.services.exemptions import may_set_policy
+from rotation.permissions import may_set_policy
 from rotation.services.progress import queue_progress
 
 MSG_PLAN_FORBIDDEN = _("Only city bureau staff may create or change the rotation plans of their city.")
@@ -20,7 +21,7 @@ MSG_UNKNOWN_COUNTY = _("The plan has no quota for this county.")
 
 
 @transaction.atomic
-def plan_create(*, actor, region: Region, name: str, term_start: date, opens_on: date, deadline: date, target: int) -> Plan:
+def plan_create(*, actor: User, region: Region, name: str, term_start: date, opens_on: date, deadline: date, target: int) -> Plan:
     """Create a plan and split its target over the region's counties by MUST_ROTATE + ELIGIBLE at term start."""
     if not may_set_policy(actor, region):
         raise PermissionDenied(MSG_PLAN_FORBIDDEN)
@@ -39,7 +40,7 @@ def plan_create(*, actor, region: Region, name: str, term_start: date, opens_on:
 
 
 @transaction.atomic
-def plan_set_shares(*, actor, plan: Plan, shares: dict[int, int], target: int | None = None) -> Plan:
+def plan_set_shares(*, actor: User, plan: Plan, shares: dict[int, int], target: int | None = None) -> Plan:
     """Set county shares (county id → share), optionally a new target; the sum must equal the target
     and no share may fall below what that county has already approved."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)

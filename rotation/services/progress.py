@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
@@ -33,7 +34,7 @@ def queue_progress(plan_id: int) -> None:
     transaction.on_commit(lambda: tasks.compute_progress.delay(plan_id))
 
 
-def progress_recompute(*, actor, plan: Plan) -> None:
+def progress_recompute(*, actor: User, plan: Plan) -> None:
     """Bureau staff ask for the plan's progress now (the "重新计算" button)."""
     if not scope.is_bureau_staff(actor):
         raise PermissionDenied(MSG_RECOMPUTE_FORBIDDEN)

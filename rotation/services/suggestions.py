@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
@@ -28,7 +29,7 @@ TERM_LABELS = {
 
 
 @transaction.atomic
-def suggestions_generate(*, actor, plan: Plan, partners=(), weights: rules.ScoreWeights | None = None) -> list[Suggestion]:
+def suggestions_generate(*, actor: User, plan: Plan, partners=(), weights: rules.ScoreWeights | None = None) -> list[Suggestion]:
     """Replace the actor's open suggestions for a plan with the optimal set of moves.
 
     Candidates: must-rotate staff the actor manages, at most each county's remaining share
@@ -55,7 +56,7 @@ def suggestions_generate(*, actor, plan: Plan, partners=(), weights: rules.Score
     return Suggestion.objects.bulk_create(rows)
 
 
-def _open(actor, suggestion: Suggestion) -> Suggestion:
+def _open(actor: User, suggestion: Suggestion) -> Suggestion:
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     if not scope.manageable(actor, Suggestion).filter(pk=suggestion.pk).exists():
         raise PermissionDenied(MSG_SUGGEST_FORBIDDEN)
@@ -65,7 +66,7 @@ def _open(actor, suggestion: Suggestion) -> Suggestion:
 
 
 @transaction.atomic
-def suggestion_accept(*, actor, suggestion: Suggestion, form: str, start: date, planned_end: date,
+def suggestion_accept(*, actor: User, suggestion: Suggestion, form: str, start: date, planned_end: date,
                       to_school: School | None = None, **details) -> Suggestion:
     """Turn a suggestion into a planned assignment (optionally edited: another school, dates, form)."""
     suggestion = _open(actor, suggestion)
@@ -81,7 +82,7 @@ def suggestion_accept(*, actor, suggestion: Suggestion, form: str, start: date, 
 
 
 @transaction.atomic
-def suggestion_discard(*, actor, suggestion: Suggestion) -> Suggestion:
+def suggestion_discard(*, actor: User, suggestion: Suggestion) -> Suggestion:
     suggestion = _open(actor, suggestion)
     suggestion.state = Suggestion.State.DISCARDED
     save_audited(suggestion, actor=actor, reason="discarded")

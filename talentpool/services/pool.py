@@ -3,6 +3,7 @@ yearly summaries and reviews, the final evaluation, and appointments out of the 
 
 import datetime as dt
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -45,7 +46,7 @@ __all__ = [
 ]
 
 
-def _require_manage(actor, staff: Staff, message=MSG_MEMBER_OUT_OF_SCOPE) -> None:
+def _require_manage(actor: User, staff: Staff, message=MSG_MEMBER_OUT_OF_SCOPE) -> None:
     if not scope.can_manage(actor, staff):
         raise PermissionDenied(message)
 
@@ -56,7 +57,7 @@ def _require_active(member: PoolMember) -> None:
 
 
 @transaction.atomic
-def pool_member_add(*, actor, staff: Staff, program, pool_type: str, tier: str, joined: dt.date) -> PoolMember:
+def pool_member_add(*, actor: User, staff: Staff, program, pool_type: str, tier: str, joined: dt.date) -> PoolMember:
     """Enter a member directly (county pools built from existing records, seed 000), without a nomination.
 
     The review interval comes from the program whose pool the member enters (seed 002: every 3 years)."""
@@ -73,7 +74,7 @@ def pool_member_add(*, actor, staff: Staff, program, pool_type: str, tier: str, 
 
 
 @transaction.atomic
-def tier_move(*, actor, member: PoolMember, to_tier: str, moved_on: dt.date, reason: str = "") -> TierMove:
+def tier_move(*, actor: User, member: PoolMember, to_tier: str, moved_on: dt.date, reason: str = "") -> TierMove:
     """Move an active member between the county and city tiers, keeping the move in the member's history."""
     _require_manage(actor, member.staff)
     _require_active(member)
@@ -87,7 +88,7 @@ def tier_move(*, actor, member: PoolMember, to_tier: str, moved_on: dt.date, rea
 
 
 @transaction.atomic
-def member_status_change(*, actor, member: PoolMember, status: str, reason: str) -> PoolMember:
+def member_status_change(*, actor: User, member: PoolMember, status: str, reason: str) -> PoolMember:
     _require_manage(actor, member.staff)
     _require_active(member)
     if status not in (M.WITHDRAWN, M.EXPIRED):
@@ -98,7 +99,7 @@ def member_status_change(*, actor, member: PoolMember, status: str, reason: str)
 
 
 @transaction.atomic
-def member_review_complete(*, actor, member: PoolMember, reviewed_on: dt.date, keep: bool, reason: str = "") -> PoolMember:
+def member_review_complete(*, actor: User, member: PoolMember, reviewed_on: dt.date, keep: bool, reason: str = "") -> PoolMember:
     """The periodic review (每三年充实调整): keep the member for another interval, or let the membership expire."""
     _require_manage(actor, member.staff)
     _require_active(member)
@@ -129,7 +130,7 @@ def pool_reviews_flag(*, today: dt.date | None = None) -> int:
 
 
 @transaction.atomic
-def mentoring_pair_create(*, actor, mentor: Staff, mentee: PoolMember, start: dt.date, goals: str = "") -> MentoringPair:
+def mentoring_pair_create(*, actor: User, mentor: Staff, mentee: PoolMember, start: dt.date, goals: str = "") -> MentoringPair:
     _require_manage(actor, mentee.staff)
     _require_active(mentee)
     pair = MentoringPair(mentor=mentor, mentee=mentee, start=start, goals=goals)
@@ -137,20 +138,20 @@ def mentoring_pair_create(*, actor, mentor: Staff, mentee: PoolMember, start: dt
     return pair
 
 
-def _require_region(actor, region_id: int) -> None:
+def _require_region(actor: User, region_id: int) -> None:
     if not scope.runs_region(actor, region_id):
         raise PermissionDenied(MSG_TRAINING_OUT_OF_SCOPE)
 
 
 @transaction.atomic
-def training_batch_save(*, actor, batch: TrainingBatch) -> TrainingBatch:
+def training_batch_save(*, actor: User, batch: TrainingBatch) -> TrainingBatch:
     _require_region(actor, batch.region_id)
     save_audited(batch, actor=actor)
     return batch
 
 
 @transaction.atomic
-def attendance_record(*, actor, batch: TrainingBatch, member: PoolMember, attended: bool, hours) -> TrainingAttendance:
+def attendance_record(*, actor: User, batch: TrainingBatch, member: PoolMember, attended: bool, hours) -> TrainingAttendance:
     """Record (or correct) one member's attendance and hours in a training batch."""
     _require_region(actor, batch.region_id)
     if hours > batch.hours:
@@ -162,7 +163,7 @@ def attendance_record(*, actor, batch: TrainingBatch, member: PoolMember, attend
 
 
 @transaction.atomic
-def studio_save(*, actor, studio: Studio) -> Studio:
+def studio_save(*, actor: User, studio: Studio) -> Studio:
     if not studio.school_id or not scope.can_manage(actor, studio.school):
         raise PermissionDenied(MSG_MEMBER_OUT_OF_SCOPE)
     save_audited(studio, actor=actor)
@@ -170,7 +171,7 @@ def studio_save(*, actor, studio: Studio) -> Studio:
 
 
 @transaction.atomic
-def studio_member_add(*, actor, studio: Studio, staff: Staff, joined: dt.date) -> StudioMembership:
+def studio_member_add(*, actor: User, studio: Studio, staff: Staff, joined: dt.date) -> StudioMembership:
     if not scope.can_manage(actor, studio.school):
         raise PermissionDenied(MSG_MEMBER_OUT_OF_SCOPE)
     membership = StudioMembership(studio=studio, staff=staff, joined=joined)
@@ -179,7 +180,7 @@ def studio_member_add(*, actor, studio: Studio, staff: Staff, joined: dt.date) -
 
 
 @transaction.atomic
-def stage_summary_submit(*, actor, member: PoolMember, year: int, content: str) -> StageSummary:
+def stage_summary_submit(*, actor: User, member: PoolMember, year: int, content: str) -> StageSummary:
     """A member's yearly stage summary, submitted by the member's school (principal) or the bureau."""
     if not scope.manages_or_heads(actor, member.staff):
         raise PermissionDenied(MSG_MEMBER_OUT_OF_SCOPE)
@@ -190,7 +191,7 @@ def stage_summary_submit(*, actor, member: PoolMember, year: int, content: str) 
 
 
 @transaction.atomic
-def annual_review_record(*, actor, member: PoolMember, year: int, grade: str, comment: str = "") -> AnnualReview:
+def annual_review_record(*, actor: User, member: PoolMember, year: int, grade: str, comment: str = "") -> AnnualReview:
     """An expert's annual review of a member (reviewers and bureau staff)."""
     if not (scope.has_role(actor, UserRole.Role.REVIEWER) or scope.can_manage(actor, member.staff)):
         raise PermissionDenied(MSG_NOT_EXPERT)
@@ -204,7 +205,7 @@ def annual_review_record(*, actor, member: PoolMember, year: int, grade: str, co
 
 @transaction.atomic
 def final_evaluation_record(
-    *, actor, member: PoolMember, ethics: str, management_innovation: str, leadership: str, school_practice: str,
+    *, actor: User, member: PoolMember, ethics: str, management_innovation: str, leadership: str, school_practice: str,
     overall: str, award_recommended: bool, evaluated_on: dt.date,
 ) -> FinalEvaluation:
     """The end-of-program evaluation on the four dimensions, with the award recommendation (seed 000)."""
@@ -227,7 +228,7 @@ def final_evaluation_record(
 
 @transaction.atomic
 def appointment_record(
-    *, actor, staff: Staff, to_post: str, school: School, appointed_on: dt.date, document_ref: str = "",
+    *, actor: User, staff: Staff, to_post: str, school: School, appointed_on: dt.date, document_ref: str = "",
 ) -> Appointment:
     """Record an appointment; an active pool membership becomes `promoted`. A principal appointed from
     outside the principal reserve pool is recorded with a warning (seed 002)."""

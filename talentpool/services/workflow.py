@@ -9,12 +9,13 @@ never admit more than the quota.
 import datetime as dt
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from org import integrity, scope
+from org import integrity
 from org.models import Staff, UserRole
 from org.services import save_audited
 from talentpool import rules, selectors
@@ -32,6 +33,7 @@ from talentpool.models import (
     Track,
     Transition,
 )
+from talentpool.permissions import may_nominate, may_review_in_county, may_run, runs_region
 
 S = Nomination.Status
 
@@ -66,12 +68,7 @@ def _today(today: dt.date | None) -> dt.date:
     return today or timezone.localdate()
 
 
-def runs_region(actor, region_id: int) -> bool:
-    """Bureau staff of the region (or of a region above it) run its programs."""
-    return scope.runs_region(actor, region_id)
-
-
-def _require_runner(actor, program: Program) -> None:
+def _require_runner(actor: User, program: Program) -> None:
     if not runs_region(actor, program.region_id):
         raise PermissionDenied(MSG_PROGRAM_OUT_OF_SCOPE)
 
@@ -80,7 +77,7 @@ def _require_runner(actor, program: Program) -> None:
 
 
 @transaction.atomic
-def program_save(*, actor, program: Program) -> Program:
+def program_save(*, actor: User, program: Program) -> Program:
     """Create or change a program; only bureau staff of its owning region (stored and new) may."""
     if program.pk is not None:
         stored = Program.objects.filter(pk=program.pk).values_list("region_id", flat=True).first()
@@ -92,28 +89,28 @@ def program_save(*, actor, program: Program) -> Program:
 
 
 @transaction.atomic
-def track_save(*, actor, track: Track) -> Track:
+def track_save(*, actor: User, track: Track) -> Track:
     _require_runner(actor, track.program)
     save_audited(track, actor=actor)
     return track
 
 
 @transaction.atomic
-def eligibility_rule_save(*, actor, rule: EligibilityRule) -> EligibilityRule:
+def eligibility_rule_save(*, actor: User, rule: EligibilityRule) -> EligibilityRule:
     _require_runner(actor, rule.track.program)
     save_audited(rule, actor=actor)
     return rule
 
 
 @transaction.atomic
-def eligibility_rule_delete(*, actor, rule: EligibilityRule) -> None:
+def eligibility_rule_delete(*, actor: User, rule: EligibilityRule) -> None:
     _require_runner(actor, rule.track.program)
     rule._history_user = actor
     rule.delete()
 
 
 @transaction.atomic
-def intake_save(*, actor, intake: Intake) -> Intake:
+def intake_save(*, actor: User, intake: Intake) -> Intake:
     """Create or change an intake; its quota stays within the track's annual quota and above the admissions."""
     _require_runner(actor, intake.track.program)
     if intake.quota is not None and intake.quota > intake.track.annual_quota:
@@ -129,7 +126,7 @@ def intake_save(*, actor, intake: Intake) -> Intake:
 # --- the workflow ---------------------------------------------------------------------------------
 
 
-def _move(nomination: Nomination, target: str, *, actor, comment: str = "") -> Nomination:
+def _move(nomination: Nomination, target: str, *, actor: User, comment: str = "") -> Nomination:
     current = nomination.status
     if not rules.can_move(current, target):
         raise ValidationError(
@@ -141,22 +138,9 @@ def _move(nomination: Nomination, target: str, *, actor, comment: str = "") -> N
     return nomination
 
 
-def may_nominate(actor, staff: Staff) -> bool:
-    """Principals nominate their own school's staff; bureau staff enter applications in their region."""
-    return scope.manages_or_heads(actor, staff)
-
-
-def _may_review_in_county(actor, nomination: Nomination) -> bool:
-    return scope.can_manage(actor, nomination.staff)
-
-
-def may_run(actor, nomination: Nomination) -> bool:
-    return runs_region(actor, nomination.intake.track.program.region_id)
-
-
 @transaction.atomic
 def nomination_submit(
-    *, actor, intake: Intake, staff: Staff, reasons: str, achievements: str = "",
+    *, actor: User, intake: Intake, staff: Staff, reasons: str, achievements: str = "",
     head_teacher_since: dt.date | None = None, source: str = Nomination.Source.NOMINATION,
     attachments=(), today: dt.date | None = None,
 ) -> Nomination:
@@ -184,7 +168,7 @@ def nomination_submit(
 
 
 @transaction.atomic
-def nomination_resubmit(*, actor, nomination: Nomination, reasons: str, achievements: str = "", comment: str = "") -> Nomination:
+def nomination_resubmit(*, actor: User, nomination: Nomination, reasons: str, achievements: str = "", comment: str = "") -> Nomination:
     """A returned nomination goes back to county review after the school revises it."""
     if not may_nominate(actor, nomination.staff):
         raise PermissionDenied(MSG_NOT_OWN_STAFF)
@@ -193,17 +177,17 @@ def nomination_resubmit(*, actor, nomination: Nomination, reasons: str, achievem
 
 
 @transaction.atomic
-def nomination_county_pass(*, actor, nomination: Nomination, comment: str = "") -> Nomination:
+def nomination_county_pass(*, actor: User, nomination: Nomination, comment: str = "") -> Nomination:
     """County review (逐级遴选) passes the nomination on to assessment."""
-    if not _may_review_in_county(actor, nomination):
+    if not may_review_in_county(actor, nomination):
         raise PermissionDenied(MSG_MAY_NOT_ACT)
     return _move(nomination, S.ASSESSMENT, actor=actor, comment=comment)
 
 
 @transaction.atomic
-def nomination_return(*, actor, nomination: Nomination, comment: str) -> Nomination:
+def nomination_return(*, actor: User, nomination: Nomination, comment: str) -> Nomination:
     """County review sends the nomination back to the school for revision."""
-    if not _may_review_in_county(actor, nomination):
+    if not may_review_in_county(actor, nomination):
         raise PermissionDenied(MSG_MAY_NOT_ACT)
     if not comment.strip():
         raise ValidationError(MSG_REASON_REQUIRED)
@@ -211,9 +195,9 @@ def nomination_return(*, actor, nomination: Nomination, comment: str) -> Nominat
 
 
 @transaction.atomic
-def nomination_reject(*, actor, nomination: Nomination, reason: str) -> Nomination:
+def nomination_reject(*, actor: User, nomination: Nomination, reason: str) -> Nomination:
     """Reject at any open stage: the county before assessment, the program's bureau at any stage."""
-    early = nomination.status in (S.SUBMITTED, S.RETURNED) and _may_review_in_county(actor, nomination)
+    early = nomination.status in (S.SUBMITTED, S.RETURNED) and may_review_in_county(actor, nomination)
     if not (early or may_run(actor, nomination)):
         raise PermissionDenied(MSG_MAY_NOT_ACT)
     if not reason.strip():
@@ -222,7 +206,7 @@ def nomination_reject(*, actor, nomination: Nomination, reason: str) -> Nominati
 
 
 @transaction.atomic
-def nomination_withdraw(*, actor, nomination: Nomination, reason: str) -> Nomination:
+def nomination_withdraw(*, actor: User, nomination: Nomination, reason: str) -> Nomination:
     """The nominating school (or bureau staff) withdraws the nomination at any open stage."""
     if not (may_nominate(actor, nomination.staff) or may_run(actor, nomination)):
         raise PermissionDenied(MSG_MAY_NOT_ACT)
@@ -232,7 +216,7 @@ def nomination_withdraw(*, actor, nomination: Nomination, reason: str) -> Nomina
 
 
 @transaction.atomic
-def reviewers_assign(*, actor, nomination: Nomination, reviewers) -> list[ReviewerAssignment]:
+def reviewers_assign(*, actor: User, nomination: Nomination, reviewers) -> list[ReviewerAssignment]:
     """Assign reviewers (users with the reviewer role) to score a nomination under assessment."""
     if not may_run(actor, nomination):
         raise PermissionDenied(MSG_MAY_NOT_ACT)
@@ -255,7 +239,7 @@ def reviewers_assign(*, actor, nomination: Nomination, reviewers) -> list[Review
 
 
 @transaction.atomic
-def scores_submit(*, actor, assignment: ReviewerAssignment, values: dict[int, Decimal], comment: str = "") -> ReviewerAssignment:
+def scores_submit(*, actor: User, assignment: ReviewerAssignment, values: dict[int, Decimal], comment: str = "") -> ReviewerAssignment:
     """A reviewer scores every item of the track's form; the nomination's combined score is updated."""
     if assignment.reviewer_id != actor.pk:
         raise PermissionDenied(MSG_NOT_YOUR_ASSIGNMENT)
@@ -292,7 +276,7 @@ def _holidays_between(start: dt.date, end: dt.date) -> list[dt.date]:
 
 @transaction.atomic
 def notice_publish(
-    *, actor, nomination: Nomination, start: dt.date, end: dt.date, comment: str = "", today: dt.date | None = None,
+    *, actor: User, nomination: Nomination, start: dt.date, end: dt.date, comment: str = "", today: dt.date | None = None,
 ) -> Nomination:
     """Put an assessed nomination on public notice (公示) for at least the program's working days."""
     if not may_run(actor, nomination):
@@ -314,7 +298,7 @@ def notice_publish(
 
 
 @transaction.atomic
-def objection_record(*, actor, nomination: Nomination, received: dt.date, content: str, raised_by: str = "") -> Objection:
+def objection_record(*, actor: User, nomination: Nomination, received: dt.date, content: str, raised_by: str = "") -> Objection:
     if not may_run(actor, nomination) or nomination.status != S.NOTICE:
         raise PermissionDenied(MSG_MAY_NOT_ACT)
     objection = Objection(nomination=nomination, received=received, content=content, raised_by=raised_by, recorded_by=actor)
@@ -323,7 +307,7 @@ def objection_record(*, actor, nomination: Nomination, received: dt.date, conten
 
 
 @transaction.atomic
-def objection_resolve(*, actor, objection: Objection, resolution: str) -> Objection:
+def objection_resolve(*, actor: User, objection: Objection, resolution: str) -> Objection:
     if not may_run(actor, objection.nomination):
         raise PermissionDenied(MSG_MAY_NOT_ACT)
     if objection.is_resolved:
@@ -336,7 +320,7 @@ def objection_resolve(*, actor, objection: Objection, resolution: str) -> Object
 
 
 @transaction.atomic
-def notice_close(*, actor, nomination: Nomination, comment: str = "", today: dt.date | None = None) -> Nomination:
+def notice_close(*, actor: User, nomination: Nomination, comment: str = "", today: dt.date | None = None) -> Nomination:
     """After the notice has ended with every objection resolved, the nomination goes to the collective decision."""
     if not may_run(actor, nomination):
         raise PermissionDenied(MSG_MAY_NOT_ACT)
@@ -350,7 +334,7 @@ def notice_close(*, actor, nomination: Nomination, comment: str = "", today: dt.
 
 @transaction.atomic
 def nomination_decide(
-    *, actor, nomination: Nomination, admit: bool, meeting_date: dt.date, minutes_ref: str, comment: str = "",
+    *, actor: User, nomination: Nomination, admit: bool, meeting_date: dt.date, minutes_ref: str, comment: str = "",
 ) -> Nomination:
     """Record the collective decision (集体研究); admitting locks the intake so the quota holds under concurrency."""
     if not may_run(actor, nomination):
@@ -373,7 +357,7 @@ def nomination_decide(
     return nomination
 
 
-def _admit_to_pool(*, actor, nomination: Nomination, intake: Intake, joined: dt.date) -> PoolMember:
+def _admit_to_pool(*, actor: User, nomination: Nomination, intake: Intake, joined: dt.date) -> PoolMember:
     program = intake.track.program
     member = PoolMember.objects.filter(
         staff=nomination.staff, pool_type=intake.track.pool_type, status=PoolMember.Status.ACTIVE,
@@ -387,3 +371,49 @@ def _admit_to_pool(*, actor, nomination: Nomination, intake: Intake, joined: dt.
     )
     save_audited(member, actor=actor, reason="admitted")
     return member
+
+
+__all__ = [
+    "MSG_PROGRAM_OUT_OF_SCOPE",
+    "MSG_NOT_OWN_STAFF",
+    "MSG_STAFF_NOT_ACTIVE",
+    "MSG_WINDOW_CLOSED",
+    "MSG_NOT_ELIGIBLE",
+    "MSG_ALREADY_NOMINATED",
+    "MSG_ILLEGAL_TRANSITION",
+    "MSG_NOT_REVIEWER_ROLE",
+    "MSG_NO_REVIEWERS",
+    "MSG_SCORES_MISSING",
+    "MSG_NOT_YOUR_ASSIGNMENT",
+    "MSG_NO_SCORING_FORM",
+    "MSG_SCORE_ITEMS",
+    "MSG_SCORE_RANGE",
+    "MSG_NOTICE_NOT_OVER",
+    "MSG_OBJECTION_OPEN",
+    "MSG_OBJECTION_RESOLVED",
+    "MSG_QUOTA_FULL",
+    "MSG_REASON_REQUIRED",
+    "MSG_DECISION_FIELDS",
+    "MSG_MAY_NOT_ACT",
+    "MSG_NOTICE_IN_PAST",
+    "MSG_INTAKE_OVER_TRACK",
+    "MSG_INTAKE_BELOW_ADMITTED",
+    "program_save",
+    "track_save",
+    "eligibility_rule_save",
+    "eligibility_rule_delete",
+    "intake_save",
+    "nomination_submit",
+    "nomination_resubmit",
+    "nomination_county_pass",
+    "nomination_return",
+    "nomination_reject",
+    "nomination_withdraw",
+    "reviewers_assign",
+    "scores_submit",
+    "notice_publish",
+    "objection_record",
+    "objection_resolve",
+    "notice_close",
+    "nomination_decide",
+]

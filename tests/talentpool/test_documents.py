@@ -18,7 +18,7 @@ S = Nomination.Status
 
 
 def sheet_rows(response):
-    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
 
 
@@ -80,7 +80,7 @@ def test_notice_page_lists_nominations_on_notice(client, world, intake, city_use
 def test_notice_docx(client, world, intake, city_user, on_notice):
     client.force_login(city_user)
     response = client.get(reverse("talentpool:intake-notice-docx", args=[intake.pk]))
-    document = Document(io.BytesIO(response.content))
+    document = Document(io.BytesIO(b"".join(response.streaming_content)))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "拟入库人选公示" in text and "咸宁市教育局" in text and "公示期为2026年6月1日至2026年6月5日" in text
     cells = [cell.text for row in document.tables[0].rows for cell in row.cells]
