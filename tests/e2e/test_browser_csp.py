@@ -5,13 +5,16 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_pages_raise_no_csp_violation_and_the_language_switch_still_works(world, county_user, login, live_server):
+def test_pages_raise_no_csp_violation_and_the_language_switch_still_works(world, county_user, principal_user, login,
+                                                                          live_server):
     page = login("county_a")
     violations = []
     current = {"path": ""}
     page.on("console", lambda message: violations.append(f"{current['path']}: {message.text}")
             if "Content Security Policy" in message.text else None)
-    for path in ("/", "/org/staff/", "/org/imports/", "/org/accounts/", "/api/v1/docs/"):
+    paths = ("/", "/org/staff/", "/org/imports/", "/org/users/", "/org/users/new/", f"/org/users/{principal_user.pk}/",
+             "/accounts/password/", "/api/v1/docs/")
+    for path in paths:
         current["path"] = path
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("networkidle")
@@ -23,3 +26,12 @@ def test_pages_raise_no_csp_violation_and_the_language_switch_still_works(world,
         page.select_option("select[name=language]", "en")  # static/js/app.js submits the form
     assert page.locator("html").get_attribute("lang") == "en"
     assert violations == []
+
+
+def test_cancel_on_a_form_goes_back_without_inline_script(world, county_user, login, live_server):
+    page = login("county_a")
+    page.goto(f"{live_server.url}/org/users/")
+    page.goto(f"{live_server.url}/org/users/new/")
+    with page.expect_navigation():
+        page.click("a[data-action=back]")  # static/js/app.js: history.back()
+    assert page.url == f"{live_server.url}/org/users/"
