@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test migrate demo messages static worker beat lint bench clean
+.PHONY: setup run test migrate demo messages static worker beat lint bench clean deploy-check backup restore
 
 setup: $(VENV)/.installed static/vendor/.installed
 
@@ -27,12 +27,13 @@ static/vendor/.installed: package.json package-lock.json
 migrate: setup
 	$(PY) manage.py migrate --noinput
 
+# Development runs with DEBUG=1: plain HTTP, error pages, and the demo data (load_demo refuses DEBUG=0).
 demo: migrate
-	$(PY) manage.py load_demo
+	DEBUG=1 $(PY) manage.py load_demo
 
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (logins above; Ctrl-C to stop)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup
 	$(PY) manage.py makemigrations --check --dry-run
@@ -48,6 +49,20 @@ worker: setup
 
 beat: setup
 	$(VENV)/bin/celery -A config beat --loglevel=info
+
+# Django's deployment checklist under production settings (DEBUG=0, a random key): must say nothing.
+deploy-check: setup
+	DEBUG=0 REQUIRE_SECRET_KEY=1 ALLOWED_HOSTS=edu.example.gov.cn \
+	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+# Backup and restore (PostgreSQL via DATABASE_URL, plus MEDIA_ROOT): see README "Backup and restore".
+backup: setup
+	$(PY) manage.py backup
+
+restore: setup
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/edu-....tar"; exit 2; }
+	$(PY) manage.py restore "$(FILE)"
 
 lint: setup
 	$(PY) -m ruff check .

@@ -6,6 +6,7 @@ CELERY_BROKER_URL (Redis).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -51,6 +52,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "csp",
 ]
 LOCAL_APPS = [
     "org",
@@ -63,6 +65,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChineseByDefaultMiddleware",
@@ -75,7 +78,9 @@ MIDDLEWARE = [
     "org.middleware.PasswordChangeRequiredMiddleware",
     "config.errors.ErrorPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "org.integrity.IntegrityErrorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -134,6 +139,11 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Bureau staff lift a lockout early on the accounts page (org.services.accounts.lockout_lift).
+
+# API tokens (DRF's, one per user) expire after this long and are replaced on the next request for
+# one; their owner or the bureau can revoke them (org.services.accounts).
+API_TOKEN_TTL = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", "24")))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -161,16 +171,24 @@ STORAGES = {
     },
 }
 
-# Uploads: Excel rosters are the largest thing users send.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads: Excel rosters are the largest thing users send. A body is bounded before it is read:
+# the reverse proxy refuses anything over UPLOAD_MAX_BYTES plus a margin for the form (nginx
+# client_max_body_size, docker/nginx.conf); behind it, config.middleware.RequestBodyLimitMiddleware
+# answers 413 from Content-Length before Django parses a byte, and files over
+# FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to a temporary file rather than held in memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # non-file form fields
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o640
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(50 * 1024 * 1024)))
-ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))  # org.attachments
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))  # org.attachments (below UPLOAD_MAX_BYTES)
+REQUEST_BODY_MAX_BYTES = UPLOAD_MAX_BYTES + 1024 * 1024  # the file plus its multipart envelope
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "org.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -194,6 +212,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set shared by several fields or apps (drf-spectacular W001 otherwise).
+    "ENUM_NAME_OVERRIDES": {
+        "RegionLevelEnum": "org.models.Region.Level",
+        "StaffStatusEnum": "org.models.Staff.Status",
+        "HonourLevelEnum": "org.models.Staff.Honour",
+        "ImportJobStatusEnum": "org.models.ImportJob.Status",
+        "WarningLevelEnum": "rotation.models.ProgressWarning.Level",
+        "TierEnum": "talentpool.models.Level",
+        "GradeEnum": "talentpool.models.Grade",
+        "NominationStatusEnum": "talentpool.models.Nomination.Status",
+        "PoolMemberStatusEnum": "talentpool.models.PoolMember.Status",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "org.api_errors.add_error_responses",
@@ -212,22 +242,67 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis redelivers a message whose worker died without acknowledging it (acks late) only after the
+# visibility timeout (Celery's default: one hour). It must outlast the longest task, or a running
+# task is delivered twice: the hard time limit plus a margin.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+
+# Import jobs whose worker dies (org.services.jobs): a running job beats every
+# IMPORT_HEARTBEAT_SECONDS; the beat sweep (every IMPORT_SWEEP_SECONDS) restarts a job silent for
+# IMPORT_STALE_AFTER_SECONDS, at most IMPORT_MAX_RESTARTS times, then marks it failed. A dead job
+# is noticed within STALE_AFTER + SWEEP seconds (3 minutes by default).
+IMPORT_HEARTBEAT_SECONDS = float(os.environ.get("IMPORT_HEARTBEAT_SECONDS", "20"))
+IMPORT_STALE_AFTER_SECONDS = float(os.environ.get("IMPORT_STALE_AFTER_SECONDS", "120"))
+IMPORT_SWEEP_SECONDS = float(os.environ.get("IMPORT_SWEEP_SECONDS", "60"))
+IMPORT_MAX_RESTARTS = int(os.environ.get("IMPORT_MAX_RESTARTS", "2"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 
+# Transport (Django's deployment checklist). Production (DEBUG=0) is HTTPS only: redirect, HSTS,
+# Secure cookies; each can be turned off by its variable (e.g. SECURE_SSL_REDIRECT=0 behind a proxy
+# that redirects itself). The proxy's X-Forwarded-Proto is trusted only when TRUST_X_FORWARDED_PROTO=1
+# (the compose file's nginx sets it and overwrites what the client sent).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+if env_bool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 # Sessions end after SESSION_IDLE_MINUTES without a request (org.middleware.IdleSessionMiddleware),
 # and at the latest after SESSION_COOKIE_AGE (default 12 hours) or when the browser closes.
 SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_MAX_HOURS", "12")) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): only the app's own scripts and styles, no inline code
+# (templates load JS and CSS from static/). data: images are Bootstrap's SVG icons in its CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LOGGING = {
     "version": 1,

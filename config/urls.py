@@ -1,9 +1,11 @@
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from org import account_views
+from org.api import TokenView, UserTokenRevokeView
 from org.views import HomeView
 
 api_v1 = [
@@ -12,9 +14,12 @@ api_v1 = [
     path("rotation/", include("rotation.api_urls")),
     path("alliances/", include("alliances.api_urls")),
     path("evaluation/", include("evaluation.api_urls")),
-    path("auth/token/", account_views.TokenView.as_view(), name="api-token"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/token/<int:user_id>/", UserTokenRevokeView.as_view(), name="api-token-revoke"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI's script is served, not inline; it sets inline styles, allowed on this page only.
+    path("docs/", csp_update({"style-src": ["'unsafe-inline'"]})(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+         name="api-docs"),
 ]
 
 urlpatterns = [

@@ -15,16 +15,14 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, View
 from django.views.generic.detail import SingleObjectMixin
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.response import Response
 
 from org import accounts, scope
 from org.forms import AccountCreateForm
-from org.middleware import MSG_CHANGE_FIRST, SESSION_FLAG
+from org.middleware import SESSION_FLAG
 from org.models import Account, UserRole
 from org.selectors import history_of
 from org.services import accounts as services
@@ -33,6 +31,8 @@ User = get_user_model()
 MSG_PASSWORD_CHANGED = _("Your password has been changed.")
 MSG_DEACTIVATED = _("The account has been deactivated.")
 MSG_REACTIVATED = _("The account has been reactivated.")
+MSG_UNLOCKED = _("The login lockout was lifted.")
+MSG_TOKEN_REVOKED = _("The API token was revoked.")
 
 
 class LoginView(auth_views.LoginView):
@@ -43,19 +43,6 @@ class LoginView(auth_views.LoginView):
         if Account.objects.filter(user=form.get_user(), must_change_password=True).exists():
             self.request.session[SESSION_FLAG] = True
         return response
-
-
-class TokenView(ObtainAuthToken):
-    """POST /api/v1/auth/token/: no token for an account that must first change its initial password."""
-
-    def post(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = serializer.validated_data["user"]
-        if Account.objects.filter(user=user, must_change_password=True).exists():
-            return Response({"detail": str(MSG_CHANGE_FIRST)}, status=403)
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -83,14 +70,35 @@ class BureauOnlyMixin:
 
 
 class UserListView(LoginRequiredMixin, BureauOnlyMixin, scope.ScopedQuerysetMixin, ListView):
-    """The accounts a bureau manages, with roles, state and last login."""
+    """账号管理: the accounts a bureau manages, with roles, state, last login, whether a login lockout is
+    active (and from which addresses; "lift" ends it) and whether a live API token exists ("revoke")."""
 
     model = User
     paginate_by = 50
     template_name = "org/user_list.html"
 
     def narrow(self, queryset):
-        return _with_roles(queryset).exclude(pk=self.request.user.pk).order_by("username", "id")
+        return (_with_roles(queryset).select_related("auth_token").exclude(pk=self.request.user.pk)
+                .order_by("username", "id"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        users = list(context["object_list"])
+        locked = services.locked_usernames(user.username for user in users)
+        now = timezone.now()
+        context["rows"] = [
+            {"user": user, "locked_from": locked.get(user.username, []), "token_expires_at": _token_expiry(user, now)}
+            for user in users
+        ]
+        return context
+
+
+def _token_expiry(user, now):
+    """When the user's live API token expires, None without one (or with an expired one)."""
+    token = getattr(user, "auth_token", None)  # select_related; a missing one raises AttributeError
+    if token is None or services.token_is_expired(token, now=now):
+        return None
+    return services.token_expires_at(token)
 
 
 class UserDetailView(LoginRequiredMixin, BureauOnlyMixin, scope.ScopedQuerysetMixin, DetailView):
@@ -123,7 +131,8 @@ class UserCreateView(LoginRequiredMixin, BureauOnlyMixin, FormView):
 
 
 class UserActionView(LoginRequiredMixin, BureauOnlyMixin, scope.ScopedQuerysetMixin, SingleObjectMixin, View):
-    """POST only: deactivate, reactivate or reset the password of an account the bureau manages."""
+    """POST only: deactivate, reactivate or reset the password of an account the bureau manages, lift its
+    login lockout or revoke its API token (the last two go back to the list)."""
 
     model = User
     http_method_names = ["post"]
@@ -131,13 +140,21 @@ class UserActionView(LoginRequiredMixin, BureauOnlyMixin, scope.ScopedQuerysetMi
     def narrow(self, queryset):
         return queryset.exclude(pk=self.request.user.pk)
 
-    ACTIONS = {"deactivate", "reactivate", "reset-password"}
+    ACTIONS = {"deactivate", "reactivate", "reset-password", "unlock", "revoke-token"}
 
     def post(self, request, *args, **kwargs):
         action = kwargs["action"]
         if action not in self.ACTIONS:
             raise Http404(scope.MSG_NOT_FOUND)
         user = self.get_object()
+        if action == "unlock":
+            services.lockout_lift(actor=request.user, user_id=user.pk)
+            messages.success(request, MSG_UNLOCKED)
+            return redirect("org:user-list")
+        if action == "revoke-token":
+            services.token_revoke(actor=request.user, user_id=user.pk)
+            messages.success(request, MSG_TOKEN_REVOKED)
+            return redirect("org:user-list")
         if action == "reset-password":
             password = services.account_reset_password(actor=request.user, user=user)
             return render(request, "org/user_password.html", {"account_user": user, "password": password, "reset": True})

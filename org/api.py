@@ -6,14 +6,19 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, parsers, permissions, serializers, viewsets
 from rest_framework import status as http_status
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from org import scope, services
 from org.excel import importer_kinds
 from org.filters import RegionFilter, SchoolFilter, StaffFilter, WorkHistoryFilter
-from org.models import ImportJob, Region, School, Staff, Unmasking, WorkHistory
+from org.middleware import MSG_CHANGE_FIRST
+from org.models import Account, ImportJob, Region, School, Staff, Unmasking, WorkHistory
 from org.selectors import history_of
+from org.services import accounts
 from org.services.privacy import unmaskings_record
 
 
@@ -147,7 +152,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
     class Meta:
         model = ImportJob
         fields = ["id", "kind", "original_name", "status", "rows_done", "rows_total", "error_count", "created_at",
-                  "validated_at", "committed_at"]
+                  "validated_at", "committed_at", "heartbeat_at", "restarts", "stopped"]
         read_only_fields = fields
 
 
@@ -207,3 +212,62 @@ class ImportJobViewSet(scope.ScopedViewSetMixin, mixins.ListModelMixin, mixins.R
             return Response({"detail": " ".join(error.messages)}, status=http_status.HTTP_409_CONFLICT)
         job.refresh_from_db()
         return Response(ImportJobSerializer(job).data, status=http_status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None, responses={202: ImportJobSerializer})
+    @action(detail=True, methods=["post"])
+    def restart(self, request, pk=None):
+        """Start a job whose processing stopped (its worker died or it crashed) again from its check."""
+        job = self.get_object()
+        try:
+            services.import_job_restart(actor=request.user, job=job)
+        except DjangoValidationError as error:
+            return Response({"detail": " ".join(error.messages)}, status=http_status.HTTP_409_CONFLICT)
+        job.refresh_from_db()
+        return Response(ImportJobSerializer(job).data, status=http_status.HTTP_202_ACCEPTED)
+
+
+# --- API tokens: obtain (expiring), revoke own, revoke a managed user's -----------------------
+
+class TokenOut(serializers.Serializer):
+    token = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
+class TokenView(APIView):
+    """POST username and password: {token, expires_at} (a new token once the old one has expired);
+    403 while the account must still change its initial password.
+    DELETE (authenticated): revoke the caller's own token (204)."""
+
+    throttle_classes = ()
+    permission_classes = ()
+    serializer_class = AuthTokenSerializer
+    parser_classes = (parsers.FormParser, parsers.MultiPartParser, parsers.JSONParser)
+
+    @extend_schema(request=AuthTokenSerializer, responses=TokenOut)
+    def post(self, request):
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        if Account.objects.filter(user=user, must_change_password=True).exists():
+            # no token for an account that must first change its initial password (org.middleware)
+            return Response({"detail": str(MSG_CHANGE_FIRST)}, status=http_status.HTTP_403_FORBIDDEN)
+        token = accounts.token_issue(user=user)
+        return Response(TokenOut({"token": token.key, "expires_at": accounts.token_expires_at(token)}).data)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        if not request.user.is_authenticated:
+            raise NotAuthenticated()
+        accounts.token_revoke(actor=request.user, user_id=request.user.pk)
+        return Response(status=http_status.HTTP_204_NO_CONTENT)
+
+
+class UserTokenRevokeView(APIView):
+    """DELETE: revoke a managed user's token (bureau staff; 404 outside scope, 403 for others)."""
+
+    permission_classes = (permissions.IsAuthenticated,)
+
+    @extend_schema(request=None, responses={204: None}, operation_id="auth_token_revoke_user")
+    def delete(self, request, user_id: int):
+        accounts.token_revoke(actor=request.user, user_id=user_id)
+        return Response(status=http_status.HTTP_204_NO_CONTENT)

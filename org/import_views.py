@@ -33,6 +33,7 @@ from org.services.privacy import unmaskings_record
 
 MSG_UPLOADED = _("Uploaded; the workbook is being checked.")
 MSG_COMMIT_STARTED = _("The import has started.")
+MSG_RESTARTED = _("The upload is being checked again.")
 
 
 class BureauOnlyMixin(LoginRequiredMixin, UserPassesTestMixin):
@@ -133,7 +134,7 @@ def job_status(job: ImportJob) -> dict:
     return {
         "id": job.pk, "status": job.status, "status_display": str(job.get_status_display()),
         "rows_done": job.rows_done, "rows_total": job.rows_total, "error_count": job.error_count,
-        "running": job.is_running, "can_commit": job.can_commit,
+        "running": job.is_running, "can_commit": job.can_commit, "can_restart": job.can_restart,
         "sheets": [{k: sheet[k] for k in ("name", "created", "updated", "unchanged", "stored", "note")}
                    for sheet in job.summary],
     }
@@ -148,6 +149,20 @@ class ImportJobCommitView(JobMixin, View):
             messages.error(request, " ".join(error.messages))
         else:
             messages.info(request, MSG_COMMIT_STARTED)
+        return redirect(job.get_absolute_url())
+
+
+class ImportJobRestartView(JobMixin, View):
+    """POST: start a job whose processing stopped (dead worker, crash) again from its check."""
+
+    def post(self, request, pk):
+        job = scope.get_visible_or_404(request.user, self.get_queryset(), pk=pk)
+        try:
+            services.import_job_restart(actor=request.user, job=job)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.info(request, MSG_RESTARTED)
         return redirect(job.get_absolute_url())
 
 

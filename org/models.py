@@ -267,7 +267,13 @@ class ImportJob(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     validated_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
-    history = HistoricalRecords()
+    # Liveness (org.services.jobs): a running task beats every IMPORT_HEARTBEAT_SECONDS from a thread
+    # of its own; the beat sweep restarts a job whose beat stopped (its worker died), at most
+    # IMPORT_MAX_RESTARTS times, then marks it failed and `stopped` (the owner may start it again).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    restarts = models.PositiveSmallIntegerField(_("restarts"), default=0)
+    stopped = models.BooleanField(_("processing stopped"), default=False)
+    history = HistoricalRecords(excluded_fields=["heartbeat_at"])
     # Scoped by a registered scoper (org.scope): users see their own jobs only.
 
     class Meta:
@@ -282,6 +288,8 @@ class ImportJob(models.Model):
     def get_absolute_url(self):
         return reverse("org:import-detail", args=[self.pk])
 
+    RUNNING = [Status.VALIDATING, Status.COMMITTING]  # a task holds the job (and beats for it)
+
     @property
     def is_running(self) -> bool:
         return self.status in {self.Status.UPLOADED, self.Status.VALIDATING, self.Status.COMMITTING}
@@ -289,6 +297,11 @@ class ImportJob(models.Model):
     @property
     def can_commit(self) -> bool:
         return self.status == self.Status.VALIDATED and self.error_count == 0
+
+    @property
+    def can_restart(self) -> bool:
+        """Failed because processing stopped (a crash or a dead worker), not because of the file's rows."""
+        return self.status == self.Status.FAILED and self.stopped
 
     @contextmanager
     def local_file(self):

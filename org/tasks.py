@@ -27,3 +27,9 @@ def import_job_validate(job_id: int) -> None:
 def import_job_commit(job_id: int) -> None:
     """Import a checked workbook all or nothing (idempotent: only a job marked committing runs)."""
     services.import_job_commit(job_id=job_id)
+
+
+@shared_task(name="org.import_jobs_sweep")
+def import_jobs_sweep() -> dict:
+    """The beat job: restart or fail import jobs whose heartbeat stopped (their worker died)."""
+    return services.import_jobs_sweep()

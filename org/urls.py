@@ -23,5 +23,6 @@ urlpatterns = [
     path("imports/<int:pk>/", import_views.ImportJobDetailView.as_view(), name="import-detail"),
     path("imports/<int:pk>/status/", import_views.ImportJobStatusView.as_view(), name="import-status"),
     path("imports/<int:pk>/commit/", import_views.ImportJobCommitView.as_view(), name="import-commit"),
+    path("imports/<int:pk>/restart/", import_views.ImportJobRestartView.as_view(), name="import-restart"),
     path("imports/<int:pk>/errors.xlsx", import_views.ImportJobErrorsView.as_view(), name="import-errors"),
 ]

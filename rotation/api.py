@@ -67,6 +67,7 @@ class EligibilityViewSet(viewsets.ViewSet):
     """Eligibility of the visible active staff at ?as_of= (default: the next 1 September); ?status= filters."""
 
     pagination_class = PageNumberPagination
+    serializer_class = EligibilitySerializer  # for the schema (a ViewSet has no get_serializer)
 
     def list(self, request):
         filterset = EligibilityFilter(request.query_params, queryset=selectors.eligibility_staff(user=request.user), request=request)
@@ -104,8 +105,17 @@ class SplitQuerySerializer(serializers.Serializer):
     region = serializers.CharField(required=False)
 
 
+class SplitRowSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    base = serializers.IntegerField()
+    share = serializers.IntegerField()
+
+
 class SplitViewSet(viewsets.ViewSet):
     """?target=N&as_of=YYYY-MM-DD[&region=CODE]: one row per visible county (code, name, base, share)."""
+
+    serializer_class = SplitRowSerializer  # for the schema
 
     def list(self, request):
         query = SplitQuerySerializer(data=request.query_params)

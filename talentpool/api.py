@@ -5,7 +5,7 @@ not allowed, 404 when out of scope)."""
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework import status as http_status
 from rest_framework.decorators import action
@@ -144,6 +144,9 @@ class NominationSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
                   "notice_start", "notice_end", "meeting_date", "minutes_ref"]
         read_only_fields = ["nominated_by", "status", "eligibility", "submitted_at", "final_score", "notice_start",
                             "notice_end", "meeting_date", "minutes_ref"]
+        # No unique-together validator from the open-nomination constraint: the service checks it and
+        # says so in its own words (MSG_ALREADY_NOMINATED), also when two submissions race.
+        validators = []
 
 
 class CommentIn(serializers.Serializer):
@@ -265,6 +268,7 @@ class NominationViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, views
         return self._step(services.nomination_decide, **_valid(DecisionIn, request))
 
 
+@extend_schema_serializer(component_name="ReviewerAssignment")  # rotation has an Assignment too
 class AssignmentSerializer(serializers.ModelSerializer):
     scores = serializers.SerializerMethodField()
 

@@ -4,11 +4,18 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings as django_settings
 
 from org.models import Region, UserRole
 from tests.factories import RegionFactory, SchoolFactory, StaffFactory, UserFactory, UserRoleFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+# The tests speak plain HTTP to the test client and the live server: production's HTTPS redirect
+# and Secure cookies (on when DEBUG=0) are turned off here, before any handler reads them.
+# tests/test_deploy_settings.py checks the production values themselves.
+django_settings.SECURE_SSL_REDIRECT = False
+django_settings.SESSION_COOKIE_SECURE = django_settings.CSRF_COOKIE_SECURE = False
 
 
 @pytest.fixture(autouse=True)

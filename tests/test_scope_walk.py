@@ -22,13 +22,16 @@ ALLOWED = {
     "rest_framework.routers.APIRootView": "the API's index of links",
     # Accounts (org.account_views): one's own credentials, or a new row whose choices come from org.accounts.
     "org.account_views.LoginView": "login",
-    "org.account_views.TokenView": "a token for one's own credentials",
+    "org.api.TokenView": "a token for one's own credentials; DELETE revokes one's own",
     "org.account_views.PasswordChangeView": "one's own password",
     "org.account_views.UserCreateView": "create form; roles, regions and schools from org.accounts (the bureau's own)",
     "org.account_views.InitialPasswordsView": "acts on org.accounts.managed_users(actor) only",
     "talentpool.views_reference.HolidayAddView": "create form (city bureau only, checked by the service)",
     "drf_spectacular.views.SpectacularAPIView": "the schema (static document)",
-    "drf_spectacular.views.SpectacularSwaggerView": "the API docs page (static document)",
+    "drf_spectacular.views.SpectacularSwaggerSplitView": "the API docs page (static document and its script)",
+    # Accounts of the users a bureau manages: org.accounts.managed_users(actor) (roles in the
+    # regions the actor manages; a user outside answers 404).
+    "org.api.UserTokenRevokeView": "org.accounts.managed_users(actor) via services.accounts._managed_user (404 outside)",
     # Landing pages and menus: counts and links read through scoped selectors, no row by its id.
     "org.views.HomeView": "home page",
     "talentpool.views.IndexView": "landing page",

@@ -16,7 +16,9 @@ from org.services.jobs import (
     import_job_commit_request,
     import_job_crashed,
     import_job_create,
+    import_job_restart,
     import_job_validate,
+    import_jobs_sweep,
 )
 from org.services.people import save_audited, school_update, staff_create, staff_update, user_role_assign
 from org.services.transfers import transfer_decide, transfer_requests_create
@@ -28,7 +30,9 @@ __all__ = [
     "import_job_commit_request",
     "import_job_crashed",
     "import_job_create",
+    "import_job_restart",
     "import_job_validate",
+    "import_jobs_sweep",
     "save_audited",
     "school_update",
     "staff_create",

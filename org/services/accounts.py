@@ -1,19 +1,39 @@
-"""Accounts: created, deactivated and reset by the bureau that manages them; passwords changed by their owner.
+"""Accounts: created, deactivated and reset by the bureau that manages them; passwords changed by their
+owner; API tokens that expire and can be revoked; login lockouts a bureau can lift.
 
 Every write checks org.accounts (which roles the actor may grant, where, and whose accounts it
-manages); a user outside the actor's bureau answers like a missing one (Http404). An initial or
-reset password is returned once to be handed over, and the account must change it at the next
-login (org.middleware.PasswordChangeRequiredMiddleware).
+manages: `org.accounts.managed_users` is the one definition); a user outside the actor's bureau
+answers like a missing one (Http404), an actor who runs no bureau is refused (PermissionDenied).
+An initial or reset password is returned once to be handed over, and the account must change it
+at the next login (org.middleware.PasswordChangeRequiredMiddleware).
+
+Tokens are DRF's own (`rest_framework.authtoken`, one per user) with a lifetime: a token older
+than `settings.API_TOKEN_TTL` is refused (`org.authentication.ExpiringTokenAuthentication`) and
+replaced when its owner asks for one again. Its owner revokes it (DELETE /api/v1/auth/token/),
+and so can the bureau that manages the user (the 账号管理 page /org/users/, or DELETE
+/api/v1/auth/token/<user id>/).
+
+Lockouts are django-axes's: failures are counted per username *and* address together
+(AXES_LOCKOUT_PARAMETERS), so nobody can lock a named user out from another machine; a lockout
+lifts itself after AXES_COOLOFF_TIME, or at once when the managing bureau lifts it (OWASP ASVS
+2.2.1). Token and lockout writes are logged with the actor (tokens and axes rows have no history
+tables of their own).
 """
 
+import logging
 import secrets
+from datetime import datetime, timedelta
 
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
@@ -27,6 +47,9 @@ MSG_USERNAME_TAKEN = _("The user name %(username)s is already taken.")
 MSG_NEEDS_REGION = _("This role needs a region.")
 MSG_NEEDS_SCHOOL = _("This role needs a school.")
 MSG_OWN_ACCOUNT = _("You cannot deactivate your own account.")
+MSG_ACCOUNTS_FORBIDDEN = _("Only bureau staff may manage accounts.")
+
+logger = logging.getLogger("org.services.accounts")
 
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # nothing that reads as another
 PASSWORD_LENGTH = 12
@@ -182,3 +205,83 @@ def _free_username(base: str) -> str:
         n += 1
         candidate = f"{base.lower()}-{n}"
     return candidate
+
+
+# --- API tokens: expiring, revoked by their owner or the managing bureau -----------------------
+
+
+def token_expires_at(token: Token) -> datetime:
+    """When a token stops being accepted: its creation plus settings.API_TOKEN_TTL."""
+    return token.created + settings.API_TOKEN_TTL
+
+
+def token_is_expired(token: Token, *, now: datetime | None = None) -> bool:
+    return token_expires_at(token) <= (now or timezone.now())
+
+
+@transaction.atomic
+def token_issue(*, user) -> Token:
+    """Return the user's token, a new one when there is none or it has expired."""
+    token = Token.objects.select_for_update().filter(user=user).first()
+    if token is not None and token_is_expired(token):
+        token.delete()
+        token = None
+    if token is None:
+        token = Token.objects.create(user=user)
+    return token
+
+
+def _managed_user(actor: User, user_id: int):
+    """The user `user_id` if `actor` manages it (org.accounts.managed_users).
+
+    Raises PermissionDenied when the actor runs no bureau, Http404 for a user outside its bureau.
+    """
+    if not accounts.grantable_roles(actor):
+        raise PermissionDenied(MSG_ACCOUNTS_FORBIDDEN)
+    try:
+        return accounts.managed_users(actor).get(pk=user_id)
+    except get_user_model().DoesNotExist:
+        raise Http404(scope.MSG_NOT_FOUND) from None
+
+
+@transaction.atomic
+def token_revoke(*, actor: User, user_id: int) -> bool:
+    """Delete a user's API token: the owner's own, or a managed user's (bureau). True if there was one.
+
+    Raises PermissionDenied for actors without a bureau revoking someone else's, Http404 for users
+    outside the actor's bureau.
+    """
+    user = actor if user_id == actor.pk else _managed_user(actor, user_id)
+    deleted, _rows = Token.objects.filter(user=user).delete()
+    logger.warning("API token of %s revoked by %s", user.username, actor.username)
+    return bool(deleted)
+
+
+# --- login lockouts (django-axes) ----------------------------------------------------------------
+
+
+def lockout_cutoff(*, now: datetime | None = None) -> datetime:
+    return (now or timezone.now()) - timedelta(hours=settings.AXES_COOLOFF_TIME)
+
+
+def locked_usernames(usernames) -> dict[str, list[str]]:
+    """{username: [addresses it is locked from]} for those of `usernames` locked out now (one query)."""
+    rows = AccessAttempt.objects.filter(
+        username__in=list(usernames), failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gt=lockout_cutoff(),
+    ).values_list("username", "ip_address")
+    locked: dict[str, list[str]] = {}
+    for username, address in rows:
+        locked.setdefault(username, []).append(address)
+    return locked
+
+
+def lockout_lift(*, actor: User, user_id: int) -> int:
+    """Lift every login lockout of a managed user (all addresses); returns how many were lifted.
+
+    Raises PermissionDenied for actors without a bureau, Http404 for users outside the actor's bureau.
+    """
+    user = _managed_user(actor, user_id)
+    lifted = axes_reset(username=user.username)
+    logger.warning("login lockout of %s lifted by %s (%s rows)", user.username, actor.username, lifted)
+    return lifted

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from org import idcard, scope
+from org import idcard, integrity, scope
 from org.models import Region, School, Staff, UserRole
 
 MSG_SCHOOL_OUT_OF_SCOPE = _("You may not change schools outside your region.")
@@ -14,8 +14,14 @@ MSG_REGION_LEVEL = _("County bureau staff must be scoped to a county, city staff
 
 
 def save_audited(instance, *, actor: User, reason: str = "") -> None:
-    """Validate and save one row, recording who changed it and why in its history."""
-    instance.full_clean()
+    """Validate and save one row, recording who changed it and why in its history.
+
+    A unique constraint met here (a concurrent request committed the same row first) is refused with
+    the service's own message where one is registered (org.integrity)."""
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        raise integrity.with_service_messages(error) from None
     instance._history_user = actor
     if reason:
         instance._change_reason = reason

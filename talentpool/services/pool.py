@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from org import scope
+from org import integrity, scope
 from org.models import School, Staff, UserRole
 from org.services import save_audited
 from talentpool import rules
@@ -33,6 +33,7 @@ MSG_MEMBER_OUT_OF_SCOPE = _("You may not manage this pool member.")
 MSG_MEMBER_NOT_ACTIVE = _("Only active pool members can be changed this way.")
 MSG_SAME_TIER = _("The member is already in this tier.")
 MSG_ALREADY_IN_POOL = _("This person is already an active member of this pool.")
+integrity.register("pool_member_one_active_per_type", MSG_ALREADY_IN_POOL)  # two additions at once
 MSG_BAD_STATUS = _("A member can only be withdrawn or marked expired here.")
 MSG_NOT_EXPERT = _("Annual reviews are given by reviewers or bureau staff.")
 MSG_TRAINING_OUT_OF_SCOPE = _("You may not manage training of this region.")

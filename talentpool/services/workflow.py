@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from org import integrity
 from org.models import Staff, UserRole
 from org.services import save_audited
 from talentpool import rules, selectors
@@ -42,6 +43,7 @@ MSG_STAFF_NOT_ACTIVE = _("Only employed staff can be nominated.")
 MSG_WINDOW_CLOSED = _("The nomination window of this intake is not open.")
 MSG_NOT_ELIGIBLE = _("The nominee does not meet the eligibility rules: %(reasons)s")
 MSG_ALREADY_NOMINATED = _("This person already has an open nomination in this intake.")
+integrity.register("nomination_one_open_per_intake", MSG_ALREADY_NOMINATED)  # two submissions at once
 MSG_ILLEGAL_TRANSITION = _("A nomination that is “%(current)s” cannot be moved to “%(target)s”.")
 MSG_NOT_REVIEWER_ROLE = _("Only users with the reviewer role can be assigned.")
 MSG_NO_REVIEWERS = _("Assign at least one reviewer before publishing the notice.")

@@ -10,7 +10,8 @@ from config.celery_app import app
 pytestmark = pytest.mark.django_db
 
 
-def test_load_demo_builds_the_alliances_and_is_idempotent():
+def test_load_demo_builds_the_alliances_and_is_idempotent(settings):
+    settings.DEBUG = True  # load_demo refuses production settings
     call_command("load_demo")
     groups = dict(Group.objects.values_list("name", "type"))
     assert sum(kind == GroupType.CROSS_COUNTY for kind in groups.values()) == 5

@@ -17,9 +17,9 @@ def counts():
 
 
 def test_load_demo_builds_xianning_and_is_idempotent():
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", force=True, stdout=open("/dev/null", "w"))
     first = counts()
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", force=True, stdout=open("/dev/null", "w"))
     assert counts() == first
     assert set(Region.objects.filter(level="county").values_list("code", flat=True)) == {
         "421202", "421221", "421222", "421223", "421224", "421281"
@@ -36,7 +36,7 @@ def test_load_demo_builds_xianning_and_is_idempotent():
 def test_load_demo_includes_a_rotation_plan_with_counties_ahead_and_behind():
     from rotation.models import Assignment, Plan, Progress
 
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", force=True, stdout=open("/dev/null", "w"))
     plan = Plan.objects.get()
     assert sum(plan.quotas.values_list("share", flat=True)) == plan.target == 240
     assert Assignment.objects.filter(plan=plan, state="approved").exists()
@@ -45,11 +45,12 @@ def test_load_demo_includes_a_rotation_plan_with_counties_ahead_and_behind():
 
 
 @pytest.mark.parametrize("day", [date(2031, 2, 10), date(2031, 10, 5)])
-def test_the_demo_never_expires(monkeypatch, day):
+def test_the_demo_never_expires(monkeypatch, day, settings):
     """Loaded in any year, the demo shows a running plan and an open intake (issue 10, 13)."""
     from rotation.models import Plan
     from talentpool.models import Intake
 
+    settings.DEBUG = True  # load_demo refuses production settings
     monkeypatch.setattr(demo, "today", lambda: day)
     call_command("load_demo", stdout=open("/dev/null", "w"))
     plan = Plan.objects.get()
@@ -57,3 +58,38 @@ def test_the_demo_never_expires(monkeypatch, day):
     assert plan.assignments.exists()
     assert Intake.objects.filter(opens__lte=day, closes__gte=day).exists()
     assert not Staff.objects.filter(school_start__gt=date(day.year + 1, 9, 1)).exists()
+
+
+def test_load_demo_refuses_production_settings_unless_forced(settings):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG=1"):
+        call_command("load_demo", stdout=open("/dev/null", "w"))
+    assert Region.objects.count() == Staff.objects.count() == 0
+
+
+def test_forced_load_demo_in_production_gives_the_superuser_a_random_password(settings):
+    from io import StringIO
+
+    from django.contrib.auth import get_user_model
+
+    from org import demo
+
+    settings.DEBUG = False
+    out = StringIO()
+    call_command("load_demo", force=True, stdout=out)
+    admin = get_user_model().objects.get(is_superuser=True)
+    assert not admin.check_password(demo.PASSWORD)
+    shown = out.getvalue().split("not the demo one: ")[1].split()[0]
+    assert admin.check_password(shown)
+
+
+def test_load_demo_with_debug_gives_the_demo_password(settings):
+    from django.contrib.auth import get_user_model
+
+    from org import demo
+
+    settings.DEBUG = True
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    assert get_user_model().objects.get(username="admin").check_password(demo.PASSWORD)

@@ -1,9 +1,16 @@
-"""Load the demo city (seed 000's Xianning) and one user per role. Running it twice changes nothing."""
+"""Load the demo city (seed 000's Xianning) and one user per role. Running it twice changes nothing.
 
+Development data: with DEBUG=0 (production) it refuses unless --force is given, and even then the
+superuser gets a random password printed once, never the demo password.
+"""
+
+import secrets
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command, get_commands
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
@@ -15,10 +22,21 @@ LOCAL_APPS = ["org", "talentpool", "rotation", "alliances", "evaluation"]
 
 
 class Command(BaseCommand):
-    help = "Load the demo city, its schools, a few thousand staff and one user per role."
+    help = "Load the demo city, its schools, a few thousand staff and one user per role (DEBUG=1 or --force)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true",
+                            help="load the demo data although DEBUG=0 (the superuser then gets a random password)")
 
     @transaction.atomic
     def handle(self, *args, **options):
+        production = not settings.DEBUG
+        if production and not options["force"]:
+            raise CommandError(
+                "load_demo loads demo accounts with a published password: it runs with DEBUG=1 only "
+                "(use --force to load the demo data on a production settings file anyway)."
+            )
+        self._superuser_password = secrets.token_urlsafe(18) if production else demo.PASSWORD
         regions = self._regions()
         school_rows = demo.schools()
         schools = self._schools(school_rows, regions)
@@ -34,6 +52,9 @@ class Command(BaseCommand):
         self.stdout.write(f"demo logins (password {demo.PASSWORD}):")
         for username, full_name, role, target, _staff in demo.USERS:
             self.stdout.write(f"  {username:<11} {role or 'superuser':<13} {target or '':<11} {full_name}")
+        if production and getattr(self, "_new_superuser", False):
+            self.stdout.write(f"DEBUG=0: the superuser's password is not the demo one: {self._superuser_password} "
+                              "(shown once; change it)")
 
     def _regions(self) -> dict[str, Region]:
         city, _ = Region.objects.get_or_create(code=demo.CITY[0], defaults={"name": demo.CITY[1], "level": "city"})
@@ -71,6 +92,7 @@ class Command(BaseCommand):
         return len(staff)
 
     def _users(self, regions, schools) -> None:
+        self._new_superuser = False
         group, _ = Group.objects.get_or_create(name=BUREAU_GROUP)
         group.permissions.set(Permission.objects.filter(content_type__app_label__in=LOCAL_APPS))
         User = get_user_model()
@@ -80,8 +102,9 @@ class Command(BaseCommand):
                 defaults={"first_name": full_name, "is_staff": is_staff, "is_superuser": role is None},
             )
             if created:
-                user.set_password(demo.PASSWORD)
+                user.set_password(demo.PASSWORD if role is not None else self._superuser_password)
                 user.save(update_fields=["password"])
+                self._new_superuser = self._new_superuser or role is None
             if role is None:
                 continue
             if role in {"city_staff", "county_staff"}:

@@ -1,0 +1,11 @@
+"""Periodic jobs of org (picked up by config/celery_app.py)."""
+
+import os
+
+BEAT_SCHEDULE = {
+    # Import jobs whose worker died: restarted or marked failed (org.services.jobs.import_jobs_sweep).
+    "org-import-jobs-sweep": {
+        "task": "org.import_jobs_sweep",
+        "schedule": float(os.environ.get("IMPORT_SWEEP_SECONDS", "60")),
+    },
+}
