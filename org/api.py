@@ -11,6 +11,7 @@ from org import scope, services
 from org.excel import importer_kinds
 from org.filters import RegionFilter, SchoolFilter, StaffFilter, WorkHistoryFilter
 from org.models import ImportJob, Region, School, Staff, WorkHistory
+from org.versioning import VersionedSerializerMixin, VersionedViewSetMixin
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -19,7 +20,7 @@ class RegionSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "level", "parent"]
 
 
-class SchoolSerializer(serializers.ModelSerializer):
+class SchoolSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     region_code = serializers.CharField(source="region.code", read_only=True)
 
     class Meta:
@@ -27,7 +28,7 @@ class SchoolSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "region", "region_code", "stage", "location", "is_weak", "enrolment", "class_count"]
 
 
-class StaffSerializer(serializers.ModelSerializer):
+class StaffSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     id_number = serializers.SerializerMethodField()
     school_code = serializers.CharField(source="school.code", read_only=True)
 
@@ -63,7 +64,7 @@ class RegionViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = RegionFilter
 
 
-class SchoolViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class SchoolViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     model = School
 
     def narrow(self, queryset):
@@ -73,7 +74,7 @@ class SchoolViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = SchoolFilter
 
 
-class StaffViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class StaffViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     model = Staff
 
     def narrow(self, queryset):

@@ -4,6 +4,7 @@ from django import forms
 
 from org import scope
 from org.models import Region, School, Staff
+from org.versioning import VersionedFormMixin
 
 
 class DateInput(forms.DateInput):
@@ -30,7 +31,7 @@ class StyledForm(StyledFormMixin, forms.Form):
     """Base form of FilterSets (Meta.form)."""
 
 
-class SchoolForm(StyledFormMixin, forms.ModelForm):
+class SchoolForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = School
         fields = ["name", "region", "stage", "location", "is_weak", "enrolment", "class_count"]
@@ -40,7 +41,7 @@ class SchoolForm(StyledFormMixin, forms.ModelForm):
         self.fields["region"].queryset = scope.manageable_regions(user).filter(level=Region.Level.COUNTY)
 
 
-class StaffForm(StyledFormMixin, forms.ModelForm):
+class StaffForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Staff
         fields = [
