@@ -8,7 +8,8 @@ Models
     `Versioned` (abstract): adds `version` (1 on creation, +1 on every save). Every `save()` of an
     existing row is a compare-and-swap (`UPDATE ... WHERE id = %s AND version = <the version this
     instance was read at>`): a stale instance is refused with `VersionConflict`, whoever saves it
-    (a service, the admin, a task). `QuerySet.update()` bypasses it; bulk writers call `bump(...)`.
+    (a service, the admin, a task). `QuerySet.update()` and `bulk_update` bypass it: their callers
+    count the write with `bump(queryset)` / `counted_as_saves(model, objects, fields)` (the imports do).
 
 Pages
     `VersionedFormMixin` on a form adds a hidden `version` field (the version the page was rendered
@@ -42,8 +43,9 @@ MSG_STALE = _("This record was changed after you opened it: %(changes)s. Nothing
               "reload the page, check the record and save again.")
 MSG_CHANGED_FIELDS = _("%(fields)s changed")
 MSG_CHANGED_BY = _("%(fields)s changed by %(user)s at %(when)s")
-MSG_CHANGED_UNKNOWN = _("it was saved again")
+MSG_CHANGED_UNKNOWN = _("some fields")
 MSG_CREATED = _("the record was created")
+MSG_CREATED_BY = _("the record was created by %(user)s at %(when)s")
 MSG_DELETED = _("This record was deleted after you opened it.")
 MSG_BAD_VERSION = _("The version must be a whole number, as sent in the ETag or the record's version field.")
 
@@ -93,8 +95,19 @@ class Versioned(models.Model):
 
 
 def bump(queryset) -> int:
-    """Count a bulk write (update() / bulk_update) as a save of each row: version + 1."""
+    """Count a queryset.update() as a save of each row: version + 1 (call it in the same transaction)."""
     return queryset.update(version=F("version") + 1)
+
+
+def counted_as_saves(model, objects: list, fields) -> list[str]:
+    """Before a bulk_update of `objects`: set each one's version to the row's current one + 1 (one query)
+    and return `fields` with "version", so a page opened before an import is refused afterwards."""
+    if not (isinstance(model, type) and issubclass(model, Versioned)) or not objects:
+        return list(fields)
+    current = dict(model._base_manager.filter(pk__in=[obj.pk for obj in objects]).values_list("pk", "version"))
+    for obj in objects:
+        obj.version = current.get(obj.pk, obj.version) + 1
+    return [*fields, "version"] if "version" not in fields else list(fields)
 
 
 def parse_version(value) -> int | None:
@@ -145,7 +158,7 @@ def describe_changes(model, pk, *, since: int, reader=None) -> str:
     history = model.history.filter(id=pk).order_by("history_date", "history_id")
     records = list(history.filter(version__gte=since))
     show_who = reader is not None and scope.is_bureau_staff(reader)
-    parts = [_describe([str(MSG_CREATED)], records[0], show_who)] if since == 0 and records else []
+    parts = [_describe_creation(records[0], show_who)] if since == 0 and records else []
     for previous, record in zip(records, records[1:], strict=False):
         if record.version <= since:
             continue
@@ -163,14 +176,21 @@ def _changed_fields(model, previous, record) -> list[str]:
     return names
 
 
+def _who_and_when(record) -> dict:
+    user = record.history_user
+    who = (user.get_full_name() or user.username) if user is not None else gettext("the system")
+    return {"user": who, "when": date_format(timezone.localtime(record.history_date), "Y-m-d H:i")}
+
+
 def _describe(fields: list[str], record, show_who: bool) -> str:
     listed = "、".join(fields) if fields else str(MSG_CHANGED_UNKNOWN)
     if not show_who:
         return str(MSG_CHANGED_FIELDS % {"fields": listed})
-    user = record.history_user
-    who = (user.get_full_name() or user.username) if user is not None else gettext("the system")
-    when = date_format(timezone.localtime(record.history_date), "Y-m-d H:i")
-    return str(MSG_CHANGED_BY % {"fields": listed, "user": who, "when": when})
+    return str(MSG_CHANGED_BY % {"fields": listed, **_who_and_when(record)})
+
+
+def _describe_creation(record, show_who: bool) -> str:
+    return str(MSG_CREATED_BY % _who_and_when(record)) if show_who else str(MSG_CREATED)
 
 
 class VersionedFormMixin:

@@ -15,7 +15,7 @@ def edit_page_post(client: Client, url: str, changes: dict) -> dict:
     assert response.status_code == 200, response.status_code
     form = response.context["form"]
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None or value is False:
             continue

@@ -122,3 +122,21 @@ def test_staff_detail_answers_its_version_as_etag(world, county_user):
     assert response["ETag"] == '"1"' and response.json()["version"] == 1
     staff_update(actor=county_user, staff=Staff.objects.get(pk=world.staff_a.pk), data={"title": "一级教师"})
     assert client.get(f"/api/v1/staff/{world.staff_a.pk}/")["ETag"] == '"2"'
+
+
+def test_an_import_counts_as_a_save_so_a_page_opened_before_it_is_refused(world, book, county_user, second_clerk):
+    from org.importers import base_data_importer
+    from tests.org.conftest import staff_row
+
+    url = reverse("org:staff-edit", args=[world.staff_a.pk])
+    clerk = session(second_clerk)
+    stale = edit_page_post(clerk, url, {"subject": "音乐"})
+    path = book({"教职工": [staff_row("甲老师改", world.staff_a.id_number, "A001", school_start="2015-09-01")]})
+    base_data_importer.run(path, user=county_user, commit=True)
+
+    response = clerk.post(url, stale)
+
+    assert "county_a" in page_error(response)
+    staff = Staff.objects.get(pk=world.staff_a.pk)
+    assert (staff.name, staff.version) == ("甲老师改", 2)
+    assert staff.history.order_by("-history_date").first().version == 2
