@@ -213,7 +213,9 @@ class ExemptionDecideView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.exemption_decide(actor=self.request.user, exemption=self.object, **form.cleaned_data)
+            with transaction.atomic():
+                versioning.check(self.object, seen=versioning.seen_in_post(self.request.POST), reader=self.request.user)
+                services.exemption_decide(actor=self.request.user, exemption=self.object, **form.cleaned_data)
         except ValidationError as error:
             add_errors(form, error)
             return self.form_invalid(form)
@@ -277,8 +279,10 @@ class PlanSharesView(PlanDetailView):
         form = SharesForm(request.POST, plan=self.object, quotas=quotas)
         if form.is_valid():
             try:
-                services.plan_set_shares(actor=request.user, plan=self.object, shares=form.shares(),
-                                         target=form.cleaned_data["target"])
+                with transaction.atomic():
+                    versioning.check(self.object, seen=versioning.seen_in_post(request.POST), reader=request.user)
+                    services.plan_set_shares(actor=request.user, plan=self.object, shares=form.shares(),
+                                             target=form.cleaned_data["target"])
             except ValidationError as error:
                 add_errors(form, error)
             else:

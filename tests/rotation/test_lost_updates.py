@@ -5,7 +5,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from org.models import School, UserRole
-from rotation.models import Assignment, Policy
+from rotation.models import Assignment, Plan, Policy
 from tests.conftest import _user_with_role
 from tests.factories import SchoolFactory
 from tests.lost_updates import edit_page_post, page_error, session
@@ -101,3 +101,43 @@ def test_policy_detail_answers_an_etag(world, city_user):
     client.force_authenticate(city_user)
     response = client.get(f"/api/v1/rotation/policies/{policy.pk}/")
     assert response.status_code == 200 and response["ETag"] == '"1"' and response.json()["version"] == 1
+
+
+def test_second_exemption_decision_from_a_stale_page_is_refused(world, county_user):
+    from rotation.models import Exemption
+    from tests.rotation.factories import ExemptionFactory
+
+    exemption = ExemptionFactory(staff=world.staff_a, state=Exemption.State.APPLIED)
+    other = _user_with_role("county_a2", UserRole.Role.COUNTY_STAFF, region=world.county_a)
+    first, second = session(county_user), session(other)
+    assert 'name="version" value="1"' in second.get(exemption.get_absolute_url()).content.decode()
+    url = reverse("rotation:exemption-decide", args=[exemption.pk])
+
+    assert first.post(url, {"approve": "1", "reason": "情况属实", "version": 1}).status_code == 302
+    response = second.post(url, {"approve": "0", "reason": "不符合", "version": 1})
+
+    assert response.status_code == 200 and "county_a" in response.content.decode()
+    exemption.refresh_from_db()
+    assert (exemption.state, exemption.decision_reason, exemption.version) == ("approved", "情况属实", 2)
+
+
+def test_second_share_edit_from_a_stale_plan_page_is_refused(world, city_user, second_city_clerk):
+    import datetime as dt
+
+    from rotation.models import Quota
+    from tests.rotation.factories import PlanFactory
+
+    plan = PlanFactory(region=world.city, opens_on=dt.date(2026, 6, 1), deadline=dt.date(2026, 8, 30), target=10)
+    Quota.objects.create(plan=plan, county=world.county_a, base=1, share=5)
+    Quota.objects.create(plan=plan, county=world.county_b, base=1, share=5)
+    first, second = session(city_user), session(second_city_clerk)
+    assert 'name="version" value="1"' in second.get(plan.get_absolute_url()).content.decode()
+    url = reverse("rotation:plan-shares", args=[plan.pk])
+    a, b = f"county_{world.county_a.pk}", f"county_{world.county_b.pk}"
+
+    assert first.post(url, {"target": 10, a: 6, b: 4, "version": 1}).status_code == 302
+    response = second.post(url, {"target": 10, a: 3, b: 7, "version": 1})
+
+    assert response.status_code == 200 and "city" in response.content.decode()
+    assert dict(plan.quotas.values_list("county_id", "share")) == {world.county_a.pk: 6, world.county_b.pk: 4}
+    assert Plan.objects.get(pk=plan.pk).version == 2
