@@ -1,5 +1,7 @@
 """REST API for regions, schools, staff and work history (read-only; writes go through forms and imports)."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, parsers, permissions, serializers, viewsets
@@ -10,7 +12,9 @@ from rest_framework.response import Response
 from org import scope, services
 from org.excel import importer_kinds
 from org.filters import RegionFilter, SchoolFilter, StaffFilter, WorkHistoryFilter
-from org.models import ImportJob, Region, School, Staff, WorkHistory
+from org.models import ImportJob, Region, School, Staff, Unmasking, WorkHistory
+from org.selectors import history_of
+from org.services.privacy import unmaskings_record
 from org.versioning import VersionedSerializerMixin, VersionedViewSetMixin
 
 
@@ -30,22 +34,28 @@ class SchoolSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
 
 class StaffSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     id_number = serializers.SerializerMethodField()
+    birth_date = serializers.SerializerMethodField(help_text="only beside a full ID number; null where it is masked")
+    birth_year = serializers.IntegerField(source="birth_date.year", read_only=True)
     school_code = serializers.CharField(source="school.code", read_only=True)
 
     class Meta:
         model = Staff
         fields = [
-            "id", "name", "id_number", "gender", "birth_date", "school", "school_code", "post", "is_head_teacher",
+            "id", "name", "id_number", "gender", "birth_date", "birth_year", "school", "school_code", "post", "is_head_teacher",
             "subject", "title", "honour_level", "work_start", "school_start", "post_start", "status",
         ]
 
-    def get_id_number(self, staff) -> str:
+    def _full(self) -> bool:
         # Lists mask; bureau staff opening one record see the full number (DESIGN.md, personal data).
         view = self.context.get("view")
         request = self.context.get("request")
-        if view is not None and view.action == "retrieve" and request and scope.is_bureau_staff(request.user):
-            return staff.id_number
-        return staff.masked_id_number
+        return bool(view is not None and view.action == "retrieve" and request and scope.is_bureau_staff(request.user))
+
+    def get_id_number(self, staff) -> str:
+        return staff.id_number if self._full() else staff.masked_id_number
+
+    def get_birth_date(self, staff) -> dt.date | None:
+        return staff.birth_date if self._full() else None
 
 
 class WorkHistorySerializer(serializers.ModelSerializer):
@@ -74,6 +84,24 @@ class SchoolViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, viewsets.Re
     filterset_class = SchoolFilter
 
 
+class HistoryEntrySerializer(serializers.Serializer):
+    date = serializers.DateTimeField(source="record.history_date")
+    type = serializers.CharField(source="record.history_type", help_text="+ created, ~ changed, - deleted")
+    user = serializers.SerializerMethodField(help_text="who made the change: shown to bureau staff only")
+    changes = serializers.SerializerMethodField(help_text="[field, old, new]; ID numbers masked, birth dates as years")
+
+    def get_user(self, entry) -> str | None:
+        user = entry["record"].history_user
+        return str(user) if user is not None and scope.is_bureau_staff(self.context["request"].user) else None
+
+    def get_changes(self, entry) -> list[list]:
+        return [[field, _plain(old), _plain(new)] for field, old, new in entry["changes"]]
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 class StaffViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     model = Staff
 
@@ -82,6 +110,19 @@ class StaffViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, viewsets.Rea
 
     serializer_class = StaffSerializer
     filterset_class = StaffFilter
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        if scope.is_bureau_staff(request.user):  # the full ID number was shown: record who and when
+            unmaskings_record(actor=request.user, staff=[kwargs["pk"]], kind=Unmasking.Kind.RECORD, detail="API")
+        return response
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True))
+    @action(detail=True)
+    def history(self, request, pk=None):
+        """The record's change history, through the record's own scope (404 outside it) and masking."""
+        entries = history_of(self.get_object())
+        return Response(HistoryEntrySerializer(entries, many=True, context=self.get_serializer_context()).data)
 
 
 class WorkHistoryViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

@@ -51,10 +51,10 @@ SIZE = {"kindergarten": 18, "primary": 32, "junior": 45, "senior": 70, "nine_yea
 
 PASSWORD = "demo-2026"
 USERS = [
-    # username, full name, role, region code or school code, is_staff
+    # username, full name, role, region code or school code, is_staff (the admin is for superusers only)
     ("admin", "系统管理员", None, None, True),
-    ("city", "市教育局 人事科", "city_staff", "421200", True),
-    ("xianan", "咸安区教育局 人事股", "county_staff", "421202", True),
+    ("city", "市教育局 人事科", "city_staff", "421200", False),
+    ("xianan", "咸安区教育局 人事股", "county_staff", "421202", False),
     ("principal", "咸安区实验小学 校长", "principal", "4212020001", False),
     ("supervisor", "市教育督导室", "supervisor", "421200", False),
     ("reviewer", "评审专家", "reviewer", None, False),

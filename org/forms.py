@@ -1,9 +1,10 @@
 """Forms for the org pages: they validate; the services write."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from org import scope
-from org.models import Region, School, Staff
+from org.models import Region, School, Staff, UserRole
 from org.versioning import VersionedFormMixin
 
 
@@ -58,3 +59,27 @@ class StaffForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = scope.manageable(user, School).select_related("region")
+
+
+class AccountCreateForm(StyledFormMixin, forms.Form):
+    """A new account with one role; the choices offer only the roles, regions and schools the user may grant."""
+
+    username = forms.CharField(label=_("user name"), max_length=150)
+    full_name = forms.CharField(label=_("full name"), max_length=150)
+    role = forms.ChoiceField(label=_("role"))
+    region = forms.ModelChoiceField(label=_("region"), queryset=Region.objects.none(), required=False,
+                                    help_text=_("For county bureau staff and supervisors."))
+    school = forms.ModelChoiceField(label=_("school"), queryset=School.objects.none(), required=False,
+                                    help_text=_("For principals."))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from org import accounts
+
+        roles = accounts.grantable_roles(user)
+        self.fields["role"].choices = [(role, UserRole.Role(role).label) for role in roles]
+        region_ids = set()
+        for role in roles:
+            region_ids |= set(accounts.region_targets(user, role).values_list("id", flat=True))
+        self.fields["region"].queryset = Region.objects.filter(id__in=region_ids).order_by("code")
+        self.fields["school"].queryset = accounts.school_targets(user)

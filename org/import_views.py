@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView
 
-from org import scope, services
+from org import scope, selectors, services
 from org.downloads import file_download
 from org.excel import (
     ExcelFileError,
@@ -27,7 +27,9 @@ from org.excel import (
 )
 from org.excel import write_template as excel_write_template
 from org.forms import StyledFormMixin
-from org.models import ImportJob
+from org.importers import base_data_importer
+from org.models import ImportJob, Unmasking
+from org.services.privacy import unmaskings_record
 
 MSG_UPLOADED = _("Uploaded; the workbook is being checked.")
 MSG_COMMIT_STARTED = _("The import has started.")
@@ -47,6 +49,7 @@ class UploadForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = importer_kinds()
+        self.fields["kind"].initial = base_data_importer.kind  # the workbook most uploads are
 
 
 class ImportIndexView(BureauOnlyMixin, FormView):
@@ -79,7 +82,17 @@ class ExportView(BureauOnlyMixin, View):
     def get(self, request, kind):
         importer = _importer_or_404(kind)
         name = f"{importer.spec.title}-{timezone.localdate():%Y%m%d}.xlsx"
-        return file_download(lambda stream: importer.export(stream, user=request.user), name)
+        response = file_download(lambda stream: importer.export(stream, user=request.user), name)
+        _record_unmasking(request.user, importer)
+        return response
+
+
+def _record_unmasking(user, importer) -> None:
+    """Bureau staff export full ID numbers: record who saw whose (an importer names its people by `exported_staff`)."""
+    if scope.is_bureau_staff(user):
+        exported = getattr(importer, "exported_staff", None)
+        staff = exported(user) if exported is not None else selectors.staff_list(user=user)
+        unmaskings_record(actor=user, staff=staff, kind=Unmasking.Kind.EXPORT, detail=str(importer.spec.title))
 
 
 def _importer_or_404(kind: str):

@@ -489,7 +489,8 @@ def _plan_staff(rows, context: ImportContext, sheet: SheetResult, problems: Prob
             problems.add(STAFF_SHEET, row.row, "身份证号", MSG_STAFF_SCOPE)
             continue
         if not context.manages(region_id) and not (region_id is None and school_id is None):
-            problems.add(STAFF_SHEET, row.row, "学校代码", MSG_STAFF_SCHOOL_SCOPE % {"code": code})
+            # Another county's school reads like an unknown one: the file must not reveal which codes exist.
+            problems.add(STAFF_SHEET, row.row, "学校代码", MSG_UNKNOWN_SCHOOL % {"code": code})
             continue
         new = _staff_values(values, info, school_id)
         label = f"{values['name']} {idcard.mask(number)}"

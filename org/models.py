@@ -305,3 +305,54 @@ class ImportJob(models.Model):
             shutil.copyfileobj(source, copy)
             copy.flush()
             yield copy.name
+
+
+class Account(models.Model):
+    """What the platform keeps about a user beyond Django's: who manages the account, and first-login state.
+
+    `region` is the bureau that manages the account (org.accounts): a county for its principals and
+    reviewers, the city for its county clerks and supervisors. `staff` links a principal's account to
+    the 校长 row it was made for (create_principal_accounts makes one per such row that has none).
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                related_name="account", verbose_name=_("user"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name=_("managed by"))
+    staff = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="accounts",
+                              verbose_name=_("staff member"))
+    must_change_password = models.BooleanField(_("must change password at next login"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("created by"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class Unmasking(models.Model):
+    """One time a bureau user saw a person's full ID number: opening the record or exporting it (DESIGN, personal data)."""
+
+    class Kind(models.TextChoices):
+        RECORD = "record", _("Opened the full record")
+        EXPORT = "export", _("Exported with ID numbers")
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="unmaskings", verbose_name=_("staff member"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user"))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    detail = models.CharField(_("details"), max_length=200, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    scope_school_path = "staff__school"
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("ID number shown in full")
+        verbose_name_plural = _("ID numbers shown in full")
+        indexes = [models.Index(fields=["staff", "-at"], name="unmasking_staff_at")]
+
+    def __str__(self):
+        return f"{self.user} · {self.staff} · {self.at:%Y-%m-%d %H:%M}"

@@ -62,6 +62,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
@@ -336,6 +337,16 @@ def _user_roles(user, queryset: QuerySet, scope: Scope) -> QuerySet:
     return queryset.filter(
         Q(user=user) | Q(region_id__in=scope.manage_region_ids) | Q(school__region_id__in=scope.manage_region_ids)
     )
+
+
+@register(get_user_model())
+def _users(user, queryset: QuerySet, scope: Scope) -> QuerySet:
+    """A user sees its own account and the accounts its bureau manages (org.accounts)."""
+    from org.accounts import managed_users  # org.accounts builds on this module
+
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    return queryset.filter(Q(pk=user.pk) | Q(pk__in=managed_users(user).values("pk")))
 
 
 @register(ImportJob)

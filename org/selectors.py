@@ -44,10 +44,17 @@ def history_of(obj, *, limit: int = 50):
 
 
 MASKED_FIELDS = {"id_number"}
+YEAR_ONLY_FIELDS = {"birth_date"}  # beside a masked ID number a full birth date would rebuild it
 
 
 def _shown(field: str, old, new) -> tuple:
-    """A history row never reveals a full ID number, whoever reads the page."""
+    """A history row never reveals a full ID number, nor a birth date beyond its year, whoever reads the page."""
     if field in MASKED_FIELDS:
         return field, idcard.mask(old or ""), idcard.mask(new or "")
+    if field in YEAR_ONLY_FIELDS:
+        return field, _year(old), _year(new)
     return field, old, new
+
+
+def _year(value):
+    return getattr(value, "year", value)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from org import import_views, views
+from org import account_views, import_views, views
 
 app_name = "org"
 urlpatterns = [
@@ -10,6 +10,11 @@ urlpatterns = [
     path("staff/", views.StaffListView.as_view(), name="staff-list"),
     path("staff/<int:pk>/", views.StaffDetailView.as_view(), name="staff-detail"),
     path("staff/<int:pk>/edit/", views.StaffUpdateView.as_view(), name="staff-edit"),
+    path("users/", account_views.UserListView.as_view(), name="user-list"),
+    path("users/new/", account_views.UserCreateView.as_view(), name="user-create"),
+    path("users/initial-passwords/", account_views.InitialPasswordsView.as_view(), name="user-initial-passwords"),
+    path("users/<int:pk>/", account_views.UserDetailView.as_view(), name="user-detail"),
+    path("users/<int:pk>/<slug:action>/", account_views.UserActionView.as_view(), name="user-action"),
     path("imports/", import_views.ImportIndexView.as_view(), name="import-index"),
     path("imports/template/<slug:kind>/", import_views.TemplateDownloadView.as_view(), name="import-template"),
     path("imports/export/<slug:kind>/", import_views.ExportView.as_view(), name="import-export"),

@@ -246,7 +246,8 @@ class VersionedViewSetMixin:
     def get_object(self):
         obj = super().get_object()
         if self.request.method in ("GET", "HEAD"):
-            self._versioned_object = obj
+            if getattr(self, "action", None) == "retrieve":  # the row itself, not an action's answer
+                self._versioned_object = obj
         elif isinstance(obj, Versioned):
             self._check_precondition(obj)
         return obj

@@ -11,7 +11,8 @@ from django_filters.views import FilterView
 from org import hooks, scope, selectors, services, versioning
 from org.filters import SchoolFilter, StaffFilter
 from org.forms import SchoolForm, StaffForm
-from org.models import School, Staff
+from org.models import School, Staff, Unmasking
+from org.services.privacy import unmaskings_record
 from org.web import MSG_SAVED
 
 
@@ -108,9 +109,13 @@ class StaffDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView)
 
     def get_context_data(self, **kwargs):
         staff = self.object
+        show_id_number = scope.is_bureau_staff(self.request.user)
+        if show_id_number:
+            unmaskings_record(actor=self.request.user, staff=[staff.pk], kind=Unmasking.Kind.RECORD)
         return super().get_context_data(
             can_edit=scope.can_manage(self.request.user, staff),
-            show_id_number=scope.is_bureau_staff(self.request.user),
+            show_id_number=show_id_number,
+            unmaskings=staff.unmaskings.select_related("user").all()[:50] if show_id_number else (),
             work_history=staff.work_history.select_related("school").order_by("start"),
             staff_sections=hooks.staff_sections(self.request, staff),
             history=selectors.history_of(staff),

@@ -1,4 +1,10 @@
-"""Django admin for bureau super-users; scoped like everything else (org.scope.ScopedAdmin)."""
+"""Django admin for platform operators (superusers only, config.admin).
+
+Even a superuser cannot bypass a workflow here (issue 9, point 4): roster entries, exemptions,
+suggestions and inspections are created and moved by their services (pages, API, imports), so
+the admin adds none of them and shows their workflow fields read-only; computed rows (progress,
+warnings, notifications) are written by their jobs alone and are view-only.
+"""
 
 from django.contrib import admin
 
@@ -17,6 +23,23 @@ from rotation.models import (
 )
 
 
+class WorkflowOnlyAdmin(ScopedAdmin):
+    """Rows created and moved only by their services: no adds, no deletes, the workflow fields read-only."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ComputedAdmin(WorkflowOnlyAdmin):
+    """Rows written by a service or job alone: view only."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Policy)
 class PolicyAdmin(ScopedAdmin):
     list_display = ["region", "eligible_years", "must_rotate_years", "age_limit_men", "age_limit_women"]
@@ -24,55 +47,62 @@ class PolicyAdmin(ScopedAdmin):
 
 
 @admin.register(Exemption)
-class ExemptionAdmin(ScopedAdmin):
+class ExemptionAdmin(WorkflowOnlyAdmin):
     list_display = ["staff", "kind", "start", "end", "state"]
     list_filter = ["kind", "state"]
     list_select_related = ["staff"]
-    raw_id_fields = ["staff"]
+    readonly_fields = ["staff", "kind", "start", "end", "state", "applied_by", "decided_by", "decided_at", "decision_reason",
+                       "document_no", "attachment"]
 
 
 class QuotaInline(ScopedInline):
     model = Quota
+    readonly_fields = ["county", "base", "share"]  # the target split writes them (rotation.services.plans)
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Plan)
 class PlanAdmin(ScopedAdmin):
     list_display = ["name", "region", "term_start", "opens_on", "deadline", "target"]
     list_select_related = ["region"]
+    readonly_fields = ["region", "target", "created_by"]
     inlines = [QuotaInline]
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ScopedAdmin):
+class AssignmentAdmin(WorkflowOnlyAdmin):
     list_display = ["staff", "from_school", "to_school", "form", "start", "planned_end", "state"]
     list_filter = ["form", "state"]
     list_select_related = ["staff", "from_school", "to_school"]
-    raw_id_fields = ["staff", "from_school", "to_school", "plan"]
+    readonly_fields = ["plan", "staff", "from_school", "to_school", "form", "start", "planned_end", "filed_on", "state",
+                       "exemption_override", "confirmed_by", "arrived_on", "ended_on", "end_reason", "rating",
+                       "is_key_teacher"]
 
 
 @admin.register(Inspection)
-class InspectionAdmin(ScopedAdmin):
+class InspectionAdmin(ComputedAdmin):
     list_display = ["assignment", "visited_on", "rating", "inspector"]
-    raw_id_fields = ["assignment"]
 
 
 @admin.register(Progress)
-class ProgressAdmin(ScopedAdmin):
+class ProgressAdmin(ComputedAdmin):
     list_display = ["plan", "county", "computed_on", "share", "approved", "in_place", "expected"]
 
 
 @admin.register(ProgressWarning)
-class ProgressWarningAdmin(ScopedAdmin):
+class ProgressWarningAdmin(ComputedAdmin):
     list_display = ["plan", "county", "level", "raised_on", "cleared_on"]
     list_filter = ["level"]
 
 
 @admin.register(Notification)
-class NotificationAdmin(ScopedAdmin):
+class NotificationAdmin(ComputedAdmin):
     list_display = ["user", "text", "created_at", "read_at"]
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(ScopedAdmin):
+class SuggestionAdmin(WorkflowOnlyAdmin):
     list_display = ["plan", "staff", "from_school", "to_school", "score", "state"]
-    raw_id_fields = ["staff", "from_school", "to_school", "assignment"]
+    readonly_fields = ["plan", "staff", "from_school", "to_school", "score", "explanation", "state", "assignment"]

@@ -8,8 +8,10 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from org import scope
+from org.attachments import AttachmentField
 from org.downloads import file_download
-from org.models import Region, School, Staff
+from org.models import Region, School, Staff, Unmasking
+from org.services.privacy import unmaskings_record
 from org.versioning import VersionedSerializerMixin, VersionedViewSetMixin
 from rotation import exports, selectors, services
 from rotation.filters import (
@@ -90,8 +92,11 @@ class EligibilityViewSet(viewsets.ViewSet):
             raise exceptions.ValidationError(filterset.errors)
         on = filterset.form.cleaned_data.get("as_of") or selectors.default_as_of_for(today=timezone.localdate(), user=request.user)
         full_ids = scope.is_bureau_staff(request.user)
-        return file_download(lambda stream: exports.write_eligibility(stream, filterset.qs, on, full_ids=full_ids),
-                             f"eligibility-{on.isoformat()}.xlsx")
+        response = file_download(lambda stream: exports.write_eligibility(stream, filterset.qs, on, full_ids=full_ids),
+                                 f"eligibility-{on.isoformat()}.xlsx")
+        if full_ids:
+            unmaskings_record(actor=request.user, staff=filterset.qs, kind=Unmasking.Kind.EXPORT, detail="交流资格名册 (API)")
+        return response
 
 
 class SplitQuerySerializer(serializers.Serializer):
@@ -117,6 +122,7 @@ class SplitViewSet(viewsets.ViewSet):
 
 class ExemptionSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     staff_name = serializers.CharField(source="staff.name", read_only=True)
+    attachment = AttachmentField(view_name="rotation:exemption-attachment")
 
     class Meta:
         model = Exemption
@@ -288,6 +294,8 @@ class AssignmentViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, viewset
 
 
 class InspectionSerializer(serializers.ModelSerializer):
+    attachment = AttachmentField(view_name="rotation:inspection-attachment")
+
     class Meta:
         model = Inspection
         fields = ["id", "assignment", "visited_on", "lesson_observation", "interviews", "ledger_review", "findings",

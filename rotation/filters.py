@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from org import scope
-from org.filters import visible_regions, visible_schools
+from org.filters import FilterSet, visible_regions, visible_schools
 from org.forms import StyledForm
 from org.models import Staff
 from rotation import rules
@@ -20,7 +20,7 @@ def _keep(queryset, name, value):
     return queryset  # read by the view: the value is not a column
 
 
-class EligibilityFilter(django_filters.FilterSet):
+class EligibilityFilter(FilterSet):
     """Filters of the eligibility list; `as_of` and `status` are applied after evaluation."""
 
     as_of = django_filters.DateFilter(label=_("As of"), method=_keep)
@@ -39,7 +39,7 @@ class EligibilityFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(id_number=value.upper()))
 
 
-class ExemptionFilter(django_filters.FilterSet):
+class ExemptionFilter(FilterSet):
     region = django_filters.ModelChoiceFilter(field_name="staff__school__region", queryset=visible_regions, label=_("region"))
     school = django_filters.ModelChoiceFilter(field_name="staff__school", queryset=visible_schools, label=_("school"))
 
@@ -53,7 +53,7 @@ def visible_plans(request):
     return scope.visible_to(request.user, Plan) if request else Plan.objects.none()
 
 
-class AssignmentFilter(django_filters.FilterSet):
+class AssignmentFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Name or ID number"), method="search")
     plan = django_filters.ModelChoiceFilter(queryset=visible_plans, label=_("rotation plan"))
     region = django_filters.ModelChoiceFilter(field_name="from_school__region", queryset=visible_regions, label=_("region"))
@@ -80,7 +80,7 @@ class AssignmentFilter(django_filters.FilterSet):
         return queryset.filter(inspections__isnull=value).distinct() if value else queryset.filter(inspections__isnull=False).distinct()
 
 
-class WarningFilter(django_filters.FilterSet):
+class WarningFilter(FilterSet):
     """?plan= among the visible plans only: an out-of-scope plan answers like a missing one (400)."""
 
     plan = django_filters.ModelChoiceFilter(queryset=visible_plans, label=_("rotation plan"))
@@ -90,7 +90,7 @@ class WarningFilter(django_filters.FilterSet):
         fields = ["plan", "level"]
 
 
-class SuggestionFilter(django_filters.FilterSet):
+class SuggestionFilter(FilterSet):
     plan = django_filters.ModelChoiceFilter(queryset=visible_plans, label=_("rotation plan"))
 
     class Meta:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from org import scope
+from org.attachments import validate_attachment
 from org.forms import DateInput, StyledFormMixin
 from org.models import Region, School, Staff, UserRole
 from org.versioning import VersionedFormMixin
@@ -45,7 +46,7 @@ class ExemptionDecideForm(StyledFormMixin, forms.Form):
     )
     reason = forms.CharField(label=_("decision reason"), widget=forms.Textarea(attrs={"rows": 3}))
     document_no = forms.CharField(label=_("approval document number"), required=False, max_length=64)
-    attachment = forms.FileField(label=_("attachment"), required=False)
+    attachment = forms.FileField(label=_("attachment"), required=False, validators=[validate_attachment])
 
 
 class SplitForm(StyledFormMixin, forms.Form):

@@ -207,6 +207,10 @@ class RosterImporter:
         except PermissionDenied as error:
             problems.add(ROSTER_SHEET, row.row, "身份证号", str(error))
 
+    def exported_staff(self, user):
+        """The people whose ID numbers the roster export shows (org.import_views records the unmasking)."""
+        return Staff.objects.filter(pk__in=scope.visible_to(user, Assignment).values("staff_id"))
+
     def export(self, target, *, user) -> None:
         """The roster in the bureau's layout, for the user's scope (full ID numbers for bureau staff only)."""
         write_workbook(target, [SheetData(ROSTER_SHEET, ROSTER_SPEC.headers, roster_rows(user),

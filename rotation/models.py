@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from org.attachments import validate_attachment
+from org.links import validate_link
 from org.models import Region, School, Staff
 from org.versioning import Versioned
 from rotation import rules
@@ -145,7 +147,8 @@ class Exemption(Versioned, models.Model):
     grounds = models.TextField(_("grounds"), blank=True)
     document_no = models.CharField(_("approval document number"), max_length=64, blank=True)
     decision_reason = models.TextField(_("decision reason"), blank=True)
-    attachment = models.FileField(_("attachment"), upload_to="rotation/exemptions/%Y/", blank=True)
+    attachment = models.FileField(_("attachment"), upload_to="rotation/exemptions/%Y/", blank=True,
+                                  validators=[validate_attachment])
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("applied by")
     )
@@ -325,7 +328,8 @@ class Inspection(models.Model):
     ledger_review = models.BooleanField(_("ledger review (查阅台账)"), default=False)
     findings = models.TextField(_("findings"))
     rating = models.CharField(_("rating"), max_length=10, choices=Rating.choices)
-    attachment = models.FileField(_("attachment"), upload_to="rotation/inspections/%Y/", blank=True)
+    attachment = models.FileField(_("attachment"), upload_to="rotation/inspections/%Y/", blank=True,
+                                  validators=[validate_attachment])
     inspector = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("inspector")
     )
@@ -415,7 +419,7 @@ class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rotation_notifications",
                              verbose_name=_("user"))
     text = models.CharField(_("text"), max_length=300)
-    url = models.CharField(_("link"), max_length=200, blank=True)
+    url = models.CharField(_("link"), max_length=200, blank=True, validators=[validate_link])
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     history = HistoricalRecords()

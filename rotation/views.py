@@ -15,9 +15,11 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 from django_filters.views import FilterView
 
 from org import scope, versioning
+from org.attachments import AttachmentDownloadView
 from org.downloads import file_download
-from org.models import Region, Staff
+from org.models import Region, Staff, Unmasking
 from org.selectors import history_of
+from org.services.privacy import unmaskings_record
 from org.web import MSG_SAVED
 from rotation import exports, permissions, rules, selectors, services
 from rotation.filters import AssignmentFilter, EligibilityFilter, ExemptionFilter
@@ -33,7 +35,7 @@ from rotation.forms import (
     SuggestionAcceptForm,
     TransitionForm,
 )
-from rotation.models import Assignment, Exemption, Notification, Plan, Policy, Suggestion
+from rotation.models import Assignment, Exemption, Inspection, Notification, Plan, Policy, Suggestion
 
 MSG_BAD_PARAMETERS = _("Check the parameters: %(errors)s")
 MSG_RECOMPUTE_QUEUED = _("The progress is being recomputed; reload the page in a moment.")
@@ -92,8 +94,11 @@ class EligibilityExportView(LoginRequiredMixin, TemplateView):
                                           content_type="text/plain; charset=utf-8")
         on = as_of_from(filterset.form.cleaned_data.get("as_of"), request.user)
         full_ids = scope.is_bureau_staff(request.user)
-        return file_download(lambda stream: exports.write_eligibility(stream, filterset.qs, on, full_ids=full_ids),
-                             f"eligibility-{on.isoformat()}.xlsx")
+        response = file_download(lambda stream: exports.write_eligibility(stream, filterset.qs, on, full_ids=full_ids),
+                                 f"eligibility-{on.isoformat()}.xlsx")
+        if full_ids:
+            unmaskings_record(actor=request.user, staff=filterset.qs, kind=Unmasking.Kind.EXPORT, detail="交流资格名册")
+        return response
 
 
 class SplitView(LoginRequiredMixin, TemplateView):
@@ -502,3 +507,11 @@ class TitleStatementView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailVi
     def get_context_data(self, **kwargs):
         decision, rows = selectors.title_statement(self.object)
         return super().get_context_data(decision=decision, rows=rows, today=timezone.localdate(), **kwargs)
+
+
+class ExemptionAttachmentView(AttachmentDownloadView):
+    model = Exemption
+
+
+class InspectionAttachmentView(AttachmentDownloadView):
+    model = Inspection

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from org.scope import ScopedAdmin
+from org.scope import ScopedAdmin, ScopedInline
 from talentpool.models import (
     Appointment,
     EligibilityRule,
@@ -17,19 +17,16 @@ from talentpool.models import (
 )
 
 
-class TrackInline(admin.TabularInline):
+class TrackInline(ScopedInline):
     model = Track
-    extra = 0
 
 
-class RuleInline(admin.TabularInline):
+class RuleInline(ScopedInline):
     model = EligibilityRule
-    extra = 0
 
 
-class ItemInline(admin.TabularInline):
+class ItemInline(ScopedInline):
     model = ScoringItem
-    extra = 0
 
 
 @admin.register(Program)

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from org import scope
-from org.filters import visible_regions, visible_schools
+from org.filters import FilterSet, visible_regions, visible_schools
 from org.forms import StyledForm
 from talentpool.models import Appointment, Intake, Nomination, PoolMember, Program
 
@@ -18,14 +18,14 @@ def visible_programs(request):
     return scope.visible_to(request.user, Program) if request else Program.objects.none()
 
 
-class ProgramFilter(django_filters.FilterSet):
+class ProgramFilter(FilterSet):
     class Meta:
         model = Program
         fields = ["level", "start_year"]
         form = StyledForm
 
 
-class IntakeFilter(django_filters.FilterSet):
+class IntakeFilter(FilterSet):
     program = django_filters.ModelChoiceFilter(field_name="track__program", queryset=visible_programs, label=_("program"))
 
     class Meta:
@@ -34,7 +34,7 @@ class IntakeFilter(django_filters.FilterSet):
         form = StyledForm
 
 
-class NominationFilter(django_filters.FilterSet):
+class NominationFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Name"), method="search")
     intake = django_filters.ModelChoiceFilter(queryset=visible_intakes, label=_("intake"))
     region = django_filters.ModelChoiceFilter(field_name="staff__school__region", queryset=visible_regions, label=_("region"))
@@ -49,7 +49,7 @@ class NominationFilter(django_filters.FilterSet):
         return queryset.filter(Q(staff__name__icontains=value.strip()))
 
 
-class PoolMemberFilter(django_filters.FilterSet):
+class PoolMemberFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Name"), method="search")
     region = django_filters.ModelChoiceFilter(field_name="staff__school__region", queryset=visible_regions, label=_("region"))
     school = django_filters.ModelChoiceFilter(field_name="staff__school", queryset=visible_schools, label=_("school"))
@@ -63,7 +63,7 @@ class PoolMemberFilter(django_filters.FilterSet):
         return queryset.filter(staff__name__icontains=value.strip())
 
 
-class AppointmentFilter(django_filters.FilterSet):
+class AppointmentFilter(FilterSet):
     school = django_filters.ModelChoiceFilter(queryset=visible_schools, label=_("school"))
     year = django_filters.NumberFilter(field_name="appointed_on__year", label=_("year"))
 

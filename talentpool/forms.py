@@ -1,10 +1,13 @@
 """Forms of the talent-pool pages: they validate; the services write."""
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from org import scope
+from org.attachments import validate_attachment
 from org.forms import DateInput, StyledFormMixin
 from org.models import School, Staff, UserRole
 from org.versioning import VersionedFormMixin
@@ -94,7 +97,7 @@ class NominationForm(StyledFormMixin, forms.Form):
     )
     reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("reasons for nomination"))
     achievements = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("achievements"), required=False)
-    attachments = MultipleFileField(required=False, label=_("attachments"))
+    attachments = MultipleFileField(required=False, label=_("attachments"), validators=[validate_attachment])
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -278,3 +281,26 @@ class StudioMemberForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = scope.visible_to(user, Staff).filter(status=Staff.Status.ACTIVE)
+
+
+# --- reference tables: scoring forms and holidays (city bureau) -----------------------------------
+
+
+class ScoringFormNameForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("name"), max_length=128)
+
+
+class ScoringItemForm(StyledFormMixin, forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(label=_("item"), max_length=128)
+    weight = forms.DecimalField(label=_("weight"), max_digits=6, decimal_places=2, min_value=Decimal("0.01"))
+    max_score = forms.IntegerField(label=_("maximum score"), min_value=1, max_value=1000, initial=100)
+    order = forms.IntegerField(label=_("order"), min_value=0, initial=0)
+
+
+ScoringItemFormSet = forms.formset_factory(ScoringItemForm, extra=2, can_delete=True)
+
+
+class HolidayForm(StyledFormMixin, forms.Form):
+    date = forms.DateField(label=_("date"), widget=DateInput(format="%Y-%m-%d"))
+    name = forms.CharField(label=_("name"), max_length=64)

@@ -79,6 +79,12 @@ class NominationImporter:
             result.committed = True
         return result
 
+    def exported_staff(self, user):
+        """The people whose ID numbers the nomination roster shows (org.import_views records the unmasking)."""
+        from talentpool.selectors import nomination_list
+
+        return Staff.objects.filter(pk__in=nomination_list(user=user).values("staff_id"))
+
     def export(self, target, *, user) -> None:
         from talentpool.exports import nomination_roster
 

@@ -4,7 +4,7 @@ and by selectors and pages (which show or hide a form). Services are writes only
 from django.contrib.auth.models import User
 
 from org import scope
-from org.models import Staff
+from org.models import Staff, UserRole
 from talentpool.models import Nomination
 
 
@@ -28,4 +28,9 @@ def may_run(actor: User, nomination: Nomination) -> bool:
     return runs_region(actor, nomination.intake.track.program.region_id)
 
 
-__all__ = ["runs_region", "may_nominate", "may_review_in_county", "may_run"]
+def may_edit_reference_tables(actor: User) -> bool:
+    """City bureau staff (and operators) keep the shared scoring forms and the public-holiday table."""
+    return scope.sees_everything(actor) or scope.has_role(actor, UserRole.Role.CITY_STAFF)
+
+
+__all__ = ["runs_region", "may_nominate", "may_review_in_county", "may_run", "may_edit_reference_tables"]

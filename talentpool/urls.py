@@ -1,11 +1,17 @@
 from django.urls import path
 
-from talentpool import views, views_docs, views_pool
+from talentpool import views, views_docs, views_pool, views_reference
 
 app_name = "talentpool"
 urlpatterns = [
     path("", views.IndexView.as_view(), name="index"),
     path("inbox/", views.InboxView.as_view(), name="inbox"),
+    path("scoring-forms/", views_reference.ScoringFormListView.as_view(), name="scoring-form-list"),
+    path("scoring-forms/new/", views_reference.ScoringFormEditView.as_view(), name="scoring-form-create"),
+    path("scoring-forms/<int:pk>/edit/", views_reference.ScoringFormEditView.as_view(), name="scoring-form-edit"),
+    path("holidays/", views_reference.HolidayListView.as_view(), name="holiday-list"),
+    path("holidays/add/", views_reference.HolidayAddView.as_view(), name="holiday-add"),
+    path("holidays/<int:pk>/delete/", views_reference.HolidayDeleteView.as_view(), name="holiday-delete"),
     path("programs/", views.ProgramListView.as_view(), name="program-list"),
     path("programs/new/", views.ProgramCreateView.as_view(), name="program-create"),
     path("programs/<int:pk>/", views.ProgramDetailView.as_view(), name="program-detail"),
@@ -26,6 +32,8 @@ urlpatterns = [
     path("members/export.xlsx", views_docs.MemberExportView.as_view(), name="member-export"),
     path("nominations/", views.NominationListView.as_view(), name="nomination-list"),
     path("nominations/<int:pk>/", views.NominationDetailView.as_view(), name="nomination-detail"),
+    path("nominations/<int:pk>/attachments/<int:attachment>/", views.NominationAttachmentView.as_view(),
+         name="nomination-attachment"),
     path("nominations/<int:pk>/county-pass/", views.CountyPassView.as_view(), name="nomination-county-pass"),
     path("nominations/<int:pk>/return/", views.ReturnView.as_view(), name="nomination-return"),
     path("nominations/<int:pk>/reject/", views.RejectView.as_view(), name="nomination-reject"),

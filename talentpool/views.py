@@ -10,6 +10,7 @@ from django.views.generic import CreateView, DetailView, FormView, TemplateView,
 from django_filters.views import FilterView
 
 from org import scope, web
+from org.attachments import AttachmentDownloadView
 from org.selectors import history_of
 from org.web import MSG_SAVED, ServiceFormMixin
 from talentpool import forms, permissions, selectors, services
@@ -364,3 +365,13 @@ class InboxView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(inbox=selectors.inbox_page(user=self.request.user), **kwargs)
+
+
+class NominationAttachmentView(AttachmentDownloadView):
+    """A nomination's attachment, for whoever may see the nomination (its school, the bureau, its reviewers)."""
+
+    model = Nomination
+
+    def get_file(self, obj):
+        attachment = obj.attachments.filter(pk=self.kwargs["attachment"]).first()
+        return attachment.file if attachment is not None else None

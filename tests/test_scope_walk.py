@@ -17,11 +17,16 @@ SKIPPED_NAMESPACES = {"admin"}
 
 ALLOWED = {
     # Django and library views: no rows of ours.
-    "django.contrib.auth.views.LoginView": "login",
     "django.contrib.auth.views.LogoutView": "logout",
     "django.views.i18n.set_language": "language switch",
     "rest_framework.routers.APIRootView": "the API's index of links",
-    "rest_framework.authtoken.views.ObtainAuthToken": "a token for one's own credentials",
+    # Accounts (org.account_views): one's own credentials, or a new row whose choices come from org.accounts.
+    "org.account_views.LoginView": "login",
+    "org.account_views.TokenView": "a token for one's own credentials",
+    "org.account_views.PasswordChangeView": "one's own password",
+    "org.account_views.UserCreateView": "create form; roles, regions and schools from org.accounts (the bureau's own)",
+    "org.account_views.InitialPasswordsView": "acts on org.accounts.managed_users(actor) only",
+    "talentpool.views_reference.HolidayAddView": "create form (city bureau only, checked by the service)",
     "drf_spectacular.views.SpectacularAPIView": "the schema (static document)",
     "drf_spectacular.views.SpectacularSwaggerView": "the API docs page (static document)",
     # Landing pages and menus: counts and links read through scoped selectors, no row by its id.

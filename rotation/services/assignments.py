@@ -19,6 +19,7 @@ from rotation import rules, selectors
 from rotation.models import Assignment, Plan, Rating
 from rotation.permissions import may_confirm_arrival
 from rotation.rules import MSG_CADRE_FILING, MSG_OUTSIDE_WINDOW, MSG_TOO_SHORT
+from rotation.services.progress import queue_progress
 
 MSG_STAFF_OUT_OF_SCOPE = _("This staff member is outside your scope.")
 MSG_SCHOOL_OUT_OF_SCOPE = _("The destination school is outside your scope.")
@@ -104,8 +105,15 @@ def assignment_create(*, actor: User, staff: Staff, to_school: School, form: str
         subsidy_yuan=subsidy_yuan, subsidy_note=subsidy_note, filed_on=filed_on,
         exemption_override=exemption_override.strip(), is_key_teacher=staff.honour_level >= policy.key_teacher_honour,
     )
-    save_audited(assignment, actor=actor, reason="planned")
+    _save(assignment, actor=actor, reason="planned")
     return assignment
+
+
+def _save(assignment: Assignment, *, actor, reason: str) -> None:
+    """Save a roster entry audited, and queue its plan's progress once the change commits (issue 8, point 2)."""
+    save_audited(assignment, actor=actor, reason=reason)
+    if assignment.plan_id is not None:
+        queue_progress(assignment.plan_id)
 
 
 def _locked(assignment: Assignment) -> Assignment:
@@ -129,7 +137,7 @@ def assignment_approve(*, actor: User, assignment: Assignment) -> Assignment:
     _require_manager(actor, assignment)
     _require_state(assignment, [Assignment.State.PLANNED], _("approve"))
     assignment.state = Assignment.State.APPROVED
-    save_audited(assignment, actor=actor, reason="approved")
+    _save(assignment, actor=actor, reason="approved")
     return assignment
 
 
@@ -143,7 +151,7 @@ def assignment_confirm_arrival(*, actor: User, assignment: Assignment, arrived_o
     assignment.state = Assignment.State.IN_PLACE
     assignment.arrived_on = arrived_on or timezone.localdate()
     assignment.confirmed_by = actor
-    save_audited(assignment, actor=actor, reason="in_place")
+    _save(assignment, actor=actor, reason="in_place")
     return assignment
 
 
@@ -157,7 +165,7 @@ def assignment_complete(*, actor: User, assignment: Assignment, rating: str, end
         raise ValidationError({"rating": MSG_RATING_REQUIRED})
     assignment.state, assignment.rating = Assignment.State.COMPLETED, rating
     assignment.ended_on = ended_on or assignment.planned_end
-    save_audited(assignment, actor=actor, reason="completed")
+    _save(assignment, actor=actor, reason="completed")
     return assignment
 
 
@@ -173,7 +181,7 @@ def assignment_end_early(*, actor: User, assignment: Assignment, reason: str, en
     assignment.state, assignment.end_reason = Assignment.State.ENDED_EARLY, reason.strip()
     assignment.ended_on = ended_on or timezone.localdate()
     assignment.rating = rating
-    save_audited(assignment, actor=actor, reason="ended_early")
+    _save(assignment, actor=actor, reason="ended_early")
     return assignment
 
 
@@ -192,7 +200,7 @@ def assignment_convert(*, actor: User, assignment: Assignment, rating: str = "",
         raise ValidationError({"rating": MSG_CONVERT_NEEDS_EXCELLENT})
     on = on or assignment.ended_on or timezone.localdate()
     assignment.state, assignment.ended_on = Assignment.State.CONVERTED, on
-    save_audited(assignment, actor=actor, reason="converted")
+    _save(assignment, actor=actor, reason="converted")
     staff = Staff.objects.select_for_update().get(pk=assignment.staff_id)
     if staff.school_start and staff.school_start < on:
         home = WorkHistory(staff=staff, school_id=staff.school_id, post=staff.post, start=staff.school_start,

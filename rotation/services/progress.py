@@ -28,10 +28,22 @@ MSG_RECOMPUTE_FORBIDDEN = _("Only bureau staff may recompute the progress of a p
 
 
 def queue_progress(plan_id: int) -> None:
-    """Queue the progress of one plan once the current transaction commits (not only at the 06:00 job)."""
+    """Queue the progress of one plan once the current transaction commits (not only at the 06:00 job).
+
+    Once per plan and transaction: a roster import of a thousand rows queues one computation. The
+    pending callbacks are Django's own list, which a rollback empties, so nothing is skipped wrongly.
+    """
     from rotation import tasks  # tasks import the services
 
-    transaction.on_commit(lambda: tasks.compute_progress.delay(plan_id))
+    connection = transaction.get_connection()
+    if any(getattr(func, "progress_plan_id", None) == plan_id for _ids, func, _robust in connection.run_on_commit):
+        return
+
+    def compute() -> None:
+        tasks.compute_progress.delay(plan_id)
+
+    compute.progress_plan_id = plan_id
+    transaction.on_commit(compute)
 
 
 def progress_recompute(*, actor: User, plan: Plan) -> None:

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from org.attachments import validate_attachment
 from org.models import Staff
 from org.versioning import Versioned
 from talentpool.models.programs import ScoringItem, Track
@@ -105,7 +106,7 @@ def attachment_path(instance, filename):
 
 class NominationAttachment(models.Model):
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("nomination"))
-    file = models.FileField(_("file"), upload_to=attachment_path)
+    file = models.FileField(_("file"), upload_to=attachment_path, validators=[validate_attachment])
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     history = HistoricalRecords()
     scope_school_path = "nomination__staff__school"

@@ -18,6 +18,15 @@ from talentpool.services.pool import (
     tier_move,
     training_batch_save,
 )
+from talentpool.services.reference import (
+    MSG_CITY_ONLY,
+    MSG_HOLIDAY_EXISTS,
+    MSG_ITEM_SCORED,
+    MSG_NO_ITEMS,
+    holiday_add,
+    holiday_delete,
+    scoring_form_save,
+)
 from talentpool.services.workflow import (
     MSG_ALREADY_NOMINATED,
     MSG_DECISION_FIELDS,
@@ -64,6 +73,13 @@ from talentpool.services.workflow import (
 )
 
 __all__ = [
+    "MSG_CITY_ONLY",
+    "MSG_HOLIDAY_EXISTS",
+    "MSG_ITEM_SCORED",
+    "MSG_NO_ITEMS",
+    "holiday_add",
+    "holiday_delete",
+    "scoring_form_save",
     "MSG_ALREADY_NOMINATED",
     "MSG_DECISION_FIELDS",
     "MSG_ILLEGAL_TRANSITION",

@@ -178,7 +178,7 @@ def test_export_query_count_does_not_grow_with_rows(client, world, county_user, 
     for staff in StaffFactory.create_batch(30, school=world.school_a):
         WorkHistoryFactory(staff=staff, school=world.school_b)
     client.force_login(county_user)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(14):  # 10, plus recording who saw the full ID numbers (one batch insert)
         response = client.get(reverse("org:import-export", args=["base_data"]))
         b"".join(response.streaming_content)
 

@@ -185,7 +185,7 @@ def test_county_user_cannot_change_or_take_another_countys_staff(world, book, co
     result = run(path, county_user)
     messages = {(p.row, p.column): p.message for p in result.problems}
     assert messages[(2, "身份证号")] == str(importers.MSG_STAFF_SCOPE)
-    assert messages[(3, "学校代码")] == str(importers.MSG_STAFF_SCHOOL_SCOPE % {"code": "B001"})
+    assert messages[(3, "学校代码")] == str(importers.MSG_UNKNOWN_SCHOOL % {"code": "B001"})  # like an unknown code
     assert (4, "身份证号") in messages  # the duplicate of row 2
     world.staff_b.refresh_from_db()
     assert world.staff_b.school == world.school_b

@@ -168,22 +168,6 @@ def test_api_filters(client, world, city_user):
     assert client.get("/api/v1/schools/", {"q": "咸安"}).json()["count"] == 1
 
 
-# --- admin ------------------------------------------------------------------------------
-
-
-def test_admin_changelist_is_scoped(client, world, county_user):
-    from django.contrib.auth.models import Permission
-
-    county_user.is_staff = True
-    county_user.save()
-    county_user.user_permissions.set(Permission.objects.filter(content_type__app_label="org"))
-    client.force_login(county_user)
-    body = client.get(reverse("admin:org_staff_changelist")).content.decode()
-    assert "甲老师" in body and "乙老师" not in body
-    assert client.get(reverse("admin:org_staff_change", args=[world.staff_b.pk])).status_code == 302  # "does not exist" redirect
-    assert client.get(reverse("admin:org_staff_change", args=[world.staff_a.pk])).status_code == 200
-
-
 def test_out_of_scope_filter_values_answer_like_missing_ones(client, world, county_user):
     client.force_login(county_user)
     other = client.get("/api/v1/regions/", {"parent": world.city.pk})
