@@ -155,7 +155,9 @@ def describe_changes(model, pk, *, since: int, reader=None) -> str:
     """
     from org import scope
 
-    history = model.history.filter(id=pk).order_by("history_date", "history_id")
+    if not hasattr(model, "history"):  # no audit history to read: say only that it changed
+        return str(MSG_STALE % {"changes": MSG_CHANGED_FIELDS % {"fields": MSG_CHANGED_UNKNOWN}})
+    history = model.history.filter(**{model._meta.pk.attname: pk}).order_by("history_date", "history_id")
     records = list(history.filter(version__gte=since))
     show_who = reader is not None and scope.is_bureau_staff(reader)
     parts = [_describe_creation(records[0], show_who)] if since == 0 and records else []
@@ -164,7 +166,8 @@ def describe_changes(model, pk, *, since: int, reader=None) -> str:
             continue
         fields = _changed_fields(model, previous, record)
         parts.append(_describe(fields, record, show_who))
-    return str(MSG_STALE % {"changes": "；".join(parts) if parts else str(MSG_CHANGED_UNKNOWN)})
+    unknown = str(MSG_CHANGED_FIELDS % {"fields": MSG_CHANGED_UNKNOWN})
+    return str(MSG_STALE % {"changes": "；".join(parts) if parts else unknown})
 
 
 def _changed_fields(model, previous, record) -> list[str]:
