@@ -140,3 +140,35 @@ def test_an_import_counts_as_a_save_so_a_page_opened_before_it_is_refused(world,
     staff = Staff.objects.get(pk=world.staff_a.pk)
     assert (staff.name, staff.version) == ("甲老师改", 2)
     assert staff.history.order_by("-history_date").first().version == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_saving_at_the_same_instant_one_wins_one_is_refused(world, county_user, second_clerk):
+    """The check locks the row: of two saves from version 1 at once, exactly one is written (PostgreSQL)."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks (select_for_update) need PostgreSQL")
+    url = reverse("org:staff-edit", args=[world.staff_a.pk])
+    clients = [session(county_user), session(second_clerk)]
+    posts = [edit_page_post(clients[0], url, {"title": "一级教师"}), edit_page_post(clients[1], url, {"subject": "音乐"})]
+    barrier, codes = threading.Barrier(2), []
+
+    def save(client, data):
+        try:
+            barrier.wait()
+            codes.append(client.post(url, data).status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=pair) for pair in zip(clients, posts, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(codes) == [200, 302]
+    staff = Staff.objects.get(pk=world.staff_a.pk)
+    assert staff.version == 2 and (staff.title == "一级教师") != (staff.subject == "音乐")
