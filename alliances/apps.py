@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class AlliancesConfig(AppConfig):
     name = "alliances"
     verbose_name = _("Alliances")
+
+    def ready(self):
+        from alliances import scopes, signals  # noqa: F401  (scopes registers the scopers)
+        from alliances.importers import activities_importer, groups_importer, requirements_importer
+        from org.excel import register_importer
+
+        signals.connect()
+        register_importer(groups_importer)
+        register_importer(requirements_importer)
+        register_importer(activities_importer)

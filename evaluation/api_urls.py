@@ -1,4 +1,11 @@
 from rest_framework.routers import DefaultRouter
 
+from evaluation import api
+
 router = DefaultRouter()
+for prefix, viewset in [
+    ("schemes", api.SchemeViewSet), ("indicators", api.IndicatorViewSet), ("cycles", api.CycleViewSet),
+    ("subjects", api.SubjectViewSet), ("assignments", api.AssignmentViewSet), ("quality", api.SchoolQualityViewSet),
+]:
+    router.register(prefix, viewset, basename=f"evaluation-{prefix}")
 urlpatterns = router.urls

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationConfig(AppConfig):
     name = "evaluation"
     verbose_name = _("Bound evaluation")
+
+    def ready(self):
+        from evaluation import importers, scopes  # noqa: F401  (register the scopers and the workbooks)

@@ -1,0 +1,350 @@
+"""Evaluation: indicator schemes (versioned trees), assessment cycles, their subjects, raters and
+scores, ratings with their history, and yearly school quality data (issue 12; seeds 001, 002, 003).
+
+Scoping (evaluation/scopes.py): schemes and cycles belong to the region that runs them; subjects
+follow the school they had at the cycle's as-of date; raters reach only their own assignments;
+a subject's school sees its result once the cycle is published, never who scored it.
+
+Seam for the bound rules (issue 13): a Subject keeps `original_rating` (what the scores gave) and
+`final_rating`; every later change is a RatingChange row (kind, rule, numbers, who, why).
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from evaluation import rules
+from org.models import Region, School, Staff
+from org.ratings import Rating
+
+POINTS = {"max_digits": 8, "decimal_places": 2}
+
+
+class PersonKind(models.TextChoices):
+    SCHOOL = "school", _("School")
+    PRINCIPAL = "principal", _("Principal")
+    RESEARCHER = "researcher", _("Researcher")
+    OFFICE = "office", _("Bureau office")
+    TEACHER = "teacher", _("Teacher")
+
+
+class Category(models.TextChoices):
+    """Seed 002's 分层分类: a scheme per school category (blank: any)."""
+
+    ANY = "", _("Any category")
+    SENIOR = "senior", _("Senior high school")
+    JUNIOR = "junior", _("Junior high school")
+    PRIMARY = "primary", _("Primary school")
+    KINDERGARTEN = "kindergarten", _("Kindergarten")
+
+
+class Scheme(models.Model):
+    """One version of an indicator scheme. `lineage` ties the versions together; a scheme used by a
+    cycle is frozen (`frozen_at`), and editing it makes version n+1."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("owning region"))
+    name = models.CharField(_("name"), max_length=128)
+    lineage = models.CharField(_("lineage"), max_length=32, editable=False)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    person_kind = models.CharField(_("assessed kind"), max_length=16, choices=PersonKind.choices)
+    category = models.CharField(_("school category"), max_length=16, choices=Category.choices, blank=True, default="")
+    total = models.DecimalField(_("total points"), **POINTS, validators=[MinValueValidator(0)])
+    excellent_min = models.DecimalField(_("lowest total for 优秀"), **POINTS)
+    qualified_min = models.DecimalField(_("lowest total for 合格"), **POINTS)
+    basic_min = models.DecimalField(_("lowest total for 基本合格"), **POINTS)
+    veto_cap = models.CharField(_("a veto caps at"), max_length=16, default=Rating.BASIC,
+                                choices=[(Rating.BASIC, Rating.BASIC.label), (Rating.UNQUALIFIED, Rating.UNQUALIFIED.label)])
+    description = models.TextField(_("description"), blank=True)
+    frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "-version"]
+        verbose_name = _("indicator scheme")
+        verbose_name_plural = _("indicator schemes")
+        constraints = [models.UniqueConstraint(fields=["lineage", "version"], name="scheme_lineage_version")]
+
+    def __str__(self):
+        return f"{self.name} v{self.version}"
+
+    def get_absolute_url(self):
+        return reverse("evaluation:scheme-detail", args=[self.pk])
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
+
+    @property
+    def thresholds(self) -> rules.Thresholds:
+        return rules.Thresholds(self.excellent_min, self.qualified_min, self.basic_min, self.veto_cap)
+
+
+class Indicator(models.Model):
+    """A section (level 2), indicator (3) or sub-indicator (4); leaves carry a scoring method."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("scheme"))
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children",
+                               verbose_name=_("parent"))
+    code = models.CharField(_("code"), max_length=16)
+    name = models.CharField(_("name"), max_length=128)
+    points = models.DecimalField(_("points"), **POINTS, validators=[MinValueValidator(0)])
+    role = models.CharField(_("role"), max_length=16, default=rules.STANDARD, choices=[
+        (rules.STANDARD, _("Standard")), (rules.BASELINE, _("Baseline (deducts)")),
+        (rules.INNOVATION, _("Innovation (adds)")), (rules.SATISFACTION, _("Satisfaction")),
+        (rules.VETO, _("Veto")),
+    ])
+    method = models.CharField(_("scoring method"), max_length=16, default=rules.POINTS, choices=[
+        (rules.POINTS, _("Points entered")), (rules.THRESHOLD, _("Threshold met")),
+        (rules.RANK, _("Rank to points")), (rules.RATIO, _("Ratio to the best")),
+        (rules.IMPROVEMENT, _("Improvement over the previous cycle")),
+    ])
+    params = models.JSONField(_("method parameters"), default=dict, blank=True)
+    help_text = models.TextField(_("help text"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scheme", "order", "id"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [models.UniqueConstraint(fields=["scheme", "code"], name="indicator_code_per_scheme")]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("evaluation:scheme-detail", args=[self.scheme_id])
+
+
+class Cycle(models.Model):
+    class Kind(models.TextChoices):
+        ROUTINE = "routine", _("Routine (平时)")
+        YEAR_END = "year_end", _("Year-end (年终)")
+        TERM_PROCESS = "term_process", _("Term process (学期过程性)")
+        YEAR_SUMMATIVE = "year_summative", _("School-year summative (学年终结性)")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open for scoring")
+        CLOSED = "closed", _("Closed")
+        PUBLISHED = "published", _("Published")
+
+    class QuotaUnit(models.TextChoices):
+        SCHOOL = "school", _("Per school")
+        COUNTY = "county", _("Per county")
+        CYCLE = "cycle", _("Whole cycle")
+
+    class QuotaMode(models.TextChoices):
+        WARN = "warn", _("Warn")
+        ENFORCE = "enforce", _("Enforce")
+
+    class Rounding(models.TextChoices):
+        HALF_UP = rules.HALF_UP, _("Round half up (四舍五入)")
+        CEILING = rules.CEILING, _("Round up (进一法)")
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("owning region"))
+    name = models.CharField(_("name"), max_length=128)
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="cycles", verbose_name=_("scheme"))
+    as_of = models.DateField(_("as-of date"))
+    previous = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                 verbose_name=_("previous cycle"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    quota_unit = models.CharField(_("quota unit"), max_length=8, choices=QuotaUnit.choices, default=QuotaUnit.SCHOOL)
+    quota_percent = models.DecimalField(_("优秀 quota (%)"), max_digits=5, decimal_places=2, default=20,
+                                        validators=[MinValueValidator(0), MaxValueValidator(100)])
+    rotated_percent = models.DecimalField(_("separate quota for rotated staff (%)"), max_digits=5, decimal_places=2,
+                                          null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)])
+    rounding = models.CharField(_("quota rounding"), max_length=8, choices=Rounding.choices, default=Rounding.HALF_UP)
+    quota_mode = models.CharField(_("quota at publication"), max_length=8, choices=QuotaMode.choices, default=QuotaMode.WARN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("cycle administrator"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "name", "id"]
+        verbose_name = _("assessment cycle")
+        verbose_name_plural = _("assessment cycles")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("evaluation:cycle-detail", args=[self.pk])
+
+
+class CycleEvent(models.Model):
+    """Open, close, reopen (with its reason), publish: who and when."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="events", verbose_name=_("cycle"))
+    action = models.CharField(_("action"), max_length=16)
+    reason = models.TextField(_("reason"), blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["cycle", "at", "id"]
+        verbose_name = _("cycle event")
+        verbose_name_plural = _("cycle events")
+
+    def __str__(self):
+        return f"{self.cycle} {self.action}"
+
+
+class RaterGroup(models.Model):
+    """Expert panel, school, satisfaction survey...; weights of a cycle's groups add to 100 (self apart)."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="groups", verbose_name=_("cycle"))
+    name = models.CharField(_("name"), max_length=64)
+    weight = models.DecimalField(_("weight (%)"), max_digits=5, decimal_places=2,
+                                 validators=[MinValueValidator(0), MaxValueValidator(100)])
+    combine = models.CharField(_("combined by"), max_length=16, default=rules.MEAN, choices=[
+        (rules.MEAN, _("Mean")), (rules.TRIMMED_MEAN, _("Trimmed mean (drop highest and lowest)")),
+    ])
+    trim = models.PositiveSmallIntegerField(_("dropped at each end"), default=1)
+    is_self = models.BooleanField(_("self-assessment"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cycle", "is_self", "id"]
+        verbose_name = _("rater group")
+        verbose_name_plural = _("rater groups")
+        constraints = [models.UniqueConstraint(fields=["cycle", "name"], name="rater_group_name_per_cycle")]
+
+    def __str__(self):
+        return self.name
+
+    def as_rule(self) -> rules.Group:
+        return rules.Group(str(self.pk), self.weight, self.combine, self.trim, self.is_self)
+
+
+class Subject(models.Model):
+    """A school or a person assessed in a cycle, with the school and post they had at the as-of date."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="subjects", verbose_name=_("cycle"))
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+", verbose_name=_("school at the as-of date"))
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("person"))
+    post = models.CharField(_("post at the as-of date"), max_length=16, choices=Staff.Post.choices, blank=True)
+    rotated = models.BooleanField(_("rotated staff"), default=False)
+    total = models.DecimalField(_("total points"), **POINTS, null=True, blank=True)
+    result = models.JSONField(_("scored tree"), default=dict, blank=True)
+    original_rating = models.CharField(_("original rating"), max_length=16, choices=Rating.choices, blank=True)
+    final_rating = models.CharField(_("final rating"), max_length=16, choices=Rating.choices, blank=True)
+    history = HistoricalRecords()
+    scope_school_path = "school"
+
+    class Meta:
+        ordering = ["cycle", "school__code", "staff__name", "id"]
+        verbose_name = _("assessed subject")
+        verbose_name_plural = _("assessed subjects")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "school"], condition=Q(staff__isnull=True), name="subject_school_once"),
+            models.UniqueConstraint(fields=["cycle", "staff"], condition=Q(staff__isnull=False), name="subject_person_once"),
+        ]
+
+    def __str__(self):
+        return self.staff.name if self.staff_id else self.school.name
+
+    def get_absolute_url(self):
+        return reverse("evaluation:subject-detail", args=[self.pk])
+
+
+class Assignment(models.Model):
+    """A rater asked to score one subject for one group, on one section of the scheme (blank: all)."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("cycle"))
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("subject"))
+    rater = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evaluation_assignments",
+                              verbose_name=_("rater"))
+    group = models.ForeignKey(RaterGroup, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("rater group"))
+    section = models.ForeignKey(Indicator, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                verbose_name=_("indicator group"))
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cycle", "rater", "subject", "id"]
+        verbose_name = _("rater assignment")
+        verbose_name_plural = _("rater assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["subject", "rater", "group", "section"], condition=Q(section__isnull=False),
+                                    name="assignment_once_per_section"),
+            models.UniqueConstraint(fields=["subject", "rater", "group"], condition=Q(section__isnull=True),
+                                    name="assignment_once_whole_scheme"),
+        ]
+        indexes = [models.Index(fields=["rater", "cycle"], name="assignment_rater_cycle")]
+
+    def __str__(self):
+        return f"{self.subject} · {self.group}"
+
+
+class Score(models.Model):
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="scores", verbose_name=_("assignment"))
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("indicator"))
+    value = models.DecimalField(_("value"), max_digits=10, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assignment", "indicator__order", "indicator_id"]
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [models.UniqueConstraint(fields=["assignment", "indicator"], name="score_once")]
+
+    def __str__(self):
+        return f"{self.indicator_id}: {self.value}"
+
+
+class RatingChange(models.Model):
+    """A change of a subject's rating after scoring: a collective decision (集体研究: who, when, the
+    meeting, why) or, from issue 13, a bound rule (which rule, which numbers in `details`)."""
+
+    class Kind(models.TextChoices):
+        COLLECTIVE = "collective", _("Collective decision")
+        RULE = "rule", _("Rule")
+
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="rating_changes", verbose_name=_("subject"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    from_rating = models.CharField(_("from"), max_length=16, choices=Rating.choices)
+    to_rating = models.CharField(_("to"), max_length=16, choices=Rating.choices)
+    meeting = models.CharField(_("meeting reference"), max_length=128, blank=True)
+    reason = models.TextField(_("reason"))
+    details = models.JSONField(_("numbers"), default=dict, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+                              verbose_name=_("by"))
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["subject", "at", "id"]
+        verbose_name = _("rating change")
+        verbose_name_plural = _("rating changes")
+        constraints = [models.CheckConstraint(condition=Q(kind="rule") | ~Q(meeting=""), name="collective_change_has_meeting")]
+
+    def __str__(self):
+        return f"{self.subject}: {self.from_rating} → {self.to_rating}"
+
+
+class SchoolQuality(models.Model):
+    """A school's yearly 教育教学质量 score, 学生增量 and staff exchanged (inputs for issue 13)."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+", verbose_name=_("school"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    quality_score = models.DecimalField(_("quality score"), max_digits=7, decimal_places=2, null=True, blank=True)
+    student_increase = models.IntegerField(_("student increase"), null=True, blank=True)
+    staff_exchanged = models.PositiveIntegerField(_("staff exchanged"), null=True, blank=True)
+    history = HistoricalRecords()
+    scope_school_path = "school"
+
+    class Meta:
+        ordering = ["-year", "school__code"]
+        verbose_name = _("school quality data")
+        verbose_name_plural = _("school quality data")
+        constraints = [models.UniqueConstraint(fields=["school", "year"], name="school_quality_once_a_year")]
+
+    def __str__(self):
+        return f"{self.school} {self.year}"

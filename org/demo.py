@@ -113,12 +113,27 @@ def schools() -> list[SchoolRow]:
     return rows
 
 
+def today() -> date:
+    """The day the demo is loaded: everything dated in the demo is placed relative to it (issue 10, 13), so
+    a demo loaded in any year shows open intakes and a running plan. Tests replace it to load another year."""
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def school_year_start(on: date) -> date:
+    """1 September of the school year that `on` falls in (2026-03-10 -> 2025-09-01)."""
+    return date(on.year if on.month >= 9 else on.year - 1, 9, 1)
+
+
 def _date(rng: random.Random, year: int, month: int = 9) -> date:
     return date(year, month, 1) if month == 9 else date(year, month, rng.randint(1, 28))
 
 
-def staff(school_rows: list[SchoolRow]) -> list[StaffRow]:
+def staff(school_rows: list[SchoolRow], *, on: date | None = None) -> list[StaffRow]:
+    """The demo's staff, with careers up to the school year of `on` (default: today())."""
     rng = random.Random(20240901)
+    current = school_year_start(on or today()).year
     by_region: dict[str, list[SchoolRow]] = {}
     for school in school_rows:
         by_region.setdefault(school.region_code, []).append(school)
@@ -130,11 +145,11 @@ def staff(school_rows: list[SchoolRow]) -> list[StaffRow]:
         posts += ["teacher"] * (count - len(posts))
         peers = [s for s in by_region[school.region_code] if s.code != school.code]
         for post in posts:
-            rows.append(_person(rng, school, post, peers, used))
+            rows.append(_person(rng, school, post, peers, used, current))
     return rows
 
 
-def _person(rng, school, post, peers, used) -> StaffRow:
+def _person(rng, school, post, peers, used, current: int) -> StaffRow:
     gender = rng.choice("MF")
     birth = date(rng.randint(1966, 2001), rng.randint(1, 12), rng.randint(1, 28))
     if post != "teacher":
@@ -147,7 +162,7 @@ def _person(rng, school, post, peers, used) -> StaffRow:
         number = idcard.make(area, birth, sequence, gender)
     used.add(number)
     work_start = date(birth.year + rng.randint(21, 24), 9, 1)
-    years_worked = max(0, 2026 - work_start.year)
+    years_worked = max(0, current - work_start.year)
     school_start = date(work_start.year + rng.randint(0, max(0, years_worked - 1)), 9, 1) if years_worked else work_start
     history = []
     cursor = work_start
@@ -159,7 +174,7 @@ def _person(rng, school, post, peers, used) -> StaffRow:
         cursor = date(end_year, 9, 1)
     post_start = None
     if post != "teacher":
-        post_start = date(rng.randint(school_start.year, max(school_start.year, 2025)), 9, 1)
+        post_start = date(rng.randint(school_start.year, max(school_start.year, current - 1)), 9, 1)
     if rng.random() < 0.01:
         school_start = None  # incomplete records exist in every real roster
     subjects = SUBJECTS[school.stage]

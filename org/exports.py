@@ -4,16 +4,16 @@ from collections.abc import Iterable, Iterator
 
 from org import idcard, scope, selectors
 from org.excel import SheetData, SheetSpec, write_workbook
-from org.importers import (
-    _SHEET_HANDLERS,
+from org.models import Region
+from org.sheets import (
     BASE_DATA_SPEC,
     EXEMPTION_SHEET,
     HISTORY_SPEC,
     REGION_SPEC,
     SCHOOL_SPEC,
     STAFF_SPEC,
+    sheet_handler,
 )
-from org.models import Region
 
 CHUNK = 2000
 
@@ -68,7 +68,7 @@ def _work_history(user, *, full_ids: bool) -> Iterator[dict]:
 
 
 def _exemptions(user) -> Iterable[dict]:
-    handler = _SHEET_HANDLERS.get(EXEMPTION_SHEET)
+    handler = sheet_handler(EXEMPTION_SHEET)
     export_rows = getattr(handler, "export_rows", None)
     return export_rows(user) if export_rows is not None else ()
 

@@ -83,3 +83,9 @@ class AccountCreateForm(StyledFormMixin, forms.Form):
             region_ids |= set(accounts.region_targets(user, role).values_list("id", flat=True))
         self.fields["region"].queryset = Region.objects.filter(id__in=region_ids).order_by("code")
         self.fields["school"].queryset = accounts.school_targets(user)
+
+
+class TransferDecisionForm(forms.Form):
+    """The city bureau's decision on a cross-county transfer."""
+
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])

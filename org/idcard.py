@@ -63,6 +63,8 @@ def make(area_code: str, birth: date, sequence: int, gender: str) -> str:
     """Build a valid ID number (demo data and tests): sequence picks the order code, gender its parity."""
     parity = 1 if gender == "M" else 0
     seq = f"{sequence % 100:02d}{(sequence * 2 + parity) % 10}"
+    if seq == "000" or seq[1:] == "00":  # imports read a number ending in 000 as damaged by Excel
+        seq = seq[0] + "1" + seq[2]
     first17 = f"{area_code}{birth:%Y%m%d}{seq}"
     return first17 + check_char(first17)
 

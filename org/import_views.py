@@ -44,7 +44,9 @@ class BureauOnlyMixin(LoginRequiredMixin, UserPassesTestMixin):
 
 class UploadForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Workbook"))
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
+    file = forms.FileField(label=_("Excel file (.xlsx, .xls) or CSV"), widget=forms.ClearableFileInput(
+        attrs={"accept": ".xlsx,.xls,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+                         "application/vnd.ms-excel,text/csv"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

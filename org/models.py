@@ -356,3 +356,45 @@ class Unmasking(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.staff} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class TransferRequest(models.Model):
+    """A cross-county transfer (跨县调动, issue 10, 11): a county's 教职工 row for a person registered in
+    another county. The city bureau running both counties approves it; the person's record then moves,
+    with its history, to `to_school`. Until then the requesting county sees its own row (`name`, the
+    values it typed) and the request's state, never the other county's record."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Awaiting the city bureau")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="transfer_requests",
+                              verbose_name=_("staff member"))
+    from_region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("county registered in"))
+    to_school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="incoming_transfers",
+                                  verbose_name=_("school moving to"))
+    name = models.CharField(_("name as typed"), max_length=64)
+    values = models.JSONField(_("staff fields as typed"), default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("cross-county transfer")
+        verbose_name_plural = _("cross-county transfers")
+        constraints = [models.UniqueConstraint(fields=["staff"], condition=Q(state="pending"),
+                                               name="transfer_one_pending_per_staff")]
+
+    def __str__(self):
+        return f"{self.name} → {self.to_school}"
+
+    def get_absolute_url(self):
+        return reverse("org:transfer-list")

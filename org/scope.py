@@ -69,7 +69,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from org.models import ImportJob, Region, School, Staff, UserRole
+from org.models import ImportJob, Region, School, Staff, TransferRequest, UserRole
 
 MSG_NOT_FOUND = _("The record does not exist or is outside your scope.")
 
@@ -355,6 +355,16 @@ def _import_jobs(user, queryset: QuerySet, scope: Scope) -> QuerySet:
     if not getattr(user, "is_authenticated", False):
         return queryset.none()
     return queryset.filter(user=user)
+
+
+@register(TransferRequest)
+def _transfers(user, queryset: QuerySet, scope: Scope) -> QuerySet:
+    """Bureau staff of the county moving the person in (the requester), of the county they leave, and of the
+    regions above both; nobody else (a transfer names a person of another county)."""
+    if scope.everything:
+        return queryset
+    managed = scope.manage_region_ids
+    return queryset.filter(Q(to_school__region_id__in=managed) | Q(from_region_id__in=managed))
 
 
 # --- choices: every related field and filter offers only rows in scope --------------------------

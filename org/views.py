@@ -5,13 +5,14 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect
-from django.views.generic import DetailView, TemplateView, UpdateView
+from django.views.generic import DetailView, ListView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
-from org import hooks, scope, selectors, services, versioning
+from org import hooks, idcard, scope, selectors, services, versioning, web
 from org.filters import SchoolFilter, StaffFilter
-from org.forms import SchoolForm, StaffForm
-from org.models import School, Staff, Unmasking
+from org.forms import SchoolForm, StaffForm, TransferDecisionForm
+from org.models import School, Staff, TransferRequest, Unmasking
+from org.permissions import may_decide_transfer
 from org.services.privacy import unmaskings_record
 from org.web import MSG_SAVED
 
@@ -129,3 +130,32 @@ class StaffUpdateView(LoginRequiredMixin, ManageFormMixin, scope.ScopedQuerysetM
     context_object_name = "staff"
     template_name = "org/staff_form.html"
     service = services.staff_update
+
+
+class TransferListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
+    """Cross-county transfers the user's bureau requested, is losing a person to, or runs (the city)."""
+
+    model = TransferRequest
+    paginate_by = 50
+    template_name = "org/transfer_list.html"
+
+    def narrow(self, queryset):
+        return queryset.select_related("to_school", "from_region", "staff").order_by("-requested_at", "-id")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        for request in context["object_list"]:
+            request.can_decide = request.state == TransferRequest.State.PENDING and may_decide_transfer(user, request)
+            request.masked_id = idcard.mask(request.staff.id_number)
+        return context
+
+
+class TransferDecideView(web.ActionView):
+    """The city bureau approves (the record moves) or refuses a pending transfer."""
+
+    model = TransferRequest
+    form_class = TransferDecisionForm
+
+    def perform(self, request, data):
+        services.transfer_decide(actor=self.request.user, request=request, approve=data["decision"] == "approve")

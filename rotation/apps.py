@@ -7,12 +7,12 @@ class RotationConfig(AppConfig):
     verbose_name = _("Rotation")
 
     def ready(self):
-        from org import hooks, importers
+        from org import hooks, sheets
         from org.excel import register_importer
         from rotation import scopes  # noqa: F401  (registers the scopers)
         from rotation.importers import ExemptionSheetHandler, roster_importer
         from rotation.sections import staff_rotation_section
 
         hooks.staff_section(staff_rotation_section)
-        importers.register_sheet_handler(importers.EXEMPTION_SHEET, ExemptionSheetHandler())
+        sheets.register_sheet_handler(sheets.EXEMPTION_SHEET, ExemptionSheetHandler())
         register_importer(roster_importer)

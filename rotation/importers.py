@@ -48,7 +48,7 @@ EXEMPTION_SHEET = "暂不交流"
 
 
 class ExemptionSheetHandler:
-    """Store the 暂不交流 sheet as approved Exemption rows (org.importers.SheetHandler)."""
+    """Store the 暂不交流 sheet as approved Exemption rows (org.sheets.SheetHandler)."""
 
     def plan(self, rows, context, result, problems) -> list[tuple]:
         """Return (existing exemption or None, ID number, values) per row; record created/updated/unchanged."""

@@ -48,6 +48,10 @@ ALLOWED = {
     "org.import_views.TemplateDownloadView": "an empty workbook",
     "org.import_views.ExportView": "exporters read visible_to(user, ...)",
     "rotation.views.EligibilityExportView": "selectors over visible staff",
+    "alliances.exports.ExportView": "importers' exports and selectors read visible_to(user, ...)",
+    "alliances.views.CoverageView": "selectors.coverage_rows / groups_* over visible_to(user, ...)",
+    "alliances.views.RequirementListView": "selectors.requirement_list(user=...) (scoped)",
+    "alliances.api.CoverageViewSet": "selectors.coverage_rows over visible schools",
     "talentpool.views_docs.NominationExportView": "selectors.nomination_list(user=...)",
     "talentpool.views_docs.MemberExportView": "selectors.pool_member_list(user=...)",
     # Create forms: the form's choices are scoped and the service checks the actor; a parent row named
@@ -63,6 +67,7 @@ ALLOWED = {
     "rotation.views.ExemptionApplyView": "create form",
     "rotation.views.PlanCreateView": "create form",
     "rotation.views.AssignmentCreateView": "create form",
+    "alliances.views.GroupCreateView": "create form; the service checks regions and schools",
     # Not yet on org.web.ActionView (issue 9, item 6): each reads its row with scope.get_visible_or_404.
     "talentpool.views.RuleDeleteView": "rule via get_visible_or_404",
     "talentpool.views_docs.NoticePrintView": "intake via get_visible_or_404",

@@ -31,8 +31,18 @@ org.ImportJob, the pages, the API and the Celery tasks then handle its uploads.
 from org.excel import cells
 from org.excel.cells import CellError
 from org.excel.headers import match_sheet_name, normalise_header
-from org.excel.parse import ParsedRow, Problem, Problems, parse_sheet, parse_workbook, paused_gc
-from org.excel.reader import ExcelFileError, check_xlsx, open_workbook
+from org.excel.parse import (
+    MSG_REQUIRED,
+    FoundSheet,
+    ParsedRow,
+    Problem,
+    Problems,
+    parse_sheet,
+    parse_workbook,
+    paused_gc,
+    recognise_sheets,
+)
+from org.excel.reader import ExcelFileError, SheetInfo, SheetStats, check_upload, check_xlsx, open_workbook
 from org.excel.result import (
     Importer,
     ImportResult,
@@ -46,7 +56,8 @@ from org.excel.writer import SheetData, neutralise, write_error_workbook, write_
 
 __all__ = [
     "cells", "CellError", "Column", "SheetSpec", "WorkbookSpec", "ParsedRow", "Problem", "Problems", "parse_sheet", "parse_workbook", "paused_gc",
-    "match_sheet_name", "normalise_header", "ExcelFileError", "check_xlsx", "open_workbook", "ImportResult",
+    "match_sheet_name", "normalise_header", "ExcelFileError", "check_xlsx", "check_upload", "open_workbook",
+    "MSG_REQUIRED", "FoundSheet", "recognise_sheets", "SheetInfo", "SheetStats", "ImportResult",
     "Importer", "SheetResult", "register_importer", "get_importer", "importer_kinds", "SheetData", "neutralise",
     "write_error_workbook", "write_template", "write_workbook",
 ]

@@ -1,6 +1,8 @@
 """Sheet parsing: rows of cells in, typed rows and problems (sheet, Excel row, column, message) out."""
 
 import gc
+import itertools
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -8,12 +10,40 @@ from dataclasses import asdict, dataclass
 from django.utils.translation import gettext_lazy as _
 
 from org.excel import cells, headers
+from org.excel.reader import SheetStats, column_letter
 from org.excel.spec import SheetSpec
 
 MSG_REQUIRED = _("This column is required.")
 MSG_NO_HEADER = _("No header row found in the first %(rows)s rows; the template's first row holds the column names.")
 MSG_MISSING_COLUMN = _("The required column “%(column)s” is missing.")
+MSG_MISSING_COLUMNS = _(
+    "The required columns %(columns)s are missing, so no row of this sheet was read. Headers that were not "
+    "recognised: %(unrecognised)s."
+)
 MSG_TOO_MANY = _("More than %(limit)s problems; fix these first, the rest are not listed.")
+MSG_TWO_COLUMNS = _(
+    "Two columns hold %(column)s: %(headers)s; keep one (delete the other, or rename it if it means something else)."
+)
+MSG_HIDDEN_COLUMN_IGNORED = _("Sheet “%(sheet)s”: the hidden column %(letter)s (“%(header)s”) was ignored; the visible "
+                              "column %(used)s was read.")
+MSG_HIDDEN_ROWS = _("Sheet “%(sheet)s”: %(count)s rows hidden by a filter or by hand were imported too.")
+MSG_NO_SHEET = _(
+    "No sheet of this workbook was recognised. Sheets found: %(found)s. Expected sheets named %(expected)s, "
+    "or sheets whose first row holds their column headers."
+)
+MSG_TWO_SHEETS = _(
+    "The sheets %(sheets)s all look like the %(kind)s sheet; keep one (delete the others or rename them)."
+)
+MSG_HIDDEN_SHEET_IGNORED = _("The hidden sheet(s) %(hidden)s were ignored; the visible sheet “%(sheet)s” was read as %(kind)s.")
+MSG_HIDDEN_SHEET_USED = _("The sheet “%(sheet)s” is hidden; it was read as %(kind)s.")
+MSG_SEE_ROW = _("%(value)s is in row %(row)s of sheet “%(sheet)s”, which has problems of its own; see that row.")
+
+# A row whose first filled cell starts like this is a total, a signature or a note, not a record.
+_SUMMARY_ROW = re.compile(
+    r"^(合计|总计|小计|共计|制表人?|审核人?|填表人?|填报人|负责人|单位负责人|校长签字|签字|签名|盖章|单位盖章|"
+    r"填表日期|制表日期|填报日期|备注|说明|注)\s*(?:[:：]|$|\s)"
+)
+IGNORED_SHEETS = frozenset({"说明", "填写说明", "instructions", "问题清单", "problemlist"})
 
 MAX_PROBLEMS = 2000
 
@@ -54,6 +84,28 @@ class Problems:
         self.items: list[Problem] = []
         self.total = 0
         self.limit = limit
+        self._rejected: dict[tuple[str, str, object], int] = {}
+        self.names: dict[str, str] = {}  # spec sheet name -> the sheet's name in the file
+
+    def reject(self, sheet: str, field_name: str, value, row: int) -> None:
+        """Remember that the row holding `value` in `field_name` was rejected for its own problems."""
+        self._rejected.setdefault((sheet, field_name, value), row)
+
+    def rejected_row(self, sheet: str, field_name: str, value) -> int | None:
+        """The row of `sheet` that held `value` and was rejected, so a reference can say "see row N"."""
+        return self._rejected.get((sheet, field_name, value))
+
+    def see_row(self, sheet: str, field_name: str, value) -> str | None:
+        """MSG_SEE_ROW for a value whose own row was rejected, or None (then it is truly unknown)."""
+        row = self.rejected_row(sheet, field_name, value)
+        if row is None:
+            return None
+        return str(MSG_SEE_ROW % {"value": value, "row": row, "sheet": self.names.get(sheet, sheet)})
+
+    def rename(self, names: dict[str, str]) -> None:
+        """Report problems under each sheet's name as it is in the file (names: spec name -> file name)."""
+        self.names = dict(names)
+        self.items = [Problem(names.get(p.sheet, p.sheet), p.row, p.column, p.message) for p in self.items]
 
     def add(self, sheet: str, row: int | None, column: str, message) -> None:
         self.total += 1
@@ -96,19 +148,36 @@ class ParsedRow:
     values: dict
 
 
-def parse_sheet(spec: SheetSpec, rows: Iterable[tuple[int, list]], problems: Problems, *, sheet_name: str | None = None
-                ) -> Iterator[ParsedRow]:
-    """Yield the sheet's valid rows; every bad cell and missing column is added to `problems`."""
+def parse_sheet(spec: SheetSpec, rows: Iterable[tuple[int, list]], problems: Problems, *, sheet_name: str | None = None,
+                stats: SheetStats | None = None, notes: list[str] | None = None) -> Iterator[ParsedRow]:
+    """Yield the sheet's valid rows; every bad cell and missing column is added to `problems`.
+
+    The header row is found among the first rows (title and note rows above it are skipped; two stacked
+    header rows are read as one). Not records, skipped: blank rows, rows whose `spec.record_fields` are
+    all blank, totals, signature and note rows (合计, 制表人, 审核人, 注: ...) and a header block pasted
+    again below. `stats` (the reader's) tells hidden columns; `notes` receives what the user should know
+    (a hidden column ignored)."""
     sheet = sheet_name or spec.name
     iterator = iter(rows)
-    mapping = _find_header(spec, iterator, problems, sheet)
-    if mapping is None:
+    found = _find_header(spec, iterator, problems, sheet, stats, notes)
+    if found is None:
         return
+    mapping, buffered = found
     positions = [(column.header, column.field, column.parser, column.required, position)
                  for position, column in mapping.items()]
     example = _example_values(mapping.values())
-    for number, row in iterator:
-        values, failed, filled, width = {}, [], False, len(row)
+    record_positions = [position for position, column in mapping.items() if column.field in spec.record_fields]
+    header_texts = {position: {headers.normalise_header(name) for name in (column.header, *column.aliases)}
+                    for position, column in mapping.items()}
+    key = spec.key
+    for number, row in itertools.chain(buffered, iterator):
+        width = len(row)
+        if record_positions and all(
+                position >= width or cells.is_blank(row[position]) for position in record_positions):
+            continue  # no name and no ID number: a template row, a note, a total; not a record
+        if _not_a_record(row, header_texts):
+            continue
+        values, failed, filled = {}, [], False
         for header, name, parser, required, position in positions:
             value = row[position] if position < width else None
             # cells.is_blank, inlined: this runs for every cell of the sheet
@@ -118,6 +187,9 @@ def parse_sheet(spec: SheetSpec, rows: Iterable[tuple[int, list]], problems: Pro
                     failed.append((header, MSG_REQUIRED))
                 continue
             filled = True
+            if value.__class__ is cells.Unreadable:
+                failed.append((header, value.message))
+                continue
             try:
                 values[name] = parser(value)
             except cells.CellError as error:
@@ -127,10 +199,30 @@ def parse_sheet(spec: SheetSpec, rows: Iterable[tuple[int, list]], problems: Pro
         if failed:
             for header, message in failed:
                 problems.add(sheet, number, header, message)
+            if key and values.get(key) is not None:
+                problems.reject(spec.name, key, _key_value(values[key]), number)
             continue
         if values == example:
             continue  # the template's example row, left in place: never imported
         yield ParsedRow(number, values)
+
+
+def _key_value(value):
+    return getattr(value, "number", value)  # an ID number's IdInfo is referred to by its number
+
+
+def _not_a_record(row: list, header_texts: dict) -> bool:
+    """A total, signature or note row, or the header row of a block pasted below the first."""
+    first = next((value for value in row if not cells.is_blank(value)), None)
+    if first.__class__ is str and _SUMMARY_ROW.match(cells.fold(first)):
+        return True
+    repeated = 0
+    for position, names in header_texts.items():
+        if position < len(row) and row[position].__class__ is str and headers.normalise_header(row[position]) in names:
+            repeated += 1
+            if repeated >= 2:
+                return True
+    return False
 
 
 def _example_values(columns) -> dict | None:
@@ -144,43 +236,140 @@ def _example_values(columns) -> dict | None:
     return values
 
 
-def _find_header(spec: SheetSpec, iterator: Iterator, problems: Problems, sheet: str) -> dict | None:
-    for _index in range(headers.HEADER_SEARCH_ROWS):
-        try:
-            _number, row = next(iterator)
-        except StopIteration:
-            break
-        mapping = headers.header_map(spec, row)
-        if headers.looks_like_header(spec, mapping):
-            found = {column.field for column in mapping.values()}
-            missing = [column for column in spec.columns if column.required and column.field not in found]
-            for column in missing:
-                problems.add(sheet, None, column.header, MSG_MISSING_COLUMN % {"column": column.header})
-            return None if missing else mapping
-    problems.add(sheet, None, "", MSG_NO_HEADER % {"rows": headers.HEADER_SEARCH_ROWS})
+def find_header(spec: SheetSpec, rows: list[tuple[int, list]]) -> tuple[int, headers.HeaderMatch, bool] | None:
+    """Among the first rows: (index of the header row, its match, whether the next row holds sub-headers)."""
+    for index, (_number, row) in enumerate(rows[:headers.HEADER_SEARCH_ROWS]):
+        match = headers.match_headers(spec, row)
+        if not headers.looks_like_header(spec, match.mapping):
+            continue
+        if index + 1 < len(rows):
+            stacked = headers.match_headers(spec, row, rows[index + 1][1])
+            if len(stacked.fields - match.fields) > 0:
+                return index, stacked, True
+        return index, match, False
     return None
 
 
-def parse_workbook(path, spec, problems: Problems, progress=None) -> dict[str, list[ParsedRow]]:
+def _find_header(spec: SheetSpec, iterator: Iterator, problems: Problems, sheet: str, stats: SheetStats | None,
+                 notes: list | None) -> tuple[dict, list] | None:
+    head = list(itertools.islice(iterator, headers.HEADER_SEARCH_ROWS + 1))
+    found = find_header(spec, head)
+    if found is None:
+        problems.add(sheet, None, "", MSG_NO_HEADER % {"rows": headers.HEADER_SEARCH_ROWS})
+        return None
+    index, match, stacked = found
+    buffered = head[index + (2 if stacked else 1):]
+    hidden = stats.hidden_columns if stats is not None else set()
+    ok = True
+    for field_name, places in match.duplicates.items():
+        visible = [position for position in places if position not in hidden]
+        column = spec.column(field_name)
+        if len(visible) == 1:
+            match.mapping = {p: c for p, c in match.mapping.items() if c.field != field_name}
+            match.mapping[visible[0]] = column
+            match.mapping = dict(sorted(match.mapping.items()))
+            if notes is not None:
+                for position in places:
+                    if position != visible[0]:
+                        notes.append(str(MSG_HIDDEN_COLUMN_IGNORED % {
+                            "sheet": sheet, "letter": column_letter(position), "header": match.texts[position],
+                            "used": column_letter(visible[0])}))
+            continue
+        ok = False
+        shown = "、".join(f"{column_letter(p)}（{match.texts[p]}）" for p in places)
+        problems.add(sheet, None, column.header, MSG_TWO_COLUMNS % {"column": column.header, "headers": shown})
+    missing = [column.header for column in spec.columns if column.required and column.field not in match.fields]
+    if missing:
+        problems.add(sheet, None, "、".join(missing), MSG_MISSING_COLUMNS % {
+            "columns": "、".join(missing), "unrecognised": "、".join(match.unrecognised) or "-"})
+        return None
+    return (match.mapping, buffered) if ok else None
+
+
+@dataclass
+class FoundSheet:
+    """A sheet of the file read as one of the spec's sheets, and what the user should be told about it."""
+
+    name: str
+    notes: list[str]
+
+
+def recognise_sheets(spec, book, problems: Problems) -> dict[str, FoundSheet]:
+    """Which sheet of the file holds which of the spec's sheets: {spec sheet name: FoundSheet}.
+
+    By name first (教职工, 教职工(2026)); a sheet whose name matches none (Sheet1, 教职工花名册, a CSV) by
+    its headers (every required column found). Two candidates for one kind are refused, naming them,
+    unless exactly one is visible (then it is used and a note says so); a hidden sheet never wins
+    silently. A workbook where nothing is recognised is refused, naming the sheets found and expected."""
+    candidates: dict[str, list] = {sheet_spec.name: [] for sheet_spec in spec.sheets}
+    for info in book.sheets:
+        named = [s for s in spec.sheets if headers.sheet_name_matches(s, info.name)]
+        if named:
+            candidates[named[0].name].append(info)
+            continue
+        if headers.normalise_header(info.name) in IGNORED_SHEETS:
+            continue
+        head = list(itertools.islice(book.rows(info.name), headers.HEADER_SEARCH_ROWS + 1))
+        for sheet_spec in spec.sheets:
+            located = find_header(sheet_spec, head)
+            required = {c.field for c in sheet_spec.columns if c.required}
+            if located is not None and required <= located[1].fields:
+                candidates[sheet_spec.name].append(info)
+                break
+    found: dict[str, FoundSheet] = {}
+    for sheet_spec in spec.sheets:
+        infos = candidates[sheet_spec.name]
+        if not infos:
+            continue
+        visible = [info for info in infos if info.visible]
+        if len(infos) == 1:
+            notes = [] if infos[0].visible else [str(MSG_HIDDEN_SHEET_USED % {"sheet": infos[0].name,
+                                                                              "kind": sheet_spec.name})]
+            found[sheet_spec.name] = FoundSheet(infos[0].name, notes)
+        elif len(visible) == 1:
+            hidden = "、".join(f"“{info.name}”" for info in infos if not info.visible)
+            found[sheet_spec.name] = FoundSheet(visible[0].name, [str(MSG_HIDDEN_SHEET_IGNORED % {
+                "hidden": hidden, "sheet": visible[0].name, "kind": sheet_spec.name})])
+        else:
+            problems.add("", None, sheet_spec.name, MSG_TWO_SHEETS % {
+                "sheets": "、".join(f"“{info.name}”" for info in infos), "kind": sheet_spec.name})
+    if not found and not problems:
+        problems.add("", None, "", MSG_NO_SHEET % {
+            "found": "、".join(f"“{name}”" for name in book.sheet_names) or "-",
+            "expected": "、".join(sheet_spec.name for sheet_spec in spec.sheets)})
+    return found
+
+
+def parse_workbook(path, spec, problems: Problems, progress=None, *, found: dict | None = None
+                   ) -> dict[str, list[ParsedRow]]:
     """Parse every sheet of `spec` (a WorkbookSpec) found in the file, in the spec's order, one sheet in
-    memory at a time: {sheet name: valid rows}. Raises reader.ExcelFileError for unreadable files.
-    `progress(done, total)` is called every 5,000 rows (the total grows sheet by sheet)."""
-    from org.excel.headers import match_sheet_name
+    memory at a time: {spec sheet name: valid rows}. Raises reader.ExcelFileError for unreadable files.
+    `found`, when given, receives recognise_sheets' answer plus each sheet's notes (hidden rows, hidden
+    columns). Problems carry each sheet's name as in the file. `progress(done, total)` is called every
+    5,000 rows (the total grows sheet by sheet)."""
     from org.excel.reader import open_workbook
 
     parsed: dict[str, list[ParsedRow]] = {}
     with paused_gc(), open_workbook(path) as book:
+        recognised = recognise_sheets(spec, book, problems)
+        if found is not None:
+            found.update(recognised)
         done = total = 0
         for sheet_spec in spec.sheets:
-            name = match_sheet_name(sheet_spec, book.sheet_names)
-            if name is None:
+            if sheet_spec.name not in recognised:
                 continue
-            total += book.row_count(name)
+            sheet = recognised[sheet_spec.name]
             rows = []
-            for row in parse_sheet(sheet_spec, book.rows(name), problems, sheet_name=sheet_spec.name):
+            source = book.rows(sheet.name)
+            stats = book.stats(sheet.name)
+            for row in parse_sheet(sheet_spec, source, problems, sheet_name=sheet.name, stats=book.stats(sheet.name),
+                                   notes=sheet.notes):
                 rows.append(row)
                 if progress is not None and len(rows) % 5000 == 0:
+                    total = max(total, done + stats.declared_rows)
                     progress(done + len(rows), total)
+            if stats.hidden_rows:
+                sheet.notes.append(str(MSG_HIDDEN_ROWS % {"sheet": sheet.name, "count": stats.hidden_rows}))
             done += len(rows)
             parsed[sheet_spec.name] = rows
     return parsed

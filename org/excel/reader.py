@@ -1,35 +1,74 @@
-"""Reading uploaded workbooks safely and fast.
+"""Reading uploaded workbooks safely, by rows, whatever their declared extent.
 
-`check_xlsx(path)` refuses what must not be parsed: files over settings.UPLOAD_MAX_BYTES,
-anything that is not an xlsx zip (an old .xls, a renamed PDF), malformed zips, and
-decompression bombs (the zip directory's uncompressed sizes are checked before any XML is
-inflated). `open_workbook(path)` then returns a reader whose `rows(sheet)` yields
-`(excel_row_number, [cell values])`.
+`check_upload(path)` refuses what must not be parsed, naming the real cause: files over
+settings.UPLOAD_MAX_BYTES, password-protected workbooks (an encrypted OLE container), malformed
+zips, decompression bombs (the zip directory's uncompressed sizes are checked before any XML is
+inflated) and files that are neither xlsx, xls nor CSV. `open_workbook(path)` then returns a reader:
 
-Reader choice, measured by `manage.py bench_import` (figures in the issue-3 report): python-calamine
-reads ~10x faster than openpyxl's read-only mode. calamine holds one sheet's cells in native
-memory while it is read (not Python objects; measured in the benchmark), openpyxl read-only is
-flat but slow; calamine is the default and `OpenpyxlReader` is kept for comparison.
+    book.sheets                      # [SheetInfo(name, visible)] in workbook order
+    book.sheet_names                 # the names alone
+    for number, cells in book.rows(name): ...   # (Excel row number, [values]); blank rows skipped
+    book.stats(name)                 # SheetStats after (or during) reading: hidden rows and columns
+
+Readers, by format:
+
+- xlsx: `XlsxReader` first scans the sheet's bytes (1 MB at a time: declared extent, merged ranges,
+  last row against row count, hidden rows or columns, formulas without values, formula errors, cells
+  beyond column GZ). A dense, plain sheet of up to FAST_READER_MAX_XML is then read by python-calamine
+  (~80,000 rows/s); every other sheet is streamed with lxml (`iterparse`), one row at a time. Cells are
+  placed by their own reference, so a stray cell at XFD1048576 costs one row, not a billion empty cells
+  (python-calamine allocates the whole used range and aborts the process on such a sheet, which is
+  why it never sees one). Cells merged over a range read as the value shown (the top-left one) in every
+  row of the range that holds data of its own. A formula without a cached value and a formula error
+  come back as `cells.Unreadable` values, which the sheet parser reports with their real cause.
+
+  Memory bound of the reader (issue 16, 6), whatever the file: streamed, one 1 MB chunk, one row and
+  the shared-string table (at most the upload's size); fast path, one sheet of at most 64 MB of XML
+  held natively by calamine (measured: 16.8 MB of XML, 20,000 rows, +25 MB; streamed, +6 MB). The
+  importer then keeps the valid rows it plans (about 1 KB a staff row, measured by bench_import),
+  which the upload limit bounds.
+- xls (BIFF8): python-calamine; the format itself caps a sheet at 65,536 x 256 cells.
+- CSV (UTF-8 with or without BOM, or GB18030): one sheet named "CSV", recognised by its headers.
 """
 
+import codecs
+import csv
+import re
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from org.excel import cells
+
 MSG_TOO_LARGE = _("The file is %(size)s MB; files up to %(limit)s MB are accepted.")
-MSG_NOT_XLSX = _("The file is not an Excel workbook (.xlsx). Old .xls files: open them in Excel and save as .xlsx.")
+MSG_NOT_XLSX = _("The file is not an Excel workbook (.xlsx or .xls) nor a CSV file; save it from Excel or WPS as .xlsx.")
 MSG_MALFORMED = _("The workbook is damaged and cannot be read; open it in Excel, save it again and retry.")
 MSG_BOMB = _("The workbook expands to far more data than its size suggests and was refused for safety.")
 MSG_EMPTY = _("The file is empty.")
+MSG_PASSWORD = _(
+    "The workbook is protected by a password, so it cannot be read; open it in Excel or WPS, remove the "
+    "password (File > Info > Protect Workbook) and upload it again."
+)
+MSG_CSV_ENCODING = _(
+    "The file looks like a CSV file but its text is neither UTF-8 nor GB18030; open it in Excel or WPS and "
+    "save it as an Excel workbook (.xlsx)."
+)
 
 # An xlsx inflates ~5-15x (sheet XML compresses well); a bomb inflates thousands of times.
 MAX_RATIO = 200
 MAX_UNCOMPRESSED_FACTOR = 40  # times settings.UPLOAD_MAX_BYTES, in total
 ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_MARKERS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
+MAX_MERGE_COLUMNS = 256  # a merge wider than this (a title over the whole row) fills only its first columns
+CSV_SHEET = "CSV"
+
+XLSX, XLS, CSV = "xlsx", "xls", "csv"
 
 
 class ExcelFileError(Exception):
@@ -40,28 +79,86 @@ class ExcelFileError(Exception):
         self.message = str(message)
 
 
-def check_xlsx(path, *, max_bytes: int | None = None) -> None:
-    """Refuse oversize, non-xlsx, malformed and bomb files before any parsing happens."""
+@dataclass(frozen=True)
+class SheetInfo:
+    name: str
+    visible: bool = True
+
+
+@dataclass
+class SheetStats:
+    """What reading a sheet found besides its cells."""
+
+    hidden_rows: int = 0  # rows with data hidden by a filter or by hand
+    hidden_columns: set[int] = field(default_factory=set)  # 0-based positions
+    declared_rows: int = 0  # rows to expect, for progress: the declared used range, capped by the rows present
+
+
+def detect_format(path) -> str:
+    """xlsx, xls or csv, from the file's content (never from its name); ExcelFileError otherwise."""
     path = Path(path)
-    limit = max_bytes if max_bytes is not None else settings.UPLOAD_MAX_BYTES
     size = path.stat().st_size
     if size == 0:
         raise ExcelFileError(MSG_EMPTY)
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(ZIP_MAGIC):
+        return XLSX
+    if head == OLE_MAGIC:
+        return XLS if not _encrypted(path) else _refuse(MSG_PASSWORD)
+    if _looks_like_text(path):
+        return CSV
+    raise ExcelFileError(MSG_NOT_XLSX)
+
+
+def _refuse(message):
+    raise ExcelFileError(message)
+
+
+def _encrypted(path: Path) -> bool:
+    """An OLE container holding EncryptedPackage is an encrypted (password-protected) xlsx/xls."""
+    data = path.read_bytes()
+    return any(marker in data for marker in ENCRYPTED_MARKERS)
+
+
+def _looks_like_text(path: Path) -> bool:
+    with path.open("rb") as handle:
+        sample = handle.read(65536)
+    if b"\x00" in sample or not any(separator in sample for separator in (b",", b"\t", b"\n")):
+        return False
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+            return True
+        except UnicodeDecodeError:
+            continue
+    return False
+
+
+def check_upload(path, *, max_bytes: int | None = None) -> str:
+    """Refuse oversize, encrypted, malformed, bomb and unknown files before parsing; return the format."""
+    path = Path(path)
+    limit = max_bytes if max_bytes is not None else settings.UPLOAD_MAX_BYTES
+    size = path.stat().st_size
     if size > limit:
         raise ExcelFileError(MSG_TOO_LARGE % {"size": f"{size / 1048576:.1f}", "limit": f"{limit / 1048576:.0f}"})
-    with path.open("rb") as handle:
-        magic = handle.read(4)
-    if magic != ZIP_MAGIC:
-        raise ExcelFileError(MSG_NOT_XLSX)
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise ExcelFileError(MSG_MALFORMED) from None
-    names = {member.filename for member in members}
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise ExcelFileError(MSG_NOT_XLSX)
-    _check_sizes(members, limit)
+    kind = detect_format(path)
+    if kind == XLSX:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                members = archive.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            raise ExcelFileError(MSG_MALFORMED) from None
+        names = {member.filename for member in members}
+        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+            raise ExcelFileError(MSG_NOT_XLSX)
+        _check_sizes(members, limit)
+    return kind
+
+
+def check_xlsx(path, *, max_bytes: int | None = None) -> None:
+    """Kept for callers that accept only the formats the engine reads; same checks as check_upload."""
+    check_upload(path, max_bytes=max_bytes)
 
 
 def _check_sizes(members: list[zipfile.ZipInfo], limit: int) -> None:
@@ -76,7 +173,7 @@ def _check_sizes(members: list[zipfile.ZipInfo], limit: int) -> None:
 
 
 class _Reader:
-    sheet_names: list[str]
+    sheets: list[SheetInfo]
 
     def __enter__(self):
         return self
@@ -85,51 +182,433 @@ class _Reader:
         self.close()
 
     def close(self) -> None:
-        self._book.close()
+        pass
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return [sheet.name for sheet in self.sheets]
+
+    def stats(self, sheet_name: str) -> SheetStats:
+        return self._stats.setdefault(sheet_name, SheetStats())
+
+    def row_count(self, sheet_name: str) -> int:
+        """An estimate for progress bars: the declared used range (0 when unknown)."""
+        return self.stats(sheet_name).declared_rows
 
 
-class CalamineReader(_Reader):
-    """python-calamine (Rust): the default reader."""
+# --- xlsx, streamed ----------------------------------------------------------------------------
+
+NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+DIGITS = "0123456789"
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]*)(\d*)(?::([A-Z]+)(\d+))?\"")
+_SHEET_DATA_END = re.compile(rb"</(?:\w+:)?sheetData>")
+_LEADING_DIGITS = re.compile(rb"\d+")
+# What only the streaming reader reads right: hidden rows or columns, formula errors, formulas without a cached
+# value, cells beyond column GZ (a stray cell far right makes calamine allocate the whole used range). Literal
+# byte searches first: a regex alternation over 100 MB of XML costs seconds.
+_STREAM_LITERALS = (b'hidden="1"', b'hidden="true"', b't="e"', b"</f></c>", b"<v></v>", b"<v/>")
+_WIDE_CELL = re.compile(rb'<c r="(?:[A-Z]{3}|[H-Z][A-Z])\d')
+_SELF_CLOSED_FORMULA = re.compile(rb"<f\b[^>]*/>\s*</c>")
+
+
+def _needs_stream(data: bytes) -> bool:
+    if any(literal in data for literal in _STREAM_LITERALS):
+        return True
+    if b"/></c>" in data and _SELF_CLOSED_FORMULA.search(data):
+        return True
+    return _WIDE_CELL.search(data) is not None
+
+
+FAST_READER_MAX_XML = 64 << 20  # bytes of sheet XML; larger sheets are streamed
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+)(\d+):([A-Z]+)(\d+)\"")
+# Built-in number formats that show dates (ECMA-376 18.8.30).
+DATE_FORMAT_IDS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46,
+                             47, 50, 51, 52, 53, 54, 55, 56, 57, 58})
+_FORMAT_NOISE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
+EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+def column_index(letters: str) -> int:
+    """A -> 0, Z -> 25, AA -> 26, XFD -> 16383."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
+
+
+def _is_date_format(code: str) -> bool:
+    cleaned = _FORMAT_NOISE.sub("", code).lower()
+    return any(letter in cleaned for letter in "ymdhs") and "general" not in cleaned
+
+
+class XlsxReader(_Reader):
+    """Streams sheets of an xlsx row by row (see the module docstring)."""
+
+    def __init__(self, path):
+        from lxml import etree
+
+        self._etree = etree
+        try:
+            self._zip = zipfile.ZipFile(path)
+            self._paths = {}
+            self.sheets = self._read_workbook()
+            self._strings = self._read_shared_strings()
+            self._date_styles = self._read_styles()
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, etree.XMLSyntaxError):
+            raise ExcelFileError(MSG_MALFORMED) from None
+        self._stats: dict[str, SheetStats] = {}
+        self._path, self._calamine = str(path), None
+        self.last_reader = ""
+
+    stream_only = False  # True: never the fast reader (the benchmark's comparison, tests)
+
+    def close(self) -> None:
+        self._zip.close()
+        if self._calamine is not None:
+            self._calamine.close()
+
+    def _parse(self, member: str):
+        with self._zip.open(member) as handle:
+            return self._etree.parse(handle, self._etree.XMLParser(resolve_entities=False, huge_tree=True)).getroot()
+
+    def _read_workbook(self) -> list[SheetInfo]:
+        root = self._parse("xl/workbook.xml")
+        targets = {}
+        if "xl/_rels/workbook.xml.rels" in self._zip.namelist():
+            for rel in self._parse("xl/_rels/workbook.xml.rels").iter(f"{PKG_REL_NS}Relationship"):
+                target = rel.get("Target", "")
+                member = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+                targets[rel.get("Id")] = member
+        sheets = []
+        for index, sheet in enumerate(root.iter(f"{NS}sheet"), start=1):
+            name = sheet.get("name", "")
+            self._paths[name] = targets.get(sheet.get(f"{REL_NS}id"), f"xl/worksheets/sheet{index}.xml")
+            sheets.append(SheetInfo(name, sheet.get("state", "visible") == "visible"))
+        return sheets
+
+    def _read_shared_strings(self) -> list[str]:
+        if "xl/sharedStrings.xml" not in self._zip.namelist():
+            return []
+        strings = []
+        with self._zip.open("xl/sharedStrings.xml") as handle:
+            for _event, item in self._etree.iterparse(handle, tag=f"{NS}si", huge_tree=True, resolve_entities=False):
+                strings.append(_inline_text(item))
+                item.clear()
+        return strings
+
+    def _read_styles(self) -> list[bool]:
+        """For each cell style (the `s` attribute): does its number format show a date?"""
+        if "xl/styles.xml" not in self._zip.namelist():
+            return []
+        root = self._parse("xl/styles.xml")
+        custom = {int(fmt.get("numFmtId")): _is_date_format(fmt.get("formatCode", ""))
+                  for fmt in root.iter(f"{NS}numFmt")}
+        xfs = root.find(f"{NS}cellXfs")
+        if xfs is None:
+            return []
+        flags = []
+        for xf in xfs.iter(f"{NS}xf"):
+            number = int(xf.get("numFmtId", "0"))
+            flags.append(custom.get(number, number in DATE_FORMAT_IDS))
+        return flags
+
+    def _scan(self, member: str, stats: SheetStats) -> tuple[list[tuple[int, int, int, int]], bool]:
+        """Before reading, one pass over the sheet's bytes keeping only a 1 MB chunk, its head and its tail:
+        the declared extent, the merged ranges (they follow the cells in the XML) and whether the fast
+        reader may load it (see `rows`)."""
+        head, pending, after, found, merges = b"", b"", [], False, []
+        rows_seen, last_row, special = 0, 0, False
+        with self._zip.open(member) as handle:
+            while chunk := handle.read(1 << 20):
+                if len(head) < 4096:
+                    head += chunk[:4096 - len(head)]
+                if found:
+                    after.append(chunk)
+                    continue
+                data = pending + chunk
+                rows_seen += chunk.count(b"<row")
+                last = data.rfind(b'<row r="')
+                if last >= 0:
+                    digits = _LEADING_DIGITS.match(data, last + 8)
+                    last_row = int(digits.group()) if digits else last_row
+                special = special or _needs_stream(data)
+                end = _SHEET_DATA_END.search(data)
+                if end:
+                    found = True
+                    after.append(data[end.start():])
+                else:
+                    pending = data[-64:]
+        match = _DIMENSION.search(head)
+        if match:
+            stats.declared_rows = int(match.group(4) or match.group(2) or 0)
+        for first_col, first_row, last_col, last_row_text in _MERGE.findall(b"".join(after)):
+            merges.append((int(first_row), column_index(first_col.decode()), int(last_row_text),
+                           column_index(last_col.decode())))
+        if rows_seen:  # progress counts the rows present, not a used range that runs to row 1,048,576
+            stats.declared_rows = min(stats.declared_rows or rows_seen, rows_seen)
+        size = self._zip.getinfo(member).file_size
+        dense = rows_seen > 0 and last_row <= 2 * rows_seen + 1000 and size <= FAST_READER_MAX_XML
+        return merges, dense and not special
+
+    def rows(self, sheet_name: str) -> Iterator[tuple[int, list]]:
+        """The sheet's rows. A dense, plain sheet (its last row near its row count, no cell beyond column
+        GZ, no hidden rows or columns, no formula without value or formula error, XML up to
+        FAST_READER_MAX_XML) is read by python-calamine, ~8x faster; every other sheet by the streaming
+        reader, whose memory does not depend on the sheet. So calamine never meets a sparse used range
+        (it would allocate all of it), and its native memory stays under ~3x FAST_READER_MAX_XML."""
+        member = self._paths[sheet_name]
+        stats = self.stats(sheet_name)
+        stats.hidden_rows, stats.hidden_columns = 0, set()
+        try:
+            merges, fast = self._scan(member, stats)
+            self.last_reader = "calamine" if fast and not self.stream_only else "stream"
+            if self.last_reader == "calamine":
+                yield from self._fast_rows(sheet_name, merges)
+            else:
+                yield from self._rows(member, stats, merges)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, IndexError, TypeError,
+                self._etree.XMLSyntaxError):
+            raise ExcelFileError(MSG_MALFORMED) from None  # e.g. a shared-string index beyond the table
+
+    def _fast_rows(self, sheet_name: str, merges) -> Iterator[tuple[int, list]]:
+        import python_calamine
+
+        merge_fill = _MergeFill(merges)
+        try:
+            if self._calamine is None:
+                self._calamine = _calamine_open(self._path)
+            sheet = self._calamine.get_sheet_by_name(sheet_name)
+            for number, row in enumerate(sheet.iter_rows(), start=1):  # calamine pads from row 1
+                if not merge_fill.active:
+                    out = [None if value == "" or (value.__class__ is str and value.isspace()) else value
+                           for value in row]
+                    if out.count(None) != len(out):
+                        yield number, out
+                    continue
+                values = {position: value for position, value in enumerate(row)
+                          if not (value is None or value == "" or (value.__class__ is str and value.isspace()))}
+                merge_fill.fill(number, values)
+                if not values:
+                    continue
+                out = [None] * (max(values) + 1)
+                for position, value in values.items():
+                    out[position] = value
+                yield number, out
+        except (python_calamine.CalamineError, ValueError):
+            raise ExcelFileError(MSG_MALFORMED) from None
+
+    def _rows(self, member: str, stats: SheetStats, merges) -> Iterator[tuple[int, list]]:
+        strings, date_styles = self._strings, self._date_styles
+        merges_by_row = _MergeFill(merges)
+        row_tag, col_tag, value_tag, formula_tag, text_tag = (f"{NS}row", f"{NS}col", f"{NS}v", f"{NS}f", f"{NS}t")
+        columns: dict[str, int] = {}
+        expected = 1
+        with self._zip.open(member) as handle:
+            for _event, element in self._etree.iterparse(handle, tag=(row_tag, col_tag), huge_tree=True,
+                                                         resolve_entities=False):
+                if element.tag == col_tag:
+                    if element.get("hidden") in ("1", "true"):
+                        first, last = int(element.get("min", "1")), int(element.get("max", "1"))
+                        stats.hidden_columns.update(range(first - 1, min(last, first + 16384)))
+                    continue
+                number = int(element.get("r") or expected)
+                expected = number + 1
+                values: dict[int, object] = {}
+                position = -1
+                for cell in element:
+                    ref = cell.get("r")
+                    if ref is not None:
+                        position = columns.get(ref.rstrip(DIGITS))
+                        if position is None:
+                            position = columns[ref.rstrip(DIGITS)] = column_index(ref.rstrip(DIGITS))
+                    else:
+                        position += 1
+                    kind = cell.get("t")
+                    if kind == "s":
+                        text = cell.findtext(value_tag)
+                        value = strings[int(text)] if text is not None else None
+                    elif kind == "inlineStr":
+                        value = "".join(cell.itertext(text_tag))
+                    elif kind is None and cell.get("s") is None:
+                        text = cell.findtext(value_tag)  # a plain number: the common case after text
+                        value = float(text) if text else _cell_value(cell, strings, date_styles,
+                                                                                   value_tag, formula_tag)
+                    else:
+                        value = _cell_value(cell, strings, date_styles, value_tag, formula_tag)
+                    if value is not None and value != "" and not (value.__class__ is str and value.isspace()):
+                        values[position] = value
+                hidden = element.get("hidden") in ("1", "true")
+                element.clear()
+                while element.getprevious() is not None:
+                    del element.getparent()[0]
+                if merges_by_row.active:
+                    merges_by_row.fill(number, values)
+                if not values:
+                    continue
+                if hidden:
+                    stats.hidden_rows += 1
+                row = [None] * (max(values) + 1)
+                for position, value in values.items():
+                    row[position] = value
+                yield number, row
+
+
+class _MergeFill:
+    """Fills the cells of merged ranges with the range's top-left value, row by row."""
+
+    def __init__(self, merges):
+        self.merges = sorted(merges)
+        self.active = bool(self.merges)
+        self.shown: dict[tuple[int, int, int, int], object] = {}
+
+    def fill(self, number: int, values: dict) -> None:
+        own_data = bool(values)
+        for merge in self.merges:
+            first_row, first_col, last_row, last_col = merge
+            if first_row > number:
+                break
+            if last_row < number:
+                continue
+            if number == first_row:
+                self.shown[merge] = values.get(first_col)
+                if last_col > first_col and first_col in values:
+                    for position in range(first_col + 1, min(last_col, first_col + MAX_MERGE_COLUMNS) + 1):
+                        values.setdefault(position, values[first_col])
+                continue
+            shown = self.shown.get(merge)
+            if shown is None or not own_data:
+                continue  # only rows that hold data of their own take a merged value
+            for position in range(first_col, min(last_col, first_col + MAX_MERGE_COLUMNS) + 1):
+                values.setdefault(position, shown)
+
+
+def _inline_text(element) -> str:
+    """The text of a shared string or inline string: its runs joined, phonetic guides left out."""
+    parts = []
+    for node in element.iter(f"{NS}t"):
+        parent = node.getparent()
+        if parent is not None and parent.tag == f"{NS}rPh":
+            continue
+        parts.append(node.text or "")
+    return "".join(parts)
+
+
+def _cell_value(cell, strings, date_styles, value_tag, formula_tag):
+    kind = cell.get("t")
+    value_node = cell.find(value_tag)
+    text = value_node.text if value_node is not None else None
+    if kind == "s":
+        return strings[int(text)] if text is not None else None
+    if kind == "inlineStr":
+        node = cell.find(f"{NS}is")
+        return _inline_text(node) if node is not None else None
+    if text is None:
+        return cells.FORMULA_WITHOUT_VALUE if cell.find(formula_tag) is not None else None
+    if kind == "str":
+        return text
+    if kind == "b":
+        return text.strip() in ("1", "true")
+    if kind == "e":
+        return cells.Unreadable(cells.MSG_FORMULA_ERROR % {"error": text})
+    if kind == "d":
+        try:
+            return datetime.fromisoformat(text.strip()).date()
+        except ValueError:
+            return text
+    number = float(text)
+    style = cell.get("s")
+    if style is not None and date_styles:
+        index = int(style)
+        if index < len(date_styles) and date_styles[index] and 0 <= number < 2958466:
+            moment = EXCEL_EPOCH + timedelta(days=number)
+            return moment.date() if number.is_integer() else moment
+    return number
+
+
+def _calamine_open(path):
+    """python-calamine picks the format by the file's name, and uploads are stored under a name of our
+    own (always .xlsx): a name that does not say what the content is goes through from_filelike, which
+    looks at the content."""
+    import python_calamine
+
+    expected = ".xlsx" if zipfile.is_zipfile(path) else ".xls"
+    if Path(path).suffix.lower() == expected:
+        return python_calamine.CalamineWorkbook.from_path(str(path))
+    with open(path, "rb") as handle:
+        return python_calamine.CalamineWorkbook.from_filelike(handle)
+
+
+# --- xls and CSV -------------------------------------------------------------------------------
+
+class XlsReader(_Reader):
+    """Excel 97-2003 (BIFF8) workbooks, through python-calamine."""
 
     def __init__(self, path):
         import python_calamine
 
         try:
-            self._book = python_calamine.CalamineWorkbook.from_path(str(path))
+            self._book = _calamine_open(path)
+            self.sheets = [SheetInfo(meta.name, str(meta.visible).endswith("Visible"))
+                           for meta in self._book.sheets_metadata]
+        except python_calamine.PasswordError:
+            raise ExcelFileError(MSG_PASSWORD) from None  # an .xls with a FILEPASS record
         except (python_calamine.CalamineError, OSError, ValueError):
             raise ExcelFileError(MSG_MALFORMED) from None
-        self.sheet_names = list(self._book.sheet_names)
-        self._loaded = {}
+        self._stats = {}
 
-    def _sheet(self, sheet_name: str):
-        import python_calamine
-
-        if sheet_name not in self._loaded:
-            try:
-                self._loaded[sheet_name] = self._book.get_sheet_by_name(sheet_name)
-            except (python_calamine.CalamineError, ValueError):
-                raise ExcelFileError(MSG_MALFORMED) from None
-        return self._loaded[sheet_name]
-
-    def row_count(self, sheet_name: str) -> int:
-        """Rows up to the sheet's last used row (loads the sheet; rows() then reuses it)."""
-        end = self._sheet(sheet_name).end
-        return end[0] + 1 if end else 0
+    def close(self) -> None:
+        self._book.close()
 
     def rows(self, sheet_name: str) -> Iterator[tuple[int, list]]:
         import python_calamine
 
-        sheet = self._sheet(sheet_name)
-        self._loaded.pop(sheet_name, None)  # released once iterated
         try:
-            # iter_rows starts at the sheet's first row, so the count is the row number Excel shows.
-            yield from enumerate(sheet.iter_rows(), start=1)
+            sheet = self._book.get_sheet_by_name(sheet_name)
+            start = (sheet.start or (0, 0))[0]
+            self.stats(sheet_name).declared_rows = sheet.height + start
+            for number, row in enumerate(sheet.iter_rows(), start=1):  # padded from row 1
+                if any(not cells.is_blank(value) for value in row):
+                    yield number, [None if value == "" else value for value in row]
         except (python_calamine.CalamineError, ValueError):
             raise ExcelFileError(MSG_MALFORMED) from None
 
 
+class CsvReader(_Reader):
+    """A CSV file as one sheet; UTF-8 (with or without BOM) or GB18030, comma or tab separated."""
+
+    def __init__(self, path):
+        self._path = Path(path)
+        self._encoding = self._detect_encoding()
+        self.sheets = [SheetInfo(CSV_SHEET)]
+        self._stats = {}
+
+    def _detect_encoding(self) -> str:
+        for encoding in ("utf-8-sig", "gb18030"):
+            decoder = codecs.getincrementaldecoder(encoding)()
+            try:
+                with self._path.open("rb") as handle:
+                    while chunk := handle.read(1 << 20):
+                        decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+                return encoding
+            except UnicodeDecodeError:
+                continue
+        raise ExcelFileError(MSG_CSV_ENCODING)
+
+    def rows(self, sheet_name: str) -> Iterator[tuple[int, list]]:
+        with self._path.open(encoding=self._encoding, newline="") as handle:
+            sample = handle.read(65536)
+            handle.seek(0)
+            delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+            for number, row in enumerate(csv.reader(handle, delimiter=delimiter), start=1):
+                if any(not cells.is_blank(value) for value in row):
+                    yield number, row
+
+
 class OpenpyxlReader(_Reader):
-    """openpyxl read-only: flat memory, ~10x slower; kept for the benchmark's comparison."""
+    """openpyxl read-only: kept for the benchmark's comparison (pads every row to the used range)."""
 
     def __init__(self, path):
         import openpyxl
@@ -138,10 +617,11 @@ class OpenpyxlReader(_Reader):
             self._book = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError):
             raise ExcelFileError(MSG_MALFORMED) from None
-        self.sheet_names = list(self._book.sheetnames)
+        self.sheets = [SheetInfo(name) for name in self._book.sheetnames]
+        self._stats = {}
 
-    def row_count(self, sheet_name: str) -> int:
-        return self._book[sheet_name].max_row or 0
+    def close(self) -> None:
+        self._book.close()
 
     def rows(self, sheet_name: str) -> Iterator[tuple[int, list]]:
         sheet = self._book[sheet_name]
@@ -152,10 +632,39 @@ class OpenpyxlReader(_Reader):
             yield number, [cell.value for cell in row]
 
 
-READERS = {"calamine": CalamineReader, "openpyxl": OpenpyxlReader}
+class CalamineXlsxReader(XlsReader):
+    """python-calamine on an xlsx, unguarded: kept for the benchmark's comparison only. It allocates the
+    whole used range, so a sheet with one stray cell at XFD1048576 aborts the process; never used for uploads."""
 
 
-def open_workbook(path, *, reader: str = "calamine", max_bytes: int | None = None):
-    """Check the file, then open it with the chosen reader (close it, or use it as a context)."""
-    check_xlsx(path, max_bytes=max_bytes)
+class StreamingXlsxReader(XlsxReader):
+    """XlsxReader that never takes the fast path (the benchmark's comparison, tests)."""
+
+    stream_only = True
+
+
+READERS = {"auto": XlsxReader, "stream": StreamingXlsxReader, "calamine": CalamineXlsxReader,
+           "openpyxl": OpenpyxlReader}
+
+
+def open_workbook(path, *, reader: str = "auto", max_bytes: int | None = None):
+    """Check the file, then open it with the reader its format needs (close it, or use it as a context).
+
+    `reader` chooses among xlsx readers for the benchmark; uploads always use the streaming one."""
+    kind = check_upload(path, max_bytes=max_bytes)
+    if kind == XLS:
+        return XlsReader(path)
+    if kind == CSV:
+        return CsvReader(path)
     return READERS[reader](path)
+
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA (how Excel names a column)."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters

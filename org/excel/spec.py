@@ -53,6 +53,12 @@ class SheetSpec:
     columns: tuple[Column, ...]
     help: str = ""
     aliases: tuple[str, ...] = ()
+    # The field that other sheets refer to (学校代码, 身份证号): a row rejected for its own problems is
+    # remembered by it, so a reference to it says "see row N" instead of "unknown".
+    key: str = ""
+    # A row whose fields here are all blank is not a record (a template row prefilled with defaults, a
+    # note or signature line); empty: any filled cell makes a record.
+    record_fields: tuple[str, ...] = ()
 
     @property
     def headers(self) -> list[str]:

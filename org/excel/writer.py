@@ -1,8 +1,11 @@
 """Writing workbooks: exports (openpyxl write-only, streaming), templates and error workbooks.
 
-Every text cell that begins with = + - @ (or a tab/carriage return) is written with a leading
-apostrophe, so Excel shows it as text and never evaluates it (formula injection); the cell
-parsers (`cells.text`) strip that apostrophe again, so an export imports back unchanged.
+Every text cell that begins with = + - @ (or a tab/carriage return) is written as a text cell with
+Excel's "quote prefix" style (what Excel itself stores when a user types '=1+1): Excel shows the
+text as it is, without a visible apostrophe, and never evaluates it (formula injection, OWASP). The
+value read back is the same text, so an export imports back unchanged and a round trip changes
+nothing a user sees (issue 16, 9). `cells.text` still strips a literal apostrophe that older exports
+wrote.
 """
 
 from collections.abc import Iterable
@@ -15,6 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from org.excel import cells
 from org.excel.parse import Problem
 from org.excel.spec import SheetSpec, WorkbookSpec
 
@@ -25,13 +29,46 @@ PROBLEM_SHEET = _("Problem list")
 HEADER_FONT = Font(bold=True)
 ERROR_FILL = PatternFill("solid", fgColor="FFF2CC")
 EXAMPLE_FONT = Font(italic=True, color="808080")
+TEXT_FORMAT = "@"
+MAX_COPIED_COLUMNS = 1024
+
+
+class InertText(str):
+    """Text that Excel would take for a formula; the writers store it as a quote-prefixed text cell."""
+
+    __slots__ = ()
 
 
 def neutralise(value):
-    """Make a text cell inert: "=1+1" is written as "'=1+1" (shown as text, never evaluated)."""
+    """Mark a text cell that begins like a formula ("=1+1") as InertText; other values are unchanged."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+        return InertText(value)
     return value
+
+
+def make_inert(cell, value: str):
+    """Store `value` in `cell` as text, never as a formula: a text cell with the quote-prefix style."""
+    cell._value = str(value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    cell.number_format = TEXT_FORMAT
+    return cell
+
+
+def _row(sheet, values) -> list:
+    """A write-only row: every value neutralised, formula-like text as an inert text cell."""
+    out = []
+    for value in values:
+        value = neutralise(value)
+        out.append(make_inert(WriteOnlyCell(sheet), value) if value.__class__ is InertText else value)
+    return out
+
+
+def _fix_inert(sheet, row_number: int) -> None:
+    """After appending a row to a normal (not write-only) sheet: make its formula-like text inert."""
+    for cell in sheet[row_number]:
+        if cell.value.__class__ is InertText or (cell.data_type == "f" and isinstance(cell.value, str)):
+            make_inert(cell, cell.value)
 
 
 @dataclass
@@ -54,7 +91,7 @@ def write_workbook(target, sheets: Iterable[SheetData]) -> None:
         sheet.freeze_panes = "A2"
         sheet.append([_bold(sheet, header) for header in data.headers])
         for row in data.rows:
-            sheet.append([neutralise(value) for value in row])
+            sheet.append(_row(sheet, row))
     book.save(target)
 
 
@@ -76,6 +113,7 @@ def write_template(target, spec: WorkbookSpec) -> None:
                 sheet_spec.name, column.header, _required_text(column), str(column.help),
                 "、".join(column.allowed_values), neutralise(_example(column.example)),
             ])
+            _fix_inert(explanation, explanation.max_row)
     for letter, width in zip("ABCDEF", (10, 16, 8, 60, 40, 22), strict=True):
         explanation.column_dimensions[letter].width = width
     book.save(target)
@@ -85,6 +123,7 @@ def _template_sheet(book: Workbook, sheet_spec: SheetSpec) -> None:
     sheet = book.create_sheet(sheet_spec.name)
     sheet.append([column.template_header for column in sheet_spec.columns])
     sheet.append([neutralise(_example(column.example)) for column in sheet_spec.columns])
+    _fix_inert(sheet, 2)
     for cell in sheet[2]:
         cell.font = EXAMPLE_FONT  # the example row: grey; an upload that still holds it skips it
     sheet.freeze_panes = "A2"
@@ -115,7 +154,7 @@ def write_error_workbook(target, reader, spec: WorkbookSpec, problems: Iterable[
     listing.append([_bold(listing, text) for text in (gettext("Sheet"), gettext("Row"), gettext("Column"),
                                                       gettext("Problem"))])
     for problem in problems:
-        listing.append([problem.sheet, problem.row, problem.column, neutralise(problem.message)])
+        listing.append(_row(listing, [problem.sheet, problem.row, problem.column, problem.message]))
     for name in reader.sheet_names:
         _copy_with_errors(book, reader, name, by_cell)
     book.save(target)
@@ -125,14 +164,18 @@ def _copy_with_errors(book: Workbook, reader, name: str, by_cell: dict) -> None:
     sheet = book.create_sheet(title=name[:31])
     width, header_written = 0, False
     for number, row in reader.rows(name):
+        row = row[:MAX_COPIED_COLUMNS]  # a stray cell at column XFD: the copy keeps the table, not the stray
         width = max(width, len(row))
         messages = by_cell.get((name, number))
-        values = [None if value == "" else neutralise(value) for value in row] + [None] * (width - len(row))
+        values = _row(sheet, [None if value == "" or value.__class__ is cells.Unreadable else value
+                              for value in row]) + [None] * (width - len(row))
         if not header_written and any(value is not None for value in values):
             header_written = True
             values.append(_bold(sheet, str(ERROR_COLUMN)))
         elif messages:
-            cell = WriteOnlyCell(sheet, value=neutralise("；".join(messages)))
+            text = "；".join(messages)
+            cell = make_inert(WriteOnlyCell(sheet), text) if text.startswith(FORMULA_STARTS) else WriteOnlyCell(
+                sheet, value=text)
             cell.fill = ERROR_FILL
             cell.alignment = Alignment(wrap_text=True)
             values.append(cell)

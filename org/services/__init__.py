@@ -2,7 +2,8 @@
 
 - `people`: schools, staff and user roles (and `save_audited`, the one audited save every app uses);
 - `basedata`: persisting a checked base-data import plan;
-- `jobs`: import jobs for any registered workbook kind.
+- `jobs`: import jobs for any registered workbook kind;
+- `transfers`: cross-county transfers requested by imports and decided by the city bureau.
 
 Import from `org.services` (the names below) or from the sub-module; tests that tune a module's
 constant patch the sub-module (e.g. `org.services.basedata.COPY_THRESHOLD`).
@@ -18,6 +19,7 @@ from org.services.jobs import (
     import_job_validate,
 )
 from org.services.people import save_audited, school_update, staff_create, staff_update, user_role_assign
+from org.services.transfers import transfer_decide, transfer_requests_create
 
 __all__ = [
     "MSG_IMPORT_FORBIDDEN",
@@ -31,5 +33,7 @@ __all__ = [
     "school_update",
     "staff_create",
     "staff_update",
+    "transfer_decide",
+    "transfer_requests_create",
     "user_role_assign",
 ]

@@ -31,6 +31,10 @@ def base_data_apply(*, actor: User, plan, context, reason: str, progress=None) -
     _apply_schools(plan, actor=actor, reason=reason, advance=advance)
     _apply_staff(plan, actor=actor, reason=reason, advance=advance)
     _apply_work_history(plan, actor=actor, reason=reason, advance=advance)
+    if plan.transfers:
+        from org.services.transfers import transfer_requests_create
+
+        transfer_requests_create(actor=actor, requests=plan.transfers, school_ids=plan.school_ids, reason=reason)
     for handler, planned in plan.extra:
         handler.persist(planned, context)
 
@@ -38,7 +42,7 @@ def base_data_apply(*, actor: User, plan, context, reason: str, progress=None) -
 def _apply_regions(plan, *, actor: User, reason: str) -> None:
     for code, values, pk in plan.regions:  # a handful of rows: one audited save each
         parent_id = plan.region_ids.get(values["parent_code"]) if values["parent_code"] else None
-        region = Region.objects.get(pk=pk) if pk else Region(code=code, level=Region.Level.COUNTY)
+        region = Region.objects.get(pk=pk) if pk else Region(code=code, level=values.get("level", Region.Level.COUNTY))
         region.name = values["name"]
         if parent_id is not None:
             region.parent_id = parent_id
@@ -92,9 +96,10 @@ def _copy_create_with_history(model, rows: list[dict], *, actor: User, reason: s
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
                        [table, len(rows)])
         ids = [pk for (pk,) in cursor.fetchall()]
+        missing = _missing_values(model, fields, rows[0]) if rows else {}
         with cursor.cursor.copy(_copy_sql(sql, table, ["id", *fields])) as copy:
             for pk, row in zip(ids, rows, strict=True):
-                copy.write_row([pk, *[row[name] for name in fields]])
+                copy.write_row([pk, *[row[name] if name in row else missing[name]() for name in fields]])
         cursor.cursor.execute(
             sql.SQL("INSERT INTO {history} ({columns}) SELECT {tracked}, %s, %s, '+', %s FROM {table} "
                     "WHERE id = ANY(%s)").format(
@@ -103,6 +108,23 @@ def _copy_create_with_history(model, rows: list[dict], *, actor: User, reason: s
                 tracked=sql.SQL(", ").join(sql.Identifier(name) for name in tracked)),
             [timezone.now(), reason or None, getattr(actor, "pk", None), ids])
     return ids
+
+
+def _missing_values(model, fields: list[str], row: dict) -> dict:
+    """For each field a plan's rows leave out, what `model(**row).save()` would write: its default (called
+    per row when callable) or, for auto_now(_add) fields, the time of the import. So the COPY path writes
+    exactly what the row-by-row path writes (a school row has no enrolment or class count)."""
+    now = timezone.now()
+    out = {}
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.attname not in fields or field.attname in row:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            stamp = now if field.get_internal_type() == "DateTimeField" else timezone.localdate()
+            out[field.attname] = lambda stamp=stamp: stamp
+        else:
+            out[field.attname] = field.get_default
+    return out
 
 
 def _copy_sql(sql, table: str, columns: list[str]):

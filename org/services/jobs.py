@@ -31,7 +31,7 @@ def _job_progress(job_id: int):
 @transaction.atomic
 def import_job_create(*, actor: User, kind: str, upload) -> "ImportJob":  # noqa: F821
     """Store an upload after the safety checks and queue its check (inline when small)."""
-    from org.excel import ExcelFileError, check_xlsx, get_importer
+    from org.excel import ExcelFileError, check_upload, get_importer
     from org.models import ImportJob
 
     if not scope.is_bureau_staff(actor):
@@ -46,7 +46,7 @@ def import_job_create(*, actor: User, kind: str, upload) -> "ImportJob":  # noqa
     job.file.save(upload.name, upload, save=False)
     try:
         with job.local_file() as path:
-            check_xlsx(path)
+            check_upload(path)
     except ExcelFileError as error:
         job.file.delete(save=False)
         raise ValidationError(error.message) from None

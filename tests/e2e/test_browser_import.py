@@ -41,3 +41,43 @@ def test_bad_workbook_shows_every_problem_in_chinese(world, county_user, login, 
     assert "Z9" in rows[0][3] and rows[1][3].replace("B001", "Z9") == rows[0][3]
     assert page.locator("[data-testid=commit-button]").count() == 0
     assert Staff.objects.count() == 2
+
+
+def test_a_stray_cell_at_xfd1048576_is_answered_within_seconds_and_the_page_stays_usable(world, county_user, login,
+                                                                                          tmp_path):
+    """The used range runs to Excel's last cell (a stray space and a formatted cell there): the upload is
+    checked in seconds, the three people are previewed and imported, and the page works afterwards."""
+    import time
+    from datetime import date
+
+    import openpyxl
+
+    from tests.factories import make_id_number
+    from tests.org.conftest import HEADERS
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "教职工"
+    sheet.append(HEADERS["教职工"])
+    for index in range(3):
+        sheet.append(staff_row(name=f"远端{index}", id_number=make_id_number(date(1980, 2, index + 1), "M"),
+                               school="A001"))
+    sheet["XFD1048576"] = " "
+    sheet["XFD1048575"].number_format = "@"
+    path = tmp_path / "远端.xlsx"
+    book.save(path)
+    page = login("county_a")
+    page.click("text=数据导入导出")
+    page.set_input_files("input[type=file]", str(path))
+    started = time.monotonic()
+    with page.expect_navigation():
+        page.click("[data-testid=upload-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=commit-button]", timeout=10000)
+    assert time.monotonic() - started < 10
+    assert "远端0" in page.content()
+    with page.expect_navigation():
+        page.click("[data-testid=commit-button]")
+    page.wait_for_function("document.querySelector('[data-testid=job-status]').innerText.includes('已导入')")
+    assert Staff.objects.filter(name__startswith="远端").count() == 3
+    page.click("text=数据导入导出")  # the page is usable afterwards
+    assert page.locator("[data-testid=upload-form]").count() == 1

@@ -5,7 +5,7 @@ from datetime import date
 import openpyxl
 import pytest
 
-from org.importers import HISTORY_SPEC, REGION_SPEC, SCHOOL_SPEC, STAFF_SPEC
+from org.sheets import HISTORY_SPEC, REGION_SPEC, SCHOOL_SPEC, STAFF_SPEC
 from tests.factories import make_id_number
 
 HEADERS = {spec.name: spec.headers for spec in (REGION_SPEC, SCHOOL_SPEC, STAFF_SPEC, HISTORY_SPEC)}

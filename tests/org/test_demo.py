@@ -1,7 +1,9 @@
+from datetime import date
+
 import pytest
 from django.core.management import call_command
 
-from org import idcard
+from org import demo, idcard
 from org.models import Region, School, Staff, UserRole, WorkHistory
 
 pytestmark = pytest.mark.django_db
@@ -40,3 +42,18 @@ def test_load_demo_includes_a_rotation_plan_with_counties_ahead_and_behind():
     assert Assignment.objects.filter(plan=plan, state="approved").exists()
     assert Assignment.objects.filter(plan=plan, state="in_place").exists()
     assert Progress.objects.filter(plan=plan).count() >= plan.quotas.count()  # today's figures per county
+
+
+@pytest.mark.parametrize("day", [date(2031, 2, 10), date(2031, 10, 5)])
+def test_the_demo_never_expires(monkeypatch, day):
+    """Loaded in any year, the demo shows a running plan and an open intake (issue 10, 13)."""
+    from rotation.models import Plan
+    from talentpool.models import Intake
+
+    monkeypatch.setattr(demo, "today", lambda: day)
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    plan = Plan.objects.get()
+    assert plan.opens_on <= day <= plan.deadline and plan.term_start > day
+    assert plan.assignments.exists()
+    assert Intake.objects.filter(opens__lte=day, closes__gte=day).exists()
+    assert not Staff.objects.filter(school_start__gt=date(day.year + 1, 9, 1)).exists()

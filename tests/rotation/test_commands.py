@@ -20,8 +20,8 @@ def test_export_eligibility_writes_the_roster(world, tmp_path):
     rows = list(openpyxl.load_workbook(output).active.iter_rows(values_only=True))
     assert rows[0] == exports.ELIGIBILITY_HEADERS
     by_name = {row[1]: row for row in rows[1:]}
-    assert set(by_name) == {"甲老师", "乙老师", "'=HYPERLINK(1)"}
-    assert by_name["'=HYPERLINK(1)"][4:8] == ("UNKNOWN", "信息不全", "DATA_MISSING", "缺少现校起始时间")
+    assert set(by_name) == {"甲老师", "乙老师", "=HYPERLINK(1)"}  # a text cell, never a formula
+    assert by_name["=HYPERLINK(1)"][4:8] == ("UNKNOWN", "信息不全", "DATA_MISSING", "缺少现校起始时间")
     assert by_name["甲老师"][7] == "在现校任教 11 年，满 6 年应交流；在现校任教 11 年，满 3 年可交流"
 
 

@@ -1,7 +1,10 @@
 """Benchmark the base-data import: generate a workbook, then time parse, validate and commit.
 
 Prints rows/s and peak memory per phase, and the raw read rate of the same file by the reader
-alone (calamine; openpyxl read-only too with --openpyxl). Peak memory is the process's resident
+alone (the streaming reader and calamine; openpyxl read-only too with --openpyxl). `--stray-cell` puts
+a formatted cell holding a space at XFD1048576 of the staff sheet, so its used range runs to Excel's
+last row and column, as a roster touched by a careless Ctrl+End does (calamine is then skipped: it
+allocates the whole used range and aborts the process). Peak memory is the process's resident
 high-water mark (VmHWM, reset before each phase through /proc/self/clear_refs), so it counts the
 Rust reader's native memory as well as Python objects. The benchmark's rows are removed afterwards
 unless --keep.
@@ -9,9 +12,12 @@ unless --keep.
 
 import os
 import random
+import re
 import resource
+import shutil
 import tempfile
 import time
+import zipfile
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -21,9 +27,10 @@ from django.db import connection, transaction
 from org import idcard
 from org.excel import ImportResult, open_workbook, paused_gc
 from org.excel.writer import SheetData, write_workbook
-from org.importers import BASE_DATA_SPEC, REGION_SHEET, SCHOOL_SHEET, STAFF_SHEET, BaseDataImporter
+from org.importers import BaseDataImporter
 from org.models import Region, School, Staff, WorkHistory
 from org.services import base_data_apply
+from org.sheets import BASE_DATA_SPEC, REGION_SHEET, SCHOOL_SHEET, STAFF_SHEET
 
 CITY = "429900"
 COUNTIES = [f"4299{n:02d}" for n in range(1, 7)]
@@ -72,6 +79,38 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
     ])
 
 
+STRAY_ROW = b'<row r="1048576"><c r="XFD1048576" s="1" t="inlineStr"><is><t xml:space="preserve"> </t></is></c></row>'
+
+
+def add_stray_cell(path: Path, sheet_name: str) -> None:
+    """Put a formatted cell holding a space at XFD1048576 of `sheet_name` and widen the declared range to it,
+    rewriting the xlsx member by member (the sheet streamed in chunks)."""
+    from org.excel.reader import XlsxReader
+
+    with XlsxReader(path) as reader:
+        member = reader._paths[sheet_name]  # noqa: SLF001 - the benchmark pokes at the file on purpose
+    target = path.with_suffix(".stray.xlsx")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            if info.filename != member:
+                out.writestr(info, source.read(info.filename))
+                continue
+            with source.open(info) as reading, out.open(info.filename, "w", force_zip64=True) as writing:
+                carry, first, done = b"", True, False
+                while chunk := reading.read(1 << 20):
+                    data = carry + chunk
+                    if first:
+                        data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', data, count=1)
+                        first = False
+                    if not done and b"</sheetData>" in data:
+                        data = data.replace(b"</sheetData>", STRAY_ROW + b"</sheetData>", 1)
+                        done = True
+                    carry, data = data[-32:], data[:-32]
+                    writing.write(data)
+                writing.write(carry)
+    shutil.move(target, path)
+
+
 class Command(BaseCommand):
     help = "Benchmark the base-data import (parse, validate, commit) on the configured database."
 
@@ -80,8 +119,10 @@ class Command(BaseCommand):
         parser.add_argument("--file", help="reuse this workbook instead of generating one")
         parser.add_argument("--openpyxl", action="store_true", help="also time openpyxl read-only (slow)")
         parser.add_argument("--keep", action="store_true", help="keep the imported rows")
+        parser.add_argument("--stray-cell", action="store_true",
+                            help="put a formatted cell at XFD1048576 of the staff sheet (used range to the last cell)")
 
-    def handle(self, *args, rows, file, openpyxl, keep, **options):
+    def handle(self, *args, rows, file, openpyxl, keep, stray_cell, **options):
         Region.objects.get_or_create(code=CITY, defaults={"name": "测试市", "level": Region.Level.CITY})
         self._cleanup()
         path = Path(file) if file else Path(tempfile.mkdtemp()) / f"bench-{rows}.xlsx"
@@ -89,11 +130,16 @@ class Command(BaseCommand):
             started = time.perf_counter()
             generate(path, rows)
             self._line("generate (openpyxl write-only)", rows, time.perf_counter() - started, None)
+            if stray_cell:
+                add_stray_cell(path, STAFF_SHEET)
+                self.stdout.write("stray cell: a formatted cell holding a space at XFD1048576 of the staff sheet")
         load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
         self.stdout.write(f"file: {path} ({path.stat().st_size / 1048576:.1f} MB), database: {connection.vendor}, "
                           f"load average {load} on {os.cpu_count()} CPUs")
-        self._raw_read(path, "calamine")
-        if openpyxl:
+        self._raw_read(path, "stream")
+        if not stray_cell:
+            self._raw_read(path, "calamine")
+        if openpyxl and not stray_cell:
             self._raw_read(path, "openpyxl")
         try:
             with paused_gc():  # as BaseDataImporter.run does

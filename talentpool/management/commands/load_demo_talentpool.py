@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 
+from org import demo
 from org.models import Region
 from talentpool.models import EligibilityRule, Intake, Program, ScoringForm, ScoringItem, Track
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             ScoringItem.objects.get_or_create(form=form, name=name, defaults={"weight": Decimal(weight), "order": order})
         program, _ = Program.objects.get_or_create(
             name="校长班主任双培养计划", region=city,
-            defaults={"level": "city", "start_year": 2024, "years": 3, "description": "seed 000：每年遴选校长30名、班主任100名，共390人。"},
+            defaults={"level": "city", "start_year": demo.today().year - 1, "years": 3, "description": "seed 000：每年遴选校长30名、班主任100名，共390人。"},
         )
         for name, pool_type, quota, rules in TRACKS:
             track, _ = Track.objects.get_or_create(
@@ -38,7 +39,8 @@ class Command(BaseCommand):
             for kind, number, choices in rules:
                 EligibilityRule.objects.get_or_create(track=track, kind=kind, defaults={"number": number, "choices": choices})
             for year in range(program.start_year, program.end_year + 1):
+                # A calendar year each, so this year's intake is open on any day the demo is loaded.
                 Intake.objects.get_or_create(track=track, year=year, defaults={
-                    "opens": dt.date(year, 3, 1), "closes": dt.date(year, 12, 31), "quota": quota})
+                    "opens": dt.date(year, 1, 1), "closes": dt.date(year, 12, 31), "quota": quota})
         total = sum(track.total_quota for track in program.tracks.all())
         self.stdout.write(f"{program.name}: {program.tracks.count()} tracks, {total} places in all")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('org', '0003_accounts_and_unmasking_log'),
+        ('org', '0004_transfer_request'),
     ]
 
     operations = [

@@ -1,0 +1,56 @@
+"""Admin views of the evaluation tables, read-only: every change goes through the services (schemes
+freeze when used, submitted scores lock, ratings keep their history), which the pages and API call."""
+
+from django.contrib import admin
+
+from evaluation.models import Assignment, Cycle, RatingChange, Scheme, SchoolQuality, Subject
+from org.scope import ScopedAdmin
+
+
+class ReadOnlyAdmin(ScopedAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Scheme)
+class SchemeAdmin(ReadOnlyAdmin):
+    list_display = ["name", "version", "person_kind", "category", "total", "region", "frozen_at"]
+    list_filter = ["person_kind", "category"]
+
+
+@admin.register(Cycle)
+class CycleAdmin(ReadOnlyAdmin):
+    list_display = ["name", "year", "kind", "scheme", "status", "as_of"]
+    list_filter = ["status", "kind", "year"]
+    list_select_related = ["scheme"]
+
+
+@admin.register(Subject)
+class SubjectAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "cycle", "school", "total", "original_rating", "final_rating"]
+    list_select_related = ["cycle", "school", "staff"]
+    list_filter = ["final_rating"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ReadOnlyAdmin):
+    list_display = ["subject", "rater", "group", "section", "submitted_at"]
+    list_select_related = ["subject__school", "subject__staff", "rater", "group", "section"]
+
+
+@admin.register(RatingChange)
+class RatingChangeAdmin(ReadOnlyAdmin):
+    list_display = ["subject", "kind", "from_rating", "to_rating", "meeting", "actor", "at"]
+    list_select_related = ["subject__school", "subject__staff", "actor"]
+
+
+@admin.register(SchoolQuality)
+class SchoolQualityAdmin(ReadOnlyAdmin):
+    list_display = ["school", "year", "quality_score", "student_increase", "staff_exchanged"]
+    list_select_related = ["school"]

@@ -1,0 +1,273 @@
+"""The evaluation workbooks, read and written with the shared Excel engine (org.excel).
+
+1. The rater's score sheet (评分表): one workbook per rater and cycle, one row per assignment
+   (subject and rater group), one column per indicator with its allowed range in the header note
+   row; uploaded back, every bad cell is named (sheet, row, column) and nothing is saved unless
+   every row is sound. The columns follow the cycle's scheme, so the spec is built per cycle.
+2. The school quality workbook (学校质量数据): 学校代码, 年度, 教育教学质量, 学生增量, 交流人数; an
+   importer registered with org.excel, so it goes through the base-data import pages (upload,
+   preview, commit; importing the same file twice changes nothing).
+"""
+
+import re
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from evaluation import rules, selectors, services
+from evaluation.models import Assignment, Cycle, SchoolQuality, Score
+from org import scope
+from org.excel import (
+    CellError,
+    Column,
+    ExcelFileError,
+    ImportResult,
+    Problems,
+    SheetData,
+    SheetResult,
+    SheetSpec,
+    WorkbookSpec,
+    cells,
+    match_sheet_name,
+    open_workbook,
+    parse_sheet,
+    register_importer,
+    write_workbook,
+)
+from org.models import School
+
+SCORE_SHEET = "评分表"
+MSG_NUMBER = _("“%(value)s” is not a number.")
+MSG_UNKNOWN_TASK = _("Task %(task)s is not one of your assignments in this cycle.")
+MSG_TASK_SUBMITTED = _("Task %(task)s is already submitted; changes go through the cycle administrator.")
+MSG_TASK_DUPLICATE = _("Task %(task)s appears again (row %(row)s).")
+MSG_FILE = _("File")
+MSG_CYCLE_NOT_OPEN = _("The cycle is not open for scoring.")
+
+
+def decimal_cell(value) -> Decimal:
+    """A number typed as a number or as text (full-width digits and commas accepted)."""
+    if isinstance(value, bool):
+        raise CellError(MSG_NUMBER % {"value": value})
+    if isinstance(value, int | float):
+        return Decimal(str(value))
+    folded = cells.fold(str(value)).replace(",", "").replace(" ", "")
+    if not re.fullmatch(r"[+-]?\d+(\.\d+)?", folded):
+        raise CellError(MSG_NUMBER % {"value": value})
+    try:
+        return Decimal(folded)
+    except InvalidOperation:
+        raise CellError(MSG_NUMBER % {"value": value}) from None
+
+
+NOT_COVERED = "—"
+
+
+def leaf_cell(leaf: rules.Node):
+    """The parser of one indicator column: a number within the leaf's range; “—” (outside the
+    rater's indicator group) reads as blank. Checked in the parser, so every bad cell is named."""
+
+    def parse(value):
+        if isinstance(value, str) and value.strip() in (NOT_COVERED, "-"):
+            return None
+        number = decimal_cell(value)
+        problem = rules.entry_problem(leaf, number)
+        if problem:
+            raise CellError(problem)
+        return number
+
+    return parse
+
+
+def _leaf_header(leaf: rules.Node) -> str:
+    low, high = rules.allowed_range(leaf)
+    return f"{leaf.key} {leaf.name}（{low}–{high if high is not None else '∞'}）"
+
+
+def score_sheet_spec(cycle: Cycle) -> tuple[SheetSpec, list[rules.Node]]:
+    """The cycle's score-sheet columns: 任务编号, 评价对象, 评价组, 指标范围, then one column per leaf."""
+    all_leaves = rules.leaves(selectors.scheme_tree(cycle.scheme))
+    columns = [
+        Column("任务编号", "task", cells.integer(1), required=True),
+        Column("评价对象", "subject", cells.text()),
+        Column("评价组", "group", cells.text()),
+        Column("评价指标组", "section", cells.text()),
+    ]
+    for leaf in all_leaves:
+        columns.append(Column(_leaf_header(leaf), f"leaf:{leaf.key}", leaf_cell(leaf), aliases=(leaf.key,)))
+    return SheetSpec(SCORE_SHEET, tuple(columns)), all_leaves
+
+
+def write_score_sheet(target, *, cycle: Cycle, rater) -> None:
+    """The rater's workbook: a row per own assignment, the values entered so far; columns outside the
+    assignment's indicator group show “—”."""
+    spec, all_leaves = score_sheet_spec(cycle)
+    assignments = list(Assignment.objects.filter(cycle=cycle, rater=rater).select_related(
+        "subject__school", "subject__staff", "group", "section").order_by("subject__school__code", "id"))
+    entered = defaultdict(dict)
+    for assignment_id, code, value in Score.objects.filter(
+            assignment__in=assignments).values_list("assignment_id", "indicator__code", "value"):
+        entered[assignment_id][code] = value
+    tree = selectors.scheme_tree(cycle.scheme)
+    codes = dict(cycle.scheme.indicators.values_list("pk", "code"))
+    rows = []
+    for assignment in assignments:
+        covered = {leaf.key for leaf in selectors.assignment_leaves(assignment, tree, codes)}
+        row = [assignment.pk, str(assignment.subject), str(assignment.group),
+               str(assignment.section.name) if assignment.section else "全部"]
+        row += [entered[assignment.pk].get(leaf.key, "") if leaf.key in covered else NOT_COVERED for leaf in all_leaves]
+        rows.append(row)
+    write_workbook(target, [SheetData(SCORE_SHEET, spec.headers, rows, widths=[10, 22, 12, 12] + [18] * len(all_leaves))])
+
+
+def read_score_sheet(path, *, cycle: Cycle, rater, commit: bool, submit: bool = False) -> ImportResult:
+    """Parse a rater's uploaded score sheet; every bad cell is a problem (sheet, row, column). With
+    `commit` and no problems, the values are saved in one transaction; with `submit` every row must
+    be complete and all are submitted (then locked)."""
+    result = ImportResult()
+    spec, all_leaves = score_sheet_spec(cycle)
+    try:
+        with open_workbook(path) as book:
+            name = match_sheet_name(spec, book.sheet_names) or (book.sheet_names[0] if book.sheet_names else None)
+            rows = list(parse_sheet(spec, book.rows(name), result.problems, sheet_name=SCORE_SHEET)) if name else []
+    except ExcelFileError as error:
+        result.problems.add("", None, str(MSG_FILE), error.message)
+        return result
+    if cycle.status != Cycle.Status.OPEN:
+        result.problems.add(SCORE_SHEET, None, "", MSG_CYCLE_NOT_OPEN)
+        return result
+    planned = _plan_scores(rows, all_leaves, cycle=cycle, rater=rater, problems=result.problems, submit=submit)
+    result.rows = len(rows)
+    sheet = SheetResult(SCORE_SHEET)
+    for assignment, _values in planned:
+        sheet.record("updated", {"任务编号": assignment.pk, "评价对象": str(assignment.subject)})
+    result.sheets.append(sheet)
+    if commit and result.ok:
+        with transaction.atomic():
+            for assignment, values in planned:
+                services.scores_save(actor=rater, assignment=assignment, values=values, submit=submit)
+        result.committed = True
+    return result
+
+
+def _plan_scores(rows, all_leaves, *, cycle, rater, problems: Problems, submit: bool) -> list:
+    mine = {a.pk: a for a in Assignment.objects.filter(cycle=cycle, rater=rater).select_related("subject", "section")}
+    tree = selectors.scheme_tree(cycle.scheme)
+    codes = dict(cycle.scheme.indicators.values_list("pk", "code"))
+    seen, planned = {}, []
+    for row in rows:
+        task = row.values["task"]
+        assignment = mine.get(task)
+        if assignment is None:
+            problems.add(SCORE_SHEET, row.row, "任务编号", MSG_UNKNOWN_TASK % {"task": task})
+            continue
+        if task in seen:
+            problems.add(SCORE_SHEET, row.row, "任务编号", MSG_TASK_DUPLICATE % {"task": task, "row": seen[task]})
+            continue
+        seen[task] = row.row
+        if assignment.submitted_at is not None:
+            problems.add(SCORE_SHEET, row.row, "任务编号", MSG_TASK_SUBMITTED % {"task": task})
+            continue
+        covered = {leaf.key: leaf for leaf in selectors.assignment_leaves(assignment, tree, codes)}
+        values = {}
+        for leaf in all_leaves:
+            value = row.values.get(f"leaf:{leaf.key}")
+            if value is not None and leaf.key in covered:
+                values[leaf.key] = value
+        blank = [leaf.name for leaf in covered.values() if leaf.role != rules.VETO and leaf.key not in values]
+        if submit and blank:
+            problems.add(SCORE_SHEET, row.row, "", services.MSG_INCOMPLETE % {"names": "、".join(blank)})
+            continue
+        planned.append((assignment, values))
+    return planned
+
+
+# --- school quality data ----------------------------------------------------------------------------
+
+QUALITY_SHEET = "学校质量数据"
+MSG_UNKNOWN_SCHOOL = _("No school with this code in your scope.")
+MSG_DUPLICATE = _("Duplicate of row %(row)s in this sheet.")
+
+QUALITY_SPEC = SheetSpec(QUALITY_SHEET, (
+    Column("学校代码", "school", cells.code(), required=True, text_format=True, example="A001"),
+    Column("学校名称", "name", cells.text(128), example="咸安实验小学"),
+    Column("年度", "year", cells.integer(2000, 2100), required=True, example=2026),
+    Column("教育教学质量", "quality_score", decimal_cell, example="86.5",
+           help=_("The school's yearly teaching-quality score (教育教学质量).")),
+    Column("学生增量", "student_increase", cells.integer(-100000, 100000), example=35),
+    Column("交流人数", "staff_exchanged", cells.integer(0, 100000), example=4,
+           help=_("Staff exchanged with other schools this year.")),
+), help=_("One row per school and year."))
+QUALITY_WORKBOOK = WorkbookSpec("学校质量数据", (QUALITY_SPEC,))
+QUALITY_FIELDS = ("quality_score", "student_increase", "staff_exchanged")
+
+
+class QualityImporter:
+    kind = "evaluation_quality"
+    label = _("School quality data")
+    spec = QUALITY_WORKBOOK
+
+    def run(self, path, *, user, commit: bool, progress=None, **_ignored) -> ImportResult:
+        """Parse, resolve schools in the user's scope, upsert by school code and year (all or nothing)."""
+        result = ImportResult()
+        sheet = SheetResult(QUALITY_SHEET)
+        result.sheets.append(sheet)
+        try:
+            with open_workbook(path) as book:
+                name = match_sheet_name(QUALITY_SPEC, book.sheet_names)
+                rows = list(parse_sheet(QUALITY_SPEC, book.rows(name), result.problems, sheet_name=QUALITY_SHEET)) if name else []
+        except ExcelFileError as error:
+            result.problems.add("", None, str(MSG_FILE), error.message)
+            return result
+        result.rows = len(rows)
+        plan = self._plan(rows, user=user, result=result, sheet=sheet)
+        if commit and result.ok:
+            with transaction.atomic():
+                for school, year, data in plan:
+                    services.quality_save(actor=user, school=school, year=year, data=data)
+            result.committed = True
+        return result
+
+    def _plan(self, rows, *, user, result, sheet) -> list:
+        schools = {s.code: s for s in scope.manageable(user, School).filter(code__in={r.values["school"] for r in rows})}
+        existing = {(q.school_id, q.year): q for q in SchoolQuality.objects.filter(school__in=schools.values())}
+        seen, plan = {}, []
+        for row in rows:
+            school = schools.get(row.values["school"])
+            if school is None:
+                result.problems.add(QUALITY_SHEET, row.row, "学校代码", MSG_UNKNOWN_SCHOOL)
+                continue
+            key = (school.pk, row.values["year"])
+            if key in seen:
+                result.problems.add(QUALITY_SHEET, row.row, "学校代码", MSG_DUPLICATE % {"row": seen[key]})
+                continue
+            seen[key] = row.row
+            data = {name: row.values[name] for name in QUALITY_FIELDS}
+            current = existing.get(key)
+            shown = {"学校代码": school.code, "学校名称": school.name, "年度": key[1]}
+            if current is None:
+                sheet.record("created", shown)
+            elif all(getattr(current, n) == v for n, v in data.items()):
+                sheet.record("unchanged", shown)
+                continue
+            else:
+                sheet.record("updated", shown)
+            plan.append((school, key[1], data))
+        return plan
+
+    def export(self, target, *, user) -> None:
+        from evaluation.exports import quality_export
+
+        quality_export(target, user=user)
+
+
+register_importer(QualityImporter())
+
+
+def raise_for(result: ImportResult) -> None:
+    """Turn an import's problems into one ValidationError (API and tests)."""
+    if not result.ok:
+        raise ValidationError([f"{p.sheet} {p.row or ''} {p.column}：{p.message}".strip() for p in result.problems])
