@@ -20,6 +20,7 @@ from org.models import Account, ImportJob, Region, School, Staff, Unmasking, Wor
 from org.selectors import history_of
 from org.services import accounts
 from org.services.privacy import unmaskings_record
+from org.versioning import VersionedSerializerMixin, VersionedViewSetMixin
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -28,7 +29,7 @@ class RegionSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "level", "parent"]
 
 
-class SchoolSerializer(serializers.ModelSerializer):
+class SchoolSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     region_code = serializers.CharField(source="region.code", read_only=True)
 
     class Meta:
@@ -36,7 +37,7 @@ class SchoolSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "region", "region_code", "stage", "location", "is_weak", "enrolment", "class_count"]
 
 
-class StaffSerializer(serializers.ModelSerializer):
+class StaffSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     id_number = serializers.SerializerMethodField()
     birth_date = serializers.SerializerMethodField(help_text="only beside a full ID number; null where it is masked")
     birth_year = serializers.IntegerField(source="birth_date.year", read_only=True)
@@ -78,7 +79,7 @@ class RegionViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = RegionFilter
 
 
-class SchoolViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class SchoolViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     model = School
 
     def narrow(self, queryset):
@@ -106,7 +107,7 @@ def _plain(value):
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-class StaffViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class StaffViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     model = Staff
 
     def narrow(self, queryset):

@@ -7,7 +7,9 @@ Every refusal answers a JSON object:
     (both may appear together: "detail" then holds what concerns the request as a whole)
 
 with 400 for invalid input and a service's ValidationError, 403 for a permission refusal (a
-service's PermissionDenied keeps its message), 404 for missing and out-of-scope alike. Services raise
+service's PermissionDenied keeps its message), 404 for missing and out-of-scope alike, 409 for a
+write from a stale copy (org.versioning: a stale `version` in the body) and 412 for a failed
+`If-Match`, both with "detail" naming what changed. Services raise
 Django's exceptions; no viewset translates them itself. The schema documents the shape as
 `ErrorResponse` on every operation (`add_error_responses`).
 """
@@ -19,10 +21,20 @@ from rest_framework import exceptions
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from org.versioning import VersionConflict
+
 NON_FIELD_KEYS = {NON_FIELD_ERRORS, api_settings.NON_FIELD_ERRORS_KEY}
 
 
+class _Stale(exceptions.APIException):
+    def __init__(self, conflict: VersionConflict):
+        super().__init__({"detail": " ".join(conflict.messages)})
+        self.status_code = conflict.status
+
+
 def _as_drf(exc):
+    if isinstance(exc, VersionConflict):
+        return _Stale(exc)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             return exceptions.ValidationError(dict(exc.message_dict))

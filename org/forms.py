@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from org import scope
 from org.models import Region, School, Staff, UserRole
+from org.versioning import VersionedFormMixin
 
 
 class DateInput(forms.DateInput):
@@ -31,7 +32,7 @@ class StyledForm(StyledFormMixin, forms.Form):
     """Base form of FilterSets (Meta.form)."""
 
 
-class SchoolForm(StyledFormMixin, forms.ModelForm):
+class SchoolForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = School
         fields = ["name", "region", "stage", "location", "is_weak", "enrolment", "class_count"]
@@ -41,7 +42,7 @@ class SchoolForm(StyledFormMixin, forms.ModelForm):
         self.fields["region"].queryset = scope.manageable_regions(user).filter(level=Region.Level.COUNTY)
 
 
-class StaffForm(StyledFormMixin, forms.ModelForm):
+class StaffForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Staff
         fields = [

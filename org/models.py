@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from org import idcard
+from org.versioning import Versioned
 
 
 class Region(models.Model):
@@ -43,7 +44,7 @@ class Region(models.Model):
         return self.name
 
 
-class School(models.Model):
+class School(Versioned, models.Model):
     class Stage(models.TextChoices):
         KINDERGARTEN = "kindergarten", _("Kindergarten")
         PRIMARY = "primary", _("Primary school")
@@ -83,7 +84,7 @@ class School(models.Model):
         return reverse("org:school-detail", args=[self.pk])
 
 
-class Staff(models.Model):
+class Staff(Versioned, models.Model):
     class Gender(models.TextChoices):
         MALE = "M", _("Male")
         FEMALE = "F", _("Female")

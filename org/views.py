@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import redirect
 from django.views.generic import DetailView, ListView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
-from org import hooks, idcard, scope, selectors, services, web
+from org import hooks, idcard, scope, selectors, services, versioning, web
 from org.filters import SchoolFilter, StaffFilter
 from org.forms import SchoolForm, StaffForm, TransferDecisionForm
 from org.models import School, Staff, TransferRequest, Unmasking
@@ -53,7 +54,8 @@ class SchoolDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView
 
 
 class ManageFormMixin:
-    """Edit pages: the object must be visible (else 404) and manageable (else 403)."""
+    """Edit pages: the object must be visible (else 404) and manageable (else 403); a save from a page
+    opened before someone else's save is refused (org.versioning), naming what changed."""
 
     service = None
     form_user_kwarg = True
@@ -68,7 +70,15 @@ class ManageFormMixin:
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        type(self).service(actor=self.request.user, **{self.context_object_name: self.object}, data=form.cleaned_data)
+        data = dict(form.cleaned_data)
+        seen = data.pop("version", None)
+        try:
+            with transaction.atomic():
+                versioning.check(self.object, seen=seen, reader=self.request.user)
+                type(self).service(actor=self.request.user, **{self.context_object_name: self.object}, data=data)
+        except versioning.VersionConflict as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
         messages.success(self.request, MSG_SAVED)
         return redirect(self.object.get_absolute_url() if hasattr(self.object, "get_absolute_url") else self.get_success_url())
 

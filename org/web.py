@@ -8,17 +8,22 @@ with a message, or show the refusals".
                    unsaved instance)`; `service` is the function itself, never its name; refusals are
                    shown on the form again.
 `FormTitleMixin`   form pages titled with the model's verbose name.
+
+Both check the version the page was rendered from (org.versioning) for versioned models, inside the
+service's transaction: a save from a page opened before someone else's save is refused, naming what
+changed.
 """
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from org import scope
+from org import scope, versioning
 
 MSG_SAVED = _("Saved.")
 
@@ -49,7 +54,10 @@ class ServiceFormMixin(FormTitleMixin):
     def form_valid(self, form):
         instance = self.prepare(form.save(commit=False))
         try:
-            self.service(actor=self.request.user, **{self.instance_kwarg: instance})
+            with transaction.atomic():
+                if instance.pk is not None and isinstance(instance, versioning.Versioned):
+                    versioning.check(instance, seen=form.cleaned_data.get("version"), reader=self.request.user)
+                self.service(actor=self.request.user, **{self.instance_kwarg: instance})
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
@@ -61,7 +69,8 @@ class ActionView(LoginRequiredMixin, scope.ScopedQuerysetMixin, View):
     """POST one change to a visible row; refusals come back as a message in Chinese, the page shows the state.
 
     Subclasses set `model` and `form_class` and implement `perform(obj, data)` (calling the service);
-    the row is read from the scoped queryset (missing and forbidden both 404).
+    the row is read from the scoped queryset (missing and forbidden both 404). A posted `version` (the
+    hidden input of the row's page) is checked first for versioned models (org.versioning.check).
     """
 
     form_class = None
@@ -87,7 +96,10 @@ class ActionView(LoginRequiredMixin, scope.ScopedQuerysetMixin, View):
             messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
             return redirect(obj)
         try:
-            self.perform(obj, form.cleaned_data)
+            with transaction.atomic():
+                if isinstance(obj, versioning.Versioned):
+                    versioning.check(obj, seen=versioning.seen_in_post(request.POST), reader=request.user)
+                self.perform(obj, form.cleaned_data)
             messages.success(request, MSG_SAVED)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

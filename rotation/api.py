@@ -12,6 +12,7 @@ from org.attachments import AttachmentField
 from org.downloads import file_download
 from org.models import Region, School, Staff, Unmasking
 from org.services.privacy import unmaskings_record
+from org.versioning import VersionedSerializerMixin, VersionedViewSetMixin
 from rotation import exports, selectors, services
 from rotation.filters import (
     AssignmentFilter,
@@ -35,7 +36,7 @@ from rotation.models import (
 )
 
 
-class PolicySerializer(serializers.ModelSerializer):
+class PolicySerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     region_code = serializers.CharField(source="region.code", read_only=True)
 
     class Meta:
@@ -44,7 +45,7 @@ class PolicySerializer(serializers.ModelSerializer):
         read_only_fields = ["region"]
 
 
-class PolicyViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class PolicyViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     model = Policy
 
     def narrow(self, queryset):
@@ -129,7 +130,7 @@ class SplitViewSet(viewsets.ViewSet):
         return Response([{"code": s.code, "name": s.name, "base": s.base, "share": s.share} for s in shares])
 
 
-class ExemptionSerializer(serializers.ModelSerializer):
+class ExemptionSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     staff_name = serializers.CharField(source="staff.name", read_only=True)
     attachment = AttachmentField(view_name="rotation:exemption-attachment")
 
@@ -154,7 +155,7 @@ class DecisionSerializer(serializers.Serializer):
     document_no = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ExemptionViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
+class ExemptionViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, viewsets.ModelViewSet):
     model = Exemption
 
     def narrow(self, queryset):
@@ -187,7 +188,7 @@ class QuotaSerializer(serializers.ModelSerializer):
         fields = ["county", "county_code", "county_name", "base", "share"]
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     quotas = serializers.SerializerMethodField()
 
     class Meta:
@@ -222,7 +223,7 @@ class SharesSerializer(serializers.Serializer):
         return converted
 
 
-class PlanViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
+class PlanViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, viewsets.ModelViewSet):
     model = Plan
 
     def narrow(self, queryset):
@@ -251,7 +252,7 @@ class PlanViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
         return Response(selectors.chart_data(selectors.progress_series(user=request.user, plan=self.get_object())))
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class AssignmentSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     staff_name = serializers.CharField(source="staff.name", read_only=True)
 
     class Meta:
@@ -280,7 +281,7 @@ class TransitionSerializer(serializers.Serializer):
     on = serializers.DateField(required=False, default=None, allow_null=True)
 
 
-class AssignmentViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
+class AssignmentViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, viewsets.ModelViewSet):
     model = Assignment
 
     def narrow(self, queryset):

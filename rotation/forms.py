@@ -7,13 +7,14 @@ from org import scope
 from org.attachments import validate_attachment
 from org.forms import DateInput, StyledFormMixin
 from org.models import Region, School, Staff, UserRole
+from org.versioning import VersionedFormMixin
 from rotation.models import Assignment, Exemption, Inspection, Plan, Policy, Rating
 from rotation.services.assignments import TRANSITIONS
 
 MSG_STAFF_NOT_APPLICABLE = _("Choose a staff member of your school or county.")
 
 
-class PolicyForm(StyledFormMixin, forms.ModelForm):
+class PolicyForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Policy
         fields = Policy.NUMBER_FIELDS

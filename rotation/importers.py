@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from org import idcard, scope
+from org import idcard, scope, versioning
 from org.excel import (
     ExcelFileError,
     ImportResult,
@@ -103,8 +103,9 @@ class ExemptionSheetHandler:
             bulk_create_with_history(creates, Exemption, batch_size=1000, default_user=context.user,
                                      default_change_reason=reason)
         if updates:
-            bulk_update_with_history(updates, Exemption, ["end", "document_no", "state", "decided_by", "decided_at",
-                                                          "decision_reason"], batch_size=1000,
+            fields = versioning.counted_as_saves(Exemption, updates, ["end", "document_no", "state", "decided_by",
+                                                                    "decided_at", "decision_reason"])
+            bulk_update_with_history(updates, Exemption, fields, batch_size=1000,
                                      default_user=context.user, default_change_reason=reason)
 
     def export_rows(self, user):

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from org.attachments import validate_attachment
 from org.links import validate_link
 from org.models import Region, School, Staff
+from org.versioning import Versioned
 from rotation import rules
 
 MSG_WINDOW_ORDER = _("The window must not end before it starts.")
@@ -33,7 +34,7 @@ def _is_day_of_every_year(month: int, day: int) -> bool:
     return True
 
 
-class Policy(models.Model):
+class Policy(Versioned, models.Model):
     """A region's rotation policy. The field defaults are DESIGN.md's numbers; no code repeats them."""
 
     region = models.OneToOneField(Region, on_delete=models.PROTECT, related_name="rotation_policy", verbose_name=_("region"))
@@ -125,7 +126,7 @@ class Policy(models.Model):
         return date(year, self.filing_start_month, self.filing_start_day), date(year, self.filing_end_month, self.filing_end_day)
 
 
-class Exemption(models.Model):
+class Exemption(Versioned, models.Model):
     """A 暂不交流 record: applied for by the school, decided by the county bureau, valid for a period."""
 
     class Kind(models.TextChoices):
@@ -181,7 +182,7 @@ class Exemption(models.Model):
 MSG_DEADLINE_BEFORE_OPENING = _("The deadline must not be before the plan opens.")
 
 
-class Plan(models.Model):
+class Plan(Versioned, models.Model):
     """A term's 交流计划: a city target, split into county quotas, tracked from opening to deadline."""
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="rotation_plans", verbose_name=_("region"))
@@ -243,7 +244,7 @@ class Rating(models.TextChoices):
 PASSING_RATINGS = (Rating.EXCELLENT, Rating.PASS)
 
 
-class Assignment(models.Model):
+class Assignment(Versioned, models.Model):
     """One row of the roster (名册): who goes from which school to which, how, and how it went."""
 
     class Form(models.TextChoices):

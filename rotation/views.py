@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 from django_filters.views import FilterView
 
-from org import scope
+from org import scope, versioning
 from org.attachments import AttachmentDownloadView
 from org.downloads import file_download
 from org.models import Region, Staff, Unmasking
@@ -34,7 +35,7 @@ from rotation.forms import (
     SuggestionAcceptForm,
     TransitionForm,
 )
-from rotation.models import Assignment, Exemption, Inspection, Notification, Plan, Suggestion
+from rotation.models import Assignment, Exemption, Inspection, Notification, Plan, Policy, Suggestion
 
 MSG_BAD_PARAMETERS = _("Check the parameters: %(errors)s")
 MSG_RECOMPUTE_QUEUED = _("The progress is being recomputed; reload the page in a moment.")
@@ -139,11 +140,21 @@ class PolicyEditView(LoginRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": selectors.policy_for(self.region)}
+        kwargs = super().get_form_kwargs()
+        own = Policy.objects.filter(region=self.region).first()  # the version of this region's own row (0: none yet)
+        kwargs["initial"] = {**kwargs.get("initial", {}), "version": own.version if own else 0}
+        return {**kwargs, "instance": selectors.policy_for(self.region)}
 
     def form_valid(self, form):
-        data = {name: form.cleaned_data[name] for name in form.fields}
-        services.policy_save(actor=self.request.user, region=self.region, data=data)
+        data = {name: form.cleaned_data[name] for name in form.fields if name != "version"}
+        try:
+            with transaction.atomic():
+                own = Policy.objects.filter(region=self.region).first() or Policy(region=self.region)
+                versioning.check(own, seen=form.cleaned_data.get("version"), reader=self.request.user)
+                services.policy_save(actor=self.request.user, region=self.region, data=data)
+        except versioning.VersionConflict as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
         messages.success(self.request, MSG_SAVED)
         return redirect("rotation:policy-list")
 
@@ -207,7 +218,9 @@ class ExemptionDecideView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.exemption_decide(actor=self.request.user, exemption=self.object, **form.cleaned_data)
+            with transaction.atomic():
+                versioning.check(self.object, seen=versioning.seen_in_post(self.request.POST), reader=self.request.user)
+                services.exemption_decide(actor=self.request.user, exemption=self.object, **form.cleaned_data)
         except ValidationError as error:
             add_errors(form, error)
             return self.form_invalid(form)
@@ -271,8 +284,10 @@ class PlanSharesView(PlanDetailView):
         form = SharesForm(request.POST, plan=self.object, quotas=quotas)
         if form.is_valid():
             try:
-                services.plan_set_shares(actor=request.user, plan=self.object, shares=form.shares(),
-                                         target=form.cleaned_data["target"])
+                with transaction.atomic():
+                    versioning.check(self.object, seen=versioning.seen_in_post(request.POST), reader=request.user)
+                    services.plan_set_shares(actor=request.user, plan=self.object, shares=form.shares(),
+                                             target=form.cleaned_data["target"])
             except ValidationError as error:
                 add_errors(form, error)
             else:
@@ -344,7 +359,9 @@ class AssignmentTransitionView(AssignmentDetailView):
         form = TransitionForm(request.POST)
         if form.is_valid():
             try:
-                services.assignment_transition(actor=request.user, assignment=self.object, **form.cleaned_data)
+                with transaction.atomic():
+                    versioning.check(self.object, seen=versioning.seen_in_post(request.POST), reader=request.user)
+                    services.assignment_transition(actor=request.user, assignment=self.object, **form.cleaned_data)
             except ValidationError as error:
                 add_errors(form, error)
             else:

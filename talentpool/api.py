@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from org import scope
 from org.models import School, Staff
+from org.versioning import VersionedSerializerMixin, VersionedViewSetMixin
 from talentpool import selectors, services
 from talentpool.filters import AppointmentFilter, NominationFilter, PoolMemberFilter
 from talentpool.models import (
@@ -92,7 +93,7 @@ FinalEvaluationViewSet = _read_only(FinalEvaluation, ["id", "member", "ethics", 
                                     filterset_fields=["member"])
 
 
-class IntakeSerializer(serializers.ModelSerializer):
+class IntakeSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     admitted = serializers.IntegerField(source="admitted_count", read_only=True)
     remaining = serializers.SerializerMethodField()
 
@@ -104,7 +105,7 @@ class IntakeSerializer(serializers.ModelSerializer):
         return max(intake.quota - intake.admitted_count, 0)
 
 
-class IntakeViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class IntakeViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     model = Intake
 
     def narrow(self, queryset):
@@ -131,7 +132,7 @@ class ScopedChoicesMixin:
                 self.fields[name].queryset = scope.visible_to(request.user, model_class)
 
 
-class NominationSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
+class NominationSerializer(VersionedSerializerMixin, ScopedChoicesMixin, serializers.ModelSerializer):
     scoped_fields = {"staff": Staff, "intake": Intake}
     staff_name = serializers.CharField(source="staff.name", read_only=True)
     id_number = serializers.CharField(source="staff.masked_id_number", read_only=True)
@@ -191,7 +192,7 @@ def _valid(serializer_class, request) -> dict:
     return serializer.validated_data
 
 
-class NominationViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class NominationViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """List/retrieve scoped nominations; POST submits one; workflow steps are POST actions."""
 
     model = Nomination
@@ -308,7 +309,7 @@ class AssignmentViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet)
 # --- the pool and promotions ----------------------------------------------------------------------
 
 
-class PoolMemberSerializer(serializers.ModelSerializer):
+class PoolMemberSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     staff_name = serializers.CharField(source="staff.name", read_only=True)
     id_number = serializers.CharField(source="staff.masked_id_number", read_only=True)
 
@@ -345,7 +346,7 @@ class FinalEvaluationIn(serializers.Serializer):
     evaluated_on = serializers.DateField()
 
 
-class PoolMemberViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class PoolMemberViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     model = PoolMember
 
     def narrow(self, queryset):

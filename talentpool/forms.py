@@ -10,6 +10,7 @@ from org import scope
 from org.attachments import validate_attachment
 from org.forms import DateInput, StyledFormMixin
 from org.models import School, Staff, UserRole
+from org.versioning import VersionedFormMixin
 from talentpool.models import (
     Appointment,
     EligibilityRule,
@@ -30,7 +31,7 @@ def _date_widgets(*names):
     return {name: DateInput(format="%Y-%m-%d") for name in names}
 
 
-class ProgramForm(StyledFormMixin, forms.ModelForm):
+class ProgramForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Program
         fields = ["name", "level", "region", "start_year", "years", "notice_working_days", "review_interval_years", "description"]
@@ -40,7 +41,7 @@ class ProgramForm(StyledFormMixin, forms.ModelForm):
         self.fields["region"].queryset = scope.manageable_regions(user)
 
 
-class TrackForm(StyledFormMixin, forms.ModelForm):
+class TrackForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Track
         fields = ["name", "pool_type", "annual_quota", "scoring_form"]
@@ -50,7 +51,7 @@ class TrackForm(StyledFormMixin, forms.ModelForm):
         self.fields["scoring_form"].queryset = scope.visible_to(user, ScoringForm)
 
 
-class EligibilityRuleForm(StyledFormMixin, forms.ModelForm):
+class EligibilityRuleForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = EligibilityRule
         fields = ["kind", "number", "choices"]
@@ -59,7 +60,7 @@ class EligibilityRuleForm(StyledFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
 
 
-class IntakeForm(StyledFormMixin, forms.ModelForm):
+class IntakeForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Intake
         fields = ["year", "opens", "closes", "quota"]

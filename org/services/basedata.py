@@ -4,6 +4,7 @@ from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.utils import timezone
 
+from org import versioning
 from org.models import Region, School, Staff
 from org.services.people import save_audited
 
@@ -75,7 +76,7 @@ def _update_rows(model, objects: list, *, fields: list[str], actor: User, reason
 
     for start in range(0, len(objects), IMPORT_BATCH):
         batch = objects[start:start + IMPORT_BATCH]
-        bulk_update_with_history(batch, model, fields=fields, batch_size=1000, default_user=actor,
+        bulk_update_with_history(batch, model, fields=versioning.counted_as_saves(model, batch, fields), batch_size=1000, default_user=actor,
                                  default_change_reason=reason)
         advance(len(batch))
 

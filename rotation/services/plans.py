@@ -60,9 +60,11 @@ def plan_set_shares(*, actor: User, plan: Plan, shares: dict[int, int], target: 
     ]
     if errors:
         raise ValidationError(errors)
-    if target != plan.target:
+    if target != plan.target or any(quota.share != new[county] for county, quota in quotas.items()):
+        # a change of shares is a save of the plan too, so a plan page opened before it is refused (org.versioning)
+        reason = "target" if target != plan.target else "shares"
         plan.target = target
-        save_audited(plan, actor=actor, reason="target")
+        save_audited(plan, actor=actor, reason=reason)
     for county, quota in quotas.items():
         if quota.share != new[county]:
             quota.share = new[county]

@@ -9,10 +9,11 @@ from simple_history.models import HistoricalRecords
 
 from org.attachments import validate_attachment
 from org.models import Staff
+from org.versioning import Versioned
 from talentpool.models.programs import ScoringItem, Track
 
 
-class Intake(models.Model):
+class Intake(Versioned, models.Model):
     track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="intakes", verbose_name=_("track"))
     year = models.PositiveSmallIntegerField(_("year"))
     opens = models.DateField(_("nominations open"))
@@ -36,7 +37,7 @@ class Intake(models.Model):
         return reverse("talentpool:intake-detail", args=[self.pk])
 
 
-class Nomination(models.Model):
+class Nomination(Versioned, models.Model):
     class Source(models.TextChoices):
         NOMINATION = "nomination", _("School nomination")
         APPLICATION = "application", _("Personal application")

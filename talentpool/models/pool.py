@@ -8,11 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from org.models import Staff
+from org.versioning import Versioned
 from talentpool.models.nominations import Nomination
 from talentpool.models.programs import Level, PoolType
 
 
-class PoolMember(models.Model):
+class PoolMember(Versioned, models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("In the pool")
         PROMOTED = "promoted", _("Promoted")

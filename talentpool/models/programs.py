@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from org.models import Region, School, Staff
+from org.versioning import Versioned
 
 
 class Level(models.TextChoices):
@@ -62,7 +63,7 @@ NOTICE_MIN_WORKING_DAYS = 5  # seed 002: the public notice runs at least 5 worki
 MSG_NOTICE_DAYS_MIN = _("The public notice must run at least %(limit_value)s working days.")
 
 
-class Program(models.Model):
+class Program(Versioned, models.Model):
     name = models.CharField(_("name"), max_length=128)
     level = models.CharField(_("level"), max_length=8, choices=Level.choices)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("owning region"))
@@ -98,7 +99,7 @@ class Program(models.Model):
         return self.start_year + self.years - 1
 
 
-class Track(models.Model):
+class Track(Versioned, models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="tracks", verbose_name=_("program"))
     name = models.CharField(_("name"), max_length=64)
     pool_type = models.CharField(_("pool type"), max_length=24, choices=PoolType.choices)
@@ -122,7 +123,7 @@ class Track(models.Model):
         return self.annual_quota * self.program.years
 
 
-class EligibilityRule(models.Model):
+class EligibilityRule(Versioned, models.Model):
     """One typed, editable eligibility condition of a track (all rows of a track must hold)."""
 
     class Kind(models.TextChoices):

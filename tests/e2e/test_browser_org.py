@@ -45,3 +45,38 @@ def test_edit_staff_in_the_browser_records_history(world, county_user, login, li
     assert "county_a" in page.get_by_test_id("history").inner_text()
     world.staff_a.refresh_from_db()
     assert world.staff_a.subject == "物理"
+
+
+def test_two_clerks_in_two_browsers_the_second_save_is_refused(world, county_user, browser, live_server):
+    """No lost updates (issue 16.3): two browser sessions open one staff record and both save."""
+    from org.models import UserRole
+    from tests.conftest import _user_with_role
+
+    _user_with_role("county_a2", UserRole.Role.COUNTY_STAFF, region=world.county_a)
+    url = f"{live_server.url}/org/staff/{world.staff_a.pk}/edit/"
+    pages = []
+    for username in ("county_a", "county_a2"):
+        page = browser.new_context(locale="zh-CN").new_page()
+        page.set_default_timeout(15000)
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", "pw-123456")
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        page.goto(url)
+        pages.append(page)
+    first, second = pages
+    first.fill("#id_subject", "物理")
+    second.fill("#id_title", "一级教师")
+
+    with first.expect_navigation():
+        first.click("main button[type=submit]")
+    with second.expect_navigation():
+        second.click("main button[type=submit]")
+
+    refusal = second.locator(".alert-danger").inner_text()
+    assert "您打开此记录后，它已被修改" in refusal and "county_a" in refusal
+    world.staff_a.refresh_from_db()
+    assert (world.staff_a.subject, world.staff_a.title, world.staff_a.version) == ("物理", "", 2)
+    for page in pages:
+        page.context.close()
