@@ -52,6 +52,45 @@ def _model_serializer(model_class, field_names):
     return type(f"{model_class.__name__}Serializer", (UserNamesMixin, serializers.ModelSerializer), {"Meta": meta})
 
 
+class SavedThroughServiceMixin:
+    """POST creates and PATCH changes a row through the app's `*_save(actor=, <instance_kwarg>=row)` service,
+    as the create and edit pages do (their related choices scoped, the service checks the actor: 403, a
+    refused value 400); DELETE, where `delete_service` is set, through that service."""
+
+    save_service = None
+    delete_service = None
+    instance_kwarg = ""
+
+    def create(self, request, *args, **kwargs):
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        row = type(self).save_service(actor=request.user, **{self.instance_kwarg: self.model(**body.validated_data)})
+        return Response(self.get_serializer(self.get_queryset().get(pk=row.pk)).data, status=http_status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        row = self.get_object()
+        body = self.get_serializer(row, data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        for name, value in body.validated_data.items():
+            setattr(row, name, value)
+        type(self).save_service(actor=request.user, **{self.instance_kwarg: row})
+        return Response(self.get_serializer(self.get_queryset().get(pk=row.pk)).data)
+
+    def destroy(self, request, *args, **kwargs):
+        type(self).delete_service(actor=request.user, **{self.instance_kwarg: self.get_object()})
+        return Response(status=http_status.HTTP_204_NO_CONTENT)
+
+
+def _writable(viewset, service, instance_kwarg, *, delete_service=None, name=None):
+    """`viewset` (scoped, read-only) with POST and PATCH (and DELETE) through the services."""
+    methods = ["get", "post", "patch", "head", "options", *(["delete"] if delete_service else [])]
+    attrs = {"save_service": staticmethod(service), "instance_kwarg": instance_kwarg, "http_method_names": methods,
+             "delete_service": staticmethod(delete_service) if delete_service else None}
+    bases = (SavedThroughServiceMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+             *([mixins.DestroyModelMixin] if delete_service else []), viewset)
+    return type(name or viewset.__name__, bases, attrs)
+
+
 def _read_only(model_class, field_names, *, order=("id",), joins=(), **extra):
     """A scoped read-only viewset of `model_class` with these serializer fields, joined and ordered."""
 
@@ -62,13 +101,17 @@ def _read_only(model_class, field_names, *, order=("id",), joins=(), **extra):
     return type(f"{model_class.__name__}ViewSet", (scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet), attrs)
 
 
-ProgramViewSet = _read_only(Program, ["id", "name", "level", "region", "start_year", "years", "notice_working_days",
+_ProgramRead = _read_only(Program, ["id", "name", "level", "region", "start_year", "years", "notice_working_days",
                                      "review_interval_years", "description"],
                             joins=("region",), order=("-start_year", "id"))
-TrackViewSet = _read_only(Track, ["id", "program", "name", "pool_type", "annual_quota", "scoring_form"],
+_TrackRead = _read_only(Track, ["id", "program", "name", "pool_type", "annual_quota", "scoring_form"],
                           filterset_fields=["program", "pool_type"])
-EligibilityRuleViewSet = _read_only(EligibilityRule, ["id", "track", "kind", "number", "choices"],
+_EligibilityRuleRead = _read_only(EligibilityRule, ["id", "track", "kind", "number", "choices"],
                                     filterset_fields=["track"])
+ProgramViewSet = _writable(_ProgramRead, services.program_save, "program")
+TrackViewSet = _writable(_TrackRead, services.track_save, "track")
+EligibilityRuleViewSet = _writable(_EligibilityRuleRead, services.eligibility_rule_save, "rule",
+                                   delete_service=services.eligibility_rule_delete)
 TransitionViewSet = _read_only(Transition, ["id", "nomination", "from_status", "to_status", "actor", "at", "comment"],
                                joins=("actor",), filterset_fields=["nomination"])
 ObjectionViewSet = _read_only(Objection, ["id", "nomination", "received", "raised_by", "content", "resolution",
@@ -108,7 +151,7 @@ class IntakeSerializer(serializers.ModelSerializer):
         return max(intake.quota - intake.admitted_count, 0)
 
 
-class IntakeViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class _IntakeRead(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     model = Intake
 
     def narrow(self, queryset):
@@ -117,6 +160,9 @@ class IntakeViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = IntakeSerializer
     filterset_fields = ["track", "year"]
+
+
+IntakeViewSet = _writable(_IntakeRead, services.intake_save, "intake", name="IntakeViewSet")
 
 
 # --- nominations and their workflow ----------------------------------------------------------------
@@ -487,7 +533,7 @@ class AttendanceIn(ScopedChoicesMixin, serializers.Serializer):
     hours = serializers.DecimalField(max_digits=6, decimal_places=1, min_value=0)
 
 
-class TrainingBatchViewSet(_TrainingBatchRead):
+class TrainingBatchViewSet(_writable(_TrainingBatchRead, services.training_batch_save, "batch")):
     @extend_schema(request=AttendanceIn, responses=TrainingAttendanceViewSet.serializer_class)
     @action(detail=True, methods=["post"])
     def attendance(self, request, pk=None):
@@ -502,7 +548,7 @@ class StudioMemberIn(ScopedChoicesMixin, serializers.Serializer):
     joined = serializers.DateField()
 
 
-class StudioViewSet(_StudioRead):
+class StudioViewSet(_writable(_StudioRead, services.studio_save, "studio")):
     @extend_schema(request=StudioMemberIn, responses=StudioMembershipViewSet.serializer_class)
     @action(detail=True, methods=["post"])
     def members(self, request, pk=None):

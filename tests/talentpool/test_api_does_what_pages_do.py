@@ -203,7 +203,9 @@ def test_the_schema_documents_every_new_action_with_the_error_shape():
         ("nominations/{id}/reviewers/", "get"), ("nominations/{id}/resubmit/", "post"), ("scoring-forms/{id}/", "get"),
         ("members/{id}/status/", "post"), ("members/{id}/review/", "post"), ("members/{id}/mentor/", "post"),
         ("training-batches/{id}/attendance/", "post"), ("studios/{id}/members/", "post"),
-        ("assignments/{id}/scores/", "post"), ("/api/v1/rotation/policies/", "post"),
+        ("assignments/{id}/scores/", "post"), ("programs/", "post"), ("tracks/{id}/", "patch"),
+        ("eligibility-rules/{id}/", "delete"), ("intakes/", "post"), ("training-batches/", "post"), ("studios/", "post"),
+        ("/api/v1/rotation/policies/", "post"),
         ("/api/v1/rotation/plans/{id}/recompute/", "post"), ("/api/v1/schools/{id}/", "patch"), ("/api/v1/staff/{id}/", "patch"),
     ]:
         operation = schema["paths"][path if path.startswith("/") else f"{BASE}{path}"][method]
