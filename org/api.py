@@ -1,9 +1,10 @@
-"""REST API for regions, schools, staff and work history (read-only; writes go through forms and imports)."""
+"""REST API for regions, schools, staff and work history; schools and staff change by PATCH through the
+same services as their edit pages (visible else 404, manageable else 403); imports upload and commit."""
 
 import datetime as dt
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, parsers, permissions, serializers, viewsets
 from rest_framework import status as http_status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -69,6 +70,40 @@ class WorkHistorySerializer(serializers.ModelSerializer):
         fields = ["id", "staff", "school", "post", "start", "end"]
 
 
+class SchoolChangeSerializer(serializers.ModelSerializer):
+    """What the school edit page changes (org.forms.SchoolForm's fields)."""
+
+    class Meta:
+        model = School
+        fields = ["name", "region", "stage", "location", "is_weak", "enrolment", "class_count"]
+
+
+class StaffChangeSerializer(serializers.ModelSerializer):
+    """What the staff edit page changes (org.forms.StaffForm's fields)."""
+
+    class Meta:
+        model = Staff
+        fields = ["name", "gender", "birth_date", "school", "post", "is_head_teacher", "subject", "title",
+                  "honour_level", "work_start", "school_start", "post_start", "status"]
+
+
+class PatchThroughServiceMixin:
+    """PATCH (partial update) through the app's service `change(actor=, <name>=row, data=)`; answers the row."""
+
+    change_serializer = None
+    change_service = None
+    change_name = ""
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def partial_update(self, request, *args, **kwargs):
+        row = self.get_object()
+        body = self.change_serializer(row, data=request.data, partial=True, context=self.get_serializer_context())
+        scope.scope_serializer_choices(body, request.user)
+        body.is_valid(raise_exception=True)
+        type(self).change_service(actor=request.user, **{self.change_name: row}, data=dict(body.validated_data))
+        return Response(self.get_serializer(self.get_queryset().get(pk=row.pk)).data)
+
+
 class RegionViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     model = Region
 
@@ -79,8 +114,11 @@ class RegionViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = RegionFilter
 
 
-class SchoolViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(partial_update=extend_schema(request=SchoolChangeSerializer, responses=SchoolSerializer))
+class SchoolViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, PatchThroughServiceMixin, mixins.UpdateModelMixin,
+                    viewsets.ReadOnlyModelViewSet):
     model = School
+    change_serializer, change_service, change_name = SchoolChangeSerializer, services.school_update, "school"
 
     def narrow(self, queryset):
         return queryset.select_related("region").order_by("code")
@@ -107,8 +145,11 @@ def _plain(value):
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-class StaffViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(partial_update=extend_schema(request=StaffChangeSerializer, responses=StaffSerializer))
+class StaffViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, PatchThroughServiceMixin, mixins.UpdateModelMixin,
+                   viewsets.ReadOnlyModelViewSet):
     model = Staff
+    change_serializer, change_service, change_name = StaffChangeSerializer, services.staff_update, "staff"
 
     def narrow(self, queryset):
         return queryset.select_related("school").order_by("school__code", "name", "id")

@@ -411,7 +411,7 @@ def scope_filter_choices(filterset, user) -> None:
 def scope_serializer_choices(serializer, user) -> None:
     """Scope the queryset of every writable related field of a DRF serializer (and of a list's child);
     for users other than bureau staff, fields naming a user account (actor, nominated_by, expert, ...)
-    answer null: who acted is shown to bureau staff only, in the API as on the pages."""
+    and their display names (`actor_name`, ...: org.api_fields.UserNameField) answer null: who acted is shown to bureau staff only, in the API as on the pages."""
     from django.contrib.auth import get_user_model
     from rest_framework import relations, serializers
 
@@ -420,6 +420,10 @@ def scope_serializer_choices(serializer, user) -> None:
         return
     withhold = not (sees_everything(user) or is_bureau_staff(user))
     for name, item in list(target.fields.items()):
+        if getattr(item, "names_a_user", False):  # org.api_fields.UserNameField: an account's display name
+            if withhold:
+                target.fields[name] = WithheldField()
+            continue
         related = item.child_relation if isinstance(item, relations.ManyRelatedField) else item
         if not isinstance(related, relations.RelatedField):
             continue

@@ -3,11 +3,13 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import decorators, exceptions, serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from org import scope
+from org.api_fields import UserNamesMixin
 from org.attachments import AttachmentField
 from org.downloads import file_download
 from org.models import Region, School, Staff, Unmasking
@@ -45,13 +47,33 @@ class PolicySerializer(VersionedSerializerMixin, serializers.ModelSerializer):
         read_only_fields = ["region"]
 
 
+class PolicySaveSerializer(serializers.ModelSerializer):
+    region = serializers.IntegerField(help_text="the region whose own policy row is created or changed")
+
+    class Meta:
+        model = Policy
+        fields = ["region", *Policy.NUMBER_FIELDS]
+
+
 class PolicyViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """The policy rows of visible regions; POST creates or changes a region's own row (city bureau staff),
+    as the policy edit page does."""
+
     model = Policy
 
     def narrow(self, queryset):
         return queryset.select_related("region").order_by("region__code")
 
     serializer_class = PolicySerializer
+
+    @extend_schema(request=PolicySaveSerializer, responses=PolicySerializer)
+    def create(self, request, *args, **kwargs):
+        body = PolicySaveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        region = scope.get_visible_or_404(request.user, Region, pk=data.pop("region"))
+        policy = services.policy_save(actor=request.user, region=region, data=data)
+        return Response(PolicySerializer(self.get_queryset().get(pk=policy.pk)).data)
 
 
 class EligibilitySerializer(serializers.Serializer):
@@ -247,6 +269,13 @@ class PlanViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, viewsets.Mode
                      target=body.validated_data.get("target"))
         return Response(PlanSerializer(Plan.objects.get(pk=plan.pk), context=self.get_serializer_context()).data)
 
+    @extend_schema(request=None, responses={202: None})
+    @decorators.action(detail=True, methods=["post"])
+    def recompute(self, request, pk=None):
+        """Queue the plan's progress computation now (bureau staff), as the progress page's button does."""
+        services.progress_recompute(actor=request.user, plan=self.get_object())
+        return Response(status=202)
+
     @decorators.action(detail=True, methods=["get"])
     def progress(self, request, pk=None):
         return Response(selectors.chart_data(selectors.progress_series(user=request.user, plan=self.get_object())))
@@ -303,7 +332,7 @@ class AssignmentViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, viewset
         return Response(AssignmentSerializer(Assignment.objects.get(pk=assignment.pk), context=self.get_serializer_context()).data)
 
 
-class InspectionSerializer(serializers.ModelSerializer):
+class InspectionSerializer(UserNamesMixin, serializers.ModelSerializer):
     attachment = AttachmentField(view_name="rotation:inspection-attachment")
 
     class Meta:
@@ -323,7 +352,7 @@ class InspectionViewSet(scope.ScopedViewSetMixin, viewsets.ModelViewSet):
     model = Inspection
 
     def narrow(self, queryset):
-        return queryset.order_by("-visited_on", "id")
+        return queryset.select_related("inspector").order_by("-visited_on", "id")
 
     serializer_class = InspectionSerializer
     http_method_names = ["get", "post", "head", "options"]

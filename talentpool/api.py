@@ -9,14 +9,15 @@ from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework import status as http_status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from org import scope
+from org.api_fields import UserNamesMixin, user_display_name
 from org.models import School, Staff
 from org.versioning import VersionedSerializerMixin, VersionedViewSetMixin
-from talentpool import selectors, services
+from talentpool import permissions, selectors, services
 from talentpool.filters import AppointmentFilter, NominationFilter, PoolMemberFilter
 from talentpool.models import (
     AnnualReview,
@@ -31,6 +32,8 @@ from talentpool.models import (
     PoolMember,
     Program,
     ReviewerAssignment,
+    ScoringForm,
+    ScoringItem,
     StageSummary,
     Studio,
     StudioMembership,
@@ -45,8 +48,48 @@ S = Nomination.Status
 
 
 def _model_serializer(model_class, field_names):
+    """A ModelSerializer of these fields; each user-account field gets its `<field>_name` (org.api_fields)."""
     meta = type("Meta", (), {"model": model_class, "fields": field_names})
-    return type(f"{model_class.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta})
+    return type(f"{model_class.__name__}Serializer", (UserNamesMixin, serializers.ModelSerializer), {"Meta": meta})
+
+
+class SavedThroughServiceMixin:
+    """POST creates and PATCH changes a row through the app's `*_save(actor=, <instance_kwarg>=row)` service,
+    as the create and edit pages do (their related choices scoped, the service checks the actor: 403, a
+    refused value 400); DELETE, where `delete_service` is set, through that service."""
+
+    save_service = None
+    delete_service = None
+    instance_kwarg = ""
+
+    def create(self, request, *args, **kwargs):
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        row = type(self).save_service(actor=request.user, **{self.instance_kwarg: self.model(**body.validated_data)})
+        return Response(self.get_serializer(self.get_queryset().get(pk=row.pk)).data, status=http_status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        row = self.get_object()
+        body = self.get_serializer(row, data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        for name, value in body.validated_data.items():
+            setattr(row, name, value)
+        type(self).save_service(actor=request.user, **{self.instance_kwarg: row})
+        return Response(self.get_serializer(self.get_queryset().get(pk=row.pk)).data)
+
+    def destroy(self, request, *args, **kwargs):
+        type(self).delete_service(actor=request.user, **{self.instance_kwarg: self.get_object()})
+        return Response(status=http_status.HTTP_204_NO_CONTENT)
+
+
+def _writable(viewset, service, instance_kwarg, *, delete_service=None, name=None):
+    """`viewset` (scoped, read-only) with POST and PATCH (and DELETE) through the services."""
+    methods = ["get", "post", "patch", "head", "options", *(["delete"] if delete_service else [])]
+    attrs = {"save_service": staticmethod(service), "instance_kwarg": instance_kwarg, "http_method_names": methods,
+             "delete_service": staticmethod(delete_service) if delete_service else None}
+    bases = (SavedThroughServiceMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+             *([mixins.DestroyModelMixin] if delete_service else []), viewset)
+    return type(name or viewset.__name__, bases, attrs)
 
 
 def _read_only(model_class, field_names, *, order=("id",), joins=(), **extra):
@@ -59,38 +102,42 @@ def _read_only(model_class, field_names, *, order=("id",), joins=(), **extra):
     return type(f"{model_class.__name__}ViewSet", (scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet), attrs)
 
 
-ProgramViewSet = _read_only(Program, ["id", "name", "level", "region", "start_year", "years", "notice_working_days",
+_ProgramRead = _read_only(Program, ["id", "name", "level", "region", "start_year", "years", "notice_working_days",
                                      "review_interval_years", "description"],
                             joins=("region",), order=("-start_year", "id"))
-TrackViewSet = _read_only(Track, ["id", "program", "name", "pool_type", "annual_quota", "scoring_form"],
+_TrackRead = _read_only(Track, ["id", "program", "name", "pool_type", "annual_quota", "scoring_form"],
                           filterset_fields=["program", "pool_type"])
-EligibilityRuleViewSet = _read_only(EligibilityRule, ["id", "track", "kind", "number", "choices"],
+_EligibilityRuleRead = _read_only(EligibilityRule, ["id", "track", "kind", "number", "choices"],
                                     filterset_fields=["track"])
+ProgramViewSet = _writable(_ProgramRead, services.program_save, "program")
+TrackViewSet = _writable(_TrackRead, services.track_save, "track")
+EligibilityRuleViewSet = _writable(_EligibilityRuleRead, services.eligibility_rule_save, "rule",
+                                   delete_service=services.eligibility_rule_delete)
 TransitionViewSet = _read_only(Transition, ["id", "nomination", "from_status", "to_status", "actor", "at", "comment"],
-                               filterset_fields=["nomination"])
+                               joins=("actor",), filterset_fields=["nomination"])
 ObjectionViewSet = _read_only(Objection, ["id", "nomination", "received", "raised_by", "content", "resolution",
                                           "resolved_at", "resolved_by"],
-                              filterset_fields=["nomination"])
+                              joins=("resolved_by",), filterset_fields=["nomination"])
 TierMoveViewSet = _read_only(TierMove, ["id", "member", "from_tier", "to_tier", "moved_on", "actor", "reason"],
-                             filterset_fields=["member"])
+                             joins=("actor",), filterset_fields=["member"])
 MentoringPairViewSet = _read_only(MentoringPair, ["id", "mentor", "mentee", "start", "end", "goals"],
                                   filterset_fields=["mentee", "mentor"])
-TrainingBatchViewSet = _read_only(TrainingBatch, ["id", "name", "kind", "region", "base_school", "start", "end", "hours"],
+_TrainingBatchRead = _read_only(TrainingBatch, ["id", "name", "kind", "region", "base_school", "start", "end", "hours"],
                                   order=("-start", "id"), filterset_fields=["kind"])
 TrainingAttendanceViewSet = _read_only(TrainingAttendance, ["id", "batch", "member", "attended", "hours"],
                                        filterset_fields=["batch", "member"])
-StudioViewSet = _read_only(Studio, ["id", "name", "kind", "host", "school", "founded"],
+_StudioRead = _read_only(Studio, ["id", "name", "kind", "host", "school", "founded"],
                            filterset_fields=["kind", "school"])
 StudioMembershipViewSet = _read_only(StudioMembership, ["id", "studio", "staff", "joined"],
                                      filterset_fields=["studio"])
 StageSummaryViewSet = _read_only(StageSummary, ["id", "member", "year", "content", "submitted_by", "submitted_at"],
-                                 filterset_fields=["member", "year"])
+                                 joins=("submitted_by",), filterset_fields=["member", "year"])
 AnnualReviewViewSet = _read_only(AnnualReview, ["id", "member", "year", "expert", "grade", "comment"],
-                                 filterset_fields=["member", "year"])
+                                 joins=("expert",), filterset_fields=["member", "year"])
 FinalEvaluationViewSet = _read_only(FinalEvaluation, ["id", "member", "ethics", "management_innovation", "leadership",
                                                       "school_practice", "overall", "award_recommended", "evaluated_on",
                                                       "evaluated_by"],
-                                    filterset_fields=["member"])
+                                    joins=("evaluated_by",), filterset_fields=["member"])
 
 
 class IntakeSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
@@ -105,7 +152,7 @@ class IntakeSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
         return max(intake.quota - intake.admitted_count, 0)
 
 
-class IntakeViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class _IntakeRead(VersionedViewSetMixin, scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     model = Intake
 
     def narrow(self, queryset):
@@ -114,6 +161,9 @@ class IntakeViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, viewsets.Re
 
     serializer_class = IntakeSerializer
     filterset_fields = ["track", "year"]
+
+
+IntakeViewSet = _writable(_IntakeRead, services.intake_save, "intake", name="IntakeViewSet")
 
 
 # --- nominations and their workflow ----------------------------------------------------------------
@@ -132,7 +182,7 @@ class ScopedChoicesMixin:
                 self.fields[name].queryset = scope.visible_to(request.user, model_class)
 
 
-class NominationSerializer(VersionedSerializerMixin, ScopedChoicesMixin, serializers.ModelSerializer):
+class NominationSerializer(VersionedSerializerMixin, ScopedChoicesMixin, UserNamesMixin, serializers.ModelSerializer):
     scoped_fields = {"staff": Staff, "intake": Intake}
     staff_name = serializers.CharField(source="staff.name", read_only=True)
     id_number = serializers.CharField(source="staff.masked_id_number", read_only=True)
@@ -179,6 +229,19 @@ class ResolveIn(serializers.Serializer):
     resolution = serializers.CharField()
 
 
+class ResubmitIn(serializers.Serializer):
+    reasons = serializers.CharField()
+    achievements = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReviewerOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField()
+    assigned = serializers.BooleanField(help_text="already assigned to this nomination")
+
+
 class DecisionIn(serializers.Serializer):
     admit = serializers.BooleanField()
     meeting_date = serializers.DateField()
@@ -198,7 +261,7 @@ class NominationViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, mixins.
     model = Nomination
 
     def narrow(self, queryset):
-        return queryset.select_related("staff", "staff__school").order_by("-submitted_at", "-id")
+        return queryset.select_related("staff", "staff__school", "nominated_by").order_by("-submitted_at", "-id")
 
     serializer_class = NominationSerializer
     filterset_class = NominationFilter
@@ -231,6 +294,25 @@ class NominationViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, mixins.
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         return self._step(services.nomination_withdraw, reason=_valid(ReasonIn, request)["reason"])
+
+    @extend_schema(request=ResubmitIn, responses=NominationSerializer)
+    @action(detail=True, methods=["post"])
+    def resubmit(self, request, pk=None):
+        """The school revises a returned nomination (reasons, achievements) and sends it back to county review."""
+        return self._step(services.nomination_resubmit, **_valid(ResubmitIn, request))
+
+    @extend_schema(request=None, responses=ReviewerOut(many=True))
+    @action(detail=True, methods=["get"])
+    def reviewers(self, request, pk=None):
+        """The reviewers the caller may assign to this nomination (users holding the reviewer role), for
+        the bureau running its program while it is under assessment; 403 for anyone else."""
+        nomination = self.get_object()
+        if not permissions.may_run(request.user, nomination):
+            raise PermissionDenied(services.MSG_MAY_NOT_ACT)
+        assigned = set(nomination.assignments.values_list("reviewer_id", flat=True))
+        rows = [{"id": user.pk, "username": user.get_username(), "name": user_display_name(user), "assigned": user.pk in assigned}
+                for user in selectors.reviewer_users()]
+        return Response(ReviewerOut(rows, many=True).data)
 
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
@@ -270,12 +352,13 @@ class NominationViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, mixins.
 
 
 @extend_schema_serializer(component_name="ReviewerAssignment")  # rotation has an Assignment too
-class AssignmentSerializer(serializers.ModelSerializer):
+class AssignmentSerializer(UserNamesMixin, serializers.ModelSerializer):
+    scoring_form = serializers.IntegerField(source="nomination.intake.track.scoring_form_id", read_only=True, allow_null=True)
     scores = serializers.SerializerMethodField()
 
     class Meta:
         model = ReviewerAssignment
-        fields = ["id", "nomination", "reviewer", "assigned_at", "submitted_at", "total", "comment", "scores"]
+        fields = ["id", "nomination", "reviewer", "assigned_at", "submitted_at", "total", "comment", "scoring_form", "scores"]
 
     def get_scores(self, assignment) -> dict:
         return {str(score.item_id): str(score.value) for score in assignment.scores.all()}
@@ -292,18 +375,47 @@ class AssignmentViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet)
     model = ReviewerAssignment
 
     def narrow(self, queryset):
-        return queryset.prefetch_related("scores").order_by("id")
+        return queryset.select_related("reviewer", "nomination__intake__track").prefetch_related("scores").order_by("id")
 
     serializer_class = AssignmentSerializer
     filterset_fields = ["nomination", "reviewer"]
 
+    @extend_schema(request=ScoresIn, responses=AssignmentSerializer)
     @action(detail=True, methods=["post"])
     def scores(self, request, pk=None):
+        """Score every item of the track's scoring form (`values`: {item id: score}); answers the
+        assignment with the scores as saved and its weighted total."""
         data = _valid(ScoresIn, request)
         values = {int(key): value for key, value in data["values"].items() if str(key).isdigit()}
         assignment = services.scores_submit(actor=request.user, assignment=self.get_object(), values=values,
                            comment=data["comment"])
-        return Response(AssignmentSerializer(assignment).data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=assignment.pk)).data)
+
+
+class ScoringItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ScoringItem
+        fields = ["id", "name", "weight", "max_score", "order"]
+
+
+class ScoringFormSerializer(serializers.ModelSerializer):
+    items = ScoringItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ScoringForm
+        fields = ["id", "name", "items"]
+
+
+class ScoringFormViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Scoring forms with their items in order (an assignment names its form in `scoring_form`): a
+    reviewer's client builds the score sheet from them. Reference data: every signed-in user reads them."""
+
+    model = ScoringForm
+
+    def narrow(self, queryset):
+        return queryset.prefetch_related("items").order_by("name", "id")
+
+    serializer_class = ScoringFormSerializer
 
 
 # --- the pool and promotions ----------------------------------------------------------------------
@@ -346,6 +458,24 @@ class FinalEvaluationIn(serializers.Serializer):
     evaluated_on = serializers.DateField()
 
 
+class MemberStatusIn(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[PoolMember.Status.WITHDRAWN, PoolMember.Status.EXPIRED])
+    reason = serializers.CharField()
+
+
+class ReviewCompleteIn(serializers.Serializer):
+    reviewed_on = serializers.DateField()
+    keep = serializers.BooleanField(help_text="true: keep in the pool for another interval; false: let it expire")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class MentorIn(ScopedChoicesMixin, serializers.Serializer):
+    scoped_fields = {"mentor": Staff}
+    mentor = serializers.PrimaryKeyRelatedField(queryset=Staff.objects.filter(status=Staff.Status.ACTIVE))
+    start = serializers.DateField()
+    goals = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class PoolMemberViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     model = PoolMember
 
@@ -376,6 +506,60 @@ class PoolMemberViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, viewset
     @action(detail=True, methods=["post"], url_path="final-evaluation")
     def final_evaluation(self, request, pk=None):
         return self._record(services.final_evaluation_record, FinalEvaluationIn)
+
+    def _change(self, service, serializer_class):
+        member = service(actor=self.request.user, member=self.get_object(), **_valid(serializer_class, self.request))
+        return Response(PoolMemberSerializer(member).data)
+
+    @extend_schema(request=MemberStatusIn, responses=PoolMemberSerializer)
+    @action(detail=True, methods=["post"])
+    def status(self, request, pk=None):
+        """End an active membership early: withdrawn or expired, with the reason."""
+        return self._change(services.member_status_change, MemberStatusIn)
+
+    @extend_schema(request=ReviewCompleteIn, responses=PoolMemberSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        """The periodic review (每三年充实调整): keep for another interval, or let the membership expire."""
+        return self._change(services.member_review_complete, ReviewCompleteIn)
+
+    @extend_schema(request=MentorIn, responses=MentoringPairViewSet.serializer_class)
+    @action(detail=True, methods=["post"])
+    def mentor(self, request, pk=None):
+        """Pair this member (the mentee) with a mentor from the staff in the caller's scope."""
+        pair = services.mentoring_pair_create(actor=request.user, mentee=self.get_object(), **_valid(MentorIn, request))
+        return Response(MentoringPairViewSet.serializer_class(pair).data, status=http_status.HTTP_201_CREATED)
+
+
+class AttendanceIn(ScopedChoicesMixin, serializers.Serializer):
+    scoped_fields = {"member": PoolMember}
+    member = serializers.PrimaryKeyRelatedField(queryset=PoolMember.objects.filter(status=PoolMember.Status.ACTIVE))
+    attended = serializers.BooleanField(default=True)
+    hours = serializers.DecimalField(max_digits=6, decimal_places=1, min_value=0)
+
+
+class TrainingBatchViewSet(_writable(_TrainingBatchRead, services.training_batch_save, "batch")):
+    @extend_schema(request=AttendanceIn, responses=TrainingAttendanceViewSet.serializer_class)
+    @action(detail=True, methods=["post"])
+    def attendance(self, request, pk=None):
+        """Record (or correct) one pool member's attendance and hours in this batch."""
+        row = services.attendance_record(actor=request.user, batch=self.get_object(), **_valid(AttendanceIn, request))
+        return Response(TrainingAttendanceViewSet.serializer_class(row).data, status=http_status.HTTP_201_CREATED)
+
+
+class StudioMemberIn(ScopedChoicesMixin, serializers.Serializer):
+    scoped_fields = {"staff": Staff}
+    staff = serializers.PrimaryKeyRelatedField(queryset=Staff.objects.filter(status=Staff.Status.ACTIVE))
+    joined = serializers.DateField()
+
+
+class StudioViewSet(_writable(_StudioRead, services.studio_save, "studio")):
+    @extend_schema(request=StudioMemberIn, responses=StudioMembershipViewSet.serializer_class)
+    @action(detail=True, methods=["post"])
+    def members(self, request, pk=None):
+        """Add a staff member (active, in the caller's scope) to this studio."""
+        row = services.studio_member_add(actor=request.user, studio=self.get_object(), **_valid(StudioMemberIn, request))
+        return Response(StudioMembershipViewSet.serializer_class(row).data, status=http_status.HTTP_201_CREATED)
 
 
 class AppointmentSerializer(ScopedChoicesMixin, serializers.ModelSerializer):

@@ -7,7 +7,8 @@ router = DefaultRouter()
 for prefix, viewset in [
     ("programs", api.ProgramViewSet), ("tracks", api.TrackViewSet), ("eligibility-rules", api.EligibilityRuleViewSet),
     ("intakes", api.IntakeViewSet), ("nominations", api.NominationViewSet), ("transitions", api.TransitionViewSet),
-    ("assignments", api.AssignmentViewSet), ("objections", api.ObjectionViewSet), ("members", api.PoolMemberViewSet),
+    ("assignments", api.AssignmentViewSet), ("scoring-forms", api.ScoringFormViewSet), ("objections", api.ObjectionViewSet),
+    ("members", api.PoolMemberViewSet),
     ("tier-moves", api.TierMoveViewSet), ("mentoring-pairs", api.MentoringPairViewSet),
     ("training-batches", api.TrainingBatchViewSet), ("training-attendance", api.TrainingAttendanceViewSet),
     ("studios", api.StudioViewSet), ("studio-members", api.StudioMembershipViewSet),

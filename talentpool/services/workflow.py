@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from org import integrity
 from org.models import Staff, UserRole
@@ -255,10 +256,7 @@ def scores_submit(*, actor: User, assignment: ReviewerAssignment, values: dict[i
     for item in items:
         if not 0 <= Decimal(values[item.pk]) <= item.max_score:
             raise ValidationError(MSG_SCORE_RANGE)
-    for item in items:
-        score = Score.objects.filter(assignment=assignment, item=item).first() or Score(assignment=assignment, item=item)
-        score.value = Decimal(values[item.pk])
-        save_audited(score, actor=actor)
+    _scores_save(assignment, {item.pk: Decimal(values[item.pk]) for item in items}, actor=actor)
     plain = [rules.Item(item.pk, item.weight, item.max_score) for item in items]
     assignment.total = rules.sheet_total(plain, {key: Decimal(value) for key, value in values.items()})
     assignment.submitted_at = timezone.now()
@@ -268,6 +266,22 @@ def scores_submit(*, actor: User, assignment: ReviewerAssignment, values: dict[i
     nomination.final_score = rules.combine(totals)
     save_audited(nomination, actor=actor, reason="score")
     return assignment
+
+
+def _scores_save(assignment: ReviewerAssignment, values: dict[int, Decimal], *, actor: User) -> None:
+    """Write the sheet's scores (already checked: every item, each within 0..max) with their history rows:
+    one read of the saved scores, one bulk update, one bulk create, whatever the number of items."""
+    saved = {score.item_id: score for score in Score.objects.filter(assignment=assignment)}
+    changed = []
+    for item_id, value in values.items():
+        if item_id in saved and saved[item_id].value != value:
+            saved[item_id].value = value
+            changed.append(saved[item_id])
+    new = [Score(assignment=assignment, item_id=item_id, value=value) for item_id, value in values.items() if item_id not in saved]
+    if changed:
+        bulk_update_with_history(changed, Score, fields=["value"], default_user=actor, default_change_reason="score")
+    if new:
+        bulk_create_with_history(new, Score, default_user=actor, default_change_reason="score")
 
 
 def _holidays_between(start: dt.date, end: dt.date) -> list[dt.date]:

@@ -62,9 +62,9 @@ def test_streaming_in_small_chunks_gives_the_same_rows(world):
     assert whole == chunked and len(whole) == 9
 
 
-def test_evaluation_query_count_is_per_chunk(world, django_assert_max_num_queries):
+def test_evaluation_query_count_is_per_chunk(world, django_assert_num_queries):
     StaffFactory.create_batch(20, school=world.school_a)
-    with django_assert_max_num_queries(6):
+    with django_assert_num_queries(5):
         rows = list(selectors.evaluate_staff(selectors.all_active_staff(), AS_OF))
     assert len(rows) == 22
 

@@ -33,11 +33,14 @@ def test_eligibility_list_is_scoped_and_filterable(client, world, county_user):
     assert "未满 3 年" in response.content.decode()
 
 
+QUERIES = {"": 16, "MUST_ROTATE": 14}  # exact per filter, over 32 rows
+
+
 @pytest.mark.parametrize("status", ["", "MUST_ROTATE"])
-def test_eligibility_list_query_count(client, world, city_user, django_assert_max_num_queries, status):
+def test_eligibility_list_query_count(client, world, city_user, django_assert_num_queries, status):
     StaffFactory.create_batch(30, school=world.school_a)
     client.force_login(city_user)
-    with django_assert_max_num_queries(16):
+    with django_assert_num_queries(QUERIES[status]):
         response = client.get(reverse("rotation:eligibility-list"), {"status": status})
     assert len(response.context["object_list"]) == 32
 
@@ -109,12 +112,12 @@ def test_principal_cannot_apply_for_another_schools_staff(client, world, princip
     assert response.status_code == 200 and not Exemption.objects.exists()
 
 
-def test_exemption_pages_are_scoped(client, world, county_user, django_assert_max_num_queries):
+def test_exemption_pages_are_scoped(client, world, county_user, django_assert_num_queries):
     inside = ExemptionFactory(staff=world.staff_a)
     outside = ExemptionFactory(staff=world.staff_b)
     ExemptionFactory.create_batch(10, staff__school=world.school_a)
     client.force_login(county_user)
-    with django_assert_max_num_queries(12):
+    with django_assert_num_queries(9):
         response = client.get(reverse("rotation:exemption-list"))
     listed = set(response.context["object_list"])
     assert inside in listed and outside not in listed
@@ -150,3 +153,36 @@ def test_anonymous_users_are_sent_to_login(client, world, name):
     url = reverse(name, args=[1]) if name not in ("rotation:eligibility-list", "rotation:assignment-list") else reverse(name)
     response = client.get(url)
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+POLICY_LIST = 8
+POLICY_API = 6
+
+
+def test_policy_list_and_api_pin_their_queries_over_several_regions(client, world, city_user, django_assert_num_queries):
+    """The policy in force per visible region: all policies and regions read once, whatever the regions."""
+    from rest_framework.test import APIClient
+
+    from tests.factories import RegionFactory
+
+    def add_counties(count):
+        for _ in range(count):
+            county = RegionFactory(parent=world.city)
+            Policy.objects.create(region=county, term_years=4)
+            RegionFactory(parent=world.city)  # a county without a row of its own: the city's applies
+
+    add_counties(2)
+    client.force_login(city_user)
+    api = APIClient()
+    api.force_authenticate(city_user)
+    with django_assert_num_queries(POLICY_LIST):
+        assert client.get(reverse("rotation:policy-list")).status_code == 200
+    with django_assert_num_queries(POLICY_API):
+        assert api.get("/api/v1/rotation/policies/").json()["count"] == 2
+    add_counties(4)
+    with django_assert_num_queries(POLICY_LIST):
+        response = client.get(reverse("rotation:policy-list"))
+    assert len(response.context["rows"]) == 15 and sum(policy.term_years == 4 for _region, policy in response.context["rows"]) == 6
+    api.force_authenticate(type(city_user).objects.get(pk=city_user.pk))  # a fresh user: its scope read anew, as per request
+    with django_assert_num_queries(POLICY_API):
+        assert api.get("/api/v1/rotation/policies/").json()["count"] == 6
