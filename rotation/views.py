@@ -35,6 +35,7 @@ from rotation.forms import (
 from rotation.models import Assignment, Exemption, Notification, Plan, Suggestion
 
 MSG_BAD_PARAMETERS = _("Check the parameters: %(errors)s")
+MSG_BUREAU = _("%(region)s Education Bureau")
 MSG_RECOMPUTE_QUEUED = _("The progress is being recomputed; reload the page in a moment.")
 
 
@@ -235,7 +236,11 @@ class PlanCreateView(LoginRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        plan = services.plan_create(actor=self.request.user, **form.cleaned_data)
+        try:
+            plan = services.plan_create(actor=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
         messages.success(self.request, MSG_SAVED)
         return redirect(plan)
 
@@ -483,5 +488,8 @@ class TitleStatementView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailVi
         return queryset.select_related("school", "school__region")
 
     def get_context_data(self, **kwargs):
-        decision, rows = selectors.title_statement(self.object)
-        return super().get_context_data(decision=decision, rows=rows, today=timezone.localdate(), **kwargs)
+        today, region = timezone.localdate(), self.object.school.region
+        decision, rows = selectors.title_statement(self.object, today=today)
+        number = rules.statement_number(region_code=region.code, on=today, staff_id=self.object.pk)
+        return super().get_context_data(decision=decision, rows=rows, today=today, number=number,
+                                        bureau=MSG_BUREAU % {"region": region.name}, **kwargs)

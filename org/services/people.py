@@ -3,9 +3,10 @@
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from org import idcard, scope
+from org import idcard, rules, scope
 from org.models import Region, School, Staff, UserRole
 
 MSG_SCHOOL_OUT_OF_SCOPE = _("You may not change schools outside your region.")
@@ -43,10 +44,22 @@ def staff_update(*, actor: User, staff: Staff, data: dict) -> Staff:
     school = data.get("school")
     if school is not None and not scope.can_manage(actor, school):
         raise PermissionDenied(MSG_STAFF_OUT_OF_SCOPE)
+    before = (staff.school_start, staff.birth_date)
     for name, value in data.items():
         setattr(staff, name, value)
+    if (staff.school_start, staff.birth_date) != before:
+        _check_school_start(staff)
     save_audited(staff, actor=actor)
     return staff
+
+
+def _check_school_start(staff: Staff) -> None:
+    if staff.school_start is None or staff.birth_date is None:
+        return
+    errors = rules.school_start_refusals(school_start=staff.school_start, birth_date=staff.birth_date,
+                                         today=timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -58,6 +71,7 @@ def staff_create(*, actor: User, data: dict) -> Staff:
     info = idcard.parse(data["id_number"])
     values = {"gender": info.gender, "birth_date": info.birth_date, **data, "id_number": info.number}
     staff = Staff(**values)
+    _check_school_start(staff)
     save_audited(staff, actor=actor)
     return staff
 

@@ -140,8 +140,13 @@ def assignment_confirm_arrival(*, actor: User, assignment: Assignment, arrived_o
     if not may_confirm_arrival(actor, assignment):
         raise PermissionDenied(MSG_CONFIRM_FORBIDDEN)
     _require_state(assignment, [Assignment.State.APPROVED], _("confirm"))
+    today = timezone.localdate()
+    arrived_on = arrived_on or today
+    errors = rules.arrival_refusals(arrived_on=arrived_on, start=assignment.start, today=today)
+    if errors:
+        raise ValidationError(errors)
     assignment.state = Assignment.State.IN_PLACE
-    assignment.arrived_on = arrived_on or timezone.localdate()
+    assignment.arrived_on = arrived_on
     assignment.confirmed_by = actor
     save_audited(assignment, actor=actor, reason="in_place")
     return assignment
@@ -155,8 +160,12 @@ def assignment_complete(*, actor: User, assignment: Assignment, rating: str, end
     _require_state(assignment, [Assignment.State.IN_PLACE], _("complete"))
     if rating not in Rating.values:
         raise ValidationError({"rating": MSG_RATING_REQUIRED})
+    ended_on = ended_on or assignment.planned_end
+    errors = rules.completion_refusals(ended_on=ended_on, planned_end=assignment.planned_end)
+    if errors:
+        raise ValidationError(errors)
     assignment.state, assignment.rating = Assignment.State.COMPLETED, rating
-    assignment.ended_on = ended_on or assignment.planned_end
+    assignment.ended_on = ended_on
     save_audited(assignment, actor=actor, reason="completed")
     return assignment
 
@@ -170,8 +179,12 @@ def assignment_end_early(*, actor: User, assignment: Assignment, reason: str, en
     _require_state(assignment, [Assignment.State.APPROVED, Assignment.State.IN_PLACE], _("end early"))
     if not reason.strip():
         raise ValidationError({"end_reason": MSG_END_REASON_REQUIRED})
+    ended_on = ended_on or timezone.localdate()
+    errors = rules.early_end_refusals(ended_on=ended_on, arrived_on=assignment.arrived_on)
+    if errors:
+        raise ValidationError(errors)
     assignment.state, assignment.end_reason = Assignment.State.ENDED_EARLY, reason.strip()
-    assignment.ended_on = ended_on or timezone.localdate()
+    assignment.ended_on = ended_on
     assignment.rating = rating
     save_audited(assignment, actor=actor, reason="ended_early")
     return assignment

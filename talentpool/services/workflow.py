@@ -299,6 +299,10 @@ def notice_publish(
 def objection_record(*, actor: User, nomination: Nomination, received: dt.date, content: str, raised_by: str = "") -> Objection:
     if not may_run(actor, nomination) or nomination.status != S.NOTICE:
         raise PermissionDenied(MSG_MAY_NOT_ACT)
+    errors = rules.objection_received_refusals(received=received, notice_start=nomination.notice_start,
+                                               notice_end=nomination.notice_end)
+    if errors:
+        raise ValidationError(errors)
     objection = Objection(nomination=nomination, received=received, content=content, raised_by=raised_by, recorded_by=actor)
     save_audited(objection, actor=actor)
     return objection
@@ -312,6 +316,9 @@ def objection_resolve(*, actor: User, objection: Objection, resolution: str) -> 
         raise ValidationError(MSG_OBJECTION_RESOLVED)
     if not resolution.strip():
         raise ValidationError(MSG_REASON_REQUIRED)
+    errors = rules.objection_resolved_refusals(resolved=_today(None), received=objection.received)
+    if errors:
+        raise ValidationError(errors)
     objection.resolution, objection.resolved_at, objection.resolved_by = resolution, timezone.now(), actor
     save_audited(objection, actor=actor)
     return objection
@@ -344,6 +351,9 @@ def nomination_decide(
     target = S.ADMITTED if admit else S.REJECTED
     if nomination.status != S.DECISION:  # earlier stages reject through nomination_reject, with a reason
         raise ValidationError(MSG_ILLEGAL_TRANSITION, params={"current": S(nomination.status).label, "target": S(target).label})
+    errors = rules.decision_meeting_refusals(meeting_date=meeting_date, notice_end=nomination.notice_end)
+    if errors:
+        raise ValidationError(errors)
     nomination.meeting_date, nomination.minutes_ref = meeting_date, minutes_ref
     if not admit:
         return _move(nomination, S.REJECTED, actor=actor, comment=comment)
