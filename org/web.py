@@ -2,8 +2,11 @@
 with a message, or show the refusals".
 
 `ActionView`       POST one change to a row the user may see (a scoped base: `model`, optional
-                   `narrow(queryset)`); the form's cleaned data go to `perform(obj, data)`, which calls
-                   the service; a service's ValidationError comes back as a message on the row's page.
+                   `narrow(queryset)`); the form's cleaned data go to the service, passed as the function
+                   itself (`service = staticmethod(services.x)`, called `service(actor=user,
+                   <object_kwarg>=row, **cleaned_data)`), or to `perform(obj, data)` where the call needs
+                   more; a refusal (`refused_by`, ValidationError by default) comes back as a message on the
+                   row's page, or the form again with the refusals where `refused()` renders it.
 `ServiceFormMixin` create/edit pages (CreateView/UpdateView) whose save is `service(actor=..., <instance_kwarg>=
                    unsaved instance)`; `service` is the function itself, never its name; refusals are
                    shown on the form again.
@@ -12,7 +15,7 @@ with a message, or show the refusals".
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +24,8 @@ from django.views import View
 from org import scope
 
 MSG_SAVED = _("Saved.")
+MSG_BATCH_DONE = _("%(count)d entries saved.")
+MSG_NOT_FOUND_IN_BATCH = _("%(count)d of the chosen entries were not found.")  # missing and out of scope alike
 
 
 class FormTitleMixin:
@@ -60,12 +65,17 @@ class ServiceFormMixin(FormTitleMixin):
 class ActionView(LoginRequiredMixin, scope.ScopedQuerysetMixin, View):
     """POST one change to a visible row; refusals come back as a message in Chinese, the page shows the state.
 
-    Subclasses set `model` and `form_class` and implement `perform(obj, data)` (calling the service);
-    the row is read from the scoped queryset (missing and forbidden both 404).
+    Subclasses set `model` and `form_class` and either `service` (the function) with `object_kwarg`, or
+    `perform(obj, data)`; the row is read from the scoped queryset (missing and forbidden both 404).
+    `refused_by = REFUSALS_ON_PAGE` also turns a service's PermissionDenied into a message (never a 403 page).
+    Override `invalid(obj, form)` / `refused(obj, form, error)` to show the form again instead of redirecting.
     """
 
     form_class = None
     form_takes_user = False
+    service = None
+    object_kwarg = ""
+    refused_by: tuple = (ValidationError,)
 
     def get_object(self, pk):
         try:
@@ -77,18 +87,40 @@ class ActionView(LoginRequiredMixin, scope.ScopedQuerysetMixin, View):
         kwargs = {"user": self.request.user} if self.form_takes_user else {}
         return self.form_class(self.request.POST, self.request.FILES, **kwargs)
 
-    def perform(self, obj, data: dict) -> None:
-        raise NotImplementedError
+    def perform(self, obj, data: dict):
+        if self.service is None:
+            raise NotImplementedError
+        return self.service(actor=self.request.user, **{self.object_kwarg: obj}, **data)
+
+    def invalid(self, obj, form):
+        messages.error(self.request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+        return redirect(obj)
+
+    def refused(self, obj, form, error):
+        messages.error(self.request, refusal_text(error))
+        return redirect(obj)
+
+    def done(self, obj, result):
+        messages.success(self.request, MSG_SAVED)
+        return redirect(obj)
 
     def post(self, request, pk, **kwargs):
         obj = self.get_object(pk)
         form = self.get_form(obj)
         if not form.is_valid():
-            messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
-            return redirect(obj)
+            return self.invalid(obj, form)
         try:
-            self.perform(obj, form.cleaned_data)
-            messages.success(request, MSG_SAVED)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return redirect(obj)
+            result = self.perform(obj, form.cleaned_data)
+        except self.refused_by as error:
+            return self.refused(obj, form, error)
+        return self.done(obj, result)
+
+
+REFUSALS_ON_PAGE = (ValidationError, PermissionDenied)
+
+
+def refusal_text(error) -> str:
+    """A service's refusal as one line: a ValidationError's messages, or a PermissionDenied's message."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)

@@ -10,10 +10,10 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, FormView, ListView, TemplateView, View
+from django.views.generic import DetailView, FormView, ListView, TemplateView, UpdateView, View
 from django_filters.views import FilterView
 
-from org import scope
+from org import scope, web
 from org.downloads import file_download
 from org.models import Region, Staff
 from org.selectors import history_of
@@ -21,7 +21,9 @@ from org.web import MSG_SAVED
 from rotation import exports, permissions, rules, selectors, services
 from rotation.filters import AssignmentFilter, EligibilityFilter, ExemptionFilter
 from rotation.forms import (
+    AssignmentEditForm,
     AssignmentForm,
+    BatchForm,
     ExemptionApplyForm,
     ExemptionDecideForm,
     InspectionForm,
@@ -45,6 +47,9 @@ class IndexView(LoginRequiredMixin, TemplateView):
 
 def add_errors(form, error: ValidationError) -> None:
     """Show a service's refusal on the form: by field where the form has it, else above the form."""
+    if not isinstance(error, ValidationError):  # a PermissionDenied: its message, above the form
+        form.add_error(None, web.refusal_text(error))
+        return
     if not hasattr(error, "error_dict"):
         form.add_error(None, error.messages)
         return
@@ -334,23 +339,99 @@ class AssignmentDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, Detail
         )
 
 
-class AssignmentTransitionView(AssignmentDetailView):
-    """POST one transition (approve, confirm, complete, end_early, convert); refusals shown on the page."""
+class AssignmentTransitionView(web.ActionView):
+    """POST one transition (approve, confirm, complete, end_early, convert, reject, cancel); every refusal,
+    a permission one included, is shown on the assignment's page (never a 403 page)."""
 
+    model = Assignment
+    form_class = TransitionForm
+    service = staticmethod(services.assignment_transition)
+    object_kwarg = "assignment"
+    refused_by = web.REFUSALS_ON_PAGE
+
+    def invalid(self, obj, form):
+        return render_detail(self.request, obj, form)
+
+    def refused(self, obj, form, error):
+        add_errors(form, error)
+        return render_detail(self.request, obj, form)
+
+
+def render_detail(request, assignment: Assignment, form):
+    """The assignment's page again, with the transition form and its refusals (status 200)."""
+    page = AssignmentDetailView()
+    page.setup(request, pk=assignment.pk)
+    page.object = assignment
+    return page.render_to_response(page.get_context_data(form=form))
+
+
+class AssignmentEditView(LoginRequiredMixin, scope.ScopedQuerysetMixin, web.FormTitleMixin, UpdateView):
+    """Edit a planned assignment (the sending bureau); any other state, or another role, is told so on the
+    assignment's page. Refusals of the dates and the person are shown on the form."""
+
+    model = Assignment
+    scope_mode = scope.MANAGE
+    form_class = AssignmentEditForm
+    template_name = "rotation/form_page.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            assignment = scope.get_visible_or_404(request.user, Assignment, pk=kwargs["pk"])
+            refusal = edit_refusal(request.user, assignment)
+            if refusal:
+                messages.error(request, refusal)
+                return redirect(assignment)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        data = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
+        try:
+            services.assignment_update(actor=self.request.user, assignment=self.object, **data)
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, MSG_SAVED)
+        return redirect(self.object)
+
+
+def edit_refusal(user, assignment: Assignment) -> str:
+    """Why the user may not edit this visible assignment ('' when they may)."""
+    if not scope.manageable(user, Assignment).filter(pk=assignment.pk).exists():
+        return str(services.MSG_APPROVE_FORBIDDEN)
+    if assignment.state != Assignment.State.PLANNED:
+        return str(services.MSG_BAD_STATE % {"state": assignment.get_state_display(), "action": _("edit")})
+    return ""
+
+
+class AssignmentBatchView(LoginRequiredMixin, scope.ScopedQuerysetMixin, View):
+    """POST several roster entries (ids) to approve, or to confirm their arrivals; each refusal is a message
+    naming the person, the others go through; ids not visible are counted as not found (same as missing)."""
+
+    model = Assignment
     http_method_names = ["post"]
 
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        form = TransitionForm(request.POST)
-        if form.is_valid():
-            try:
-                services.assignment_transition(actor=request.user, assignment=self.object, **form.cleaned_data)
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, MSG_SAVED)
-                return redirect(self.object)
-        return self.render_to_response(self.get_context_data(form=form))
+    def narrow(self, queryset):
+        return queryset.select_related("staff")
+
+    def post(self, request):
+        form = BatchForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+            return redirect("rotation:assignment-list")
+        ids = set(form.cleaned_data["ids"])
+        chosen = list(self.get_queryset().filter(pk__in=ids).order_by("start", "id"))
+        if len(chosen) < len(ids):
+            messages.error(request, web.MSG_NOT_FOUND_IN_BATCH % {"count": len(ids) - len(chosen)})
+        done, refused = services.assignment_batch(actor=request.user, assignments=chosen,
+                                                  action=form.cleaned_data["action"], on=form.cleaned_data["on"])
+        for assignment, message in refused:
+            messages.error(request, f"{assignment.staff.name}：{message}")
+        if done:
+            messages.success(request, web.MSG_BATCH_DONE % {"count": len(done)})
+        return redirect("rotation:assignment-list")
 
 
 # --- inspections -----------------------------------------------------------------------------

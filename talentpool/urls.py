@@ -25,6 +25,7 @@ urlpatterns = [
     path("nominations/export.xlsx", views_docs.NominationExportView.as_view(), name="nomination-export"),
     path("members/export.xlsx", views_docs.MemberExportView.as_view(), name="member-export"),
     path("nominations/", views.NominationListView.as_view(), name="nomination-list"),
+    path("nominations/notice/", views.NoticeBatchView.as_view(), name="nomination-notice-batch"),
     path("nominations/<int:pk>/", views.NominationDetailView.as_view(), name="nomination-detail"),
     path("nominations/<int:pk>/county-pass/", views.CountyPassView.as_view(), name="nomination-county-pass"),
     path("nominations/<int:pk>/return/", views.ReturnView.as_view(), name="nomination-return"),

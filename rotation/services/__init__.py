@@ -2,9 +2,12 @@
 do what is in rotation/permissions.py."""
 
 from rotation.services.assignments import (
+    BATCH_ACTIONS,
+    EDITABLE_FIELDS,
     MSG_APPROVE_FORBIDDEN,
     MSG_BAD_STATE,
     MSG_CADRE_FILING,
+    MSG_CLOSE_REASON_REQUIRED,
     MSG_CONFIRM_FORBIDDEN,
     MSG_CONVERT_NEEDS_EXCELLENT,
     MSG_END_REASON_REQUIRED,
@@ -20,12 +23,16 @@ from rotation.services.assignments import (
     MSG_TOO_SHORT,
     TRANSITIONS,
     assignment_approve,
+    assignment_batch,
+    assignment_cancel,
     assignment_complete,
     assignment_confirm_arrival,
     assignment_convert,
     assignment_create,
     assignment_end_early,
+    assignment_reject,
     assignment_transition,
+    assignment_update,
 )
 from rotation.services.exemptions import (
     MSG_DECISION_REASON_REQUIRED,
@@ -69,6 +76,13 @@ from rotation.services.suggestions import (
 )
 
 __all__ = [
+    "BATCH_ACTIONS",
+    "EDITABLE_FIELDS",
+    "MSG_CLOSE_REASON_REQUIRED",
+    "assignment_batch",
+    "assignment_cancel",
+    "assignment_reject",
+    "assignment_update",
     "MSG_APPROVE_FORBIDDEN",
     "MSG_BAD_STATE",
     "MSG_CADRE_FILING",

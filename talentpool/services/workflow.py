@@ -295,6 +295,21 @@ def notice_publish(
     return _move(nomination, S.NOTICE, actor=actor, comment=comment)
 
 
+def notice_publish_batch(
+    *, actor: User, nominations, start: dt.date, end: dt.date, comment: str = "", today: dt.date | None = None,
+) -> tuple[list, list]:
+    """Open 公示 on several nominations with the same dates, each in its own transaction (one refused does not
+    undo the others). Returns (done: [Nomination], refused: [(Nomination, message)])."""
+    done, refused = [], []
+    for nomination in nominations:
+        try:
+            done.append(notice_publish(actor=actor, nomination=nomination, start=start, end=end, comment=comment,
+                                       today=today))
+        except (ValidationError, PermissionDenied) as error:
+            refused.append((nomination, " ".join(error.messages) if isinstance(error, ValidationError) else str(error)))
+    return done, refused
+
+
 @transaction.atomic
 def objection_record(*, actor: User, nomination: Nomination, received: dt.date, content: str, raised_by: str = "") -> Objection:
     if not may_run(actor, nomination) or nomination.status != S.NOTICE:
@@ -420,6 +435,7 @@ __all__ = [
     "reviewers_assign",
     "scores_submit",
     "notice_publish",
+    "notice_publish_batch",
     "objection_record",
     "objection_resolve",
     "notice_close",
