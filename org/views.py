@@ -2,12 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.views.generic import DetailView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
-from org import hooks, scope, selectors, services
+from org import hooks, scope, selectors, services, web
 from org.filters import SchoolFilter, StaffFilter
 from org.forms import SchoolForm, StaffForm
 from org.models import School, Staff
@@ -66,7 +66,11 @@ class ManageFormMixin:
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        type(self).service(actor=self.request.user, **{self.context_object_name: self.object}, data=form.cleaned_data)
+        try:
+            type(self).service(actor=self.request.user, **{self.context_object_name: self.object}, data=form.cleaned_data)
+        except ValidationError as error:  # a service's refusal (e.g. an impossible date), shown on the form
+            web.add_refusal(form, error)
+            return self.form_invalid(form)
         messages.success(self.request, MSG_SAVED)
         return redirect(self.object.get_absolute_url() if hasattr(self.object, "get_absolute_url") else self.get_success_url())
 

@@ -13,6 +13,7 @@ with a message, or show the refusals".
 `FormTitleMixin`   form pages titled with the model's verbose name.
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -85,7 +86,7 @@ class ActionView(LoginRequiredMixin, scope.ScopedQuerysetMixin, View):
 
     def get_form(self, obj):
         kwargs = {"user": self.request.user} if self.form_takes_user else {}
-        return self.form_class(self.request.POST, self.request.FILES, **kwargs)
+        return (self.form_class or forms.Form)(self.request.POST, self.request.FILES, **kwargs)
 
     def perform(self, obj, data: dict):
         if self.service is None:
@@ -117,6 +118,19 @@ class ActionView(LoginRequiredMixin, scope.ScopedQuerysetMixin, View):
 
 
 REFUSALS_ON_PAGE = (ValidationError, PermissionDenied)
+
+
+def add_refusal(form, error) -> None:
+    """Show a service's refusal on the form: by field where the form has it, else above the form
+    (a PermissionDenied's message above the form)."""
+    if not isinstance(error, ValidationError):
+        form.add_error(None, refusal_text(error))
+        return
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
 
 
 def refusal_text(error) -> str:

@@ -2,12 +2,13 @@
 
 from datetime import date
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView, UpdateView, View
@@ -45,16 +46,7 @@ class IndexView(LoginRequiredMixin, TemplateView):
     template_name = "rotation/index.html"
 
 
-def add_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: by field where the form has it, else above the form."""
-    if not isinstance(error, ValidationError):  # a PermissionDenied: its message, above the form
-        form.add_error(None, web.refusal_text(error))
-        return
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
+add_errors = web.add_refusal  # by field where the form has it, else above the form
 
 
 def as_of_from(value, user) -> date:
@@ -196,28 +188,24 @@ class ExemptionApplyView(LoginRequiredMixin, FormView):
         return redirect(exemption)
 
 
-class ExemptionDecideView(LoginRequiredMixin, FormView):
+class ExemptionDecideView(web.ActionView):
+    """POST approve or reject with a reason; refusals are shown on the exemption's page with the form."""
+
+    model = Exemption
     form_class = ExemptionDecideForm
-    template_name = "rotation/exemption_detail.html"
+    service = staticmethod(services.exemption_decide)
+    object_kwarg = "exemption"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.object = selectors.exemption_get(user=request.user, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def narrow(self, queryset):
+        return queryset.select_related("staff", "staff__school", "applied_by", "decided_by")
 
-    def form_valid(self, form):
-        try:
-            services.exemption_decide(actor=self.request.user, exemption=self.object, **form.cleaned_data)
-        except ValidationError as error:
-            add_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, MSG_SAVED)
-        return redirect(self.object)
+    def invalid(self, obj, form):
+        return render(self.request, "rotation/exemption_detail.html",
+                      {"object": obj, "exemption": obj, "decide_form": form, "history": history_of(obj)})
 
-    def get_context_data(self, **kwargs):
-        form = kwargs.get("form")
-        return super().get_context_data(object=self.object, decide_form=form, history=history_of(self.object), **kwargs)
+    def refused(self, obj, form, error):
+        add_errors(form, error)
+        return self.invalid(obj, form)
 
 
 # --- plans ---------------------------------------------------------------------------------
@@ -265,25 +253,32 @@ class PlanDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
                                         history=history_of(self.object), **kwargs)
 
 
-class PlanSharesView(PlanDetailView):
+class PlanSharesView(web.ActionView):
     """POST: new target and county shares (sum = target, no share below what the county approved)."""
 
-    http_method_names = ["post"]
+    model = Plan
 
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        quotas = [row["quota"] for row in selectors.quota_rows(user=request.user, plan=self.object)]
-        form = SharesForm(request.POST, plan=self.object, quotas=quotas)
-        if form.is_valid():
-            try:
-                services.plan_set_shares(actor=request.user, plan=self.object, shares=form.shares(),
-                                         target=form.cleaned_data["target"])
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, MSG_SAVED)
-                return redirect(self.object)
-        return self.render_to_response(self.get_context_data(form=form))
+    def narrow(self, queryset):
+        return queryset.select_related("region")
+
+    def get_form(self, plan):
+        quotas = [row["quota"] for row in selectors.quota_rows(user=self.request.user, plan=plan)]
+        self.shares_form = SharesForm(self.request.POST, plan=plan, quotas=quotas)
+        return self.shares_form
+
+    def perform(self, plan, data):
+        return services.plan_set_shares(actor=self.request.user, plan=plan, shares=self.shares_form.shares(),
+                                        target=data["target"])
+
+    def invalid(self, plan, form):
+        page = PlanDetailView()
+        page.setup(self.request, pk=plan.pk)
+        page.object = plan
+        return page.render_to_response(page.get_context_data(form=form))
+
+    def refused(self, plan, form, error):
+        add_errors(form, error)
+        return self.invalid(plan, form)
 
 
 # --- the roster ------------------------------------------------------------------------------
@@ -472,15 +467,16 @@ class ProgressView(PlanDetailView):
                                            may_recompute=scope.is_bureau_staff(self.request.user), **kwargs)
 
 
-class ProgressRecomputeView(LoginRequiredMixin, View):
+class ProgressRecomputeView(web.ActionView):
     """POST: queue the plan's progress now (bureau staff), instead of waiting for the morning job."""
 
-    http_method_names = ["post"]
+    model = Plan
+    service = staticmethod(services.progress_recompute)
+    object_kwarg = "plan"
+    refused_by = ()  # a refusal is a PermissionDenied: 403, as before
 
-    def post(self, request, pk):
-        plan = selectors.plan_get(user=request.user, pk=pk)
-        services.progress_recompute(actor=request.user, plan=plan)
-        messages.success(request, MSG_RECOMPUTE_QUEUED)
+    def done(self, plan, result):
+        messages.success(self.request, MSG_RECOMPUTE_QUEUED)
         return redirect("rotation:progress", pk=plan.pk)
 
 
@@ -523,39 +519,40 @@ class SuggestionListView(PlanDetailView):
         return redirect("rotation:suggestion-list", pk=self.object.pk)
 
 
-class SuggestionDecideView(LoginRequiredMixin, FormView):
-    """POST accept (with the accept form's fields) or discard one suggestion."""
+class SuggestionDecideView(web.ActionView):
+    """POST accept (with the accept form's fields) or discard one suggestion; refusals are messages on the list."""
 
-    form_class = SuggestionAcceptForm
-    http_method_names = ["post"]
+    model = Suggestion
+    form_takes_user = True
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.suggestion = scope.get_visible_or_404(request.user, Suggestion, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def discarding(self) -> bool:
+        return self.request.POST.get("decision") == "discard"
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
+    def get_form(self, suggestion):
+        if self.discarding():
+            return forms.Form(self.request.POST)
+        return SuggestionAcceptForm(self.request.POST, user=self.request.user)
 
-    def post(self, request, *args, **kwargs):
-        if request.POST.get("decision") == "discard":
-            services.suggestion_discard(actor=request.user, suggestion=self.suggestion)
-            return redirect("rotation:suggestion-list", pk=self.suggestion.plan_id)
-        return super().post(request, *args, **kwargs)
+    def perform(self, suggestion, data):
+        if self.discarding():
+            return services.suggestion_discard(actor=self.request.user, suggestion=suggestion)
+        return services.suggestion_accept(actor=self.request.user, suggestion=suggestion, **data)
 
-    def form_valid(self, form):
-        try:
-            services.suggestion_accept(actor=self.request.user, suggestion=self.suggestion, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(self.request, " ".join(error.messages))
-        else:
-            messages.success(self.request, MSG_SAVED)
-        return redirect("rotation:suggestion-list", pk=self.suggestion.plan_id)
+    def back(self, suggestion):
+        return redirect("rotation:suggestion-list", pk=suggestion.plan_id)
 
-    def form_invalid(self, form):
+    def invalid(self, suggestion, form):
         messages.error(self.request, form.errors.as_text())
-        return redirect("rotation:suggestion-list", pk=self.suggestion.plan_id)
+        return self.back(suggestion)
+
+    def refused(self, suggestion, form, error):
+        messages.error(self.request, web.refusal_text(error))
+        return self.back(suggestion)
+
+    def done(self, suggestion, result):
+        if not self.discarding():
+            messages.success(self.request, MSG_SAVED)
+        return self.back(suggestion)
 
 
 class TitleStatementView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):

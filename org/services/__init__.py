@@ -17,7 +17,17 @@ from org.services.jobs import (
     import_job_create,
     import_job_validate,
 )
-from org.services.people import save_audited, school_update, staff_create, staff_update, user_role_assign
+from org.services.people import (
+    SCHOOL_FIELDS,
+    STAFF_CREATE_FIELDS,
+    STAFF_FIELDS,
+    save_audited,
+    school_update,
+    staff_create,
+    staff_update,
+    stated_fields,
+    user_role_assign,
+)
 
 __all__ = [
     "MSG_IMPORT_FORBIDDEN",
@@ -27,7 +37,11 @@ __all__ = [
     "import_job_crashed",
     "import_job_create",
     "import_job_validate",
+    "SCHOOL_FIELDS",
+    "STAFF_CREATE_FIELDS",
+    "STAFF_FIELDS",
     "save_audited",
+    "stated_fields",
     "school_update",
     "staff_create",
     "staff_update",

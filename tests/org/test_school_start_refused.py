@@ -66,3 +66,32 @@ def test_import_refuses_a_start_before_sixteen_or_in_the_future(world, book, cou
     assert tomorrow.isoformat() in messages[("教职工", 3, "现校起始时间")]
     assert ("教职工", 4, "现校起始时间") not in messages
     assert not Staff.objects.filter(name__in=["十五岁", "明天", "十六岁"]).exists()  # one bad row: nothing written
+
+
+def test_staff_page_shows_the_refusal_on_the_form(client, world, county_user):
+    from django.urls import reverse
+
+    staff = world.staff_a
+    before = staff.school_start
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    data = {"name": staff.name, "gender": staff.gender, "birth_date": staff.birth_date.isoformat(),
+            "school": staff.school_id, "post": staff.post, "subject": staff.subject, "title": staff.title,
+            "honour_level": staff.honour_level, "work_start": "", "school_start": tomorrow.isoformat(),
+            "post_start": "", "status": staff.status}
+    client.force_login(county_user)
+    response = client.post(reverse("org:staff-edit", args=[staff.pk]), data)
+    staff.refresh_from_db()
+    assert response.status_code == 200 and staff.school_start == before
+    assert tomorrow.isoformat() in response.content.decode() and "现校起始时间" in response.content.decode()
+
+
+def test_dict_taking_services_refuse_a_field_they_do_not_state(world, county_user, city_user):
+    from rotation import services as rotation_services
+
+    with pytest.raises(TypeError, match="id_number"):
+        services.staff_update(actor=county_user, staff=world.staff_a, data={"id_number": "x"})
+    with pytest.raises(TypeError, match="code"):
+        services.school_update(actor=county_user, school=world.school_a, data={"code": "Z999"})
+    with pytest.raises(TypeError, match="region"):
+        rotation_services.policy_save(actor=city_user, region=world.county_a, data={"region": world.county_b})
+    assert set(services.STAFF_FIELDS) < set(services.STAFF_CREATE_FIELDS)
