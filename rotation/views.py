@@ -136,7 +136,11 @@ class PolicyEditView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         data = {name: form.cleaned_data[name] for name in form.fields}
-        services.policy_save(actor=self.request.user, region=self.region, data=data)
+        try:
+            services.policy_save(actor=self.request.user, region=self.region, data=data)
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
         messages.success(self.request, MSG_SAVED)
         return redirect("rotation:policy-list")
 

@@ -218,3 +218,19 @@ def test_roster_page_offers_the_batch_form(client, county_user, pair):
     client.force_login(county_user)
     body = client.get(reverse("rotation:assignment-list")).content.decode()
     assert 'data-testid="batch-form"' in body and f'name="ids" value="{inside.pk}"' in body
+
+
+def test_reject_and_cancel_in_the_api_too(county_user, principal_user, pair):
+    from rest_framework.test import APIClient
+
+    inside, outside = pair
+    api = APIClient()
+    api.force_authenticate(county_user)
+    url = f"/api/v1/rotation/assignments/{inside.pk}/transition/"
+    assert api.post(url, {"action": "reject", "reason": ""}, format="json").status_code == 400
+    response = api.post(url, {"action": "reject", "reason": "人选调整"}, format="json")
+    assert response.status_code == 200 and response.json()["state"] == "rejected"
+    assert api.post(f"/api/v1/rotation/assignments/{outside.pk}/transition/", {"action": "cancel", "reason": "x"},
+                    format="json").status_code == 404
+    outside.refresh_from_db()
+    assert outside.state == "planned"
