@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from org import idcard, scope
+from org import idcard, rules, scope
 from org.excel import (
     MSG_REQUIRED,
     ExcelFileError,
@@ -451,6 +452,12 @@ def _staff_row_problems(values: dict, info: idcard.IdInfo, row: ParsedRow, probl
     if values.get("school_start") and values["school_start"] <= info.birth_date:
         problems.add(STAFF_SHEET, row.row, "现校起始时间", MSG_SCHOOL_START)
         ok = False
+    elif values.get("school_start"):
+        refusals = rules.school_start_refusals(school_start=values["school_start"], birth_date=info.birth_date,
+                                               today=timezone.localdate())
+        for message in refusals.get("school_start", []):
+            problems.add(STAFF_SHEET, row.row, "现校起始时间", message)
+            ok = False
     return ok
 
 

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 from django.views.generic import DetailView, ListView, TemplateView, UpdateView
@@ -76,8 +76,8 @@ class ManageFormMixin:
             with transaction.atomic():
                 versioning.check(self.object, seen=seen, reader=self.request.user)
                 type(self).service(actor=self.request.user, **{self.context_object_name: self.object}, data=data)
-        except versioning.VersionConflict as error:
-            form.add_error(None, error)
+        except ValidationError as error:  # a stale page (VersionConflict) or a service's refusal (an impossible date)
+            web.add_refusal(form, error)
             return self.form_invalid(form)
         messages.success(self.request, MSG_SAVED)
         return redirect(self.object.get_absolute_url() if hasattr(self.object, "get_absolute_url") else self.get_success_url())

@@ -2,8 +2,11 @@
 with a message, or show the refusals".
 
 `ActionView`       POST one change to a row the user may see (a scoped base: `model`, optional
-                   `narrow(queryset)`); the form's cleaned data go to `perform(obj, data)`, which calls
-                   the service; a service's ValidationError comes back as a message on the row's page.
+                   `narrow(queryset)`); the form's cleaned data go to the service, passed as the function
+                   itself (`service = staticmethod(services.x)`, called `service(actor=user,
+                   <object_kwarg>=row, **cleaned_data)`), or to `perform(obj, data)` where the call needs
+                   more; a refusal (`refused_by`, ValidationError by default) comes back as a message on the
+                   row's page, or the form again with the refusals where `refused()` renders it.
 `ServiceFormMixin` create/edit pages (CreateView/UpdateView) whose save is `service(actor=..., <instance_kwarg>=
                    unsaved instance)`; `service` is the function itself, never its name; refusals are
                    shown on the form again.
@@ -14,9 +17,10 @@ service's transaction: a save from a page opened before someone else's save is r
 changed.
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
@@ -26,6 +30,8 @@ from django.views import View
 from org import scope, versioning
 
 MSG_SAVED = _("Saved.")
+MSG_BATCH_DONE = _("%(count)d entries saved.")
+MSG_NOT_FOUND_IN_BATCH = _("%(count)d of the chosen entries were not found.")  # missing and out of scope alike
 
 
 class FormTitleMixin:
@@ -68,13 +74,19 @@ class ServiceFormMixin(FormTitleMixin):
 class ActionView(LoginRequiredMixin, scope.ScopedQuerysetMixin, View):
     """POST one change to a visible row; refusals come back as a message in Chinese, the page shows the state.
 
-    Subclasses set `model` and `form_class` and implement `perform(obj, data)` (calling the service);
-    the row is read from the scoped queryset (missing and forbidden both 404). A posted `version` (the
-    hidden input of the row's page) is checked first for versioned models (org.versioning.check).
+    Subclasses set `model` and `form_class` and either `service` (the function) with `object_kwarg`, or
+    `perform(obj, data)`; the row is read from the scoped queryset (missing and forbidden both 404).
+    `refused_by = REFUSALS_ON_PAGE` also turns a service's PermissionDenied into a message (never a 403 page).
+    Override `invalid(obj, form)` / `refused(obj, form, error)` to show the form again instead of redirecting.
+    A posted `version` (the hidden input of the row's page) is checked first for versioned models
+    (org.versioning.check); a stale page is refused like any ValidationError.
     """
 
     form_class = None
     form_takes_user = False
+    service = None
+    object_kwarg = ""
+    refused_by: tuple = (ValidationError,)
 
     def get_object(self, pk):
         try:
@@ -84,23 +96,58 @@ class ActionView(LoginRequiredMixin, scope.ScopedQuerysetMixin, View):
 
     def get_form(self, obj):
         kwargs = {"user": self.request.user} if self.form_takes_user else {}
-        return self.form_class(self.request.POST, self.request.FILES, **kwargs)
+        return (self.form_class or forms.Form)(self.request.POST, self.request.FILES, **kwargs)
 
-    def perform(self, obj, data: dict) -> None:
-        raise NotImplementedError
+    def perform(self, obj, data: dict):
+        if self.service is None:
+            raise NotImplementedError
+        return self.service(actor=self.request.user, **{self.object_kwarg: obj}, **data)
+
+    def invalid(self, obj, form):
+        messages.error(self.request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+        return redirect(obj)
+
+    def refused(self, obj, form, error):
+        messages.error(self.request, refusal_text(error))
+        return redirect(obj)
+
+    def done(self, obj, result):
+        messages.success(self.request, MSG_SAVED)
+        return redirect(obj)
 
     def post(self, request, pk, **kwargs):
         obj = self.get_object(pk)
         form = self.get_form(obj)
         if not form.is_valid():
-            messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
-            return redirect(obj)
+            return self.invalid(obj, form)
         try:
             with transaction.atomic():
                 if isinstance(obj, versioning.Versioned):
                     versioning.check(obj, seen=versioning.seen_in_post(request.POST), reader=request.user)
-                self.perform(obj, form.cleaned_data)
-            messages.success(request, MSG_SAVED)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return redirect(obj)
+                result = self.perform(obj, form.cleaned_data)
+        except self.refused_by as error:
+            return self.refused(obj, form, error)
+        return self.done(obj, result)
+
+
+REFUSALS_ON_PAGE = (ValidationError, PermissionDenied)
+
+
+def add_refusal(form, error) -> None:
+    """Show a service's refusal on the form: by field where the form has it, else above the form
+    (a PermissionDenied's message above the form)."""
+    if not isinstance(error, ValidationError):
+        form.add_error(None, refusal_text(error))
+        return
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+def refusal_text(error) -> str:
+    """A service's refusal as one line: a ValidationError's messages, or a PermissionDenied's message."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)

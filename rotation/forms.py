@@ -9,7 +9,7 @@ from org.forms import DateInput, StyledFormMixin
 from org.models import Region, School, Staff, UserRole
 from org.versioning import VersionedFormMixin
 from rotation.models import Assignment, Exemption, Inspection, Plan, Policy, Rating
-from rotation.services.assignments import TRANSITIONS
+from rotation.services.assignments import BATCH_ACTIONS, EDITABLE_FIELDS, TRANSITIONS
 
 MSG_STAFF_NOT_APPLICABLE = _("Choose a staff member of your school or county.")
 
@@ -104,16 +104,37 @@ class AssignmentForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = scope.manageable(user, Staff).filter(status=Staff.Status.ACTIVE).select_related("school")
+        if "staff" in self.fields:
+            self.fields["staff"].queryset = scope.manageable(user, Staff).filter(status=Staff.Status.ACTIVE).select_related("school")
         self.fields["to_school"].queryset = scope.visible_to(user, School)
         self.fields["plan"].queryset = scope.visible_to(user, Plan)
+
+
+class AssignmentEditForm(AssignmentForm):
+    """A planned assignment's editable fields (the person and the filing date stay)."""
+
+    class Meta(AssignmentForm.Meta):
+        fields = [name for name in AssignmentForm.Meta.fields if name in EDITABLE_FIELDS]
 
 
 class TransitionForm(StyledFormMixin, forms.Form):
     action = forms.ChoiceField(choices=[(action, action) for action in TRANSITIONS], widget=forms.HiddenInput)
     rating = forms.ChoiceField(label=_("rating"), choices=[("", "—"), *Rating.choices], required=False)
-    reason = forms.CharField(label=_("reason for ending early"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reason (ending early, rejecting or cancelling)"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
     on = forms.DateField(label=_("Date"), required=False, widget=DateInput(format="%Y-%m-%d"))
+
+
+class BatchForm(StyledFormMixin, forms.Form):
+    """Several roster entries at once: approve them, or confirm their arrivals (optionally on one date)."""
+
+    action = forms.ChoiceField(choices=[(action, action) for action in BATCH_ACTIONS])
+    ids = forms.TypedMultipleChoiceField(coerce=int, choices=(), error_messages={"required": _("Choose at least one entry.")})
+    on = forms.DateField(label=_("Date of arrival"), required=False, widget=DateInput(format="%Y-%m-%d"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].valid_value = lambda value: str(value).isdigit()
 
 
 class InspectionForm(StyledFormMixin, forms.ModelForm):

@@ -261,6 +261,8 @@ class Assignment(Versioned, models.Model):
         COMPLETED = "completed", _("Completed")
         ENDED_EARLY = "ended_early", _("Ended early")
         CONVERTED = "converted", _("Converted to a transfer")
+        REJECTED = "rejected", _("Rejected")  # not approved by the sending bureau (planned only); end_reason says why
+        CANCELLED = "cancelled", _("Cancelled")  # withdrawn before the arrival (planned or approved); end_reason says why
 
     COUNTED_STATES = (State.APPROVED, State.IN_PLACE)  # progress (DESIGN.md, targets)
     COMMITTED_STATES = (State.APPROVED, State.IN_PLACE, State.COMPLETED, State.CONVERTED)  # quota floors

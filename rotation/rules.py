@@ -476,6 +476,12 @@ def title_prerequisites(stints, *, is_urban: bool, title_rural_years: int, grade
     return TitleDecision(senior, rural, grade, total, total >= preferred_years, reasons)
 
 
+def statement_number(*, region_code: str, on: date, staff_id: int) -> str:
+    """The title statement's number: the issuing bureau's region code, the issue date and the person
+    (one number per person, bureau and day: reprinting on the same day gives the same number)."""
+    return f"{region_code}-{on:%Y%m%d}-{staff_id:06d}"
+
+
 # --- a new assignment's dates (DESIGN.md: minimum durations, the summer window, the cadre filing window) ---
 
 MSG_TOO_SHORT = gettext_lazy("Too short: a %(post)s must rotate for at least %(years)d years (planned: %(start)s to %(end)s).")
@@ -507,4 +513,58 @@ def assignment_date_refusals(*, post_label: str, minimum_years: int, start: date
         if not filing_start <= filed_on <= filing_end:
             errors.setdefault("filed_on", []).append(
                 MSG_CADRE_FILING % {"start": filing_start, "end": filing_end, "date": filed_on})
+    return errors
+
+
+# --- dates a roster entry, an inspection and a plan cannot have (issue 8, item 3) -----------------------------
+
+MSG_ARRIVAL_BEFORE_START = gettext_lazy("The arrival (%(arrived)s) is before the stint starts (%(start)s).")
+MSG_ARRIVAL_IN_FUTURE = gettext_lazy("The arrival (%(arrived)s) is in the future (today is %(today)s).")
+MSG_COMPLETED_BEFORE_END = gettext_lazy("Completion on %(ended)s is before the planned end (%(planned_end)s); end the "
+                                        "assignment early instead.")
+MSG_ENDED_BEFORE_ARRIVAL = gettext_lazy("The early end (%(ended)s) is before the arrival (%(arrived)s).")
+MSG_INSPECTION_IN_FUTURE = gettext_lazy("The inspection date (%(visited)s) is in the future (today is %(today)s).")
+MSG_DEADLINE_AFTER_TERM = gettext_lazy("The deadline (%(deadline)s) is after the term start (%(term_start)s).")
+MSG_TERM_LONG_PAST = gettext_lazy("The term start (%(term_start)s) is more than a year before today (%(today)s).")
+
+
+def arrival_refusals(*, arrived_on: date, start: date, today: date) -> dict[str, list[str]]:
+    """An arrival (到位) falls on or after the stint's start and on or before today (both days allowed)."""
+    errors: dict[str, list[str]] = {}
+    if arrived_on < start:
+        errors.setdefault("on", []).append(MSG_ARRIVAL_BEFORE_START % {"arrived": arrived_on, "start": start})
+    if arrived_on > today:
+        errors.setdefault("on", []).append(MSG_ARRIVAL_IN_FUTURE % {"arrived": arrived_on, "today": today})
+    return errors
+
+
+def completion_refusals(*, ended_on: date, planned_end: date) -> dict[str, list[str]]:
+    """Completion (期满) is on or after the planned end; ending sooner is an early end, with its reason."""
+    if ended_on < planned_end:
+        return {"on": [MSG_COMPLETED_BEFORE_END % {"ended": ended_on, "planned_end": planned_end}]}
+    return {}
+
+
+def early_end_refusals(*, ended_on: date, arrived_on: date | None) -> dict[str, list[str]]:
+    """An early end of an arrived stint is on or after the arrival (nothing to check before an arrival)."""
+    if arrived_on is not None and ended_on < arrived_on:
+        return {"on": [MSG_ENDED_BEFORE_ARRIVAL % {"ended": ended_on, "arrived": arrived_on}]}
+    return {}
+
+
+def inspection_refusals(*, visited_on: date, today: date) -> dict[str, list[str]]:
+    """An inspection (督导) is recorded on or after its visit: the visit is today at the latest."""
+    if visited_on > today:
+        return {"visited_on": [MSG_INSPECTION_IN_FUTURE % {"visited": visited_on, "today": today}]}
+    return {}
+
+
+def plan_date_refusals(*, term_start: date, deadline: date, today: date) -> dict[str, list[str]]:
+    """A plan's deadline is on or before its term start, and its term start at most one year before today
+    (a plan is filed for a coming or current term, not recorded years later)."""
+    errors: dict[str, list[str]] = {}
+    if deadline > term_start:
+        errors["deadline"] = [MSG_DEADLINE_AFTER_TERM % {"deadline": deadline, "term_start": term_start}]
+    if term_start < add_years(today, -1):
+        errors["term_start"] = [MSG_TERM_LONG_PAST % {"term_start": term_start, "today": today}]
     return errors

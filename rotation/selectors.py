@@ -430,17 +430,21 @@ def suggestion_list(*, user, plan) -> QuerySet:
 # --- title prerequisites -------------------------------------------------------------------------
 
 
-def rated_assignments(staff: Staff) -> QuerySet:
-    """The person's finished, rated rotations (completed, converted, or ended early with a rating)."""
+def rated_assignments(staff: Staff, *, today: date) -> QuerySet:
+    """The person's completed stints (completed, or converted to a transfer) whose end has passed, rated.
+
+    Issue 8, item 3: a stint ended early, or one whose end (ended_on) is today or later, does not count."""
     return (
-        Assignment.objects.filter(staff=staff, state__in=Assignment.CLOSED_STATES, ended_on__isnull=False)
+        Assignment.objects.filter(staff=staff, state__in=[Assignment.State.COMPLETED, Assignment.State.CONVERTED],
+                                  ended_on__lt=today)
         .exclude(rating="").select_related("from_school", "to_school").order_by("start")
     )
 
 
-def title_statement(staff: Staff) -> tuple[rules.TitleDecision, list]:
-    """The senior-title / principal-grade decision for a (visible) staff member, with the stints behind it."""
-    assignments = list(rated_assignments(staff))
+def title_statement(staff: Staff, *, today: date) -> tuple[rules.TitleDecision, list]:
+    """The senior-title / principal-grade decision for a (visible) staff member on `today`, with the stints
+    behind it (see rated_assignments)."""
+    assignments = list(rated_assignments(staff, today=today))
     stints = [
         rules.Stint(a.start, a.ended_on, a.rating, a.to_school.location == RURAL or a.to_school.is_weak) for a in assignments
     ]

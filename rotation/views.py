@@ -2,19 +2,20 @@
 
 from datetime import date
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponseBadRequest
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, FormView, ListView, TemplateView, View
+from django.views.generic import DetailView, FormView, ListView, TemplateView, UpdateView, View
 from django_filters.views import FilterView
 
-from org import scope, versioning
+from org import scope, versioning, web
 from org.attachments import AttachmentDownloadView
 from org.downloads import file_download
 from org.models import Region, Staff, Unmasking
@@ -24,7 +25,9 @@ from org.web import MSG_SAVED
 from rotation import exports, permissions, rules, selectors, services
 from rotation.filters import AssignmentFilter, EligibilityFilter, ExemptionFilter
 from rotation.forms import (
+    AssignmentEditForm,
     AssignmentForm,
+    BatchForm,
     ExemptionApplyForm,
     ExemptionDecideForm,
     InspectionForm,
@@ -38,6 +41,7 @@ from rotation.forms import (
 from rotation.models import Assignment, Exemption, Inspection, Notification, Plan, Policy, Suggestion
 
 MSG_BAD_PARAMETERS = _("Check the parameters: %(errors)s")
+MSG_BUREAU = _("%(region)s Education Bureau")
 MSG_RECOMPUTE_QUEUED = _("The progress is being recomputed; reload the page in a moment.")
 
 
@@ -45,13 +49,7 @@ class IndexView(LoginRequiredMixin, TemplateView):
     template_name = "rotation/index.html"
 
 
-def add_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: by field where the form has it, else above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
+add_errors = web.add_refusal  # by field where the form has it, else above the form
 
 
 def as_of_from(value, user) -> date:
@@ -152,8 +150,8 @@ class PolicyEditView(LoginRequiredMixin, FormView):
                 own = Policy.objects.filter(region=self.region).first() or Policy(region=self.region)
                 versioning.check(own, seen=form.cleaned_data.get("version"), reader=self.request.user)
                 services.policy_save(actor=self.request.user, region=self.region, data=data)
-        except versioning.VersionConflict as error:
-            form.add_error(None, error)
+        except ValidationError as error:  # a stale page (VersionConflict) or the policy's own refusal
+            add_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, MSG_SAVED)
         return redirect("rotation:policy-list")
@@ -206,30 +204,24 @@ class ExemptionApplyView(LoginRequiredMixin, FormView):
         return redirect(exemption)
 
 
-class ExemptionDecideView(LoginRequiredMixin, FormView):
+class ExemptionDecideView(web.ActionView):
+    """POST approve or reject with a reason; refusals are shown on the exemption's page with the form."""
+
+    model = Exemption
     form_class = ExemptionDecideForm
-    template_name = "rotation/exemption_detail.html"
+    service = staticmethod(services.exemption_decide)
+    object_kwarg = "exemption"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.object = selectors.exemption_get(user=request.user, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def narrow(self, queryset):
+        return queryset.select_related("staff", "staff__school", "applied_by", "decided_by")
 
-    def form_valid(self, form):
-        try:
-            with transaction.atomic():
-                versioning.check(self.object, seen=versioning.seen_in_post(self.request.POST), reader=self.request.user)
-                services.exemption_decide(actor=self.request.user, exemption=self.object, **form.cleaned_data)
-        except ValidationError as error:
-            add_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, MSG_SAVED)
-        return redirect(self.object)
+    def invalid(self, obj, form):
+        return render(self.request, "rotation/exemption_detail.html",
+                      {"object": obj, "exemption": obj, "decide_form": form, "history": history_of(obj)})
 
-    def get_context_data(self, **kwargs):
-        form = kwargs.get("form")
-        return super().get_context_data(object=self.object, decide_form=form, history=history_of(self.object), **kwargs)
+    def refused(self, obj, form, error):
+        add_errors(form, error)
+        return self.invalid(obj, form)
 
 
 # --- plans ---------------------------------------------------------------------------------
@@ -253,7 +245,11 @@ class PlanCreateView(LoginRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        plan = services.plan_create(actor=self.request.user, **form.cleaned_data)
+        try:
+            plan = services.plan_create(actor=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
         messages.success(self.request, MSG_SAVED)
         return redirect(plan)
 
@@ -273,27 +269,32 @@ class PlanDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
                                         history=history_of(self.object), **kwargs)
 
 
-class PlanSharesView(PlanDetailView):
+class PlanSharesView(web.ActionView):
     """POST: new target and county shares (sum = target, no share below what the county approved)."""
 
-    http_method_names = ["post"]
+    model = Plan
 
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        quotas = [row["quota"] for row in selectors.quota_rows(user=request.user, plan=self.object)]
-        form = SharesForm(request.POST, plan=self.object, quotas=quotas)
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    versioning.check(self.object, seen=versioning.seen_in_post(request.POST), reader=request.user)
-                    services.plan_set_shares(actor=request.user, plan=self.object, shares=form.shares(),
-                                             target=form.cleaned_data["target"])
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, MSG_SAVED)
-                return redirect(self.object)
-        return self.render_to_response(self.get_context_data(form=form))
+    def narrow(self, queryset):
+        return queryset.select_related("region")
+
+    def get_form(self, plan):
+        quotas = [row["quota"] for row in selectors.quota_rows(user=self.request.user, plan=plan)]
+        self.shares_form = SharesForm(self.request.POST, plan=plan, quotas=quotas)
+        return self.shares_form
+
+    def perform(self, plan, data):
+        return services.plan_set_shares(actor=self.request.user, plan=plan, shares=self.shares_form.shares(),
+                                        target=data["target"])
+
+    def invalid(self, plan, form):
+        page = PlanDetailView()
+        page.setup(self.request, pk=plan.pk)
+        page.object = plan
+        return page.render_to_response(page.get_context_data(form=form))
+
+    def refused(self, plan, form, error):
+        add_errors(form, error)
+        return self.invalid(plan, form)
 
 
 # --- the roster ------------------------------------------------------------------------------
@@ -349,25 +350,99 @@ class AssignmentDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, Detail
         )
 
 
-class AssignmentTransitionView(AssignmentDetailView):
-    """POST one transition (approve, confirm, complete, end_early, convert); refusals shown on the page."""
+class AssignmentTransitionView(web.ActionView):
+    """POST one transition (approve, confirm, complete, end_early, convert, reject, cancel); every refusal,
+    a permission one included, is shown on the assignment's page (never a 403 page)."""
 
+    model = Assignment
+    form_class = TransitionForm
+    service = staticmethod(services.assignment_transition)
+    object_kwarg = "assignment"
+    refused_by = web.REFUSALS_ON_PAGE
+
+    def invalid(self, obj, form):
+        return render_detail(self.request, obj, form)
+
+    def refused(self, obj, form, error):
+        add_errors(form, error)
+        return render_detail(self.request, obj, form)
+
+
+def render_detail(request, assignment: Assignment, form):
+    """The assignment's page again, with the transition form and its refusals (status 200)."""
+    page = AssignmentDetailView()
+    page.setup(request, pk=assignment.pk)
+    page.object = assignment
+    return page.render_to_response(page.get_context_data(form=form))
+
+
+class AssignmentEditView(LoginRequiredMixin, scope.ScopedQuerysetMixin, web.FormTitleMixin, UpdateView):
+    """Edit a planned assignment (the sending bureau); any other state, or another role, is told so on the
+    assignment's page. Refusals of the dates and the person are shown on the form."""
+
+    model = Assignment
+    scope_mode = scope.MANAGE
+    form_class = AssignmentEditForm
+    template_name = "rotation/form_page.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            assignment = scope.get_visible_or_404(request.user, Assignment, pk=kwargs["pk"])
+            refusal = edit_refusal(request.user, assignment)
+            if refusal:
+                messages.error(request, refusal)
+                return redirect(assignment)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        data = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
+        try:
+            services.assignment_update(actor=self.request.user, assignment=self.object, **data)
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, MSG_SAVED)
+        return redirect(self.object)
+
+
+def edit_refusal(user, assignment: Assignment) -> str:
+    """Why the user may not edit this visible assignment ('' when they may)."""
+    if not scope.manageable(user, Assignment).filter(pk=assignment.pk).exists():
+        return str(services.MSG_APPROVE_FORBIDDEN)
+    if assignment.state != Assignment.State.PLANNED:
+        return str(services.MSG_BAD_STATE % {"state": assignment.get_state_display(), "action": _("edit")})
+    return ""
+
+
+class AssignmentBatchView(LoginRequiredMixin, scope.ScopedQuerysetMixin, View):
+    """POST several roster entries (ids) to approve, or to confirm their arrivals; each refusal is a message
+    naming the person, the others go through; ids not visible are counted as not found (same as missing)."""
+
+    model = Assignment
     http_method_names = ["post"]
 
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        form = TransitionForm(request.POST)
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    versioning.check(self.object, seen=versioning.seen_in_post(request.POST), reader=request.user)
-                    services.assignment_transition(actor=request.user, assignment=self.object, **form.cleaned_data)
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, MSG_SAVED)
-                return redirect(self.object)
-        return self.render_to_response(self.get_context_data(form=form))
+    def narrow(self, queryset):
+        return queryset.select_related("staff")
+
+    def post(self, request):
+        form = BatchForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+            return redirect("rotation:assignment-list")
+        ids = set(form.cleaned_data["ids"])
+        chosen = list(self.get_queryset().filter(pk__in=ids).order_by("start", "id"))
+        if len(chosen) < len(ids):
+            messages.error(request, web.MSG_NOT_FOUND_IN_BATCH % {"count": len(ids) - len(chosen)})
+        done, refused = services.assignment_batch(actor=request.user, assignments=chosen,
+                                                  action=form.cleaned_data["action"], on=form.cleaned_data["on"])
+        for assignment, message in refused:
+            messages.error(request, f"{assignment.staff.name}：{message}")
+        if done:
+            messages.success(request, web.MSG_BATCH_DONE % {"count": len(done)})
+        return redirect("rotation:assignment-list")
 
 
 # --- inspections -----------------------------------------------------------------------------
@@ -408,15 +483,16 @@ class ProgressView(PlanDetailView):
                                            may_recompute=scope.is_bureau_staff(self.request.user), **kwargs)
 
 
-class ProgressRecomputeView(LoginRequiredMixin, View):
+class ProgressRecomputeView(web.ActionView):
     """POST: queue the plan's progress now (bureau staff), instead of waiting for the morning job."""
 
-    http_method_names = ["post"]
+    model = Plan
+    service = staticmethod(services.progress_recompute)
+    object_kwarg = "plan"
+    refused_by = ()  # a refusal is a PermissionDenied: 403, as before
 
-    def post(self, request, pk):
-        plan = selectors.plan_get(user=request.user, pk=pk)
-        services.progress_recompute(actor=request.user, plan=plan)
-        messages.success(request, MSG_RECOMPUTE_QUEUED)
+    def done(self, plan, result):
+        messages.success(self.request, MSG_RECOMPUTE_QUEUED)
         return redirect("rotation:progress", pk=plan.pk)
 
 
@@ -459,39 +535,40 @@ class SuggestionListView(PlanDetailView):
         return redirect("rotation:suggestion-list", pk=self.object.pk)
 
 
-class SuggestionDecideView(LoginRequiredMixin, FormView):
-    """POST accept (with the accept form's fields) or discard one suggestion."""
+class SuggestionDecideView(web.ActionView):
+    """POST accept (with the accept form's fields) or discard one suggestion; refusals are messages on the list."""
 
-    form_class = SuggestionAcceptForm
-    http_method_names = ["post"]
+    model = Suggestion
+    form_takes_user = True
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.suggestion = scope.get_visible_or_404(request.user, Suggestion, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def discarding(self) -> bool:
+        return self.request.POST.get("decision") == "discard"
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
+    def get_form(self, suggestion):
+        if self.discarding():
+            return forms.Form(self.request.POST)
+        return SuggestionAcceptForm(self.request.POST, user=self.request.user)
 
-    def post(self, request, *args, **kwargs):
-        if request.POST.get("decision") == "discard":
-            services.suggestion_discard(actor=request.user, suggestion=self.suggestion)
-            return redirect("rotation:suggestion-list", pk=self.suggestion.plan_id)
-        return super().post(request, *args, **kwargs)
+    def perform(self, suggestion, data):
+        if self.discarding():
+            return services.suggestion_discard(actor=self.request.user, suggestion=suggestion)
+        return services.suggestion_accept(actor=self.request.user, suggestion=suggestion, **data)
 
-    def form_valid(self, form):
-        try:
-            services.suggestion_accept(actor=self.request.user, suggestion=self.suggestion, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(self.request, " ".join(error.messages))
-        else:
-            messages.success(self.request, MSG_SAVED)
-        return redirect("rotation:suggestion-list", pk=self.suggestion.plan_id)
+    def back(self, suggestion):
+        return redirect("rotation:suggestion-list", pk=suggestion.plan_id)
 
-    def form_invalid(self, form):
+    def invalid(self, suggestion, form):
         messages.error(self.request, form.errors.as_text())
-        return redirect("rotation:suggestion-list", pk=self.suggestion.plan_id)
+        return self.back(suggestion)
+
+    def refused(self, suggestion, form, error):
+        messages.error(self.request, web.refusal_text(error))
+        return self.back(suggestion)
+
+    def done(self, suggestion, result):
+        if not self.discarding():
+            messages.success(self.request, MSG_SAVED)
+        return self.back(suggestion)
 
 
 class TitleStatementView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
@@ -505,8 +582,11 @@ class TitleStatementView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailVi
         return queryset.select_related("school", "school__region")
 
     def get_context_data(self, **kwargs):
-        decision, rows = selectors.title_statement(self.object)
-        return super().get_context_data(decision=decision, rows=rows, today=timezone.localdate(), **kwargs)
+        today, region = timezone.localdate(), self.object.school.region
+        decision, rows = selectors.title_statement(self.object, today=today)
+        number = rules.statement_number(region_code=region.code, on=today, staff_id=self.object.pk)
+        return super().get_context_data(decision=decision, rows=rows, today=today, number=number,
+                                        bureau=MSG_BUREAU % {"region": region.name}, **kwargs)
 
 
 class ExemptionAttachmentView(AttachmentDownloadView):

@@ -153,6 +153,16 @@ class NoticeForm(StyledFormMixin, forms.Form):
     comment = forms.CharField(required=False, label=_("comment"))
 
 
+class NoticeBatchForm(NoticeForm):
+    """公示 on several nominations at once, with the same dates."""
+
+    ids = forms.TypedMultipleChoiceField(coerce=int, choices=(), error_messages={"required": _("Choose at least one nomination.")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].valid_value = lambda value: str(value).isdigit()
+
+
 class ObjectionForm(StyledFormMixin, forms.Form):
     received = forms.DateField(label=_("received on"), widget=DateInput(format="%Y-%m-%d"))
     raised_by = forms.CharField(required=False, label=_("raised by"))

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 LEADER_POSTS = ("principal", "vice_principal")
 
@@ -274,3 +275,35 @@ def promotion_report(rows: Iterable[PromotionRow]) -> dict[int, dict[str, int]]:
 def principal_outside_pool(to_post: str, pool_types: Iterable[str]) -> bool:
     """Seed 002: principals are appointed from the principal reserve pool; warn otherwise."""
     return to_post == "principal" and "principal_reserve" not in set(pool_types)
+
+
+# --- dates of the notice, its objections and the decision (issue 8, item 3) -------------------------------
+
+MSG_OBJECTION_OUTSIDE_NOTICE = _lazy("The objection was received on %(received)s, outside the notice period "
+                                     "(%(start)s to %(end)s).")
+MSG_RESOLVED_BEFORE_RECEIVED = _lazy("The objection cannot be resolved on %(resolved)s, before it was received "
+                                     "(%(received)s).")
+MSG_MEETING_BEFORE_NOTICE_CLOSED = _lazy("The decision meeting (%(meeting)s) is before the notice closed (its last "
+                                         "day is %(end)s).")
+
+
+def objection_received_refusals(*, received: dt.date, notice_start: dt.date, notice_end: dt.date) -> dict[str, list[str]]:
+    """An objection is received within its notice period, both days included."""
+    if not notice_start <= received <= notice_end:
+        return {"received": [MSG_OBJECTION_OUTSIDE_NOTICE % {"received": received, "start": notice_start, "end": notice_end}]}
+    return {}
+
+
+def objection_resolved_refusals(*, resolved: dt.date, received: dt.date) -> dict[str, list[str]]:
+    """An objection is resolved on or after the day it was received."""
+    if resolved < received:
+        return {"resolution": [MSG_RESOLVED_BEFORE_RECEIVED % {"resolved": resolved, "received": received}]}
+    return {}
+
+
+def decision_meeting_refusals(*, meeting_date: dt.date, notice_end: dt.date | None) -> dict[str, list[str]]:
+    """The collective decision meets after the notice is over (the day after its last day, `notice_over`);
+    nothing to check for a nomination that had no notice."""
+    if notice_end is not None and not notice_over(notice_end, meeting_date):
+        return {"meeting_date": [MSG_MEETING_BEFORE_NOTICE_CLOSED % {"meeting": meeting_date, "end": notice_end}]}
+    return {}

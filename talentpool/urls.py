@@ -31,6 +31,7 @@ urlpatterns = [
     path("nominations/export.xlsx", views_docs.NominationExportView.as_view(), name="nomination-export"),
     path("members/export.xlsx", views_docs.MemberExportView.as_view(), name="member-export"),
     path("nominations/", views.NominationListView.as_view(), name="nomination-list"),
+    path("nominations/notice/", views.NoticeBatchView.as_view(), name="nomination-notice-batch"),
     path("nominations/<int:pk>/", views.NominationDetailView.as_view(), name="nomination-detail"),
     path("nominations/<int:pk>/attachments/<int:attachment>/", views.NominationAttachmentView.as_view(),
          name="nomination-attachment"),

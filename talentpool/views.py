@@ -204,6 +204,35 @@ class NominationListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterVi
         return selectors.nomination_columns(queryset).order_by("-submitted_at", "-id")
 
 
+class NoticeBatchView(LoginRequiredMixin, scope.ScopedQuerysetMixin, View):
+    """POST several nominations (ids) with the notice's dates: 公示 opens on each that may; every refusal is a
+    message naming the nominee (never a 403 page); ids not visible are counted as not found, like missing ones."""
+
+    model = Nomination
+    http_method_names = ["post"]
+
+    def narrow(self, queryset):
+        return selectors.nomination_columns(queryset)
+
+    def post(self, request):
+        form = forms.NoticeBatchForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+            return redirect("talentpool:nomination-list")
+        data = form.cleaned_data
+        ids = set(data["ids"])
+        chosen = list(self.get_queryset().filter(pk__in=ids).order_by("pk"))
+        if len(chosen) < len(ids):
+            messages.error(request, web.MSG_NOT_FOUND_IN_BATCH % {"count": len(ids) - len(chosen)})
+        done, refused = services.notice_publish_batch(actor=request.user, nominations=chosen, start=data["start"],
+                                                      end=data["end"], comment=data["comment"])
+        for nomination, message in refused:
+            messages.error(request, f"{nomination.staff.name}：{message}")
+        if done:
+            messages.success(request, web.MSG_BATCH_DONE % {"count": len(done)})
+        return redirect("talentpool:nomination-list")
+
+
 class NominationCreateView(LoginRequiredMixin, FormView):
     """Nominate: "check" shows the eligibility and the remaining quota; "submit" files the nomination."""
 

@@ -20,7 +20,17 @@ from org.services.jobs import (
     import_job_validate,
     import_jobs_sweep,
 )
-from org.services.people import save_audited, school_update, staff_create, staff_update, user_role_assign
+from org.services.people import (
+    SCHOOL_FIELDS,
+    STAFF_CREATE_FIELDS,
+    STAFF_FIELDS,
+    save_audited,
+    school_update,
+    staff_create,
+    staff_update,
+    stated_fields,
+    user_role_assign,
+)
 from org.services.transfers import transfer_decide, transfer_requests_create
 
 __all__ = [
@@ -33,7 +43,11 @@ __all__ = [
     "import_job_restart",
     "import_job_validate",
     "import_jobs_sweep",
+    "SCHOOL_FIELDS",
+    "STAFF_CREATE_FIELDS",
+    "STAFF_FIELDS",
     "save_audited",
+    "stated_fields",
     "school_update",
     "staff_create",
     "staff_update",

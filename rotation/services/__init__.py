@@ -2,9 +2,12 @@
 do what is in rotation/permissions.py."""
 
 from rotation.services.assignments import (
+    BATCH_ACTIONS,
+    EDITABLE_FIELDS,
     MSG_APPROVE_FORBIDDEN,
     MSG_BAD_STATE,
     MSG_CADRE_FILING,
+    MSG_CLOSE_REASON_REQUIRED,
     MSG_CONFIRM_FORBIDDEN,
     MSG_CONVERT_NEEDS_EXCELLENT,
     MSG_END_REASON_REQUIRED,
@@ -20,12 +23,16 @@ from rotation.services.assignments import (
     MSG_TOO_SHORT,
     TRANSITIONS,
     assignment_approve,
+    assignment_batch,
+    assignment_cancel,
     assignment_complete,
     assignment_confirm_arrival,
     assignment_convert,
     assignment_create,
     assignment_end_early,
+    assignment_reject,
     assignment_transition,
+    assignment_update,
 )
 from rotation.services.exemptions import (
     MSG_DECISION_REASON_REQUIRED,
@@ -33,6 +40,7 @@ from rotation.services.exemptions import (
     MSG_EXEMPTION_DECIDE_FORBIDDEN,
     MSG_EXEMPTION_NOT_PENDING,
     MSG_POLICY_FORBIDDEN,
+    POLICY_FIELDS,
     exemption_apply,
     exemption_decide,
     policy_save,
@@ -69,6 +77,13 @@ from rotation.services.suggestions import (
 )
 
 __all__ = [
+    "BATCH_ACTIONS",
+    "EDITABLE_FIELDS",
+    "MSG_CLOSE_REASON_REQUIRED",
+    "assignment_batch",
+    "assignment_cancel",
+    "assignment_reject",
+    "assignment_update",
     "MSG_APPROVE_FORBIDDEN",
     "MSG_BAD_STATE",
     "MSG_CADRE_FILING",
@@ -89,6 +104,7 @@ __all__ = [
     "MSG_PLAN_FORBIDDEN",
     "MSG_PLAN_OUT_OF_SCOPE",
     "MSG_POLICY_FORBIDDEN",
+    "POLICY_FIELDS",
     "MSG_RATING_REQUIRED",
     "MSG_RECOMPUTE_FORBIDDEN",
     "MSG_SAME_SCHOOL",

@@ -34,13 +34,14 @@ MSG_CONFIRM_FORBIDDEN = _("Only the principal of the receiving school may confir
 MSG_END_REASON_REQUIRED = _("Give the reason for ending the assignment early.")
 MSG_CONVERT_NEEDS_EXCELLENT = _("Only an assignment rated Excellent can become a transfer.")
 MSG_RATING_REQUIRED = _("Give the rating of the assignment.")
+MSG_CLOSE_REASON_REQUIRED = _("Give the reason for rejecting or cancelling the assignment.")
 
 CADRE_POSTS = (*Staff.LEADER_POSTS, Staff.Post.MIDDLE_CADRE)
 
 
 def _validate_new(*, actor: User, staff: Staff, to_school: School, form: str, start: date, planned_end: date,
                   filed_on: date, override: str, plan: Plan | None = None,
-                  resolver: selectors.PolicyResolver | None = None) -> dict:
+                  resolver: selectors.PolicyResolver | None = None, exclude: int | None = None) -> dict:
     """Every refusal of issue 4 at once, by field; returns nothing when the assignment may be created."""
     errors: dict[str, list] = {}
     if not scope.can_manage(actor, staff):
@@ -65,7 +66,7 @@ def _validate_new(*, actor: User, staff: Staff, to_school: School, form: str, st
     decision = selectors.staff_decision(staff, as_of, resolver=resolver)
     if decision is not None and decision.status == rules.EXEMPT and not override.strip():
         errors.setdefault("exemption_override", []).append(MSG_EXEMPT % {"reasons": decision.explanation})
-    overlap = _overlapping(staff, start, planned_end)
+    overlap = _overlapping(staff, start, planned_end, exclude=exclude)
     if overlap is not None:
         values = {"start": overlap.start, "end": overlap.effective_end}
         errors.setdefault("start", []).append(MSG_OVERLAP % values)
@@ -148,8 +149,13 @@ def assignment_confirm_arrival(*, actor: User, assignment: Assignment, arrived_o
     if not may_confirm_arrival(actor, assignment):
         raise PermissionDenied(MSG_CONFIRM_FORBIDDEN)
     _require_state(assignment, [Assignment.State.APPROVED], _("confirm"))
+    today = timezone.localdate()
+    arrived_on = arrived_on or today
+    errors = rules.arrival_refusals(arrived_on=arrived_on, start=assignment.start, today=today)
+    if errors:
+        raise ValidationError(errors)
     assignment.state = Assignment.State.IN_PLACE
-    assignment.arrived_on = arrived_on or timezone.localdate()
+    assignment.arrived_on = arrived_on
     assignment.confirmed_by = actor
     _save(assignment, actor=actor, reason="in_place")
     return assignment
@@ -163,8 +169,12 @@ def assignment_complete(*, actor: User, assignment: Assignment, rating: str, end
     _require_state(assignment, [Assignment.State.IN_PLACE], _("complete"))
     if rating not in Rating.values:
         raise ValidationError({"rating": MSG_RATING_REQUIRED})
+    ended_on = ended_on or assignment.planned_end
+    errors = rules.completion_refusals(ended_on=ended_on, planned_end=assignment.planned_end)
+    if errors:
+        raise ValidationError(errors)
     assignment.state, assignment.rating = Assignment.State.COMPLETED, rating
-    assignment.ended_on = ended_on or assignment.planned_end
+    assignment.ended_on = ended_on
     _save(assignment, actor=actor, reason="completed")
     return assignment
 
@@ -178,8 +188,12 @@ def assignment_end_early(*, actor: User, assignment: Assignment, reason: str, en
     _require_state(assignment, [Assignment.State.APPROVED, Assignment.State.IN_PLACE], _("end early"))
     if not reason.strip():
         raise ValidationError({"end_reason": MSG_END_REASON_REQUIRED})
+    ended_on = ended_on or timezone.localdate()
+    errors = rules.early_end_refusals(ended_on=ended_on, arrived_on=assignment.arrived_on)
+    if errors:
+        raise ValidationError(errors)
     assignment.state, assignment.end_reason = Assignment.State.ENDED_EARLY, reason.strip()
-    assignment.ended_on = ended_on or timezone.localdate()
+    assignment.ended_on = ended_on
     assignment.rating = rating
     _save(assignment, actor=actor, reason="ended_early")
     return assignment
@@ -215,7 +229,67 @@ def assignment_convert(*, actor: User, assignment: Assignment, rating: str = "",
     return assignment
 
 
-TRANSITIONS = ("approve", "confirm", "complete", "end_early", "convert")
+EDITABLE_FIELDS = ("to_school", "form", "start", "planned_end", "plan", "post_at_destination", "relation_moves",
+                   "subsidy_yuan", "subsidy_note", "exemption_override")
+
+
+@transaction.atomic
+def assignment_update(*, actor: User, assignment: Assignment, to_school: School, form: str, start: date,
+                      planned_end: date, plan: Plan | None = None, post_at_destination: str = "",
+                      relation_moves: bool = False, subsidy_yuan=0, subsidy_note: str = "",
+                      exemption_override: str = "") -> Assignment:
+    """Edit a planned assignment (the sending bureau): the same refusals as a new one, its own dates aside
+    in the overlap check. The person and the filing date stay; approved and later entries are not edited."""
+    assignment = _locked(assignment)
+    _require_manager(actor, assignment)
+    _require_state(assignment, [Assignment.State.PLANNED], _("edit"))
+    if plan is not None and not scope.visible_to(actor, Plan).filter(pk=plan.pk).exists():
+        raise PermissionDenied(MSG_PLAN_OUT_OF_SCOPE)
+    resolver = selectors.PolicyResolver()
+    staff = Staff.objects.select_related("school__region").get(pk=assignment.staff_id)
+    errors = _validate_new(actor=actor, staff=staff, to_school=to_school, form=form, start=start,
+                           planned_end=planned_end, filed_on=assignment.filed_on, override=exemption_override,
+                           plan=plan, resolver=resolver, exclude=assignment.pk)
+    if errors:
+        raise ValidationError(errors)
+    values = {"to_school": to_school, "form": form, "start": start, "planned_end": planned_end, "plan": plan,
+              "post_at_destination": post_at_destination, "relation_moves": relation_moves,
+              "subsidy_yuan": subsidy_yuan, "subsidy_note": subsidy_note,
+              "exemption_override": exemption_override.strip()}
+    for name, value in values.items():
+        setattr(assignment, name, value)
+    _save(assignment, actor=actor, reason="edited")
+    return assignment
+
+
+def _close(*, actor: User, assignment: Assignment, reason: str, states, state: str, action) -> Assignment:
+    assignment = _locked(assignment)
+    _require_manager(actor, assignment)
+    _require_state(assignment, states, action)
+    if not reason.strip():
+        raise ValidationError({"reason": MSG_CLOSE_REASON_REQUIRED})
+    assignment.state, assignment.end_reason = state, reason.strip()
+    _save(assignment, actor=actor, reason=state)  # cancelling an approved entry changes progress
+    return assignment
+
+
+@transaction.atomic
+def assignment_reject(*, actor: User, assignment: Assignment, reason: str) -> Assignment:
+    """planned → rejected, by the sending school's bureau, with the reason (kept in end_reason)."""
+    return _close(actor=actor, assignment=assignment, reason=reason, states=[Assignment.State.PLANNED],
+                  state=Assignment.State.REJECTED, action=_("reject"))
+
+
+@transaction.atomic
+def assignment_cancel(*, actor: User, assignment: Assignment, reason: str) -> Assignment:
+    """planned or approved → cancelled (withdrawn before the arrival), by the sending school's bureau, with the reason."""
+    return _close(actor=actor, assignment=assignment, reason=reason,
+                  states=[Assignment.State.PLANNED, Assignment.State.APPROVED], state=Assignment.State.CANCELLED,
+                  action=_("cancel"))
+
+
+TRANSITIONS = ("approve", "confirm", "complete", "end_early", "convert", "reject", "cancel")
+BATCH_ACTIONS = ("approve", "confirm")
 
 
 def assignment_transition(*, actor: User, assignment: Assignment, action: str, rating: str = "", reason: str = "",
@@ -231,11 +305,31 @@ def assignment_transition(*, actor: User, assignment: Assignment, action: str, r
         return assignment_end_early(actor=actor, assignment=assignment, reason=reason, ended_on=on, rating=rating)
     if action == "convert":
         return assignment_convert(actor=actor, assignment=assignment, rating=rating, on=on)
+    if action == "reject":
+        return assignment_reject(actor=actor, assignment=assignment, reason=reason)
+    if action == "cancel":
+        return assignment_cancel(actor=actor, assignment=assignment, reason=reason)
     raise ValueError(action)
 
 
+def assignment_batch(*, actor: User, assignments, action: str, on: date | None = None) -> tuple[list, list]:
+    """Approve or confirm the arrival of several assignments, each in its own transaction (one refused does not
+    undo the others). Returns (done: [Assignment], refused: [(Assignment, message)]); action in BATCH_ACTIONS."""
+    if action not in BATCH_ACTIONS:
+        raise ValueError(action)
+    done, refused = [], []
+    for assignment in assignments:
+        try:
+            done.append(assignment_transition(actor=actor, assignment=assignment, action=action, on=on))
+        except (ValidationError, PermissionDenied) as error:
+            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+            refused.append((assignment, " ".join(messages)))
+    return done, refused
+
+
 __all__ = [
-    "TRANSITIONS", "assignment_transition",
+    "TRANSITIONS", "BATCH_ACTIONS", "EDITABLE_FIELDS", "assignment_transition", "assignment_update", "assignment_reject",
+    "assignment_cancel", "assignment_batch", "MSG_CLOSE_REASON_REQUIRED",
     "MSG_STAFF_OUT_OF_SCOPE", "MSG_SCHOOL_OUT_OF_SCOPE", "MSG_SAME_SCHOOL", "MSG_NOT_ACTIVE", "MSG_TOO_SHORT",
     "MSG_OUTSIDE_WINDOW", "MSG_CADRE_FILING", "MSG_EXEMPT", "MSG_OVERLAP", "MSG_PLAN_OUT_OF_SCOPE", "MSG_BAD_STATE",
     "MSG_APPROVE_FORBIDDEN", "MSG_CONFIRM_FORBIDDEN", "MSG_END_REASON_REQUIRED", "MSG_CONVERT_NEEDS_EXCELLENT",

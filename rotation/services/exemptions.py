@@ -8,9 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from org import scope
 from org.models import Region, Staff
-from org.services import save_audited
+from org.services import save_audited, stated_fields
 from rotation.models import Exemption, Policy
 from rotation.permissions import may_apply_exemption, may_set_policy
+
+POLICY_FIELDS = Policy.NUMBER_FIELDS
 
 MSG_POLICY_FORBIDDEN = _("Only city bureau staff may change rotation policies of their city.")
 MSG_EXEMPTION_APPLY_FORBIDDEN = _("Only the staff member's principal or county bureau may apply for an exemption.")
@@ -21,7 +23,11 @@ MSG_DECISION_REASON_REQUIRED = _("Give the reason for the decision.")
 
 @transaction.atomic
 def policy_save(*, actor: User, region: Region, data: dict) -> Policy:
-    """Create or change the policy row of a region (city bureau staff only)."""
+    """Create or change the policy row of a region (city bureau staff only; PermissionDenied otherwise).
+
+    `data`: field name → value, names from POLICY_FIELDS (the policy's numbers, Policy.NUMBER_FIELDS); any
+    other key is a TypeError. The row's own validation (full_clean) refuses impossible numbers."""
+    stated_fields(data, POLICY_FIELDS, "policy_save")
     if not may_set_policy(actor, region):
         raise PermissionDenied(MSG_POLICY_FORBIDDEN)
     policy = Policy.objects.select_for_update().filter(region=region).first() or Policy(region=region)
@@ -65,5 +71,5 @@ def exemption_decide(*, actor: User, exemption: Exemption, approve: bool, reason
 
 __all__ = [
     "MSG_POLICY_FORBIDDEN", "MSG_EXEMPTION_APPLY_FORBIDDEN", "MSG_EXEMPTION_DECIDE_FORBIDDEN", "MSG_EXEMPTION_NOT_PENDING",
-    "MSG_DECISION_REASON_REQUIRED", "policy_save", "exemption_apply", "exemption_decide",
+    "MSG_DECISION_REASON_REQUIRED", "POLICY_FIELDS", "policy_save", "exemption_apply", "exemption_decide",
 ]

@@ -5,10 +5,12 @@ from datetime import date
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from org import scope
 from org.services import save_audited
+from rotation import rules
 from rotation.models import Assignment, Inspection
 from rotation.permissions import may_inspect
 
@@ -28,6 +30,9 @@ def inspection_record(*, actor: User, assignment: Assignment, visited_on: date, 
         raise ValidationError(MSG_NOT_STARTED)
     if not (lesson_observation or interviews or ledger_review):
         raise ValidationError(MSG_METHOD_REQUIRED)
+    errors = rules.inspection_refusals(visited_on=visited_on, today=timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
     inspection = Inspection(
         assignment=assignment, visited_on=visited_on, findings=findings, rating=rating, inspector=actor,
         lesson_observation=lesson_observation, interviews=interviews, ledger_review=ledger_review,

@@ -5,11 +5,12 @@ from datetime import date
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Region
 from org.services import save_audited
-from rotation import selectors
+from rotation import rules, selectors
 from rotation.models import Plan, Quota
 from rotation.permissions import may_set_policy
 from rotation.services.progress import queue_progress
@@ -25,6 +26,9 @@ def plan_create(*, actor: User, region: Region, name: str, term_start: date, ope
     """Create a plan and split its target over the region's counties by MUST_ROTATE + ELIGIBLE at term start."""
     if not may_set_policy(actor, region):
         raise PermissionDenied(MSG_PLAN_FORBIDDEN)
+    errors = rules.plan_date_refusals(term_start=term_start, deadline=deadline, today=timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
     plan = Plan(region=region, name=name, term_start=term_start, opens_on=opens_on, deadline=deadline, target=target,
                 created_by=actor)
     save_audited(plan, actor=actor, reason="created")

@@ -311,10 +311,29 @@ def notice_publish(
     return _move(nomination, S.NOTICE, actor=actor, comment=comment)
 
 
+def notice_publish_batch(
+    *, actor: User, nominations, start: dt.date, end: dt.date, comment: str = "", today: dt.date | None = None,
+) -> tuple[list, list]:
+    """Open 公示 on several nominations with the same dates, each in its own transaction (one refused does not
+    undo the others). Returns (done: [Nomination], refused: [(Nomination, message)])."""
+    done, refused = [], []
+    for nomination in nominations:
+        try:
+            done.append(notice_publish(actor=actor, nomination=nomination, start=start, end=end, comment=comment,
+                                       today=today))
+        except (ValidationError, PermissionDenied) as error:
+            refused.append((nomination, " ".join(error.messages) if isinstance(error, ValidationError) else str(error)))
+    return done, refused
+
+
 @transaction.atomic
 def objection_record(*, actor: User, nomination: Nomination, received: dt.date, content: str, raised_by: str = "") -> Objection:
     if not may_run(actor, nomination) or nomination.status != S.NOTICE:
         raise PermissionDenied(MSG_MAY_NOT_ACT)
+    errors = rules.objection_received_refusals(received=received, notice_start=nomination.notice_start,
+                                               notice_end=nomination.notice_end)
+    if errors:
+        raise ValidationError(errors)
     objection = Objection(nomination=nomination, received=received, content=content, raised_by=raised_by, recorded_by=actor)
     save_audited(objection, actor=actor)
     return objection
@@ -328,6 +347,9 @@ def objection_resolve(*, actor: User, objection: Objection, resolution: str) -> 
         raise ValidationError(MSG_OBJECTION_RESOLVED)
     if not resolution.strip():
         raise ValidationError(MSG_REASON_REQUIRED)
+    errors = rules.objection_resolved_refusals(resolved=_today(None), received=objection.received)
+    if errors:
+        raise ValidationError(errors)
     objection.resolution, objection.resolved_at, objection.resolved_by = resolution, timezone.now(), actor
     save_audited(objection, actor=actor)
     return objection
@@ -360,6 +382,9 @@ def nomination_decide(
     target = S.ADMITTED if admit else S.REJECTED
     if nomination.status != S.DECISION:  # earlier stages reject through nomination_reject, with a reason
         raise ValidationError(MSG_ILLEGAL_TRANSITION, params={"current": S(nomination.status).label, "target": S(target).label})
+    errors = rules.decision_meeting_refusals(meeting_date=meeting_date, notice_end=nomination.notice_end)
+    if errors:
+        raise ValidationError(errors)
     nomination.meeting_date, nomination.minutes_ref = meeting_date, minutes_ref
     if not admit:
         return _move(nomination, S.REJECTED, actor=actor, comment=comment)
@@ -426,6 +451,7 @@ __all__ = [
     "reviewers_assign",
     "scores_submit",
     "notice_publish",
+    "notice_publish_batch",
     "objection_record",
     "objection_resolve",
     "notice_close",

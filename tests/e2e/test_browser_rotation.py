@@ -15,7 +15,7 @@ def fill_assignment(page, live_server, to_school, end):
     page.select_option("select[name=staff]", label=page.locator("select[name=staff] option", has_text="甲老师").inner_text())
     page.select_option("select[name=to_school]", label="咸安马桥村小学")
     page.select_option("select[name=form]", value="support")
-    page.fill("input[name=start]", "2027-08-28")
+    page.fill("input[name=start]", "2026-08-28")  # a stint already started: its arrival can be confirmed
     page.fill("input[name=planned_end]", end)
     with page.expect_navigation():
         page.click("main button[type=submit]")
@@ -26,11 +26,11 @@ def test_file_refuse_approve_and_confirm_arrival(world, county_user, login, live
     _user_with_role("principal_rural", UserRole.Role.PRINCIPAL, school=rural)
     page = login("county_a")
 
-    fill_assignment(page, live_server, rural, end="2028-03-01")  # shorter than a teacher's 1 year
+    fill_assignment(page, live_server, rural, end="2027-03-01")  # shorter than a teacher's 1 year
     assert "交流时间过短：专任教师至少交流 1 年" in page.content()
     assert not Assignment.objects.exists()
 
-    fill_assignment(page, live_server, rural, end="2028-08-27")
+    fill_assignment(page, live_server, rural, end="2027-08-27")
     assignment = Assignment.objects.get()
     assert assignment.state == "planned" and assignment.to_school == rural
     with page.expect_navigation():

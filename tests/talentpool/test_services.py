@@ -264,7 +264,8 @@ def test_decision_needs_minutes_and_can_reject(world, nomination_a, county_user,
     run_to_decision(nomination_a, county_user, city_user, reviewer_user)
     with pytest.raises(ValidationError):
         services.nomination_decide(actor=city_user, nomination=nomination_a, admit=True, meeting_date=TODAY, minutes_ref=" ")
-    nomination = services.nomination_decide(actor=city_user, nomination=nomination_a, admit=False, meeting_date=TODAY,
+    nomination = services.nomination_decide(actor=city_user, nomination=nomination_a, admit=False,
+                                            meeting_date=dt.date(2026, 6, 8),  # after the notice (1-5 June) closed
                                             minutes_ref="纪要1号", comment="集体研究未通过")
     assert nomination.status == S.REJECTED and not PoolMember.objects.exists()
 

@@ -74,7 +74,7 @@ class Command(BaseCommand):
             except ValidationError:
                 continue  # exempt, or already on the roster: the engine decides, the demo skips them
             assignment_approve(actor=actor, assignment=assignment)
-            if made % 3 == 0:
+            if made % 3 == 0 and dates["start"] <= demo.today():  # an arrival cannot be in the future (issue 8)
                 assignment_confirm_arrival(actor=actor, assignment=assignment, arrived_on=dates["start"])
             made += 1
         return made
