@@ -15,13 +15,15 @@ def roster_changed(sender, instance, **kwargs) -> None:
     from alliances.rules import term_of
 
     connection = transaction.get_connection()
+    queued = any(func is _flush for _ids, func, _robust in connection.run_on_commit)
     pending = getattr(connection, _PENDING, None)
-    if pending is None:
-        pending = set()
+    if pending is None or not queued:
+        pending = set()  # a first change in this transaction: what a rolled-back one left is dropped
         setattr(connection, _PENDING, pending)
     term = term_of(instance.start).code  # the term the row starts in, besides today's
     pending.update({(instance.from_school_id, term), (instance.to_school_id, term)})
-    transaction.on_commit(_flush)
+    if not queued:
+        transaction.on_commit(_flush)  # once per transaction, like rotation's progress
 
 
 def _flush() -> None:
