@@ -19,8 +19,8 @@ Who is bound, per group type:
 - every school: the vice principals bound to the principal's rating after the rules above
   (principal_deputies, mode from the region's BoundPolicy).
 
-Idempotent: the rules start from each subject's rating before any rule (a rule change keeps it as
-`from_rating`); a subject whose outcome is the same keeps its row untouched, a changed outcome
+Idempotent: the rules start from each subject's rating before any rule (its original rating when
+only rules changed it); a subject whose outcome is the same keeps its row untouched, a changed outcome
 replaces it. A subject with a collective decision (集体研究) keeps it: the rules leave it alone.
 Refused on a cycle that is not closed (a published cycle's ratings are final).
 """
@@ -98,7 +98,9 @@ def bound_rules_apply(*, actor: User | None, cycle: Cycle) -> BoundRun:
     for change in RatingChange.objects.filter(subject__cycle=cycle).order_by("at", "id"):
         earlier[change.subject_id].append(change)
     collective = {sid for sid, rows in earlier.items() if any(r.kind == RatingChange.Kind.COLLECTIVE for r in rows)}
-    base = {s.pk: (earlier[s.pk][0].from_rating if earlier.get(s.pk) and s.pk not in collective else s.final_rating)
+    # the rating before any rule: the scores' own (original) when only rules changed it, so a re-run after
+    # the scores were recomputed starts from the new scores; with a collective decision, the decision's
+    base = {s.pk: (s.original_rating if earlier.get(s.pk) and s.pk not in collective else s.final_rating)
             for s in subjects}
     people = {str(s.pk): rules.BoundPerson(str(s.pk), str(s), base[s.pk], s.post or "", s.rotated, _unit(cycle, s))
               for s in subjects if base[s.pk]}

@@ -201,3 +201,99 @@ def test_policy_rows_are_not_open_to_bureau_staff_in_admin(world, client, city_u
     city_user.save()
     client.force_login(city_user)
     assert client.get(reverse("admin:evaluation_boundpolicy_changelist")).status_code == 404
+
+
+def _closed(cycle, **fields):
+    Cycle.objects.filter(pk=cycle.pk).update(status=Cycle.Status.CLOSED, quota_unit=Cycle.QuotaUnit.CYCLE,
+                                             quota_percent=100, **fields)
+    cycle.refresh_from_db()
+    return cycle
+
+
+def _subject(cycle, school, staff=None, rating=Rating.QUALIFIED, total=None, **kw):
+    return Subject.objects.create(cycle=cycle, school=school, staff=staff, post=staff.post if staff else "",
+                                  original_rating=rating, final_rating=rating, total=total, **kw)
+
+
+@pytest.mark.parametrize("teacher_total, teacher_after", [("74.99", Rating.QUALIFIED), ("75", Rating.EXCELLENT)])
+def test_senior_pair_helper_judged_by_the_helped_school_and_teacher_preferred(world, city_user, cycle, teacher_total,
+                                                                            teacher_after):
+    from alliances.models import GroupType
+    helper, helped = world.school_a, SchoolFactory(code="A009", name="咸安九中", region=world.county_a)
+    group = GroupFactory(region=world.county_a, lead_school=helper, type=GroupType.SENIOR_PAIR)
+    MembershipFactory(group=group, school=helped)
+    SchoolQuality.objects.create(school=helped, year=2025, quality_score=D("70"))
+    SchoolQuality.objects.create(school=helped, year=2026, quality_score=D("75"))  # gain 5: at the threshold
+    teacher = StaffFactory(name="孙老师", school=helper)
+    AssignmentFactory(staff=teacher, to_school=helped, arrived_on=dt.date(2026, 8, 28))
+    earlier = Cycle.objects.create(region=world.city, name="2025年度", year=2025, kind="year_end", scheme=cycle.scheme,
+                                   as_of=dt.date(2025, 12, 1), created_by=city_user, status=Cycle.Status.PUBLISHED)
+    _subject(earlier, helper, teacher, total=D("70"))
+    cycle = _closed(cycle, previous=earlier)
+    school = _subject(cycle, helper)
+    person = _subject(cycle, helper, teacher, total=D(teacher_total), rotated=True)
+    bound_rules_apply(actor=city_user, cycle=cycle)
+    assert Subject.objects.get(pk=school.pk).final_rating == Rating.EXCELLENT
+    assert RatingChange.objects.get(subject=school).reason == \
+        "被帮扶学校 咸安九中 质量提升 5 分，达到 5 分的明显进步标准：帮扶学校 咸安实验小学 由合格调为优秀"
+    assert Subject.objects.get(pk=person.pk).final_rating == teacher_after
+    if teacher_after == Rating.EXCELLENT:
+        assert RatingChange.objects.get(subject=person).reason == \
+            "交流教师 孙老师 教学成绩提升 5 分，达到 5 分的较大进步标准，优先评为优秀：由合格调为优秀"
+
+
+@pytest.mark.parametrize("partners, after", [
+    ([Rating.EXCELLENT, Rating.QUALIFIED, Rating.QUALIFIED, Rating.QUALIFIED], Rating.QUALIFIED),  # 25 %
+    ([Rating.EXCELLENT, Rating.EXCELLENT, Rating.QUALIFIED, Rating.QUALIFIED], Rating.EXCELLENT),  # 50 %
+    ([Rating.EXCELLENT, Rating.EXCELLENT, Rating.EXCELLENT, Rating.BASIC], Rating.QUALIFIED),  # one below 合格
+])
+def test_preschool_lead_follows_its_partners_term_and_year_assessments(world, city_user, cycle, partners, after):
+    from alliances.models import GroupType
+    lead = SchoolFactory(code="K001", name="咸安实验幼儿园", region=world.county_a, stage="kindergarten")
+    kids = [SchoolFactory(code=f"K00{i + 2}", region=world.county_a, stage="kindergarten") for i in range(2)]
+    group = GroupFactory(region=world.county_a, lead_school=lead, type=GroupType.PRESCHOOL)
+    for kid in kids:
+        MembershipFactory(group=group, school=kid)
+    for index, kind in enumerate(("term_process", "year_summative")):
+        other = Cycle.objects.create(region=world.city, name=f"共建考核{kind}", year=2026, kind=kind, scheme=cycle.scheme,
+                                     as_of=dt.date(2026, 7, 1), created_by=city_user, status=Cycle.Status.PUBLISHED)
+        for kid_index, kid in enumerate(kids):
+            _subject(other, kid, rating=partners[index * 2 + kid_index])
+    cycle = _closed(cycle)
+    subject = _subject(cycle, lead, rating=Rating.EXCELLENT if after == Rating.QUALIFIED and partners[3] == Rating.BASIC
+                       else Rating.QUALIFIED)
+    bound_rules_apply(actor=city_user, cycle=cycle)
+    assert Subject.objects.get(pk=subject.pk).final_rating == after
+
+
+def test_run_assessment_command_applies_the_rules_and_a_second_run_changes_nothing(bound):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from evaluation.models import Scheme
+    cycle, subjects, member = bound
+    # no scores were entered: every total is 0, which this scheme rates 优秀; 咸安三小 declined, so the
+    # bound people lose 优秀 and 钱老师 (not bound) keeps it
+    Scheme.objects.filter(pk=cycle.scheme_id).update(excellent_min=0, qualified_min=0, basic_min=0)
+    SchoolQuality.objects.filter(school=member, year=2026).update(quality_score=D("79"))
+    call_command("run_assessment", str(cycle.pk), stdout=StringIO())
+    expected = {"principal": Rating.QUALIFIED, "deputy": Rating.QUALIFIED, "sent": Rating.QUALIFIED, "stayed": Rating.EXCELLENT}
+    assert ratings(subjects) == expected
+    assert Subject.objects.get(pk=subjects["principal"].pk).original_rating == Rating.EXCELLENT
+    rows = list(RatingChange.objects.order_by("id").values_list("id", "to_rating", "details"))
+    assert len(rows) == 3
+    out = StringIO()
+    call_command("run_assessment", str(cycle.pk), stdout=out)
+    assert out.getvalue().strip() == f"{cycle.name}：捆绑评价调整等次 0 人，保持 3 人，撤销 0 人。"
+    assert list(RatingChange.objects.order_by("id").values_list("id", "to_rating", "details")) == rows
+    assert ratings(subjects) == expected
+
+
+def test_run_assessment_refused_on_a_published_cycle(bound):
+    from django.core.management import CommandError, call_command
+    cycle, subjects, _member = bound
+    Cycle.objects.filter(pk=cycle.pk).update(status=Cycle.Status.PUBLISHED)
+    with pytest.raises(CommandError, match="已发布"):
+        call_command("run_assessment", str(cycle.pk))
+    assert not RatingChange.objects.exists()
