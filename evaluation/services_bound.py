@@ -104,7 +104,8 @@ def bound_rules_apply(*, actor: User | None, cycle: Cycle) -> BoundRun:
             for s in subjects}
     people = {str(s.pk): rules.BoundPerson(str(s.pk), str(s), base[s.pk], s.post or "", s.rotated, _unit(cycle, s))
               for s in subjects if base[s.pk]}
-    effects = _effects(cycle, subjects, people, policy)
+    effects, composites = _effects(cycle, subjects, people, policy)
+    _store_composites(subjects, composites)
     effects = [e for e in effects if int(e.key) not in collective]
     first = rules.resolve_bound(people, effects, _quota(cycle))
     after = {key: p.rating for key, p in people.items()} | {c.key: c.after for c in first.changes}
@@ -117,20 +118,23 @@ def _quota(cycle: Cycle) -> rules.QuotaRule:
     return rules.QuotaRule(cycle.quota_percent, cycle.rounding, cycle.rotated_percent)
 
 
-def _effects(cycle: Cycle, subjects: list[Subject], people: dict, policy: rules.BoundPolicy) -> list[rules.BoundEffect]:
+def _effects(cycle: Cycle, subjects: list[Subject], people: dict, policy: rules.BoundPolicy) -> tuple[list, dict]:
+    """The bound effects of the cycle, and the lead schools' composites ({subject id: [composite dicts]})."""
     year_start, year_end = dt.date(cycle.year, 1, 1), dt.date(cycle.year, 12, 31)
     groups = list(Group.objects.filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=year_start),
                                        founded_on__lte=year_end, lead_school__in={s.school_id for s in subjects}))
     if not groups:
-        return []
+        return [], {}
     members = defaultdict(list)
     for m in Membership.objects.filter(group__in=groups, role=Membership.Role.MEMBER, joined_on__lte=year_end).filter(
             Q(left_on__isnull=True) | Q(left_on__gte=year_start)).select_related("school"):
         members[m.group_id].append(m.school)
     member_ids = {school.pk for schools in members.values() for school in schools}
-    quality = defaultdict(dict)
+    quality, figures_now = defaultdict(dict), {}
     for row in SchoolQuality.objects.filter(school_id__in=member_ids, year__in=(cycle.year, cycle.year - 1)):
         quality[row.school_id][row.year] = row.quality_score
+        if row.year == cycle.year:
+            figures_now[row.school_id] = row
     dispatched = defaultdict(set)  # (from, to) -> staff ids
     for from_id, to_id, staff_id in Assignment.objects.filter(
             state__in=DISPATCH_STATES, arrived_on__isnull=False, arrived_on__lte=year_end,
@@ -150,8 +154,17 @@ def _effects(cycle: Cycle, subjects: list[Subject], people: dict, policy: rules.
         return rules.BoundPerson(key, str(subject), people[key].rating, role, subject.rotated, people[key].unit) \
             if key in people else None
 
-    effects = []
+    effects, composites = [], defaultdict(list)
     for group in groups:
+        lead_subject = school_subject.get(group.lead_school_id)
+        if lead_subject is not None and lead_subject.total is not None and group.type != GroupType.PRESCHOOL:
+            figures = [rules.MemberFigures(school.name, getattr(figures_now.get(school.pk), "quality_score", None),
+                                           getattr(figures_now.get(school.pk), "student_increase", None),
+                                           getattr(figures_now.get(school.pk), "staff_exchanged", None))
+                       for school in members[group.pk]]
+            result = rules.lead_composite(lead_subject.total, cycle.scheme.total, figures, policy)
+            composites[lead_subject.pk].append({"group": group.name, "total": str(result.total),
+                                                "parts": {k: list(v) for k, v in result.parts.items()}})
         leaders = [bound(s, rules.LEAD_PRINCIPAL if s.post == Staff.Post.PRINCIPAL else rules.LEADERSHIP)
                    for s in at_school[group.lead_school_id] if s.post in (Staff.Post.PRINCIPAL, *LEADERSHIP_POSTS)]
         if group.type == GroupType.PRESCHOOL:
@@ -177,7 +190,19 @@ def _effects(cycle: Cycle, subjects: list[Subject], people: dict, policy: rules.
             else:
                 bound_people = [p for p in leaders + [bound(s, rules.DISPATCHED) for s in sent] if p]
                 effects += rules.member_quality_effects(progress, bound_people, policy)
-    return effects
+    return effects, composites
+
+
+def _store_composites(subjects: list[Subject], composites: dict) -> None:
+    """Keep each lead school's composite (rules.lead_composite) in its result, rewritten only when it changed."""
+    changed = []
+    for subject in subjects:
+        wanted = composites.get(subject.pk)
+        if (subject.result or {}).get("composite") != wanted and (wanted or "composite" in (subject.result or {})):
+            subject.result = {**(subject.result or {}), "composite": wanted} if wanted else \
+                {k: v for k, v in subject.result.items() if k != "composite"}
+            changed.append(subject)
+    Subject.objects.bulk_update(changed, ["result"])
 
 
 def _previous_totals(cycle: Cycle) -> dict:

@@ -297,3 +297,16 @@ def test_run_assessment_refused_on_a_published_cycle(bound):
     with pytest.raises(CommandError, match="已发布"):
         call_command("run_assessment", str(cycle.pk))
     assert not RatingChange.objects.exists()
+
+
+def test_lead_school_composite_kept_in_its_result_and_shown(bound, city_user, client):
+    cycle, _subjects, member = bound
+    SchoolQuality.objects.filter(school=member, year=2026).update(student_increase=50, staff_exchanged=10)
+    lead = _subject(cycle, cycle.subjects.first().school, total=D("90"))  # of the scheme's 100 points
+    bound_rules_apply(actor=city_user, cycle=cycle)
+    [composite] = Subject.objects.get(pk=lead.pk).result["composite"]
+    # 90 × 60 % + 86.2 × 20 % + 50 × 10 % + 100 × 10 % = 54 + 17.24 + 5 + 10
+    assert composite["total"] == "86.24" and composite["parts"]["quality"] == ["86.20", "20.00"]
+    client.force_login(city_user)
+    page = client.get(reverse("evaluation:subject-detail", args=[lead.pk])).content.decode()
+    assert "86.24" in page and "86.20 × 20.00 %" in page
