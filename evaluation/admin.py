@@ -2,8 +2,9 @@
 freeze when used, submitted scores lock, ratings keep their history), which the pages and API call."""
 
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from evaluation.models import Assignment, Cycle, RatingChange, Scheme, SchoolQuality, Subject
+from evaluation.models import Assignment, BoundPolicy, Cycle, RatingChange, Scheme, SchoolQuality, Subject
 from org.scope import ScopedAdmin
 
 
@@ -54,3 +55,27 @@ class RatingChangeAdmin(ReadOnlyAdmin):
 class SchoolQualityAdmin(ReadOnlyAdmin):
     list_display = ["school", "year", "quality_score", "student_increase", "staff_exchanged"]
     list_select_related = ["school"]
+
+
+@admin.register(BoundPolicy)
+class BoundPolicyAdmin(SimpleHistoryAdmin):
+    """The bound-rule policy rows (issue 13), editable by super-users only until a scoped bureau form exists:
+    a region's row (or the default row) changes every region below it that has none of its own."""
+
+    list_display = ["__str__", "improvement_threshold", "weight_own", "weight_quality", "weight_students",
+                    "weight_exchange", "deputies"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and obj is not None and obj.region_id is not None

@@ -10,6 +10,7 @@ Seam for the bound rules (issue 13): a Subject keeps `original_rating` (what the
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -328,6 +329,13 @@ class RatingChange(models.Model):
     def __str__(self):
         return f"{self.subject}: {self.from_rating} → {self.to_rating}"
 
+    @property
+    def text(self) -> str:
+        """What the result page shows: a rule change's trace in the active language, else the reason."""
+        if self.kind == self.Kind.RULE and self.details.get("rule"):
+            return rules.trace_text(self.details) or self.reason
+        return self.reason
+
 
 class SchoolQuality(models.Model):
     """A school's yearly 教育教学质量 score, 学生增量 and staff exchanged (inputs for issue 13)."""
@@ -348,3 +356,66 @@ class SchoolQuality(models.Model):
 
     def __str__(self):
         return f"{self.school} {self.year}"
+
+
+class BoundPolicy(models.Model):
+    """A region's bound-rule settings (捆绑评价, issue 13; seed 003 三(三), seed 002): the 明显进步
+    threshold, the weights of the lead school's composite and the principal-deputy binding. The row
+    without a region is the default (created by migration 0002 with seed 003's figures); a region uses
+    its own row, else its nearest ancestor's, else the default (`for_region`)."""
+
+    region = models.OneToOneField(Region, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                                  verbose_name=_("region (blank: the default)"))
+    improvement_threshold = models.DecimalField(_("marked improvement (quality points)"), max_digits=6, decimal_places=2,
+                                                default=5, validators=[MinValueValidator(0)])
+    weight_own = models.DecimalField(_("weight of the lead school's own score (%)"), max_digits=5, decimal_places=2, default=60,
+                                     validators=[MinValueValidator(0), MaxValueValidator(100)])
+    weight_quality = models.DecimalField(_("weight of the member schools' quality (%)"), max_digits=5, decimal_places=2,
+                                         default=20, validators=[MinValueValidator(0), MaxValueValidator(100)])
+    weight_students = models.DecimalField(_("weight of the student increase (%)"), max_digits=5, decimal_places=2, default=10,
+                                          validators=[MinValueValidator(0), MaxValueValidator(100)])
+    weight_exchange = models.DecimalField(_("weight of the staff exchanged (%)"), max_digits=5, decimal_places=2, default=10,
+                                          validators=[MinValueValidator(0), MaxValueValidator(100)])
+    students_full = models.PositiveIntegerField(_("student increase for the full part"), default=100)
+    exchange_full = models.PositiveIntegerField(_("staff exchanged for the full part"), default=10)
+    teacher_marked_gain = models.DecimalField(_("teaching-result gain preferring an exchanged teacher"), max_digits=6,
+                                              decimal_places=2, default=5, validators=[MinValueValidator(0)])
+    deputies = models.CharField(_("deputies bound to the principal"), max_length=8, default=rules.DEPUTIES_CAP, choices=[
+        (rules.DEPUTIES_NONE, _("Not bound")), (rules.DEPUTIES_CAP, _("No deputy above the principal")),
+        (rules.DEPUTIES_FOLLOW, _("Deputies follow the principal")),
+    ])
+    preschool_excellent_share = models.DecimalField(_("share of partners' 优秀 for the lead kindergarten (%)"), max_digits=5,
+                                                    decimal_places=2, default=50,
+                                                    validators=[MinValueValidator(0), MaxValueValidator(100)])
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["region__code"]
+        verbose_name = _("bound-rule policy")
+        verbose_name_plural = _("bound-rule policies")
+        constraints = [models.UniqueConstraint(fields=["region"], condition=Q(region__isnull=True),
+                                               name="bound_policy_one_default")]
+
+    def __str__(self):
+        return str(self.region) if self.region_id else str(_("Default"))
+
+    def clean(self):
+        problems = self.as_rule().problems()
+        if problems:
+            raise ValidationError(problems)
+
+    def as_rule(self) -> rules.BoundPolicy:
+        return rules.BoundPolicy(
+            self.improvement_threshold, self.weight_own, self.weight_quality, self.weight_students, self.weight_exchange,
+            self.students_full, self.exchange_full, self.teacher_marked_gain, self.deputies, self.preschool_excellent_share)
+
+    @classmethod
+    def for_region(cls, region: Region) -> rules.BoundPolicy:
+        """The policy a region uses: its own row, its nearest ancestor's, the default row, seed 003's figures."""
+        rows = {row.region_id: row for row in cls.objects.all()}
+        node = region
+        while node is not None:
+            if node.pk in rows:
+                return rows[node.pk].as_rule()
+            node = node.parent
+        return rows[None].as_rule() if None in rows else rules.BoundPolicy()

@@ -20,7 +20,8 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from org.ratings import Rating, lower_of
+from org.ratings import RANK as RATING_RANK
+from org.ratings import Rating, at_least, lower_of
 
 TWO = Decimal("0.01")
 ZERO = Decimal("0")
@@ -481,3 +482,363 @@ def check_quota(unit: str, ratings: Sequence[tuple[str, bool]], percent: Decimal
         rotated, rotated_excellent, quota_limit(rotated, separate_percent, rounding),
     )
 
+
+
+# --- bound evaluation (捆绑评价; issue 13, seed 003 三(三) and 普通高中结对帮扶, seed 002) ------------
+#
+# Each bound rule reads plain data and returns `BoundEffect`s: what it asks for one person (or
+# school) and why, with the numbers. `resolve_bound` then applies every effect of a cycle at once:
+#
+# Precedence (stated here, tested in tests/evaluation/test_bound_rules.py):
+# 1. A ban ("may not be 优秀") or a cap beats any promotion for the same person: when one member
+#    school improved markedly and another declined, the lead principal is not 优秀.
+# 2. A promotion (PROMOTE: the rule rates 优秀) needs the person's own result to be at least 合格;
+#    the rule functions already leave out those below.
+# 3. The 优秀 quota still holds. A rotated person's bound 优秀 takes a place of the cycle's 单列 quota
+#    for rotated staff (seed 003: 评优评先单列计划) while it has room (as check_quota counts them);
+#    anyone else takes a free place of the unit's general quota; when neither has room the promotion
+#    is refused, and the refusal names the people, the unit, the quota and the 优秀 already counted. PROMOTE is placed before PREFER
+#    (优先评定: an exchanged teacher whose teaching results improved markedly), each in key order.
+# 4. Downgrades are applied before promotions, so a ban frees its place for a promotion.
+
+PROMOTE, PREFER, BAN, CAP = "promote", "prefer", "ban", "cap"
+# rule codes (RatingChange.details["rule"])
+MEMBER_QUALITY, SENIOR_PAIR_RULE, PRINCIPAL_DEPUTIES, PRESCHOOL_LEAD = (
+    "member_quality", "senior_pair", "principal_deputies", "preschool_lead")
+# roles of a bound person
+LEAD_PRINCIPAL, LEADERSHIP, DISPATCHED, HELPER_SCHOOL, EXCHANGED_TEACHER, DEPUTY, LEAD_KINDERGARTEN = (
+    "lead_principal", "leadership", "dispatched", "helper_school", "exchanged_teacher", "deputy", "lead_kindergarten")
+# principal ↔ deputies modes (seed 002: 校长考核结果与学校副职进行捆绑)
+DEPUTIES_NONE, DEPUTIES_CAP, DEPUTIES_FOLLOW = "none", "cap", "follow"
+
+MSG_WEIGHTS_BOUND = _("The composite weights add up to %(sum)s %%, not 100 %%.")
+
+
+@dataclass(frozen=True)
+class BoundPolicy:
+    """A region's bound-rule settings (evaluation.models.BoundPolicy holds them; defaults from seed 003).
+
+    improvement_threshold: quality points a member (or helped) school must gain for 明显进步;
+    weight_*: percent of the lead school's composite (add to 100); *_full: the student increase,
+    staff exchanged and quality gain that earn a full part; teacher_marked_gain: teaching-result points
+    for an exchanged teacher's 优先; deputies: none / cap (no deputy above the principal) / follow
+    (deputies take the principal's rating, an upgrade only from at least 合格); preschool_excellent_share:
+    percent of the partners' assessments (semester and year) that must be 优秀 for the lead kindergarten."""
+
+    improvement_threshold: Decimal = Decimal("5")
+    weight_own: Decimal = Decimal("60")
+    weight_quality: Decimal = Decimal("20")
+    weight_students: Decimal = Decimal("10")
+    weight_exchange: Decimal = Decimal("10")
+    students_full: int = 100
+    exchange_full: int = 10
+    teacher_marked_gain: Decimal = Decimal("5")
+    deputies: str = DEPUTIES_CAP
+    preschool_excellent_share: Decimal = Decimal("50")
+
+    def problems(self) -> list[str]:
+        total = sum((Decimal(w) for w in (self.weight_own, self.weight_quality, self.weight_students,
+                                          self.weight_exchange)), ZERO)
+        return [] if total == 100 else [str(MSG_WEIGHTS_BOUND % {"sum": q(total)})]
+
+
+@dataclass(frozen=True)
+class BoundPerson:
+    """One rated subject: `key` its id, `rating` its rating before the bound rules."""
+
+    key: str
+    name: str
+    rating: str
+    role: str = ""
+    rotated: bool = False
+    unit: str = ""  # quota unit (school, county or cycle)
+
+
+@dataclass(frozen=True)
+class BoundEffect:
+    key: str  # the person's key
+    effect: str  # PROMOTE, PREFER, BAN, CAP
+    rule: str
+    reason: str  # reason code: "improved", "not_improved", "declined", "above_principal"...
+    numbers: Mapping = field(default_factory=dict)
+    rating: str = Rating.EXCELLENT  # the target of a promotion or the ceiling of a cap
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A school's quality this year and last (None: not reported)."""
+
+    school: str
+    current: Decimal | None
+    previous: Decimal | None
+
+    @property
+    def gain(self) -> Decimal | None:
+        if self.current is None or self.previous is None:
+            return None
+        return q(Decimal(self.current) - Decimal(self.previous))
+
+
+def _progress_effects(progress: Progress, people: Sequence[BoundPerson], threshold: Decimal, rule: str) -> list[BoundEffect]:
+    """Gain ≥ threshold: PROMOTE each person at least 合格 (明显进步); gain ≤ 0: BAN each (没有进步或滑坡);
+    in between, or no data: nothing."""
+    gain = progress.gain
+    if gain is None:
+        return []
+    numbers = {"school": progress.school, "current": str(q(progress.current)), "previous": str(q(progress.previous)),
+               "gain": str(gain), "threshold": str(q(threshold))}
+    if gain >= Decimal(threshold):
+        return [BoundEffect(p.key, PROMOTE, rule, "improved", {**numbers, "role": p.role}) for p in people
+                if at_least(p.rating, Rating.QUALIFIED)]
+    if gain <= 0:
+        reason = "declined" if gain < 0 else "not_improved"
+        return [BoundEffect(p.key, BAN, rule, reason, {**numbers, "role": p.role}) for p in people]
+    return []
+
+
+def member_quality_effects(progress: Progress, people: Sequence[BoundPerson], policy: BoundPolicy) -> list[BoundEffect]:
+    """Seed 003 三(三): a member school's quality gain of at least `improvement_threshold` makes the lead
+    principal, the leadership team and the staff dispatched to it 优秀 when their own result is at least
+    合格; no gain or a decline forbids 优秀 for all of them. `people`: those bound to this member school."""
+    return _progress_effects(progress, people, policy.improvement_threshold, MEMBER_QUALITY)
+
+
+def senior_pair_effects(helped: Progress, helper: Sequence[BoundPerson], teachers: Mapping[str, tuple[BoundPerson, Decimal | None]],
+                        policy: BoundPolicy) -> list[BoundEffect]:
+    """Seed 003 普通高中结对帮扶: the helper school (and its people in `helper`) is judged by the helped
+    school's gain like a member school; an exchanged teacher (`teachers`: key → (person, gain of the
+    teacher's teaching results)) whose gain is at least `teacher_marked_gain` is preferred for 优秀
+    (PREFER: placed only within the quota, after the PROMOTEs). A teacher also follows the helped school's ban."""
+    effects = _progress_effects(helped, helper, policy.improvement_threshold, SENIOR_PAIR_RULE)
+    banned = helped.gain is not None and helped.gain <= 0
+    for person, gain in teachers.values():
+        if banned:
+            effects.extend(_progress_effects(helped, [person], policy.improvement_threshold, SENIOR_PAIR_RULE))
+            continue
+        if gain is not None and Decimal(gain) >= Decimal(policy.teacher_marked_gain) and at_least(person.rating, Rating.QUALIFIED):
+            effects.append(BoundEffect(person.key, PREFER, SENIOR_PAIR_RULE, "teaching_improved", {
+                "school": helped.school, "teacher_gain": str(q(gain)), "threshold": str(q(policy.teacher_marked_gain)),
+                "role": EXCHANGED_TEACHER}))
+    return effects
+
+
+def principal_deputy_effects(principal: BoundPerson, deputies: Sequence[BoundPerson], policy: BoundPolicy) -> list[BoundEffect]:
+    """Seed 002 (捆绑式考核): the deputies' ratings bound to the principal's. `cap`: a deputy rated above the
+    principal is lowered to the principal's rating; `follow`: deputies take the principal's rating (up
+    only from at least 合格, to 优秀 as a PROMOTE); `none`: nothing."""
+    effects = []
+    numbers = {"principal": principal.name, "principal_rating": principal.rating, "role": DEPUTY}
+    for deputy in deputies:
+        above = RATING_RANK[deputy.rating] > RATING_RANK[principal.rating]
+        if policy.deputies in (DEPUTIES_CAP, DEPUTIES_FOLLOW) and above:
+            effects.append(BoundEffect(deputy.key, CAP, PRINCIPAL_DEPUTIES, "above_principal", numbers, principal.rating))
+        elif policy.deputies == DEPUTIES_FOLLOW and principal.rating == Rating.EXCELLENT and deputy.rating != Rating.EXCELLENT \
+                and at_least(deputy.rating, Rating.QUALIFIED):
+            effects.append(BoundEffect(deputy.key, PROMOTE, PRINCIPAL_DEPUTIES, "principal_excellent", numbers))
+    return effects
+
+
+def preschool_lead_effects(lead: BoundPerson, partner_ratings: Sequence[str], policy: BoundPolicy) -> list[BoundEffect]:
+    """Seed 003 学前教育领航共建: the lead kindergarten follows its partners' semester and year assessments.
+    Any partner assessment below 合格: the lead may not be 优秀 (BAN); otherwise a share of 优秀 of at
+    least `preschool_excellent_share` % makes it 优秀 (PROMOTE, from at least 合格). No assessments: nothing."""
+    if not partner_ratings:
+        return []
+    excellent = sum(1 for r in partner_ratings if r == Rating.EXCELLENT)
+    failing = sum(1 for r in partner_ratings if not at_least(r, Rating.QUALIFIED))
+    share = q(Decimal(excellent) * 100 / len(partner_ratings))
+    numbers = {"school": lead.name, "assessments": len(partner_ratings), "excellent": excellent, "failing": failing,
+               "share": str(share), "threshold": str(q(policy.preschool_excellent_share)), "role": LEAD_KINDERGARTEN}
+    if failing:
+        return [BoundEffect(lead.key, BAN, PRESCHOOL_LEAD, "partner_failing", numbers)]
+    if share >= Decimal(policy.preschool_excellent_share) and at_least(lead.rating, Rating.QUALIFIED):
+        return [BoundEffect(lead.key, PROMOTE, PRESCHOOL_LEAD, "partners_excellent", numbers)]
+    return []
+
+
+@dataclass(frozen=True)
+class MemberFigures:
+    school: str
+    quality: Decimal | None  # this year's quality score (0..100)
+    student_increase: int | None
+    staff_exchanged: int | None
+
+
+@dataclass(frozen=True)
+class Composite:
+    total: Decimal  # 0..100
+    parts: Mapping  # {"own": (part 0..100, weight), "quality": ..., "students": ..., "exchange": ...}
+
+
+def lead_composite(own_total: Decimal, own_max: Decimal, members: Sequence[MemberFigures], policy: BoundPolicy) -> Composite:
+    """Seed 003 三(三): the lead school's composite, 0..100 = Σ weight % × part. Parts (each 0..100):
+    own = own total / scheme total × 100; quality = mean of the members' quality scores that were reported
+    (none reported: 0); students = min(Σ increase / students_full, 1) × 100 (a net decrease gives 0);
+    exchange = min(Σ exchanged / exchange_full, 1) × 100."""
+    own = q(Decimal(own_total) * 100 / Decimal(own_max)) if Decimal(own_max) > 0 else ZERO
+    qualities = [Decimal(m.quality) for m in members if m.quality is not None]
+    quality = q(sum(qualities, ZERO) / len(qualities)) if qualities else ZERO
+    students = sum((m.student_increase or 0) for m in members)
+    exchanged = sum((m.staff_exchanged or 0) for m in members)
+    students_part = q(min(max(Decimal(students) / policy.students_full, ZERO), Decimal(1)) * 100) if policy.students_full else ZERO
+    exchange_part = q(min(Decimal(exchanged) / policy.exchange_full, Decimal(1)) * 100) if policy.exchange_full else ZERO
+    parts = {"own": (own, Decimal(policy.weight_own)), "quality": (quality, Decimal(policy.weight_quality)),
+             "students": (students_part, Decimal(policy.weight_students)),
+             "exchange": (exchange_part, Decimal(policy.weight_exchange))}
+    total = q(sum((part * weight / 100 for part, weight in parts.values()), ZERO))
+    return Composite(total, {k: (str(p), str(w)) for k, (p, w) in parts.items()})
+
+
+@dataclass(frozen=True)
+class QuotaRule:
+    percent: Decimal
+    rounding: str = HALF_UP
+    separate_percent: Decimal | None = None  # 单列 for rotated staff (None: none)
+
+
+@dataclass(frozen=True)
+class BoundChange:
+    key: str
+    before: str
+    after: str
+    effects: tuple[BoundEffect, ...]  # the effects that made the change (the first decides the text)
+    via_separate: bool = False  # placed in the 单列 quota
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Bound 优秀 refused because the unit's quota is full."""
+
+    unit: str
+    names: tuple[str, ...]
+    keys: tuple[str, ...]
+    limit: int
+    excellent: int
+    separate_limit: int = 0
+    separate_excellent: int = 0
+
+
+@dataclass
+class BoundOutcome:
+    changes: list[BoundChange]
+    refusals: list[Refusal]
+    overruled: list[BoundEffect]  # promotions beaten by a ban or cap (rule 1)
+
+
+def resolve_bound(people: Mapping[str, BoundPerson], effects: Sequence[BoundEffect], quota: QuotaRule) -> BoundOutcome:
+    """Apply every effect with the precedence stated above. `people`: every subject of the cycle (the
+    quota counts them all), key → BoundPerson with its rating before the rules. Returns the changes
+    (before → after, with the deciding effects), the refused promotions per unit and the overruled ones."""
+    by_person: dict[str, list[BoundEffect]] = {}
+    for effect in effects:
+        by_person.setdefault(effect.key, []).append(effect)
+    rating = {key: p.rating for key, p in people.items()}
+    decided: dict[str, tuple[BoundEffect, ...]] = {}
+    overruled, promotions = [], []
+    for key, own in by_person.items():
+        downs = [e for e in own if e.effect in (BAN, CAP)]
+        ups = [e for e in own if e.effect in (PROMOTE, PREFER)]
+        if downs:
+            overruled.extend(ups)
+            ceiling = min((Rating.QUALIFIED if e.effect == BAN else e.rating for e in downs), key=lambda r: RATING_RANK[r])
+            if RATING_RANK[rating[key]] > RATING_RANK[ceiling]:
+                rating[key] = Rating(ceiling).value
+                decided[key] = tuple(downs)
+        elif ups and rating[key] != Rating.EXCELLENT:
+            strength = 0 if any(e.effect == PROMOTE for e in ups) else 1
+            promotions.append((strength, key, tuple(sorted(ups, key=lambda e: e.effect != PROMOTE))))
+    refused: dict[str, list[str]] = {}
+    separate_used: dict[str, bool] = {}
+    for _strength, key, ups in sorted(promotions):
+        person = people[key]
+        check = _unit_check(people, rating, person.unit, quota)
+        general_room = check.limit - (check.excellent - check.rotated_excellent + max(check.rotated_excellent - check.rotated_limit, 0))
+        separate_room = check.rotated_limit - check.rotated_excellent if quota.separate_percent is not None else 0
+        if quota.separate_percent is not None and person.rotated and separate_room > 0:
+            rating[key], decided[key] = Rating.EXCELLENT.value, ups
+            separate_used[key] = True
+        elif general_room > 0:
+            rating[key], decided[key] = Rating.EXCELLENT.value, ups
+        else:
+            refused.setdefault(person.unit, []).append(key)
+    refusals = []
+    for unit, keys in refused.items():
+        check = _unit_check(people, rating, unit, quota)
+        refusals.append(Refusal(unit, tuple(people[k].name for k in keys), tuple(keys), check.limit,
+                                check.excellent - check.rotated_excellent if quota.separate_percent is not None else check.excellent,
+                                check.rotated_limit, check.rotated_excellent))
+    changes = [BoundChange(key, people[key].rating, rating[key], effects_, separate_used.get(key, False))
+               for key, effects_ in decided.items() if rating[key] != people[key].rating]
+    return BoundOutcome(changes, refusals, overruled)
+
+
+def _unit_check(people, rating, unit, quota: QuotaRule) -> QuotaCheck:
+    return check_quota(unit, [(rating[k], p.rotated) for k, p in people.items() if p.unit == unit],
+                       quota.percent, quota.rounding, quota.separate_percent)
+
+
+# --- the trace, in words -----------------------------------------------------------------------------
+
+ROLE_LABELS = {
+    LEAD_PRINCIPAL: _("lead principal"), LEADERSHIP: _("leadership member"), DISPATCHED: _("dispatched staff"),
+    HELPER_SCHOOL: _("helper school"), EXCHANGED_TEACHER: _("exchanged teacher"), DEPUTY: _("vice principal"),
+    LEAD_KINDERGARTEN: _("lead kindergarten"),
+}
+TRACE_TEXTS = {
+    (MEMBER_QUALITY, "improved"): _("Member school %(school)s improved its quality by %(gain)s points, meeting the "
+                                    "%(threshold)s-point standard of marked improvement: %(role)s %(name)s changed from "
+                                    "%(before)s to %(after)s"),
+    (MEMBER_QUALITY, "not_improved"): _("Member school %(school)s did not improve its quality (%(previous)s → %(current)s "
+                                        "points), so no 优秀: %(role)s %(name)s changed from %(before)s to %(after)s"),
+    (MEMBER_QUALITY, "declined"): _("Member school %(school)s declined in quality by %(loss)s points (%(previous)s → "
+                                    "%(current)s), so no 优秀: %(role)s %(name)s changed from %(before)s to %(after)s"),
+    (SENIOR_PAIR_RULE, "improved"): _("Helped school %(school)s improved its quality by %(gain)s points, meeting the "
+                                      "%(threshold)s-point standard of marked improvement: %(role)s %(name)s changed from "
+                                      "%(before)s to %(after)s"),
+    (SENIOR_PAIR_RULE, "not_improved"): _("Helped school %(school)s did not improve its quality (%(previous)s → "
+                                          "%(current)s points), so no 优秀: %(role)s %(name)s changed from %(before)s to "
+                                          "%(after)s"),
+    (SENIOR_PAIR_RULE, "declined"): _("Helped school %(school)s declined in quality by %(loss)s points (%(previous)s → "
+                                      "%(current)s), so no 优秀: %(role)s %(name)s changed from %(before)s to %(after)s"),
+    (SENIOR_PAIR_RULE, "teaching_improved"): _("Exchanged teacher %(name)s's teaching results improved by "
+                                               "%(teacher_gain)s points, meeting the %(threshold)s-point standard, preferred "
+                                               "for 优秀: changed from %(before)s to %(after)s"),
+    (PRINCIPAL_DEPUTIES, "above_principal"): _("Principal %(principal)s is rated %(principal_rating)s and a vice principal "
+                                               "may not be rated higher: %(name)s changed from %(before)s to %(after)s"),
+    (PRINCIPAL_DEPUTIES, "principal_excellent"): _("Principal %(principal)s is rated 优秀 and the vice principals follow: "
+                                                   "%(name)s changed from %(before)s to %(after)s"),
+    (PRESCHOOL_LEAD, "partners_excellent"): _("Partner kindergartens: %(excellent)s of %(assessments)s assessments 优秀 "
+                                              "(%(share)s %%), meeting %(threshold)s %%: %(role)s %(name)s changed from "
+                                              "%(before)s to %(after)s"),
+    (PRESCHOOL_LEAD, "partner_failing"): _("Partner kindergartens: %(failing)s of %(assessments)s assessments below 合格, "
+                                           "so no 优秀: %(role)s %(name)s changed from %(before)s to %(after)s"),
+}
+MSG_SEPARATE_QUOTA = _("(placed in the separate quota for rotated staff)")
+
+
+def number(value) -> str:
+    """A figure as a trace shows it: 6.20 → 6.2, 5.00 → 5."""
+    value = Decimal(str(value))
+    return str(value.quantize(Decimal(1))) if value == value.to_integral_value() else str(value.normalize())
+
+
+def trace_text(details: Mapping) -> str:
+    """One rule change in words, in the active language, from a RatingChange's `details`
+    ({"rule", "reason", "name", "before", "after", "numbers": {...}, "separate": bool})."""
+    template = TRACE_TEXTS.get((details.get("rule"), details.get("reason")))
+    if template is None:
+        return ""
+    numbers = dict(details.get("numbers") or {})
+    values = {key: (number(value) if key in _FIGURES and value not in (None, "") else value) for key, value in numbers.items()}
+    if "gain" in numbers:
+        values["loss"] = number(-Decimal(numbers["gain"]))
+    values["role"] = str(ROLE_LABELS.get(numbers.get("role"), ""))
+    if "principal_rating" in numbers:
+        values["principal_rating"] = str(Rating(numbers["principal_rating"]).label)
+    values.update(name=details.get("name", ""), before=str(Rating(details["before"]).label),
+                  after=str(Rating(details["after"]).label))
+    text = str(template) % values
+    return f"{text} {MSG_SEPARATE_QUOTA}" if details.get("separate") else text
+
+
+_FIGURES = {"gain", "threshold", "current", "previous", "teacher_gain", "share"}

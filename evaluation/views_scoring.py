@@ -164,6 +164,7 @@ class SubjectDetailView(ScopedView):
             "changes": selectors.rating_changes(user=request.user, subject=subject),
             "is_admin": admin, "rating_form": forms.RatingChangeForm() if admin else None,
             "assignments": subject.assignments.select_related("rater", "group") if admin else [],
+            "composite_parts": ("own", "quality", "students", "exchange"),
         })
 
 
