@@ -101,6 +101,7 @@ class OutsideBuilder:
             hand = self.factories.get(model)
             if hand is not None:
                 obj = hand(**overrides)
+                self._mark(obj)
             else:
                 obj = self._generated_factory(model)(**overrides)
             self._attach_files(obj)
@@ -121,6 +122,18 @@ class OutsideBuilder:
         if field.null and target not in self.made and target not in (Region, School, Staff):
             return None  # optional links stay empty unless the anchor's row exists
         return self._build(target)
+
+    NAME_FIELDS = ("name", "title", "subject", "findings", "text")
+
+    def _mark(self, obj):
+        """Put the marker into the names a hand-written factory gave (lists show names, not ids)."""
+        if type(obj) in self.plain:
+            return
+        for name in self.NAME_FIELDS:
+            field = next((f for f in obj._meta.concrete_fields if f.name == name), None)
+            if isinstance(field, (models.CharField, models.TextField)) and not field.choices:
+                setattr(obj, name, f"{self.anchor.marker}{getattr(obj, name)}"[: field.max_length or 200])
+        obj.save()
 
     def _attach_files(self, obj):
         """Give every empty file field a file, so attachment downloads have something to serve."""
