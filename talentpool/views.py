@@ -87,9 +87,10 @@ class TrackCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
     template_name = "talentpool/form.html"
     service, instance_kwarg = staticmethod(services.track_save), "track"
 
-    def prepare(self, track):
-        track.program = scope.get_visible_or_404(self.request.user, Program, pk=self.kwargs["program"])
-        return track
+    def get_form_kwargs(self):
+        """The program is read before the form is shown or posted: outside the scope, 404 (not a form)."""
+        program = scope.get_visible_or_404(self.request.user, Program, pk=self.kwargs["program"])
+        return {**super().get_form_kwargs(), "instance": Track(program=program)}
 
     def redirect_to(self, track):
         return track.program

@@ -4,7 +4,7 @@ import datetime as dt
 
 import factory
 
-from alliances.models import Group, GroupType, Membership
+from alliances.models import Group, GroupType, ItinerantSlot, Membership
 from tests.factories import RegionFactory, SchoolFactory
 
 
@@ -32,3 +32,16 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     group = factory.SubFactory(GroupFactory)
     school = factory.SubFactory(SchoolFactory, region=factory.SelfAttribute("..group.region"))
     joined_on = factory.LazyAttribute(lambda o: o.group.founded_on)
+
+
+class ItinerantSlotFactory(factory.django.DjangoModelFactory):
+    """A weekly itinerant lesson (ends after it starts: the slot_ends_after_start constraint)."""
+
+    class Meta:
+        model = ItinerantSlot
+
+    subject = "音乐"
+    weekday = 1
+    starts_at = dt.time(9, 0)
+    ends_at = dt.time(9, 45)
+    valid_from = dt.date(2026, 9, 1)

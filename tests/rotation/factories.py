@@ -4,7 +4,7 @@ import datetime as dt
 
 import factory
 
-from rotation.models import Assignment, Exemption, Plan, Policy
+from rotation.models import Assignment, Exemption, Inspection, Plan, Policy
 from tests.factories import RegionFactory, SchoolFactory, StaffFactory
 
 
@@ -50,3 +50,16 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     planned_end = dt.date(2027, 8, 24)
     filed_on = dt.date(2026, 7, 1)
     state = Assignment.State.APPROVED
+
+
+class InspectionFactory(factory.django.DjangoModelFactory):
+    """A supervisor's visit to a stint (one method at least: the inspection_has_a_method constraint)."""
+
+    class Meta:
+        model = Inspection
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    visited_on = dt.date(2026, 10, 15)
+    lesson_observation = True
+    findings = "按计划到岗"
+    rating = Inspection._meta.get_field("rating").choices[0][0]

@@ -40,7 +40,7 @@ EXPECTED = {
     "principal_user": IN_REGION,
     "supervisor_user": IN_REGION,
     "reviewer_user": {  # a reviewer's scope holds no region: the program's rows answer 404
-        **ALL_200, "program-edit": 404, "track-edit": 404, "rule-create": 404, "rule-edit": 404, "intake-create": 404,
+        **ALL_200, "program-edit": 404, "track-create": 404, "track-edit": 404, "rule-create": 404, "rule-edit": 404, "intake-create": 404,
         "intake-edit": 404, "nomination-create": 404,
     },
 }
