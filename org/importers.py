@@ -71,6 +71,9 @@ MSG_TRANSFER_ROWS = _(
     "This person is registered in another county and row %(row)s of 教职工 asks for their transfer; import "
     "their other rows after the city bureau approves it (leave these rows out for now)."
 )
+MSG_OTHER_CITY = _(
+    "This ID number is registered outside this city; a transfer across cities must be started by the "
+    "person's current unit (it releases them first).")
 MSG_TRANSFER = _(
     "%(count)s rows are people registered in another county: each becomes a cross-county transfer request "
     "(跨县调动) that the city bureau approves; their records move once it does."
@@ -488,6 +491,13 @@ def _plan_staff(rows, context: ImportContext, sheet: SheetResult, problems: Prob
             continue
         existing = context.staff.get(number)
         if existing is not None and not context.manages(existing[2]):
+            from org.services.transfers import transfer_decidable
+
+            if region_id is not None and not transfer_decidable(existing[2], region_id):
+                # Another city: nobody here can decide it; the message names no place (DESIGN.md scope).
+                problems.add(STAFF_SHEET, row.row, "身份证号", MSG_OTHER_CITY)
+                problems.reject(STAFF_SHEET, "id_number", number, row.row)
+                continue
             _plan_transfer(values, info, row, existing, context, sheet)  # 跨县调动, for the city to decide
             continue
         new = _staff_values(values, info, school_id)
