@@ -117,3 +117,15 @@ def test_a_row_for_a_person_of_another_city_is_refused_naming_no_place(world, bo
     assert "跨市调动须由原单位办理调出" in messages
     assert "襄阳" not in messages and "襄城" not in messages and "X001" not in messages
     assert Staff.objects.get(pk=person.pk).school == school
+
+
+def test_the_list_names_the_county_left_to_the_city_and_the_requester(world, book, client, county_user, city_user):
+    import_transfer(book, world, county_user)
+    client.force_login(city_user)
+    page = client.get(reverse("org:transfer-list")).content.decode()
+    assert "调出区县" in page and "申请人" in page
+    assert f'data-testid="transfer-from">{world.county_b.name}<' in page
+    assert f'data-testid="transfer-requester">{county_user.username}<' in page
+    client.force_login(county_user)
+    page = client.get(reverse("org:transfer-list")).content.decode()
+    assert world.county_b.name not in page and 'data-testid="transfer-from">—<' in page
