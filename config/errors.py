@@ -18,12 +18,15 @@ PAGES = {
     403: (_("Not allowed"), _("You are not allowed to do this.")),
     404: (_("Not found"), MSG_NOT_FOUND),
     405: (_("Not allowed"), _("This page cannot be used this way. Go back and use the page's own buttons.")),
+    "csrf": (_("Page expired"), _("This page has expired (it was open too long, or you signed in again "
+                                  "elsewhere). Refresh the page and try again.")),
     500: (_("Server error"), _("Something went wrong on our side. The error has been logged; please try again later.")),
 }
 
 
-def error_page(request, status: int):
-    title, explanation = PAGES[status]
+def error_page(request, status: int, page=None):
+    """The layout's error page for `status`, with the texts of PAGES[page or status]."""
+    title, explanation = PAGES[page or status]
     context = {"title": title, "explanation": explanation, "status": status}
     try:
         return render(request, "errors/error.html", context, status=status)
@@ -48,7 +51,8 @@ def server_error(request):
 
 
 def csrf_failure(request, reason=""):
-    return error_page(request, 403)
+    """A refused form (CSRF): the page had expired, not a missing permission; refresh and try again."""
+    return error_page(request, 403, "csrf")
 
 
 class ErrorPageMiddleware:

@@ -17,10 +17,12 @@ Django's exceptions; no viewset translates them itself. The schema documents the
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from org.scope import MSG_NOT_FOUND
 from org.versioning import VersionConflict
 
 NON_FIELD_KEYS = {NON_FIELD_ERRORS, api_settings.NON_FIELD_ERRORS_KEY}
@@ -39,6 +41,8 @@ def _as_drf(exc):
         if hasattr(exc, "error_dict"):
             return exceptions.ValidationError(dict(exc.message_dict))
         return exceptions.ValidationError({"detail": " ".join(exc.messages)})
+    if isinstance(exc, Http404):  # never Django's English "No Staff matches the given query."
+        return exceptions.NotFound(MSG_NOT_FOUND)
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied(str(exc) or None)
     return exc

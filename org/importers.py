@@ -71,6 +71,9 @@ MSG_TRANSFER_ROWS = _(
     "This person is registered in another county and row %(row)s of 教职工 asks for their transfer; import "
     "their other rows after the city bureau approves it (leave these rows out for now)."
 )
+MSG_OTHER_CITY = _(
+    "This ID number is registered outside this city; a transfer across cities must be started by the "
+    "person's current unit (it releases them first).")
 MSG_TRANSFER = _(
     "%(count)s rows are people registered in another county: each becomes a cross-county transfer request "
     "(跨县调动) that the city bureau approves; their records move once it does."
@@ -129,10 +132,12 @@ class ImportContext:
     plan: BaseDataPlan
     staff_in_file: set[str] = field(default_factory=set)
     staff_school_region: dict[str, int | None] = field(default_factory=dict)  # ID -> region id of the DB school
-    regions: dict[str, tuple] = field(default_factory=dict)  # code -> (id, code, name, level, parent id), from the DB
+    regions: dict[str, tuple] = field(default_factory=dict)  # code -> (id, code, name, level, parent id,
+    #                                                            parent code), from the DB
     schools: dict[str, tuple] = field(default_factory=dict)  # code -> (code, id, *SCHOOL_FIELDS), from the DB
     school_region: dict[int, int] = field(default_factory=dict)  # school id -> region id
     staff: dict[str, tuple] = field(default_factory=dict)  # ID -> (ID, id, region id, *STAFF_FIELDS), from the DB
+    staff_school_code: dict[str, str] = field(default_factory=dict)  # ID -> code of the DB school (preview)
     new_regions: set[str] = field(default_factory=set)  # codes created by this file
     new_region_parent: dict[str, str | None] = field(default_factory=dict)  # new code -> parent code
     transfer_rows: dict[str, int] = field(default_factory=dict)  # ID number -> 教职工 row of a transfer
@@ -235,7 +240,8 @@ def _resolve(parsed: dict[str, list[ParsedRow]], context: ImportContext) -> None
     ids = sorted({row.values["id_number"].number for name in (STAFF_SHEET, HISTORY_SHEET, EXEMPTION_SHEET)
                   for row in parsed.get(name, ())})
     context.regions = {r[1]: r for r in Region.objects.filter(code__in=region_codes).values_list("id", "code", "name",
-                                                                                                "level", "parent_id")}
+                                                                                                "level", "parent_id",
+                                                                                                "parent__code")}
     plan.region_ids = {code: row[0] for code, row in context.regions.items()}
     context.schools = {s[0]: s for s in School.objects.filter(code__in=school_codes).values_list(
         "code", "id", *SCHOOL_FIELDS)}
@@ -243,8 +249,9 @@ def _resolve(parsed: dict[str, list[ParsedRow]], context: ImportContext) -> None
     context.school_region = {row[1]: row[3] for row in context.schools.values()}
     for chunk in _in_filters(ids):
         for row in Staff.objects.filter(id_number__in=chunk).values_list("id_number", "id", "school__region_id",
-                                                                         *STAFF_FIELDS):
-            context.staff[row[0]] = row
+                                                                         *STAFF_FIELDS, "school__code"):
+            context.staff[row[0]] = row[:-1]
+            context.staff_school_code[row[0]] = row[-1]
     plan.staff_ids = {number: row[1] for number, row in context.staff.items()}
     context.staff_school_region = {number: row[2] for number, row in context.staff.items()}
 
@@ -346,7 +353,7 @@ def _plan_region(row: ParsedRow, context: ImportContext, sheet: SheetResult, pro
     if existing[2] != values["name"]:
         changes.append(["区县名称", existing[2], values["name"]])
     if parent_code and parent_id != existing[4]:
-        changes.append(["上级代码", "", parent_code])
+        changes.append(["上级代码", existing[5] or "", parent_code])
     if not changes:
         if not (context.scope.everything or existing[0] in context.scope.region_ids):
             problems.add(REGION_SHEET, row.row, "区县代码", MSG_REGION_SCOPE % {"code": code})
@@ -488,6 +495,13 @@ def _plan_staff(rows, context: ImportContext, sheet: SheetResult, problems: Prob
             continue
         existing = context.staff.get(number)
         if existing is not None and not context.manages(existing[2]):
+            from org.services.transfers import transfer_decidable
+
+            if region_id is not None and not transfer_decidable(existing[2], region_id):
+                # Another city: nobody here can decide it; the message names no place (DESIGN.md scope).
+                problems.add(STAFF_SHEET, row.row, "身份证号", MSG_OTHER_CITY)
+                problems.reject(STAFF_SHEET, "id_number", number, row.row)
+                continue
             _plan_transfer(values, info, row, existing, context, sheet)  # 跨县调动, for the city to decide
             continue
         new = _staff_values(values, info, school_id)
@@ -503,7 +517,7 @@ def _plan_staff(rows, context: ImportContext, sheet: SheetResult, problems: Prob
             continue
         changes = _changes(STAFF_SPEC, STAFF_COLUMNS, {**old, "school_id": None}, {**new, "school_id": None})
         if school_id != old["school_id"]:
-            changes.append(["学校代码", "", code])
+            changes.append(["学校代码", context.staff_school_code.get(number) or "", code])
         if not changes:
             sheet.record("unchanged", {"row": row.row, "label": label, "changes": []})
             continue

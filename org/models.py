@@ -33,8 +33,9 @@ class Region(models.Model):
 
     class Meta:
         ordering = ["code"]
-        verbose_name = _("region")
-        verbose_name_plural = _("regions")
+        # A city or a province too, not only a county: 行政区域, its level named by `level` (省/市/区县).
+        verbose_name = _("administrative region")
+        verbose_name_plural = _("administrative regions")
         constraints = [
             models.UniqueConstraint(fields=["code"], name="region_code_unique"),
             models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{6}$"), name="region_code_6_digits"),

@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from org import idcard, scope
+from org.history_reasons import reason_text
 from org.models import Region, School, Staff, WorkHistory
 
 
@@ -31,7 +32,8 @@ def work_history_list(*, user) -> QuerySet[WorkHistory]:
 
 
 def history_of(obj, *, limit: int = 50):
-    """Return the audit trail of one row, newest first, with who made each change and what changed."""
+    """Return the audit trail of one row, newest first: [{record, changes: [(field, old, new)], reason}],
+    who made each change, what changed, and the change reason in the reader's language."""
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     entries = []
     for newer, older in zip(records, records[1:] + [None], strict=False):
@@ -39,7 +41,7 @@ def history_of(obj, *, limit: int = 50):
         if older is not None:
             delta = newer.diff_against(older)
             changes = [_shown(change.field, change.old, change.new) for change in delta.changes]
-        entries.append({"record": newer, "changes": changes})
+        entries.append({"record": newer, "changes": changes, "reason": reason_text(newer.history_change_reason)})
     return entries[:limit]
 
 

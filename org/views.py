@@ -140,12 +140,17 @@ class TransferListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
     template_name = "org/transfer_list.html"
 
     def narrow(self, queryset):
-        return queryset.select_related("to_school", "from_region", "staff").order_by("-requested_at", "-id")
+        return queryset.select_related("to_school", "from_region", "staff", "requested_by").order_by(
+            "-requested_at", "-id")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        context["show_requester"] = scope.is_bureau_staff(user)
         for request in context["object_list"]:
+            # 调出区县 to a bureau that runs the county the person leaves (the city deciding it, that county);
+            # the requesting county sees only its own row (DESIGN.md: nothing of another county).
+            request.from_region_shown = request.from_region if scope.runs_region(user, request.from_region_id) else None
             request.can_decide = request.state == TransferRequest.State.PENDING and may_decide_transfer(user, request)
             request.masked_id = idcard.mask(request.staff.id_number)
         return context

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from org.models import School, Staff, TransferRequest, WorkHistory
+from org.models import Region, School, Staff, TransferRequest, WorkHistory
 from org.permissions import may_decide_transfer
 from org.services.people import save_audited
 
@@ -18,6 +18,22 @@ MSG_DECIDE_FORBIDDEN = _("Only the bureau that runs both counties (the city bure
 TRANSFER_FIELDS = ("name", "post", "is_head_teacher", "subject", "title", "honour_level", "work_start",
                    "school_start", "post_start", "status")
 DATE_FIELDS = ("work_start", "school_start", "post_start")
+
+
+def _ancestors(region_id: int) -> list[int]:
+    """The region and its parents, nearest first (ids)."""
+    chain, parents = [], dict(Region.objects.values_list("id", "parent_id"))
+    while region_id is not None and region_id not in chain:
+        chain.append(region_id)
+        region_id = parents.get(region_id)
+    return chain
+
+
+def transfer_decidable(from_region_id: int, to_region_id: int) -> bool:
+    """True when a region below the province (a city) holds both counties, so its bureau can decide the
+    transfer (DESIGN.md 跨县调动). Across cities nobody below the province runs both: refused at import."""
+    common = set(_ancestors(from_region_id)) & set(_ancestors(to_region_id))
+    return Region.objects.filter(pk__in=common).exclude(level=Region.Level.PROVINCE).exists()
 
 
 def transfer_values(values: dict) -> dict:

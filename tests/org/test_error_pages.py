@@ -70,3 +70,22 @@ def test_a_server_error_is_a_chinese_500_page(world, county_user, monkeypatch):
     client = Client(raise_request_exception=False)
     client.force_login(county_user)
     assert_layout_page(client.get(reverse("org:school-list")), 500, "服务器")
+
+
+def test_an_expired_form_says_refresh_and_try_again_not_no_permission(world, county_user):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(county_user)
+    response = client.post(reverse("logout"))
+    body = response.content.decode()
+    assert response.status_code == 403 and 'data-status="403"' in body
+    assert "页面已过期" in body and "刷新" in body and "您无权执行此操作" not in body
+
+
+def test_an_api_404_is_the_projects_chinese_message(client, world, county_user):
+    client.force_login(county_user)
+    for pk in (world.staff_b.pk, 999999):
+        response = client.get(f"/api/v1/staff/{pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert response.status_code == 404
+        assert response.json() == {"detail": "记录不存在，或不在您的权限范围内。"}

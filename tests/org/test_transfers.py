@@ -98,3 +98,34 @@ def test_history_rows_for_a_person_being_transferred_say_so(world, book, county_
     assert [(p.sheet, p.row, p.column) for p in result.problems] == [("任职经历", 2, "身份证号")]
     assert "第 2 行" in result.problems.items[0].message
     assert not TransferRequest.objects.exists()  # all or nothing
+
+
+def test_a_row_for_a_person_of_another_city_is_refused_naming_no_place(world, book, county_user):
+    from org.models import Region
+    from tests.factories import RegionFactory, SchoolFactory, StaffFactory
+
+    province = RegionFactory(code="420000", name="湖北省", level=Region.Level.PROVINCE)
+    Region.objects.filter(pk=world.city.pk).update(parent=province)
+    other_city = RegionFactory(code="421000", name="襄阳市", level=Region.Level.CITY, parent=province)
+    other_county = RegionFactory(code="421002", name="襄城区", parent=other_city)
+    school = SchoolFactory(code="X001", name="襄城小学", region=other_county)
+    person = StaffFactory(school=school)
+    path = book({"教职工": [staff_row("跨市老师", person.id_number, "A001", school_start="2026-09-01")]})
+    result = base_data_importer.run(path, user=county_user, commit=True)
+    assert not result.committed and TransferRequest.objects.count() == 0
+    messages = " ".join(str(p) for p in result.problems.as_list())
+    assert "跨市调动须由原单位办理调出" in messages
+    assert "襄阳" not in messages and "襄城" not in messages and "X001" not in messages
+    assert Staff.objects.get(pk=person.pk).school == school
+
+
+def test_the_list_names_the_county_left_to_the_city_and_the_requester(world, book, client, county_user, city_user):
+    import_transfer(book, world, county_user)
+    client.force_login(city_user)
+    page = client.get(reverse("org:transfer-list")).content.decode()
+    assert "调出区县" in page and "申请人" in page
+    assert f'data-testid="transfer-from">{world.county_b.name}<' in page
+    assert f'data-testid="transfer-requester">{county_user.username}<' in page
+    client.force_login(county_user)
+    page = client.get(reverse("org:transfer-list")).content.decode()
+    assert world.county_b.name not in page and 'data-testid="transfer-from">—<' in page
