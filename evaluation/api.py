@@ -285,7 +285,8 @@ class CycleViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.R
                 raise ValidationError({"detail": error.message}) from None
             result = importers.read_score_sheet(copy.name, cycle=cycle, rater=request.user, commit=True,
                                                 submit=data.validated_data["submit"])
-        body = {"rows": result.rows, "committed": result.committed, "problems": result.problems.as_list()}
+        body = {"rows": result.rows, "committed": result.committed, "problems": result.problems.as_list(),
+                "skipped_submitted": sum(sheet.unchanged for sheet in result.sheets)}
         return Response(body, status=200 if result.ok else 400)
 
     @action(detail=True, methods=["get"])

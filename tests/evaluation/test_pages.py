@@ -304,3 +304,31 @@ def test_admin_lists_are_read_only_and_scoped(client, world, assigned, city_user
     for name in ("scheme", "cycle", "subject", "assignment", "ratingchange", "schoolquality"):
         assert client.get(reverse(f"admin:evaluation_{name}_changelist")).status_code == 200
     assert client.get(reverse("admin:evaluation_scheme_add")).status_code == 403
+
+
+def test_a_fresh_score_sheet_uploads_after_one_task_is_submitted(client, assigned, city_user, reviewer2):
+    services.cycle_open(actor=city_user, cycle=assigned)
+    first = Assignment.objects.filter(rater=reviewer2).order_by("subject__school__code", "id").first()
+    services.scores_save(actor=reviewer2, assignment=first, values=FULL, submit=True)
+    client.force_login(reviewer2)
+    response = _sheet_upload(client, assigned, lambda sheet, headers: None)
+    assert response.status_code == 302
+    page = client.get(reverse("evaluation:my-assignments")).content.decode()
+    assert "1 行已提交任务未改动，已跳过" in page
+    assert Score.objects.get(assignment=first, indicator__code="B1").value == D(18)
+
+
+def test_a_real_change_to_a_submitted_task_in_the_sheet_is_refused_by_name(client, assigned, city_user, reviewer2):
+    services.cycle_open(actor=city_user, cycle=assigned)
+    first = Assignment.objects.filter(rater=reviewer2).order_by("subject__school__code", "id").first()
+    services.scores_save(actor=reviewer2, assignment=first, values=FULL, submit=True)
+    client.force_login(reviewer2)
+
+    def mutate(sheet, headers):
+        sheet.cell(row=2, column=headers.index(next(h for h in headers if str(h).startswith("B1 "))) + 1, value=7)
+
+    response = _sheet_upload(client, assigned, mutate)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f"任务 {first.pk} 已提交" in page
+    assert Score.objects.get(assignment=first, indicator__code="B1").value == D(18)
