@@ -332,3 +332,20 @@ def test_a_real_change_to_a_submitted_task_in_the_sheet_is_refused_by_name(clien
     assert response.status_code == 400
     assert f"任务 {first.pk} 已提交" in page
     assert Score.objects.get(assignment=first, indicator__code="B1").value == D(18)
+
+
+def test_rater_choices_hold_only_the_cycles_bureaus_reviewers(client, world, cycle, city_user, reviewer_user):
+    from org.models import Account, Region, UserRole
+    from tests.conftest import _user_with_role
+    from tests.factories import RegionFactory
+
+    other_city = RegionFactory(code="420100", name="武汉市", level=Region.Level.CITY)
+    other_county = RegionFactory(code="420102", name="江岸区", parent=other_city)
+    outsider = _user_with_role("outsider_reviewer", UserRole.Role.REVIEWER)
+    Account.objects.update_or_create(user=outsider, defaults={"region": other_county})
+    client.force_login(city_user)
+    page = client.get(reverse("evaluation:cycle-detail", args=[cycle.pk])).content.decode()
+    assert "outsider_reviewer" not in page and "reviewer" in page
+    experts = cycle.groups.get(name="专家组")
+    client.post(reverse("evaluation:cycle-assign", args=[cycle.pk]), {"raters": [outsider.pk], "group": experts.pk})
+    assert not Assignment.objects.filter(rater=outsider).exists()
