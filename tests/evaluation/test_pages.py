@@ -349,3 +349,10 @@ def test_rater_choices_hold_only_the_cycles_bureaus_reviewers(client, world, cyc
     experts = cycle.groups.get(name="专家组")
     client.post(reverse("evaluation:cycle-assign", args=[cycle.pk]), {"raters": [outsider.pk], "group": experts.pk})
     assert not Assignment.objects.filter(rater=outsider).exists()
+
+
+def test_a_school_cycles_subject_table_is_headed_school(client, cycle, city_user):
+    client.force_login(city_user)
+    page = client.get(cycle.get_absolute_url()).content.decode()
+    head = page.split('data-testid="subject-table"')[1].split("</thead>")[0]
+    assert "<th>学校</th><th>学校</th>" in head and "任教学科" not in head
