@@ -14,7 +14,7 @@ from django.views.generic import ListView
 
 from evaluation import exports, forms, importers, permissions, selectors, services
 from evaluation.models import Assignment, Cycle, SchoolQuality, Subject
-from evaluation.views import FormPage, ScopedView, _xlsx
+from evaluation.views import FormPage, ManagerOnlyMixin, ScopedView, _xlsx
 from org import scope
 from org.excel import check_xlsx
 from org.excel.reader import ExcelFileError
@@ -200,7 +200,7 @@ class QualityListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
                                         import_url=reverse("org:import-index"), **kwargs)
 
 
-class QualityFormView(FormPage):
+class QualityFormView(ManagerOnlyMixin, FormPage):
     model = SchoolQuality
     scope_mode = scope.MANAGE
     form_class = forms.QualityForm

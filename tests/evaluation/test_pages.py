@@ -43,7 +43,7 @@ def test_city_clerk_builds_a_scheme_on_the_pages(client, world, city_user):
 def test_reviewer_cannot_open_scheme_pages_of_the_bureau(client, world, scheme, reviewer_user):
     client.force_login(reviewer_user)
     assert client.get(scheme.get_absolute_url()).status_code == 404
-    assert client.post(reverse("evaluation:scheme-create"), {"region": world.city.pk, "name": "x"}).status_code == 200
+    assert client.post(reverse("evaluation:scheme-create"), {"region": world.city.pk, "name": "x"}).status_code == 403
     assert not Scheme.objects.filter(name="x").exists()
 
 
