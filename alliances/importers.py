@@ -81,7 +81,7 @@ REQUIREMENT_SPEC = SheetSpec(REQUIREMENT_SHEET, (
     Column("必须覆盖的学科", "subjects", cells.text(200), example="语文,数学,英语"),
     Column("骨干教师最低荣誉等级", "key_honour", cells.choice(HONOURS), example="县级"),
     Column("适用", "active", cells.boolean, example="是"),
-), help=_("A region's own numbers; they override seed 003's defaults for that region's groups."))
+), help=_("A region's own numbers; they override the group-schooling implementation opinions' defaults for that region's groups."))
 REQUIREMENTS_BOOK = WorkbookSpec("派出要求", (REQUIREMENT_SPEC,))
 
 

@@ -47,6 +47,18 @@ def current_term(request) -> rules.Term:
         return rules.term_of(timezone.localdate())
 
 
+MSG_MANAGERS_ONLY = _("Only bureau staff who manage a region may use this page.")
+
+class ManagerOnlyMixin:
+    """Write pages with a region choice: 403 (the Chinese page) for users who manage no region
+    (principals, supervisors), instead of a form with an empty region list."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not scope.manageable_regions(request.user).exists():
+            raise PermissionDenied(MSG_MANAGERS_ONLY)
+        return super().dispatch(request, *args, **kwargs)
+
+
 class ServiceFormView(LoginRequiredMixin, FormView):
     """GET shows the form; POST validates it, calls `perform(data)` and redirects; refusals re-render the form."""
 
@@ -129,7 +141,7 @@ class GroupListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
         return context
 
 
-class GroupCreateView(ServiceFormView):
+class GroupCreateView(ManagerOnlyMixin, ServiceFormView):
     form_class = forms.GroupCreateForm
     title = _("New education group")
 

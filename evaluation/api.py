@@ -14,7 +14,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from evaluation import importers, permissions, rules, selectors, services
+from evaluation import forms, importers, permissions, rules, selectors, services
 from evaluation.models import Assignment, Cycle, Indicator, RaterGroup, Scheme, SchoolQuality, Score, Subject
 from org import scope
 from org.downloads import file_download
@@ -211,15 +211,13 @@ class CycleViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.R
     @extend_schema(request=RaterAssignSerializer, responses=CycleSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
-        from django.contrib.auth import get_user_model
-
         cycle = self.get_object()
         data = RaterAssignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         group = cycle.groups.filter(pk=values["group"]).first()
         section = cycle.scheme.indicators.filter(pk=values.get("section")).first() if values.get("section") else None
-        raters = list(get_user_model().objects.filter(pk__in=values["raters"], is_active=True))
+        raters = list(forms.rater_choices(cycle).filter(pk__in=values["raters"], is_active=True))
         subjects = selectors.subject_list(user=request.user, cycle=cycle)
         if values["subjects"]:
             subjects = subjects.filter(pk__in=values["subjects"])
@@ -285,7 +283,8 @@ class CycleViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.R
                 raise ValidationError({"detail": error.message}) from None
             result = importers.read_score_sheet(copy.name, cycle=cycle, rater=request.user, commit=True,
                                                 submit=data.validated_data["submit"])
-        body = {"rows": result.rows, "committed": result.committed, "problems": result.problems.as_list()}
+        body = {"rows": result.rows, "committed": result.committed, "problems": result.problems.as_list(),
+                "skipped_submitted": sum(sheet.unchanged for sheet in result.sheets)}
         return Response(body, status=200 if result.ok else 400)
 
     @action(detail=True, methods=["get"])

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from evaluation import rules
@@ -77,8 +78,13 @@ class SubjectFilterForm(StyledFormMixin, forms.Form):
         self.fields["region"].queryset = scope.manageable_regions(user)
 
 
-def rater_choices():
-    return get_user_model().objects.filter(roles__role=UserRole.Role.REVIEWER).order_by("username").distinct()
+def rater_choices(cycle: Cycle):
+    """The reviewers the cycle's bureau manages (org.accounts): accounts whose managing region is the
+    cycle's region or below it (reviewers created by its counties), ordered by username."""
+    region = cycle.region_id
+    within = (Q(account__region_id=region) | Q(account__region__parent_id=region)
+              | Q(account__region__parent__parent_id=region))
+    return get_user_model().objects.filter(within, roles__role=UserRole.Role.REVIEWER).order_by("username").distinct()
 
 
 class AssignForm(StyledFormMixin, forms.Form):
@@ -91,7 +97,7 @@ class AssignForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, cycle: Cycle, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["raters"].queryset = rater_choices()
+        self.fields["raters"].queryset = rater_choices(cycle)
         self.fields["group"].queryset = cycle.groups.all()
         self.fields["section"].queryset = cycle.scheme.indicators.filter(parent__isnull=True)
         self.fields["subjects"].queryset = scope.visible_to(user, cycle.subjects.select_related("school", "staff"))

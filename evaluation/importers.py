@@ -42,7 +42,8 @@ from org.models import School
 SCORE_SHEET = "评分表"
 MSG_NUMBER = _("“%(value)s” is not a number.")
 MSG_UNKNOWN_TASK = _("Task %(task)s is not one of your assignments in this cycle.")
-MSG_TASK_SUBMITTED = _("Task %(task)s is already submitted; changes go through the cycle administrator.")
+MSG_TASK_SUBMITTED_CHANGED = _(
+    "Task %(task)s is already submitted and this row changes %(names)s; changes go through the cycle administrator.")
 MSG_TASK_DUPLICATE = _("Task %(task)s appears again (row %(row)s).")
 MSG_FILE = _("File")
 MSG_CYCLE_NOT_OPEN = _("The cycle is not open for scoring.")
@@ -139,9 +140,13 @@ def read_score_sheet(path, *, cycle: Cycle, rater, commit: bool, submit: bool = 
     if cycle.status != Cycle.Status.OPEN:
         result.problems.add(SCORE_SHEET, None, "", MSG_CYCLE_NOT_OPEN)
         return result
-    planned = _plan_scores(rows, all_leaves, cycle=cycle, rater=rater, problems=result.problems, submit=submit)
+    skipped = []
+    planned = _plan_scores(rows, all_leaves, cycle=cycle, rater=rater, problems=result.problems, submit=submit,
+                           skipped=skipped)
     result.rows = len(rows)
     sheet = SheetResult(SCORE_SHEET)
+    for assignment in skipped:
+        sheet.record("unchanged", {"任务编号": assignment.pk, "评价对象": str(assignment.subject)})
     for assignment, _values in planned:
         sheet.record("updated", {"任务编号": assignment.pk, "评价对象": str(assignment.subject)})
     result.sheets.append(sheet)
@@ -153,7 +158,9 @@ def read_score_sheet(path, *, cycle: Cycle, rater, commit: bool, submit: bool = 
     return result
 
 
-def _plan_scores(rows, all_leaves, *, cycle, rater, problems: Problems, submit: bool) -> list:
+def _plan_scores(rows, all_leaves, *, cycle, rater, problems: Problems, submit: bool, skipped: list) -> list:
+    """The (assignment, values) pairs to save. A submitted task's row whose values equal the stored
+    ones (a freshly downloaded sheet) is appended to `skipped`; a real change to it is a problem."""
     mine = {a.pk: a for a in Assignment.objects.filter(cycle=cycle, rater=rater).select_related("subject", "section")}
     tree = selectors.scheme_tree(cycle.scheme)
     codes = dict(cycle.scheme.indicators.values_list("pk", "code"))
@@ -168,15 +175,23 @@ def _plan_scores(rows, all_leaves, *, cycle, rater, problems: Problems, submit: 
             problems.add(SCORE_SHEET, row.row, "任务编号", MSG_TASK_DUPLICATE % {"task": task, "row": seen[task]})
             continue
         seen[task] = row.row
-        if assignment.submitted_at is not None:
-            problems.add(SCORE_SHEET, row.row, "任务编号", MSG_TASK_SUBMITTED % {"task": task})
-            continue
         covered = {leaf.key: leaf for leaf in selectors.assignment_leaves(assignment, tree, codes)}
         values = {}
         for leaf in all_leaves:
             value = row.values.get(f"leaf:{leaf.key}")
             if value is not None and leaf.key in covered:
                 values[leaf.key] = value
+        if assignment.submitted_at is not None:
+            stored = dict(Score.objects.filter(assignment=assignment).values_list("indicator__code", "value"))
+            changed = [covered[key].name for key in covered
+                       if (values.get(key) is None) != (stored.get(key) is None)
+                       or (values.get(key) is not None and Decimal(values[key]) != Decimal(stored[key]))]
+            if changed:
+                problems.add(SCORE_SHEET, row.row, "任务编号", MSG_TASK_SUBMITTED_CHANGED % {
+                    "task": task, "names": "、".join(changed)})
+            else:
+                skipped.append(assignment)
+            continue
         blank = [leaf.name for leaf in covered.values() if leaf.role != rules.VETO and leaf.key not in values]
         if submit and blank:
             problems.add(SCORE_SHEET, row.row, "", services.MSG_INCOMPLETE % {"names": "、".join(blank)})

@@ -53,6 +53,7 @@ MSG_THRESHOLDS = _("Rating thresholds must fall: 优秀 %(excellent)s ≥ 合格
 MSG_RANGE = _("%(value)s is outside the allowed range %(low)s–%(high)s.")
 MSG_RANK_RANGE = _("The rank must be a whole number of at least 1.")
 MSG_THRESHOLD_VALUE = _("Enter 1 (met) or 0 (not met).")
+MSG_VETO_VALUE = _("Enter 1 (triggered) or 0 (not triggered).")
 
 MAX_DEPTH = 4
 
@@ -154,7 +155,9 @@ def entry_problem(node: Node, value: Decimal) -> str | None:
     """Why an entered value does not fit the leaf (None: it fits). Ranges: points/baseline deduction 0..points;
     threshold 0 or 1; rank a whole number ≥ 1; ratio and improvement any value ≥ 0."""
     value = Decimal(value)
-    if node.role == VETO or node.method == THRESHOLD:
+    if node.role == VETO:
+        return None if value in (0, 1) else str(MSG_VETO_VALUE)
+    if node.method == THRESHOLD:
         return None if value in (0, 1) else str(MSG_THRESHOLD_VALUE)
     if node.method == POINTS:
         if 0 <= value <= Decimal(node.points):

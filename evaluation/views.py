@@ -25,6 +25,18 @@ def _refusal(request, error) -> None:
     messages.error(request, " ".join(error.messages))
 
 
+MSG_MANAGERS_ONLY = _("Only bureau staff who manage a region may use this page.")
+
+class ManagerOnlyMixin:
+    """Write pages with a region choice: 403 (the Chinese page) for users who manage no region
+    (principals, supervisors), instead of a form with an empty region list."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not scope.manageable_regions(request.user).exists():
+            raise PermissionDenied(MSG_MANAGERS_ONLY)
+        return super().dispatch(request, *args, **kwargs)
+
+
 class IndexView(LoginRequiredMixin, TemplateView):
     template_name = "evaluation/index.html"
 
@@ -108,7 +120,7 @@ class FormPage(ScopedView):
         return render(self.request, self.template_name, {"form": form, "title": self.title, **extra})
 
 
-class SchemeCreateView(FormPage):
+class SchemeCreateView(ManagerOnlyMixin, FormPage):
     model = Scheme
     form_class = forms.SchemeForm
     title = _("New indicator scheme")
@@ -199,7 +211,7 @@ class CycleListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
         return super().get_context_data(can_create=scope.is_bureau_staff(self.request.user), **kwargs)
 
 
-class CycleCreateView(FormPage):
+class CycleCreateView(ManagerOnlyMixin, FormPage):
     model = Cycle
     form_class = forms.CycleForm
     template_name = "evaluation/cycle_form.html"

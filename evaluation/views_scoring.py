@@ -14,7 +14,7 @@ from django.views.generic import ListView
 
 from evaluation import exports, forms, importers, permissions, selectors, services
 from evaluation.models import Assignment, Cycle, SchoolQuality, Subject
-from evaluation.views import FormPage, ScopedView, _xlsx
+from evaluation.views import FormPage, ManagerOnlyMixin, ScopedView, _xlsx
 from org import scope
 from org.excel import check_xlsx
 from org.excel.reader import ExcelFileError
@@ -23,6 +23,7 @@ from org.web import ActionView
 MSG_SAVED = _("Saved.")
 MSG_SUBMITTED = _("Submitted. Your scores are now locked.")
 MSG_UPLOADED = _("%(count)s rows of scores saved from the sheet; check them and submit.")
+MSG_SKIPPED_SUBMITTED = _("%(count)s rows of already submitted tasks were unchanged and skipped.")
 MSG_UPLOAD_PROBLEMS = _("The sheet has %(count)s problems; nothing was saved.")
 
 
@@ -136,7 +137,10 @@ class ScoreSheetUploadView(ScopedView):
             result = importers.read_score_sheet(copy.name, cycle=cycle, rater=request.user, commit=True,
                                                 submit=form.cleaned_data["submit"])
         if result.ok:
-            messages.success(request, MSG_UPLOADED % {"count": result.rows})
+            skipped = sum(sheet.unchanged for sheet in result.sheets)
+            messages.success(request, MSG_UPLOADED % {"count": result.rows - skipped})
+            if skipped:
+                messages.info(request, MSG_SKIPPED_SUBMITTED % {"count": skipped})
             return redirect("evaluation:my-assignments")
         return render(request, "evaluation/upload_problems.html", {
             "cycle": cycle, "problems": result.problems.as_list(),
@@ -197,7 +201,7 @@ class QualityListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
                                         import_url=reverse("org:import-index"), **kwargs)
 
 
-class QualityFormView(FormPage):
+class QualityFormView(ManagerOnlyMixin, FormPage):
     model = SchoolQuality
     scope_mode = scope.MANAGE
     form_class = forms.QualityForm

@@ -59,3 +59,18 @@ def test_requirement_edit_page_saves_a_region_row(client, world, county_user):
     assert default.minimum == 6
     response = client.post(reverse("alliances:requirement-edit", args=[default.pk]), {**data, "region": world.county_b.pk})
     assert response.status_code == 200 and DispatchRequirement.objects.filter(region=world.county_b).count() == 0
+
+
+def test_the_requirements_page_names_no_seed_and_no_other_region(client, world, county_user):
+    client.force_login(county_user)
+    page = client.get(reverse("alliances:requirement-list")).content.decode()
+    assert "默认值来自集团化办学实施意见" in page
+    assert "种子" not in page and "卧龙" not in page
+
+
+def test_principals_and_supervisors_get_403_on_the_write_pages(client, world, principal_user):
+    client.force_login(principal_user)
+    for name in ("alliances:group-create", "evaluation:scheme-create", "evaluation:quality-create",
+                 "evaluation:cycle-create"):
+        response = client.get(reverse(name))
+        assert response.status_code == 403, name

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import pytest
 
 from evaluation import rules, services
-from org.models import UserRole
+from org.models import Account, UserRole
 from tests.conftest import _user_with_role
 from tests.factories import SchoolFactory
 
@@ -29,9 +29,21 @@ SMALL_TREE = [
 ]
 
 
+def _county_reviewer(username, county):
+    """A reviewer whose account county A's bureau manages (org.accounts), so the city may assign it."""
+    user = _user_with_role(username, UserRole.Role.REVIEWER)
+    Account.objects.update_or_create(user=user, defaults={"region": county})
+    return user
+
+
+@pytest.fixture
+def reviewer_user(world):
+    return _county_reviewer("reviewer", world.county_a)
+
+
 @pytest.fixture
 def reviewer2(world):
-    return _user_with_role("reviewer2", UserRole.Role.REVIEWER)
+    return _county_reviewer("reviewer2", world.county_a)
 
 
 @pytest.fixture

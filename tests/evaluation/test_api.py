@@ -168,3 +168,19 @@ def test_score_sheet_download_and_upload_through_the_api(assigned, city_user, re
     response = upload(True)
     assert response.status_code == 200 and response.data["committed"]
     assert Assignment.objects.filter(rater=reviewer2, submitted_at__isnull=False).count() == 2
+
+
+def test_an_out_of_scope_rater_is_refused_like_an_unknown_one(world, cycle, city_user):
+    from org.models import Account, Region, UserRole
+    from tests.conftest import _user_with_role
+    from tests.factories import RegionFactory
+
+    other_county = RegionFactory(code="420102", name="江岸区",
+                                 parent=RegionFactory(code="420100", name="武汉市", level=Region.Level.CITY))
+    outsider = _user_with_role("outsider_reviewer", UserRole.Role.REVIEWER)
+    Account.objects.update_or_create(user=outsider, defaults={"region": other_county})
+    group = cycle.groups.get(name="专家组")
+    response = api(city_user).post(f"/api/v1/evaluation/cycles/{cycle.pk}/assign/",
+                                   {"raters": [outsider.pk], "group": group.pk}, format="json")
+    assert response.status_code == 400
+    assert not Assignment.objects.filter(rater=outsider).exists()

@@ -43,7 +43,7 @@ def test_city_clerk_builds_a_scheme_on_the_pages(client, world, city_user):
 def test_reviewer_cannot_open_scheme_pages_of_the_bureau(client, world, scheme, reviewer_user):
     client.force_login(reviewer_user)
     assert client.get(scheme.get_absolute_url()).status_code == 404
-    assert client.post(reverse("evaluation:scheme-create"), {"region": world.city.pk, "name": "x"}).status_code == 200
+    assert client.post(reverse("evaluation:scheme-create"), {"region": world.city.pk, "name": "x"}).status_code == 403
     assert not Scheme.objects.filter(name="x").exists()
 
 
@@ -304,3 +304,55 @@ def test_admin_lists_are_read_only_and_scoped(client, world, assigned, city_user
     for name in ("scheme", "cycle", "subject", "assignment", "ratingchange", "schoolquality"):
         assert client.get(reverse(f"admin:evaluation_{name}_changelist")).status_code == 200
     assert client.get(reverse("admin:evaluation_scheme_add")).status_code == 403
+
+
+def test_a_fresh_score_sheet_uploads_after_one_task_is_submitted(client, assigned, city_user, reviewer2):
+    services.cycle_open(actor=city_user, cycle=assigned)
+    first = Assignment.objects.filter(rater=reviewer2).order_by("subject__school__code", "id").first()
+    services.scores_save(actor=reviewer2, assignment=first, values=FULL, submit=True)
+    client.force_login(reviewer2)
+    response = _sheet_upload(client, assigned, lambda sheet, headers: None)
+    assert response.status_code == 302
+    page = client.get(reverse("evaluation:my-assignments")).content.decode()
+    assert "1 行已提交任务未改动，已跳过" in page
+    assert Score.objects.get(assignment=first, indicator__code="B1").value == D(18)
+
+
+def test_a_real_change_to_a_submitted_task_in_the_sheet_is_refused_by_name(client, assigned, city_user, reviewer2):
+    services.cycle_open(actor=city_user, cycle=assigned)
+    first = Assignment.objects.filter(rater=reviewer2).order_by("subject__school__code", "id").first()
+    services.scores_save(actor=reviewer2, assignment=first, values=FULL, submit=True)
+    client.force_login(reviewer2)
+
+    def mutate(sheet, headers):
+        sheet.cell(row=2, column=headers.index(next(h for h in headers if str(h).startswith("B1 "))) + 1, value=7)
+
+    response = _sheet_upload(client, assigned, mutate)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f"任务 {first.pk} 已提交" in page
+    assert Score.objects.get(assignment=first, indicator__code="B1").value == D(18)
+
+
+def test_rater_choices_hold_only_the_cycles_bureaus_reviewers(client, world, cycle, city_user, reviewer_user):
+    from org.models import Account, Region, UserRole
+    from tests.conftest import _user_with_role
+    from tests.factories import RegionFactory
+
+    other_city = RegionFactory(code="420100", name="武汉市", level=Region.Level.CITY)
+    other_county = RegionFactory(code="420102", name="江岸区", parent=other_city)
+    outsider = _user_with_role("outsider_reviewer", UserRole.Role.REVIEWER)
+    Account.objects.update_or_create(user=outsider, defaults={"region": other_county})
+    client.force_login(city_user)
+    page = client.get(reverse("evaluation:cycle-detail", args=[cycle.pk])).content.decode()
+    assert "outsider_reviewer" not in page and "reviewer" in page
+    experts = cycle.groups.get(name="专家组")
+    client.post(reverse("evaluation:cycle-assign", args=[cycle.pk]), {"raters": [outsider.pk], "group": experts.pk})
+    assert not Assignment.objects.filter(rater=outsider).exists()
+
+
+def test_a_school_cycles_subject_table_is_headed_school(client, cycle, city_user):
+    client.force_login(city_user)
+    page = client.get(cycle.get_absolute_url()).content.decode()
+    head = page.split('data-testid="subject-table"')[1].split("</thead>")[0]
+    assert "<th>学校</th><th>学校</th>" in head and "任教学科" not in head

@@ -299,3 +299,12 @@ def test_rotated_overflow_can_use_free_general_places():
 def test_without_separate_quota_rotated_staff_count_like_everyone():
     check = rules.check_quota("u", _ratings(2, 8, 1, 1), D(20), rules.HALF_UP)  # 12 subjects → 2
     assert (check.limit, check.excellent, check.over) == (2, 3, 1)
+
+
+def test_a_veto_entry_out_of_range_says_triggered_not_met():
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        problem = rules.entry_problem(leaf("v", 0, role=rules.VETO), D(2))
+    assert "1（触发）或 0（未触发）" in problem and "达标" not in problem
+    assert rules.entry_problem(leaf("v", 0, role=rules.VETO), D(1)) is None
