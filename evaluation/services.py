@@ -61,12 +61,12 @@ MISSING_SHOWN = 20
 
 
 
-def _ensure_manages_region(actor: User, region_id: int) -> None:
+def ensure_manages_region(actor: User, region_id: int) -> None:
     if not permissions.may_manage_region(actor, region_id):
         raise PermissionDenied(MSG_NOT_MANAGER)
 
 
-def _locked(cycle: Cycle) -> Cycle:
+def cycle_locked(cycle: Cycle) -> Cycle:
     """The cycle row, locked for this transaction: a rater's save (which locks its assignment with the
     cycle, scores_save) and a close or publish cannot interleave."""
     return Cycle.objects.select_for_update().select_related("scheme").get(pk=cycle.pk)
@@ -84,7 +84,7 @@ def _require_status(cycle: Cycle, *allowed) -> None:
 def scheme_create(*, actor: User, data: dict, tree: list[dict] | None = None) -> Scheme:
     """Create version 1 of a scheme; `tree` (nested dicts with code, name, points, role, method, params,
     help_text, children) is checked with rules.check_scheme and refused with the level and the sum."""
-    _ensure_manages_region(actor, data["region"].pk)
+    ensure_manages_region(actor, data["region"].pk)
     scheme = Scheme(**data, lineage=uuid.uuid4().hex, version=1)
     save_audited(scheme, actor=actor)
     if tree is not None:
@@ -106,7 +106,7 @@ def _create_indicators(scheme, nodes: list[dict], *, parent, actor) -> None:
 
 
 def _ensure_editable(actor: User, scheme: Scheme) -> None:
-    _ensure_manages_region(actor, scheme.region_id)
+    ensure_manages_region(actor, scheme.region_id)
     if scheme.is_frozen:
         raise ValidationError(MSG_FROZEN)
 
@@ -114,7 +114,7 @@ def _ensure_editable(actor: User, scheme: Scheme) -> None:
 @transaction.atomic
 def scheme_update(*, actor: User, scheme: Scheme, data: dict) -> Scheme:
     """Change a scheme's fields; a frozen scheme is left alone and a new version takes the change."""
-    _ensure_manages_region(actor, scheme.region_id)
+    ensure_manages_region(actor, scheme.region_id)
     if scheme.is_frozen:
         scheme = scheme_new_version(actor=actor, scheme=scheme)
     for name, value in data.items():
@@ -126,7 +126,7 @@ def scheme_update(*, actor: User, scheme: Scheme, data: dict) -> Scheme:
 @transaction.atomic
 def scheme_new_version(*, actor: User, scheme: Scheme) -> Scheme:
     """Copy a scheme and its indicator tree into version n+1 (not frozen), the editable successor."""
-    _ensure_manages_region(actor, scheme.region_id)
+    ensure_manages_region(actor, scheme.region_id)
     latest = Scheme.objects.filter(lineage=scheme.lineage).order_by("-version").values_list("version", flat=True).first()
     indicators = list(scheme.indicators.all())
     copy = Scheme.objects.get(pk=scheme.pk)
@@ -167,7 +167,7 @@ def indicator_delete(*, actor: User, indicator: Indicator) -> None:
 def cycle_create(*, actor: User, data: dict, groups: list[dict] | None = None) -> Cycle:
     """Create a cycle in draft over a sound scheme and freeze that scheme version. `groups`: dicts of
     RaterGroup fields (name, weight, combine, trim, is_self); their weights must add up to 100."""
-    _ensure_manages_region(actor, data["region"].pk)
+    ensure_manages_region(actor, data["region"].pk)
     scheme = data["scheme"]
     problems = selectors.scheme_problems(scheme)
     if problems:
@@ -193,7 +193,7 @@ def _check_weights(cycle: Cycle) -> None:
 
 @transaction.atomic
 def rater_group_save(*, actor: User, group: RaterGroup) -> RaterGroup:
-    _ensure_manages_region(actor, group.cycle.region_id)
+    ensure_manages_region(actor, group.cycle.region_id)
     _require_status(group.cycle, Cycle.Status.DRAFT)
     save_audited(group, actor=actor)
     return group
@@ -213,7 +213,7 @@ def subjects_generate(*, actor: User, cycle: Cycle, region=None, stage: str = ""
                       posts: tuple[str, ...] = (), rotated_ids: set[int] | None = None) -> int:
     """Add in bulk every school (school schemes) or person (the others) matching the filter within the
     actor's scope, with the school and post at the cycle's as-of date. Idempotent: returns the number added."""
-    _ensure_manages_region(actor, cycle.region_id)
+    ensure_manages_region(actor, cycle.region_id)
     _require_status(cycle, Cycle.Status.DRAFT, Cycle.Status.OPEN)
     schools = scope.manageable(actor, School).filter(_school_filter(cycle, region, stage, location))
     if cycle.scheme.person_kind == "school":
@@ -260,7 +260,7 @@ def _person_subjects(cycle, schools, posts, rotated_ids) -> list[Subject]:
 @transaction.atomic
 def assignments_create(*, actor: User, cycle: Cycle, raters, group: RaterGroup, subjects, section: Indicator | None = None) -> int:
     """Assign each rater to each subject for one group (and one section of the scheme, or all). Idempotent."""
-    _ensure_manages_region(actor, cycle.region_id)
+    ensure_manages_region(actor, cycle.region_id)
     _require_status(cycle, Cycle.Status.DRAFT, Cycle.Status.OPEN)
     if group.cycle_id != cycle.pk:
         raise ValidationError(MSG_RATER_GROUP_CYCLE)
@@ -279,8 +279,8 @@ def _event(cycle, action, actor, reason="") -> None:
 
 @transaction.atomic
 def cycle_open(*, actor: User, cycle: Cycle) -> Cycle:
-    cycle = _locked(cycle)
-    _ensure_manages_region(actor, cycle.region_id)
+    cycle = cycle_locked(cycle)
+    ensure_manages_region(actor, cycle.region_id)
     _require_status(cycle, Cycle.Status.DRAFT)
     if not cycle.subjects.exists():
         raise ValidationError(MSG_NO_SUBJECTS)
@@ -301,8 +301,8 @@ def _set_status(cycle, status, actor, action, reason="") -> Cycle:
 def cycle_close(*, actor: User, cycle: Cycle) -> Cycle:
     """Close scoring: refused while any assignment is unsubmitted, listing them by rater and subject;
     then every subject is scored and rated (original = final rating)."""
-    cycle = _locked(cycle)
-    _ensure_manages_region(actor, cycle.region_id)
+    cycle = cycle_locked(cycle)
+    ensure_manages_region(actor, cycle.region_id)
     _require_status(cycle, Cycle.Status.OPEN)
     missing = selectors.missing_scores(cycle)
     if missing:
@@ -317,8 +317,8 @@ def cycle_close(*, actor: User, cycle: Cycle) -> Cycle:
 @transaction.atomic
 def cycle_reopen(*, actor: User, cycle: Cycle, reason: str) -> Cycle:
     """Reopen a closed cycle for scoring; the reason is required and recorded."""
-    cycle = _locked(cycle)
-    _ensure_manages_region(actor, cycle.region_id)
+    cycle = cycle_locked(cycle)
+    ensure_manages_region(actor, cycle.region_id)
     _require_status(cycle, Cycle.Status.CLOSED)
     if not (reason or "").strip():
         raise ValidationError(MSG_REASON)
@@ -329,8 +329,8 @@ def cycle_reopen(*, actor: User, cycle: Cycle, reason: str) -> Cycle:
 def cycle_publish(*, actor: User, cycle: Cycle) -> list[str]:
     """Publish a closed cycle. Over-quota units are refused (enforce) or returned as warnings (warn),
     each with the exact counts."""
-    cycle = _locked(cycle)
-    _ensure_manages_region(actor, cycle.region_id)
+    cycle = cycle_locked(cycle)
+    ensure_manages_region(actor, cycle.region_id)
     _require_status(cycle, Cycle.Status.CLOSED)
     over = [selectors.quota_message(check) for check in selectors.quota_checks(cycle) if not check.ok]
     if over and cycle.quota_mode == Cycle.QuotaMode.ENFORCE:
@@ -407,7 +407,7 @@ def score_correct(*, actor: User, assignment: Assignment, values: dict, reason: 
     Refused once the cycle is published; a closed cycle is rescored at once."""
     assignment = Assignment.objects.select_for_update().select_related("cycle__scheme").get(pk=assignment.pk)
     cycle = assignment.cycle
-    _ensure_manages_region(actor, cycle.region_id)
+    ensure_manages_region(actor, cycle.region_id)
     if cycle.status == Cycle.Status.PUBLISHED:
         raise ValidationError(MSG_PUBLISHED)
     if not (reason or "").strip():
@@ -510,7 +510,7 @@ def rating_change(*, actor: User, subject: Subject, to_rating: str, meeting: str
     """Change a subject's final rating by the bureau's collective decision (集体研究): who, when,
     the meeting reference and why are recorded; the original rating stays."""
     cycle = subject.cycle
-    _ensure_manages_region(actor, cycle.region_id)
+    ensure_manages_region(actor, cycle.region_id)
     if cycle.status not in (Cycle.Status.CLOSED, Cycle.Status.PUBLISHED):
         raise ValidationError(MSG_RATING_STATUS)
     if not (meeting or "").strip():

@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy as _
 from alliances.models import Group, GroupType, Membership
 from evaluation import rules
 from evaluation.models import BoundPolicy, Cycle, CycleEvent, RatingChange, SchoolQuality, Subject
-from evaluation.services import _ensure_manages_region, _locked
+from evaluation.services import cycle_locked, ensure_manages_region
 from org.models import Staff
 from org.services import save_audited
 from rotation.models import Assignment
@@ -85,9 +85,9 @@ def bound_rules_apply(*, actor: User | None, cycle: Cycle) -> BoundRun:
     """Apply the bound rules to a closed cycle (see the module docstring). `actor` None: the yearly job.
     Raises ValidationError (published or not closed: nothing changes). Returns the counts and the
     refusal messages (quota full), which are also kept as a cycle event when anything changed."""
-    cycle = _locked(cycle)
+    cycle = cycle_locked(cycle)
     if actor is not None:
-        _ensure_manages_region(actor, cycle.region_id)
+        ensure_manages_region(actor, cycle.region_id)
     if cycle.status == Cycle.Status.PUBLISHED:
         raise ValidationError(MSG_BOUND_PUBLISHED)
     if cycle.status != Cycle.Status.CLOSED:

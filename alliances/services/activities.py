@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Activity, ActivityAttachment, Group
-from alliances.services.groups import _require_manager
+from alliances.services.groups import require_manager
 from org.attachments import validate_attachment
 from org.services import save_audited
 
@@ -22,7 +22,7 @@ MSG_PARTICIPANT = _("%(staff)s does not work at a school of this activity.")
 def activity_create(*, actor: User, group: Group, kind: str, held_on: date, title: str, summary: str = "", schools=(),
                     participants=(), files=()) -> Activity:
     """Record a joint activity with its schools (of the group), participants (their staff) and attachments."""
-    _require_manager(actor, group)
+    require_manager(actor, group)
     school_ids = set(group.memberships.values_list("school_id", flat=True))
     schools = list(schools) or [group.lead_school]
     for school in schools:
@@ -49,7 +49,7 @@ def check_upload(upload) -> str:
 
 @transaction.atomic
 def attachment_add(*, actor: User, activity: Activity, upload) -> ActivityAttachment:
-    _require_manager(actor, activity.group)
+    require_manager(actor, activity.group)
     content_type = check_upload(upload)
     attachment = ActivityAttachment(activity=activity, original_name=Path(upload.name).name[:255], size=upload.size,
                                     content_type=content_type)

@@ -37,7 +37,7 @@ MSG_NO_PRINCIPAL = _("The lead school %(school)s has no principal on record; app
 MSG_REQUIREMENT_FORBIDDEN = _("Only bureau staff may change dispatch requirements, and only for their own region.")
 
 
-def _require_manager(actor, group: Group) -> None:
+def require_manager(actor, group: Group) -> None:
     if not permissions.may_manage_group(actor, group):
         raise PermissionDenied(MSG_GROUP_FORBIDDEN)
     if group.dissolved_on is not None:
@@ -116,7 +116,7 @@ def group_create(*, actor: User, name: str, type: str, region: Region, lead_scho
 def membership_add(*, actor: User, group: Group, school: School, joined_on: date) -> Membership:
     """A school joins; the group must still meet its type's constraints with it."""
     group = Group.objects.select_for_update().get(pk=group.pk)
-    _require_manager(actor, group)
+    require_manager(actor, group)
     _require_visible(actor, [school])
     members = current_members(group)
     if school.pk == group.lead_school_id or school in members:
@@ -132,7 +132,7 @@ def membership_end(*, actor: User, membership: Membership, left_on: date) -> Mem
     """A member school leaves on `left_on` (its last day); the active group keeps its constraints."""
     membership = Membership.objects.select_for_update().select_related("group", "school").get(pk=membership.pk)
     group = membership.group
-    _require_manager(actor, group)
+    require_manager(actor, group)
     if membership.role == Membership.Role.LEAD:
         raise ValidationError(MSG_LEAD_LEAVES % {"school": membership.school.name})
     if left_on < membership.joined_on:
@@ -148,7 +148,7 @@ def membership_end(*, actor: User, membership: Membership, left_on: date) -> Mem
 def group_dissolve(*, actor: User, group: Group, on: date, reason: str = "") -> Group:
     """Dissolve with a date (never delete): open memberships and posts end that day."""
     group = Group.objects.select_for_update().get(pk=group.pk)
-    _require_manager(actor, group)
+    require_manager(actor, group)
     if on < group.founded_on:
         raise ValidationError({"dissolved_on": MSG_DISSOLVE_BEFORE_FOUNDED % {"on": group.founded_on}})
     for membership in group.memberships.filter(left_on__isnull=True):
@@ -167,7 +167,7 @@ def post_appoint(*, actor: User, group: Group, school: School, staff: Staff, kin
                  assignment: Assignment | None = None) -> GroupPost:
     """Record a bureau appointment; the holder's current post of the same kind at that school ends the day before."""
     group = Group.objects.select_for_update().get(pk=group.pk)
-    _require_manager(actor, group)
+    require_manager(actor, group)
     school_ids = set(group.memberships.filter(left_on__isnull=True).values_list("school_id", flat=True))
     if school.pk not in school_ids:
         raise ValidationError({"school": MSG_POST_SCHOOL % {"school": school.name}})

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alliances import rules
 from alliances.models import CourseNeed, Group, ItinerantSlot
-from alliances.services.groups import _require_manager, current_members
+from alliances.services.groups import current_members, require_manager
 from org.models import School, Staff
 from org.services import save_audited
 from rotation.models import Assignment
@@ -21,7 +21,7 @@ MSG_DOUBLE_BOOKED = _("%(staff)s already teaches at %(school)s on %(weekday)s %(
 
 
 def _require_township(actor, group: Group) -> None:
-    _require_manager(actor, group)
+    require_manager(actor, group)
     if group.type != rules.TOWNSHIP:
         raise ValidationError(MSG_NOT_TOWNSHIP)
 
