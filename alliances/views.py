@@ -23,7 +23,7 @@ from alliances.models import (
 )
 from org import scope
 from org.selectors import history_of
-from org.web import ActionView
+from org.web import ActionView, ManagerOnlyMixin
 from rotation.models import Assignment
 
 MSG_SAVED = _("Saved.")
@@ -46,17 +46,6 @@ def current_term(request) -> rules.Term:
     except ValueError:
         return rules.term_of(timezone.localdate())
 
-
-MSG_MANAGERS_ONLY = _("Only bureau staff who manage a region may use this page.")
-
-class ManagerOnlyMixin:
-    """Write pages with a region choice: 403 (the Chinese page) for users who manage no region
-    (principals, supervisors), instead of a form with an empty region list."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not scope.manageable_regions(request.user).exists():
-            raise PermissionDenied(MSG_MANAGERS_ONLY)
-        return super().dispatch(request, *args, **kwargs)
 
 
 class ServiceFormView(LoginRequiredMixin, FormView):

@@ -15,7 +15,7 @@ from evaluation.models import Cycle, Indicator, Scheme
 from org import scope
 from org.downloads import file_download
 from org.selectors import history_of
-from org.web import ActionView
+from org.web import ActionView, ManagerOnlyMixin
 
 MSG_SAVED = _("Saved.")
 MSG_NEW_VERSION = _("The scheme is used by a cycle; your change made version %(version)s.")
@@ -24,17 +24,6 @@ MSG_NEW_VERSION = _("The scheme is used by a cycle; your change made version %(v
 def _refusal(request, error) -> None:
     messages.error(request, " ".join(error.messages))
 
-
-MSG_MANAGERS_ONLY = _("Only bureau staff who manage a region may use this page.")
-
-class ManagerOnlyMixin:
-    """Write pages with a region choice: 403 (the Chinese page) for users who manage no region
-    (principals, supervisors), instead of a form with an empty region list."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not scope.manageable_regions(request.user).exists():
-            raise PermissionDenied(MSG_MANAGERS_ONLY)
-        return super().dispatch(request, *args, **kwargs)
 
 
 class IndexView(LoginRequiredMixin, TemplateView):
@@ -331,16 +320,12 @@ class CyclePublishView(CycleActionView):
             messages.warning(self.request, warning)
 
 
-def _xlsx(write, filename: str):
-    return file_download(write, filename)
-
-
 class CycleResultsExportView(ScopedView):
     model = Cycle
 
     def get(self, request, pk):
         cycle = self.get_object(pk)
-        return _xlsx(lambda target: exports.results_export(target, user=request.user, cycle=cycle),
+        return file_download(lambda target: exports.results_export(target, user=request.user, cycle=cycle),
                      f"evaluation-results-{cycle.pk}.xlsx")
 
 
@@ -349,5 +334,5 @@ class CycleMissingExportView(ScopedView):
 
     def get(self, request, pk):
         cycle = self.get_object(pk)
-        return _xlsx(lambda target: exports.missing_export(target, user=request.user, cycle=cycle),
+        return file_download(lambda target: exports.missing_export(target, user=request.user, cycle=cycle),
                      f"evaluation-missing-{cycle.pk}.xlsx")

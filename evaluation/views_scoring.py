@@ -14,11 +14,12 @@ from django.views.generic import ListView
 
 from evaluation import exports, forms, importers, permissions, selectors, services
 from evaluation.models import Assignment, Cycle, SchoolQuality, Subject
-from evaluation.views import FormPage, ManagerOnlyMixin, ScopedView, _xlsx
+from evaluation.views import FormPage, ScopedView
 from org import scope
+from org.downloads import file_download
 from org.excel import check_xlsx
 from org.excel.reader import ExcelFileError
-from org.web import ActionView
+from org.web import ActionView, ManagerOnlyMixin
 
 MSG_SAVED = _("Saved.")
 MSG_SUBMITTED = _("Submitted. Your scores are now locked.")
@@ -110,7 +111,7 @@ class ScoreSheetDownloadView(ScopedView):
 
     def get(self, request, pk):
         cycle = self.get_object(pk)
-        return _xlsx(lambda target: importers.write_score_sheet(target, cycle=cycle, rater=request.user),
+        return file_download(lambda target: importers.write_score_sheet(target, cycle=cycle, rater=request.user),
                      f"score-sheet-{cycle.pk}-{request.user.get_username()}.xlsx")
 
 
@@ -226,4 +227,4 @@ class QualityExportView(ScopedView):
     model = SchoolQuality
 
     def get(self, request):
-        return _xlsx(lambda target: exports.quality_export(target, user=request.user), "school-quality.xlsx")
+        return file_download(lambda target: exports.quality_export(target, user=request.user), "school-quality.xlsx")

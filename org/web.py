@@ -151,3 +151,16 @@ def refusal_text(error) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return str(error)
+
+
+MSG_MANAGERS_ONLY = _("Only bureau staff who manage a region may use this page.")
+
+
+class ManagerOnlyMixin:
+    """Write pages with a region choice: 403 (the Chinese page) for users who manage no region
+    (principals, supervisors), instead of a form with an empty region list."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not scope.manageable_regions(request.user).exists():
+            raise PermissionDenied(MSG_MANAGERS_ONLY)
+        return super().dispatch(request, *args, **kwargs)
