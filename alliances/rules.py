@@ -522,3 +522,28 @@ def clashes(new: Slot, existing: list[Slot]) -> list[Slot]:
         and slot.starts < new.ends and new.starts < slot.ends
         and slot.valid_from <= (new.valid_to or far) and new.valid_from <= (slot.valid_to or far)
     ]
+
+
+# --- dates a clerk types ------------------------------------------------------------------------
+EARLIEST_DATE = date(1949, 10, 1)  # no group, membership, post or activity predates the People's Republic
+LATEST_AHEAD_DAYS = 366  # a founding, a post or an activity may be planned up to a year ahead, not decades
+MSG_DATE_TOO_EARLY = _("%(date)s is before 1949-10-01: check the year.")
+MSG_DATE_TOO_LATE = _("%(date)s is more than a year after today (%(today)s): check the year.")
+
+
+def date_refusals(**dates) -> dict[str, str]:
+    """Refuse implausible typed dates: {field: message} for each date before 1949-10-01 or more than
+    366 days after today. Keyword `today` (a date) is required; None dates are skipped.
+
+    A clerk's typo (0001-01-01, 2206 for 2026) must not become a group's founding or a member's leave.
+    """
+    today = dates.pop("today")
+    refusals = {}
+    for name, value in dates.items():
+        if value is None:
+            continue
+        if value < EARLIEST_DATE:
+            refusals[name] = gettext(MSG_DATE_TOO_EARLY) % {"date": value.isoformat()}
+        elif value > today + timedelta(days=LATEST_AHEAD_DAYS):
+            refusals[name] = gettext(MSG_DATE_TOO_LATE) % {"date": value.isoformat(), "today": today.isoformat()}
+    return refusals

@@ -7,8 +7,10 @@ from pathlib import Path
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alliances import rules
 from alliances.models import Activity, ActivityAttachment, Group
 from alliances.services.groups import require_manager
 from org.attachments import validate_attachment
@@ -22,6 +24,9 @@ MSG_PARTICIPANT = _("%(staff)s does not work at a school of this activity.")
 def activity_create(*, actor: User, group: Group, kind: str, held_on: date, title: str, summary: str = "", schools=(),
                     participants=(), files=()) -> Activity:
     """Record a joint activity with its schools (of the group), participants (their staff) and attachments."""
+    refusals = rules.date_refusals(today=timezone.localdate(), held_on=held_on)
+    if refusals:
+        raise ValidationError(refusals)
     require_manager(actor, group)
     school_ids = set(group.memberships.values_list("school_id", flat=True))
     schools = list(schools) or [group.lead_school]

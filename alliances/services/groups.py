@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alliances import permissions, rules
@@ -35,6 +36,12 @@ MSG_HEAD_AT_LEAD = _("The head of group holds the post at the lead school.")
 MSG_POST_STAFF = _("%(staff)s works at neither the lead school nor %(school)s.")
 MSG_NO_PRINCIPAL = _("The lead school %(school)s has no principal on record; appoint the head of group by hand.")
 MSG_REQUIREMENT_FORBIDDEN = _("Only bureau staff may change dispatch requirements, and only for their own region.")
+
+
+def _check_dates(**dates) -> None:
+    refusals = rules.date_refusals(today=timezone.localdate(), **dates)
+    if refusals:
+        raise ValidationError(refusals)
 
 
 def require_manager(actor, group: Group) -> None:
@@ -94,6 +101,7 @@ def group_create(*, actor: User, name: str, type: str, region: Region, lead_scho
     Errors: PermissionDenied outside the actor's regions or schools; ValidationError with one
     Chinese message per broken constraint, naming the school and the rule.
     """
+    _check_dates(founded_on=founded_on)
     if not scope.manageable_regions(actor).filter(pk=region.pk).exists():
         raise PermissionDenied(MSG_REGION_FORBIDDEN)
     members = [school for school in dict.fromkeys(members) if school.pk != lead_school.pk] if members else []
@@ -115,6 +123,7 @@ def group_create(*, actor: User, name: str, type: str, region: Region, lead_scho
 @transaction.atomic
 def membership_add(*, actor: User, group: Group, school: School, joined_on: date) -> Membership:
     """A school joins; the group must still meet its type's constraints with it."""
+    _check_dates(joined_on=joined_on)
     group = Group.objects.select_for_update().get(pk=group.pk)
     require_manager(actor, group)
     _require_visible(actor, [school])
@@ -130,6 +139,7 @@ def membership_add(*, actor: User, group: Group, school: School, joined_on: date
 @transaction.atomic
 def membership_end(*, actor: User, membership: Membership, left_on: date) -> Membership:
     """A member school leaves on `left_on` (its last day); the active group keeps its constraints."""
+    _check_dates(left_on=left_on)
     membership = Membership.objects.select_for_update().select_related("group", "school").get(pk=membership.pk)
     group = membership.group
     require_manager(actor, group)
@@ -147,6 +157,7 @@ def membership_end(*, actor: User, membership: Membership, left_on: date) -> Mem
 @transaction.atomic
 def group_dissolve(*, actor: User, group: Group, on: date, reason: str = "") -> Group:
     """Dissolve with a date (never delete): open memberships and posts end that day."""
+    _check_dates(dissolved_on=on)
     group = Group.objects.select_for_update().get(pk=group.pk)
     require_manager(actor, group)
     if on < group.founded_on:
@@ -166,6 +177,7 @@ def group_dissolve(*, actor: User, group: Group, on: date, reason: str = "") -> 
 def post_appoint(*, actor: User, group: Group, school: School, staff: Staff, kind: str, start: date, document_no: str = "",
                  assignment: Assignment | None = None) -> GroupPost:
     """Record a bureau appointment; the holder's current post of the same kind at that school ends the day before."""
+    _check_dates(start=start)
     group = Group.objects.select_for_update().get(pk=group.pk)
     require_manager(actor, group)
     school_ids = set(group.memberships.filter(left_on__isnull=True).values_list("school_id", flat=True))

@@ -1,0 +1,47 @@
+"""Dates a clerk types into the alliances ledger are checked: none before 1949-10-01, none more than a
+year ahead (a typo such as 0001-01-01 or 2206 must not become a founding, a leave or an activity)."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from alliances import rules, services
+from alliances.models import Group, GroupType
+from tests.factories import SchoolFactory
+
+TODAY = dt.date(2026, 11, 29)
+
+
+@pytest.mark.parametrize("value, refused", [
+    (dt.date(1949, 9, 30), True), (dt.date(1949, 10, 1), False), (dt.date(1949, 10, 2), False),
+    (TODAY + dt.timedelta(days=365), False), (TODAY + dt.timedelta(days=366), False),
+    (TODAY + dt.timedelta(days=367), True), (None, False),
+])
+def test_date_refusals_at_their_edges(value, refused):
+    refusals = rules.date_refusals(today=TODAY, founded_on=value)
+    assert ("founded_on" in refusals) is refused
+    if refused:
+        assert value.isoformat() in refusals["founded_on"]
+
+
+@pytest.mark.django_db
+def test_a_group_founded_in_year_one_is_refused_and_nothing_is_written(world, county_user):
+    member = SchoolFactory(region=world.county_a, name="咸安二小")
+    with pytest.raises(ValidationError) as error:
+        services.group_create(actor=county_user, name="集团", type=GroupType.TIGHT, region=world.county_a,
+                              lead_school=world.school_a, members=[member], founded_on=dt.date(1, 1, 1))
+    assert "0001-01-01" in " ".join(error.value.messages)
+    assert not Group.objects.exists()
+
+
+@pytest.mark.django_db
+def test_dissolving_decades_ahead_is_refused(world, county_user):
+    member = SchoolFactory(region=world.county_a, name="咸安二小")
+    group = services.group_create(actor=county_user, name="集团", type=GroupType.TIGHT, region=world.county_a,
+                                  lead_school=world.school_a, members=[member], founded_on=dt.date(2026, 9, 1))
+    with pytest.raises(ValidationError) as error:
+        services.group_dissolve(actor=county_user, group=group, on=dt.date(2206, 9, 1))
+    assert "2206-09-01" in " ".join(error.value.messages)
+    group.refresh_from_db()
+    assert group.dissolved_on is None
