@@ -57,6 +57,7 @@ ROLES = ["city_user", "county_user", "principal_user", "supervisor_user", "revie
 KWARG_MODELS = {
     "program": Program, "track": Track, "intake": Intake, "region": Region, "scheme_pk": Scheme,
     "objection": Objection, "attachment": NominationAttachment,
+    "user_id": get_user_model(),  # api/v1/auth/token/<user_id>/: a bureau revokes a managed user's token
 }
 # Views reading their row with scope.get_visible_or_404 instead of declaring `model` (the walk's ALLOWED).
 VIEW_MODELS = {

@@ -8,8 +8,7 @@ import openpyxl
 import pytest
 
 from evaluation.models import Assignment, Cycle, Scheme, Subject
-from org.models import UserRole
-from tests.conftest import _user_with_role
+from tests.evaluation.conftest import _county_reviewer
 from tests.factories import SchoolFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,8 +44,8 @@ def _add_indicator(page, base, code, name, points, parent="", method="points"):
 def test_clerk_builds_scheme_runs_cycle_and_two_reviewers_score(world, city_user, live_server, browser, tmp_path):
     SchoolFactory(code="A002", name="咸安二小", region=world.county_a)
     SchoolFactory(code="A003", name="咸安一中", region=world.county_a, stage="junior")
-    expert = _user_with_role("expert", UserRole.Role.REVIEWER)
-    peer = _user_with_role("peer", UserRole.Role.REVIEWER)
+    expert = _county_reviewer("expert", world.county_a)  # reviewers the city's bureau manages (offered as raters)
+    peer = _county_reviewer("peer", world.county_a)
 
     clerk = _login(browser, live_server, "city")
     clerk.goto(f"{live_server.url}/evaluation/schemes/new/")
