@@ -78,7 +78,7 @@ def test_real_worker_runs_task_against_the_test_database():
 
 # --- a worker killed with SIGKILL in the middle of a commit -------------------------------------
 
-KILL_ROWS = 12000  # enough staff rows that the commit's transaction stays open for a while
+KILL_ROWS = 40000  # enough staff rows that the commit's transaction stays open for seconds, even on a loaded machine
 
 
 def _require_redis_and_postgresql():
