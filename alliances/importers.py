@@ -1,4 +1,5 @@
-"""Alliances' workbooks through the shared Excel engine (org.excel): template, import with preview, export.
+"""Alliances' workbooks through the shared Excel engine (org.excel): template, import with preview, export
+(layouts in alliances.sheets, writers in alliances.exports).
 
 - 集团及成员 ("alliances_groups"): sheet 集团 (one row per group) and sheet 成员 (one row per membership).
   A new group is founded through `group_create` with the members of its 成员 rows joining on its founding
@@ -16,73 +17,25 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from alliances import rules, services
-from alliances.models import Activity, DispatchRequirement, Group, GroupType, Membership
-from alliances.selectors import group_list, requirement_list
-from org import scope
-from org.excel import (
-    Column,
-    ExcelFileError,
-    ImportResult,
-    SheetData,
-    SheetResult,
-    SheetSpec,
-    WorkbookSpec,
-    cells,
-    match_sheet_name,
-    open_workbook,
-    parse_sheet,
-    write_workbook,
+from alliances import exports, services
+from alliances.models import Activity, DispatchRequirement, Group, Membership
+from alliances.sheets import (
+    ACTIVITIES_BOOK,
+    ACTIVITY_SHEET,
+    GROUP_SHEET,
+    GROUPS_BOOK,
+    MEMBER_SHEET,
+    REQUIREMENT_SHEET,
+    REQUIREMENTS_BOOK,
 )
+from org import scope
+from org.excel import ExcelFileError, ImportResult, SheetResult, match_sheet_name, open_workbook, parse_sheet
 from org.models import Region, School
 
 MSG_UNKNOWN_REGION = _("Region %(code)s does not exist or is outside your scope.")
 MSG_UNKNOWN_SCHOOL = _("School %(code)s does not exist or is outside your scope.")
 MSG_UNKNOWN_GROUP = _("Group %(name)s is neither in the 集团 sheet nor on record.")
 MSG_MEMBER_OF_NEW = _("A new group's members join on its founding date; leave 退出日期 blank.")
-
-TYPES = {str(label).split("(")[-1].rstrip(")") if "(" in str(label) else str(label): value for value, label in GroupType.choices}
-TIERS = {"第一梯次": 1, "第二梯次": 2}
-ROLES = {"牵头学校": "lead", "成员学校": "member"}
-GROUP_SHEET, MEMBER_SHEET, REQUIREMENT_SHEET = "集团", "成员", "派出要求"
-
-GROUP_SPEC = SheetSpec(GROUP_SHEET, (
-    Column("集团名称", "name", cells.text(128), required=True, example="咸安实验小学教育集团"),
-    Column("类型", "type", cells.choice(TYPES), required=True, example="紧密型教育集团"),
-    Column("梯次", "tier", cells.choice(TIERS), help=_("Preschool lead-building only.")),
-    Column("所属区域代码", "region", cells.code(digits=6), required=True, example="421202", text_format=True),
-    Column("牵头学校代码", "lead", cells.code(), required=True, example="4212020001", text_format=True),
-    Column("成立日期", "founded_on", cells.date_value, required=True, example="2026-09-01"),
-), help=_("One row per education group; an existing group (same name) is left as it is."))
-MEMBER_SPEC = SheetSpec(MEMBER_SHEET, (
-    Column("集团名称", "group", cells.text(128), required=True, example="咸安实验小学教育集团"),
-    Column("学校代码", "school", cells.code(), required=True, example="4212020005", text_format=True),
-    Column("角色", "role", cells.choice(ROLES), example="成员学校", help=_("Written by exports; the lead comes from 集团.")),
-    Column("加入日期", "joined_on", cells.date_value, required=True, example="2026-09-01"),
-    Column("退出日期", "left_on", cells.date_value, help=_("The last day in the group; blank while a member.")),
-), help=_("One row per member school of a group."))
-GROUPS_BOOK = WorkbookSpec("集团及成员", (GROUP_SPEC, MEMBER_SPEC))
-
-# The bureau's words, whatever the interface language (like every sheet's headers).
-KINDS = {
-    "管理团队": rules.MANAGEMENT_TEAM, "初中学科骨干教师": rules.KEY_TEACHERS_JUNIOR,
-    "小学各学段骨干教师": rules.KEY_TEACHERS_PRIMARY_BAND, "成员校对等回派": rules.PEER_RETURN,
-    "每学期城区派出人数": rules.STAFF_PER_TERM, "高中文化课学科教师": rules.SUBJECT_TEACHERS,
-    "干部最短期限（年）": rules.MIN_YEARS_LEADERS, "教师最短期限（年）": rules.MIN_YEARS_TEACHERS,
-}
-HONOURS = {"无": 0, "校级": 1, "县级": 2, "市级": 3, "省级": 4, "国家级": 5}
-REQUIREMENT_SPEC = SheetSpec(REQUIREMENT_SHEET, (
-    Column("集团类型", "group_type", cells.choice(TYPES), required=True, example="紧密型教育集团"),
-    Column("派出要求", "kind", cells.choice(KINDS), required=True, example="初中学科骨干教师"),
-    Column("区域代码", "region", cells.code(digits=6), example="421202", text_format=True,
-           help=_("Blank: the default row (only superusers change defaults).")),
-    Column("数量", "minimum", cells.integer(0, 1000), required=True, example=6),
-    Column("不多于", "maximum", cells.integer(0, 1000)),
-    Column("必须覆盖的学科", "subjects", cells.text(200), example="语文,数学,英语"),
-    Column("骨干教师最低荣誉等级", "key_honour", cells.choice(HONOURS), example="县级"),
-    Column("适用", "active", cells.boolean, example="是"),
-), help=_("A region's own numbers; they override the group-schooling implementation opinions' defaults for that region's groups."))
-REQUIREMENTS_BOOK = WorkbookSpec("派出要求", (REQUIREMENT_SPEC,))
 
 
 def _read(path, book_spec, result) -> dict[str, list]:
@@ -206,19 +159,7 @@ class GroupsImporter:
             _refusal(problems, MEMBER_SHEET, row.row, "学校代码", error)
 
     def export(self, target, *, user) -> None:
-        groups = group_list(user=user)
-        memberships = scope.visible_to(user, Membership).select_related("group", "school").order_by("group__name", "role", "school__code")
-        type_label = {value: label for label, value in TYPES.items()}
-        tier_label = {value: label for label, value in TIERS.items()}
-        role_label = {value: label for label, value in ROLES.items()}
-        write_workbook(target, [
-            SheetData(GROUP_SHEET, GROUP_SPEC.headers, (
-                [g.name, type_label[g.type], tier_label.get(g.tier, ""), g.region.code, g.lead_school.code, g.founded_on]
-                for g in groups.iterator(chunk_size=500)), widths=[28, 22, 10, 12, 14, 12]),
-            SheetData(MEMBER_SHEET, MEMBER_SPEC.headers, (
-                [m.group.name, m.school.code, role_label[m.role], m.joined_on, m.left_on or ""]
-                for m in memberships.iterator(chunk_size=500)), widths=[28, 14, 10, 12, 12]),
-        ])
+        exports.groups_export(target, user=user)
 
 
 class RequirementsImporter:
@@ -266,29 +207,9 @@ class RequirementsImporter:
         sheet.record("created" if current is None else "updated", label)
 
     def export(self, target, *, user) -> None:
-        type_label = {value: label for label, value in TYPES.items()}
-        kind_label = {value: label for label, value in KINDS.items()}
-        honour_label = {value: label for label, value in HONOURS.items()}
-        rows = requirement_list(user=user)
-        write_workbook(target, [SheetData(REQUIREMENT_SHEET, REQUIREMENT_SPEC.headers, (
-            [type_label[r.group_type], kind_label[r.kind], r.region.code if r.region else "", r.minimum, r.maximum if r.maximum is not None else "",
-             r.subjects, honour_label[r.key_honour], "是" if r.active else "否"] for r in rows), widths=[22, 40, 10, 8, 8, 30, 12, 6])])
+        exports.requirements_export(target, user=user)
 
 
-ACTIVITY_KINDS = {"联合教研": "joint_research", "联考": "joint_exam", "质量分析会": "quality_review", "论坛": "forum",
-                  "科学日/艺术节": "festival", "跟岗研修": "shadowing"}
-ACTIVITY_SHEET = "联合活动"
-ACTIVITY_SPEC = SheetSpec(ACTIVITY_SHEET, (
-    Column("集团名称", "group", cells.text(128), required=True, example="咸安实验小学教育集团"),
-    Column("活动类型", "kind", cells.choice(ACTIVITY_KINDS), required=True, example="联合教研"),
-    Column("日期", "held_on", cells.date_value, required=True, example="2026-10-15"),
-    Column("标题", "title", cells.text(200), required=True, example="数学联合教研"),
-    Column("学校代码", "schools", cells.text(2000), example="4212020001、4212020005",
-           help=_("The schools of the group that took part, separated by 、 or commas; blank: the lead school.")),
-    Column("内容摘要", "summary", cells.text(5000)),
-), help=_("One row per joint activity; an activity of the same group, date and title is left as it is. "
-          "Attachments are added on the activity's page."))
-ACTIVITIES_BOOK = WorkbookSpec("联合活动", (ACTIVITY_SPEC,))
 MSG_UNKNOWN_SCHOOLS = _("School code(s) %(codes)s are not schools of this group.")
 
 
@@ -339,11 +260,7 @@ class ActivitiesImporter:
         sheet.record("created", label)
 
     def export(self, target, *, user) -> None:
-        kind_label = {value: label for label, value in ACTIVITY_KINDS.items()}
-        rows = scope.visible_to(user, Activity).select_related("group").prefetch_related("schools").order_by("-held_on", "id")
-        write_workbook(target, [SheetData(ACTIVITY_SHEET, ACTIVITY_SPEC.headers, (
-            [a.group.name, kind_label[a.kind], a.held_on, a.title, "、".join(s.code for s in a.schools.all()), a.summary]
-            for a in rows.iterator(chunk_size=500)), widths=[28, 14, 12, 30, 30, 60])])
+        exports.activities_export(target, user=user)
 
 
 groups_importer = GroupsImporter()

@@ -4,6 +4,7 @@ its missing-score list, and the school quality data (the quality importer reads 
 from decimal import Decimal
 
 from evaluation import selectors
+from evaluation.sheets import QUALITY_SPEC
 from org.excel import SheetData, write_workbook
 from org.ratings import Rating
 
@@ -41,7 +42,7 @@ def missing_export(target, *, user, cycle) -> None:
 
 
 def quality_export(target, *, user) -> None:
-    from evaluation.importers import QUALITY_SPEC
+    """The school quality data the user may see, in the layout the quality importer reads (sheets.QUALITY_SPEC)."""
 
     def rows():
         for row in selectors.quality_list(user=user).iterator(chunk_size=2000):

@@ -1,4 +1,5 @@
-"""The evaluation workbooks, read and written with the shared Excel engine (org.excel).
+"""The evaluation workbooks, read and written with the shared Excel engine (org.excel); their layouts
+are evaluation.sheets.
 
 1. The rater's score sheet (评分表): one workbook per rater and cycle, one row per assignment
    (subject and rater group), one column per indicator with its allowed range in the header note
@@ -9,28 +10,31 @@
    preview, commit; importing the same file twice changes nothing).
 """
 
-import re
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from evaluation import rules, selectors, services
+from evaluation import exports, rules, selectors, services
 from evaluation.models import Assignment, Cycle, SchoolQuality, Score
+from evaluation.sheets import (
+    NOT_COVERED,
+    QUALITY_FIELDS,
+    QUALITY_SHEET,
+    QUALITY_SPEC,
+    QUALITY_WORKBOOK,
+    SCORE_SHEET,
+    score_sheet_spec,
+)
 from org import scope
 from org.excel import (
-    CellError,
-    Column,
     ExcelFileError,
     ImportResult,
     Problems,
     SheetData,
     SheetResult,
-    SheetSpec,
-    WorkbookSpec,
-    cells,
     match_sheet_name,
     open_workbook,
     parse_sheet,
@@ -39,67 +43,12 @@ from org.excel import (
 )
 from org.models import School
 
-SCORE_SHEET = "评分表"
-MSG_NUMBER = _("“%(value)s” is not a number.")
 MSG_UNKNOWN_TASK = _("Task %(task)s is not one of your assignments in this cycle.")
 MSG_TASK_SUBMITTED_CHANGED = _(
     "Task %(task)s is already submitted and this row changes %(names)s; changes go through the cycle administrator.")
 MSG_TASK_DUPLICATE = _("Task %(task)s appears again (row %(row)s).")
 MSG_FILE = _("File")
 MSG_CYCLE_NOT_OPEN = _("The cycle is not open for scoring.")
-
-
-def decimal_cell(value) -> Decimal:
-    """A number typed as a number or as text (full-width digits and commas accepted)."""
-    if isinstance(value, bool):
-        raise CellError(MSG_NUMBER % {"value": value})
-    if isinstance(value, int | float):
-        return Decimal(str(value))
-    folded = cells.fold(str(value)).replace(",", "").replace(" ", "")
-    if not re.fullmatch(r"[+-]?\d+(\.\d+)?", folded):
-        raise CellError(MSG_NUMBER % {"value": value})
-    try:
-        return Decimal(folded)
-    except InvalidOperation:
-        raise CellError(MSG_NUMBER % {"value": value}) from None
-
-
-NOT_COVERED = "—"
-
-
-def leaf_cell(leaf: rules.Node):
-    """The parser of one indicator column: a number within the leaf's range; “—” (outside the
-    rater's indicator group) reads as blank. Checked in the parser, so every bad cell is named."""
-
-    def parse(value):
-        if isinstance(value, str) and value.strip() in (NOT_COVERED, "-"):
-            return None
-        number = decimal_cell(value)
-        problem = rules.entry_problem(leaf, number)
-        if problem:
-            raise CellError(problem)
-        return number
-
-    return parse
-
-
-def _leaf_header(leaf: rules.Node) -> str:
-    low, high = rules.allowed_range(leaf)
-    return f"{leaf.key} {leaf.name}（{low}–{high if high is not None else '∞'}）"
-
-
-def score_sheet_spec(cycle: Cycle) -> tuple[SheetSpec, list[rules.Node]]:
-    """The cycle's score-sheet columns: 任务编号, 评价对象, 评价组, 指标范围, then one column per leaf."""
-    all_leaves = rules.leaves(selectors.scheme_tree(cycle.scheme))
-    columns = [
-        Column("任务编号", "task", cells.integer(1), required=True),
-        Column("评价对象", "subject", cells.text()),
-        Column("评价组", "group", cells.text()),
-        Column("评价指标组", "section", cells.text()),
-    ]
-    for leaf in all_leaves:
-        columns.append(Column(_leaf_header(leaf), f"leaf:{leaf.key}", leaf_cell(leaf), aliases=(leaf.key,)))
-    return SheetSpec(SCORE_SHEET, tuple(columns)), all_leaves
 
 
 def write_score_sheet(target, *, cycle: Cycle, rater) -> None:
@@ -202,22 +151,8 @@ def _plan_scores(rows, all_leaves, *, cycle, rater, problems: Problems, submit: 
 
 # --- school quality data ----------------------------------------------------------------------------
 
-QUALITY_SHEET = "学校质量数据"
 MSG_UNKNOWN_SCHOOL = _("No school with this code in your scope.")
 MSG_DUPLICATE = _("Duplicate of row %(row)s in this sheet.")
-
-QUALITY_SPEC = SheetSpec(QUALITY_SHEET, (
-    Column("学校代码", "school", cells.code(), required=True, text_format=True, example="A001"),
-    Column("学校名称", "name", cells.text(128), example="咸安实验小学"),
-    Column("年度", "year", cells.integer(2000, 2100), required=True, example=2026),
-    Column("教育教学质量", "quality_score", decimal_cell, example="86.5",
-           help=_("The school's yearly teaching-quality score (教育教学质量).")),
-    Column("学生增量", "student_increase", cells.integer(-100000, 100000), example=35),
-    Column("交流人数", "staff_exchanged", cells.integer(0, 100000), example=4,
-           help=_("Staff exchanged with other schools this year.")),
-), help=_("One row per school and year."))
-QUALITY_WORKBOOK = WorkbookSpec("学校质量数据", (QUALITY_SPEC,))
-QUALITY_FIELDS = ("quality_score", "student_increase", "staff_exchanged")
 
 
 class QualityImporter:
@@ -274,9 +209,7 @@ class QualityImporter:
         return plan
 
     def export(self, target, *, user) -> None:
-        from evaluation.exports import quality_export
-
-        quality_export(target, user=user)
+        exports.quality_export(target, user=user)
 
 
 register_importer(QualityImporter())

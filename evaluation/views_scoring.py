@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
-from evaluation import exports, forms, importers, permissions, selectors, services
+from evaluation import exports, forms, importers, permissions, selectors, services, sheets
 from evaluation.models import Assignment, Cycle, SchoolQuality, Subject
 from evaluation.views import FormPage, ScopedView
 from org import scope
@@ -215,7 +215,7 @@ class QualityFormView(ManagerOnlyMixin, FormPage):
         return {"user": self.request.user, "instance": self.instance}
 
     def save(self, form):
-        data = {name: form.cleaned_data[name] for name in importers.QUALITY_FIELDS}
+        data = {name: form.cleaned_data[name] for name in sheets.QUALITY_FIELDS}
         services.quality_save(actor=self.request.user, school=form.cleaned_data["school"], year=form.cleaned_data["year"],
                               data=data)
         return "evaluation:quality-list"

@@ -7,8 +7,9 @@ import openpyxl
 import pytest
 
 from evaluation import exports
-from evaluation.importers import QUALITY_SPEC, QualityImporter
+from evaluation.importers import QualityImporter
 from evaluation.models import SchoolQuality
+from evaluation.sheets import QUALITY_SPEC
 from org.excel import get_importer
 
 pytestmark = pytest.mark.django_db
