@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, FormView, TemplateView, View
+from django.views.generic import DetailView, TemplateView, View
 from django_filters.views import FilterView
 
 from alliances import forms, permissions, rules, selectors, services
@@ -21,23 +21,13 @@ from alliances.models import (
     Group,
     Membership,
 )
-from org import scope
+from org import attachments, scope, web
 from org.selectors import history_of
-from org.web import ActionView, ManagerOnlyMixin
+from org.web import MSG_SAVED, ActionView, ManagerOnlyMixin
 from rotation.models import Assignment
 
-MSG_SAVED = _("Saved.")
 MSG_RECOMPUTED = _("Compliance recomputed.")
 MSG_SUGGESTED = _("Suggestions made; the pairs with gaps were passed in as partners.")
-
-
-def add_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: by field where the form has it, else above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, errors in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def current_term(request) -> rules.Term:
@@ -48,29 +38,7 @@ def current_term(request) -> rules.Term:
 
 
 
-class ServiceFormView(LoginRequiredMixin, FormView):
-    """GET shows the form; POST validates it, calls `perform(data)` and redirects; refusals re-render the form."""
-
-    template_name = "alliances/form_page.html"
-    title = ""
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), **self.form_extra()}
-
-    def form_extra(self) -> dict:
-        return {"user": self.request.user}
-
-    def form_valid(self, form):
-        try:
-            self.result = self.perform(form.cleaned_data)
-        except ValidationError as error:
-            add_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, MSG_SAVED)
-        return redirect(self.get_success_url())
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.title, **kwargs)
+FORM_PAGE = "alliances/form_page.html"  # org.web form pages with the group's name and an extra form above the fields
 
 
 class ScopedRowMixin(scope.ScopedQuerysetMixin):
@@ -99,6 +67,9 @@ class GroupMixin(ScopedRowMixin):
 
     def form_extra(self):
         return {"user": self.request.user, "group": self.group}
+
+    def service_kwargs(self):
+        return {"group": self.group}
 
     def get_success_url(self):
         return self.group.get_absolute_url()
@@ -130,22 +101,12 @@ class GroupListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
         return context
 
 
-class GroupCreateView(ManagerOnlyMixin, ServiceFormView):
+class GroupCreateView(ManagerOnlyMixin, web.ServiceFormView):
     form_class = forms.GroupCreateForm
+    template_name = FORM_PAGE
+    refused_by = web.REFUSALS_ON_PAGE
     title = _("New education group")
-
-    def perform(self, data):
-        return services.group_create(actor=self.request.user, **data)
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
-
-    def get_success_url(self):
-        return self.result.get_absolute_url()
+    service = staticmethod(services.group_create)  # then the new group's page
 
 
 class GroupDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
@@ -169,15 +130,15 @@ class GroupDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView)
             history=history_of(group), **kwargs)
 
 
-class MemberAddView(GroupMixin, ServiceFormView):
+class MemberAddView(GroupMixin, web.ServiceFormView):
     form_class = forms.MemberAddForm
+    template_name = FORM_PAGE
     title = _("Add a member school")
 
     def form_extra(self):
         return {"user": self.request.user}
 
-    def perform(self, data):
-        return services.membership_add(actor=self.request.user, group=self.group, **data)
+    service = staticmethod(services.membership_add)
 
 
 class MemberEndView(ActionView):
@@ -190,21 +151,22 @@ class MemberEndView(ActionView):
         services.membership_end(actor=self.request.user, membership=membership, **data)
 
 
-class DissolveView(GroupMixin, ServiceFormView):
+class DissolveView(GroupMixin, web.ServiceFormView):
     form_class = forms.DissolveForm
+    template_name = FORM_PAGE
     title = _("Dissolve the group")
 
     def form_extra(self):
         return {}
 
-    def perform(self, data):
-        return services.group_dissolve(actor=self.request.user, group=self.group, **data)
+    service = staticmethod(services.group_dissolve)
 
 
-class PostAppointView(GroupMixin, ServiceFormView):
+class PostAppointView(GroupMixin, web.ServiceFormView):
     """Record an appointment; ?school= proposes that school's default 执行校长 (a vice principal the lead dispatched)."""
 
     form_class = forms.PostForm
+    template_name = FORM_PAGE
     title = _("Appoint to a group post")
 
     def get_initial(self):
@@ -214,8 +176,7 @@ class PostAppointView(GroupMixin, ServiceFormView):
         staff = services.default_executive(self.group, school.school)
         return {"kind": "executive", "school": school.school_id, "staff": staff.pk if staff else None}
 
-    def perform(self, data):
-        return services.post_appoint(actor=self.request.user, group=self.group, **data)
+    service = staticmethod(services.post_appoint)
 
 
 class RecomputeView(GroupMixin, LoginRequiredMixin, View):
@@ -230,10 +191,11 @@ class RecomputeView(GroupMixin, LoginRequiredMixin, View):
         return redirect(f"{self.group.get_absolute_url()}?term={term.code}")
 
 
-class SuggestView(GroupMixin, ServiceFormView):
+class SuggestView(GroupMixin, web.ServiceFormView):
     """Pass the group's gap pairs into rotation's suggestions for a plan, then open rotation's suggestion list."""
 
     form_class = forms.SuggestForm
+    refused_by = web.REFUSALS_ON_PAGE
     title = _("Suggestions that close gaps")
     template_name = "alliances/suggestions.html"
 
@@ -252,13 +214,6 @@ class SuggestView(GroupMixin, ServiceFormView):
         services.gap_suggestions_generate(actor=self.request.user, group=self.group, plan=data["plan"],
                                           term=current_term(self.request))
         return data["plan"]
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
 
     def get_success_url(self):
         messages.info(self.request, MSG_SUGGESTED)
@@ -280,9 +235,10 @@ class ComplianceItemView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailVi
                                         can_edit=scope.is_bureau_staff(self.request.user), **kwargs)
 
 
-class DispatchDetailView(ScopedRowMixin, ServiceFormView):
+class DispatchDetailView(ScopedRowMixin, web.ServiceFormView):
     model = Assignment
     form_class = forms.DispatchDetailForm
+    template_name = FORM_PAGE
     title = _("What the dispatched person teaches")
 
     def narrow(self, queryset):
@@ -310,11 +266,13 @@ class RequirementListView(LoginRequiredMixin, TemplateView):
                                         region_form=forms.RequirementRegionForm(user=self.request.user), **kwargs)
 
 
-class RequirementEditView(ScopedRowMixin, ServiceFormView):
+class RequirementEditView(ScopedRowMixin, web.ServiceFormView):
     """Edit a requirement for a region: the default row's numbers become the region's own row."""
 
     model = DispatchRequirement
     form_class = forms.RequirementForm
+    template_name = FORM_PAGE
+    refused_by = web.REFUSALS_ON_PAGE
     title = _("Dispatch requirement")
 
     def form_extra(self):
@@ -330,11 +288,7 @@ class RequirementEditView(ScopedRowMixin, ServiceFormView):
         if not self.region_form.is_valid():
             form.add_error(None, self.region_form.errors.get("region"))
             return self.form_invalid(form)
-        try:
-            return super().form_valid(form)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
+        return super().form_valid(form)
 
     def perform(self, data):
         return services.requirement_save(actor=self.request.user, group_type=self.row.group_type, kind=self.row.kind,
@@ -359,8 +313,9 @@ class ActivityListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView
         return selectors.activity_columns(queryset)
 
 
-class ActivityCreateView(GroupMixin, ServiceFormView):
+class ActivityCreateView(GroupMixin, web.ServiceFormView):
     form_class = forms.ActivityForm
+    template_name = FORM_PAGE
     title = _("Record a joint activity")
 
     def perform(self, data):
@@ -380,17 +335,12 @@ class ActivityDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailVi
         return queryset.select_related("group").prefetch_related("schools", "participants", "attachments")
 
 
-class AttachmentDownloadView(LoginRequiredMixin, ScopedRowMixin, View):
-    """Serve an attachment to whoever sees its activity (files are not under the public /media/)."""
+class AttachmentDownloadView(attachments.AttachmentDownloadView):
+    """Serve an attachment to whoever sees its activity (files are not under the public /media/), under the
+    name and type it was uploaded with."""
 
     model = ActivityAttachment
-
-    def get(self, request, pk):
-        attachment = self.row
-        response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-                                content_type=attachment.content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+    file_field, name_field, type_field = "file", "original_name", "content_type"
 
 
 class ItinerantView(GroupMixin, LoginRequiredMixin, TemplateView):
@@ -412,10 +362,8 @@ class ItinerantView(GroupMixin, LoginRequiredMixin, TemplateView):
         if form.is_valid():
             try:
                 service(actor=request.user, group=self.group, **form.cleaned_data)
-            except ValidationError as error:
-                add_errors(form, error)
-            except PermissionDenied as error:
-                form.add_error(None, str(error))
+            except web.REFUSALS_ON_PAGE as error:
+                web.add_refusal(form, error)
             else:
                 messages.success(request, MSG_SAVED)
                 return redirect("alliances:itinerant", pk=self.group.pk)

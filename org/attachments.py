@@ -62,22 +62,30 @@ def _head(upload) -> bytes:
     return head
 
 
-def attachment_response(field_file) -> FileResponse:
-    """Stream a stored file as a download (Content-Disposition: attachment, the stored name's last part)."""
-    name = PurePosixPath(field_file.name).name
-    return FileResponse(field_file.open("rb"), as_attachment=True, filename=name)
+def attachment_response(field_file, *, filename: str = "", content_type: str | None = None) -> FileResponse:
+    """Stream a stored file as a download (Content-Disposition: attachment), named `filename` or else the
+    stored name's last part; `content_type` when the record stored the upload's type, else guessed from the name."""
+    name = filename or PurePosixPath(field_file.name).name
+    return FileResponse(field_file.open("rb"), as_attachment=True, filename=name, content_type=content_type)
 
 
 class AttachmentDownloadView(LoginRequiredMixin, scope.ScopedQuerysetMixin, SingleObjectMixin, View):
-    """Download the file of a record the user may see; a missing file answers like a missing record."""
+    """Download the file of a record the user may see; a missing file answers like a missing record.
+
+    `file_field` names the file; a record that keeps the upload's own name and type names those fields in
+    `name_field` / `type_field` (blank: the stored name, a type guessed from it)."""
 
     file_field = "attachment"
+    name_field = ""
+    type_field = ""
 
     def get(self, request, *args, **kwargs):
-        field_file = self.get_file(self.get_object())
+        obj = self.get_object()
+        field_file = self.get_file(obj)
         if not field_file:
             raise Http404(scope.MSG_NOT_FOUND)
-        return attachment_response(field_file)
+        return attachment_response(field_file, filename=getattr(obj, self.name_field, "") if self.name_field else "",
+                                   content_type=(getattr(obj, self.type_field) or None) if self.type_field else None)
 
     def get_file(self, obj):
         return getattr(obj, self.file_field)

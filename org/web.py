@@ -7,10 +7,11 @@ with a message, or show the refusals".
                    <object_kwarg>=row, **cleaned_data)`), or to `perform(obj, data)` where the call needs
                    more; a refusal (`refused_by`, ValidationError by default) comes back as a message on the
                    row's page, or the form again with the refusals where `refused()` renders it.
-`ServiceFormMixin` create/edit pages (CreateView/UpdateView) whose save is `service(actor=..., <instance_kwarg>=
-                   unsaved instance)`; `service` is the function itself, never its name; refusals are
-                   shown on the form again.
-`FormTitleMixin`   form pages titled with the model's verbose name.
+`ServiceFormMixin` form pages (FormView, CreateView/UpdateView) whose save is `service(actor=...,
+                   <instance_kwarg>=unsaved instance)` or `service(actor=..., **cleaned_data)`; `service` is the
+                   function itself, never its name; refusals are shown on the form again.
+`ServiceFormView`  ServiceFormMixin on a FormView (login required), for forms that are not a model's.
+`FormTitleMixin`   form pages titled with `title` or the model's verbose name.
 
 Both check the version the page was rendered from (org.versioning) for versioned models, inside the
 service's transaction: a save from a page opened before someone else's save is refused, naming what
@@ -26,6 +27,8 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views import View
+from django.views.generic import FormView
+from django.views.generic.edit import FormMixin, ModelFormMixin
 
 from org import scope, versioning
 
@@ -35,40 +38,79 @@ MSG_NOT_FOUND_IN_BATCH = _("%(count)d of the chosen entries were not found.")  #
 
 
 class FormTitleMixin:
-    """form.html shows the model's verbose name as the page title."""
+    """Form pages show `title`, else the model's verbose name, as the page title."""
+
+    title = ""
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.model._meta.verbose_name, **kwargs)
+        title = self.title or (self.model._meta.verbose_name if getattr(self, "model", None) else "")
+        return super().get_context_data(title=title, **kwargs)
 
 
 class ServiceFormMixin(FormTitleMixin):
-    """Create/edit pages whose save goes through `service(actor=..., <instance_kwarg>=instance)`.
+    """Form pages (before FormView, CreateView or UpdateView) whose POST goes through one service: the form is
+    validated, `save(form)` calls the service inside a transaction, then a redirect with a message to
+    `redirect_to(result)`; a refusal (`refused_by`) shows the form again with the reasons by field.
 
-    Declare `service = staticmethod(services.program_save)` and `instance_kwarg = "program"`; override
-    `prepare(instance)` to fill what the URL decides and `redirect_to(instance)` for where to go after.
+    - Model forms: declare `service = staticmethod(services.program_save)` and `instance_kwarg = "program"`; the
+      service gets the unsaved instance (`prepare(instance)` fills what the URL decides); a versioned row is
+      checked against the version the page showed (org.versioning).
+    - Plain forms: `service` is called `service(actor=user, **service_kwargs(), **cleaned_data)`, or override
+      `perform(data)` where the call needs more; `save(form)` where it needs the form itself.
+    `form_extra()` adds to the form's keyword arguments (default: `user`). `refused_by = REFUSALS_ON_PAGE` also
+    shows a service's PermissionDenied on the form (never a 403 page).
     """
 
     service = None
     instance_kwarg = ""
+    refused_by: tuple = (ValidationError,)
+    success_message = MSG_SAVED
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
+        return {**super().get_form_kwargs(), **self.form_extra()}
+
+    def form_extra(self) -> dict:
+        return {"user": self.request.user}
 
     def prepare(self, instance):
         return instance
 
-    def form_valid(self, form):
+    def service_kwargs(self) -> dict:
+        return {}
+
+    def perform(self, data: dict):
+        return self.service(actor=self.request.user, **self.service_kwargs(), **data)
+
+    def save(self, form):
+        if not self.instance_kwarg:
+            return self.perform(form.cleaned_data)
         instance = self.prepare(form.save(commit=False))
+        if instance.pk is not None and isinstance(instance, versioning.Versioned):
+            versioning.check(instance, seen=form.cleaned_data.get("version"), reader=self.request.user)
+        self.service(actor=self.request.user, **{self.instance_kwarg: instance})
+        return instance
+
+    def form_valid(self, form):
         try:
             with transaction.atomic():
-                if instance.pk is not None and isinstance(instance, versioning.Versioned):
-                    versioning.check(instance, seen=form.cleaned_data.get("version"), reader=self.request.user)
-                self.service(actor=self.request.user, **{self.instance_kwarg: instance})
-        except ValidationError as error:
-            form.add_error(None, error)
+                self.result = self.save(form)
+        except self.refused_by as error:
+            add_refusal(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, MSG_SAVED)
-        return redirect(self.redirect_to(instance))
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return redirect(self.redirect_to(self.result))
+
+    def redirect_to(self, result):
+        """Where to go after a save: `get_success_url()` when the page names one, else the result's own page."""
+        if self.success_url or type(self).get_success_url not in (FormMixin.get_success_url, ModelFormMixin.get_success_url):
+            return self.get_success_url()
+        return result
+
+
+class ServiceFormView(LoginRequiredMixin, ServiceFormMixin, FormView):
+    """A form page that is not a model's create/edit page: GET shows the form, POST goes through the service
+    (ServiceFormMixin)."""
 
 
 class ActionView(LoginRequiredMixin, scope.ScopedQuerysetMixin, View):
