@@ -3,7 +3,6 @@ Scoring, results and quality data are in views_scoring.py."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -12,17 +11,12 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from evaluation import exports, forms, permissions, selectors, services
 from evaluation.models import Cycle, Indicator, Scheme
-from org import scope
+from org import scope, web
 from org.downloads import file_download
 from org.selectors import history_of
-from org.web import ActionView, ManagerOnlyMixin
+from org.web import MSG_SAVED, ActionView, ManagerOnlyMixin
 
-MSG_SAVED = _("Saved.")
 MSG_NEW_VERSION = _("The scheme is used by a cycle; your change made version %(version)s.")
-
-
-def _refusal(request, error) -> None:
-    messages.error(request, " ".join(error.messages))
 
 
 
@@ -77,36 +71,23 @@ class ScopedView(LoginRequiredMixin, scope.ScopedQuerysetMixin, View):
             raise Http404(scope.MSG_NOT_FOUND) from None
 
 
-class FormPage(ScopedView):
-    """GET shows the form; POST validates, calls `save(form)` and redirects; refusals re-render.
-    Rows named in the URL are read with `get_object` (scoped)."""
+class FormPage(web.ServiceFormView, ScopedView):
+    """org.web's form page (form, service, redirect with a message, or the form again with the refusals) for
+    rows named in the URL: `setup_object(**kwargs)` reads them through scope before either method."""
 
-    form_class = None
     template_name = "evaluation/form.html"
-    title = ""
+    refused_by = web.REFUSALS_ON_PAGE
 
-    def form_kwargs(self) -> dict:
-        return {}
-
-    def get(self, request, **kwargs):
-        self.setup_object(**kwargs)
-        return self.render(self.form_class(**self.form_kwargs()))
-
-    def post(self, request, **kwargs):
-        self.setup_object(**kwargs)
-        form = self.form_class(request.POST, request.FILES, **self.form_kwargs())
-        if form.is_valid():
-            try:
-                return redirect(self.save(form))
-            except (ValidationError, PermissionDenied) as error:
-                form.add_error(None, getattr(error, "messages", None) or [str(error)])
-        return self.render(form)
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:  # an anonymous user goes to the login page first
+            self.setup_object(**kwargs)
+        return super().dispatch(request, *args, **kwargs)
 
     def setup_object(self, **kwargs) -> None:
         pass
 
-    def render(self, form, **extra):
-        return render(self.request, self.template_name, {"form": form, "title": self.title, **extra})
+    def form_extra(self) -> dict:
+        return {}
 
 
 class SchemeCreateView(ManagerOnlyMixin, FormPage):
@@ -114,12 +95,11 @@ class SchemeCreateView(ManagerOnlyMixin, FormPage):
     form_class = forms.SchemeForm
     title = _("New indicator scheme")
 
-    def form_kwargs(self):
+    def form_extra(self):
         return {"user": self.request.user}
 
-    def save(self, form):
-        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        return services.scheme_create(actor=self.request.user, data=data)
+    def perform(self, data):
+        return services.scheme_create(actor=self.request.user, data={name: data[name] for name in forms.SchemeForm.Meta.fields})
 
 
 class SchemeEditView(FormPage):
@@ -130,27 +110,28 @@ class SchemeEditView(FormPage):
     def setup_object(self, pk):
         self.scheme = self.get_object(pk)
 
-    def form_kwargs(self):
+    def form_extra(self):
         return {"user": self.request.user, "instance": Scheme.objects.get(pk=self.scheme.pk)}
 
-    def save(self, form):
-        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+    def perform(self, data):
+        data = {name: data[name] for name in forms.SchemeForm.Meta.fields}
         saved = services.scheme_update(actor=self.request.user, scheme=self.scheme, data=data)
         if saved.pk != self.scheme.pk:
             messages.info(self.request, MSG_NEW_VERSION % {"version": saved.version})
         return saved
 
 
-class SchemeNewVersionView(ScopedView):
-    model = Scheme
+class SchemeNewVersionView(ActionView):
+    """POST: a new version of a scheme (then its page); a refusal comes back as a message."""
 
-    def post(self, request, pk):
-        scheme = self.get_object(pk)
-        try:
-            scheme = services.scheme_new_version(actor=request.user, scheme=scheme)
-        except PermissionDenied as error:
-            messages.error(request, str(error))
-        return redirect(scheme)
+    model = Scheme
+    form_class = forms.EmptyForm
+    service, object_kwarg = staticmethod(services.scheme_new_version), "scheme"
+    refused_by = web.REFUSALS_ON_PAGE
+
+    def done(self, scheme, new_version):
+        messages.success(self.request, MSG_SAVED)
+        return redirect(new_version)
 
 
 class IndicatorFormView(FormPage):
@@ -164,7 +145,7 @@ class IndicatorFormView(FormPage):
         if self.instance is not None and self.instance.scheme_id != self.scheme.pk:
             raise Http404(scope.MSG_NOT_FOUND)
 
-    def form_kwargs(self):
+    def form_extra(self):
         return {"scheme": self.scheme, "instance": self.instance}
 
     def save(self, form):
@@ -206,23 +187,27 @@ class CycleCreateView(ManagerOnlyMixin, FormPage):
     template_name = "evaluation/cycle_form.html"
     title = _("New assessment cycle")
 
-    def form_kwargs(self):
+    def form_extra(self):
         return {"user": self.request.user}
 
-    def get(self, request, **kwargs):
-        return self.render(self.form_class(**self.form_kwargs()), groups=forms.GroupFormSet(prefix="groups"))
+    def groups(self):
+        """The rater groups' formset, bound on POST (shown with its errors beside the form's)."""
+        if not hasattr(self, "_groups"):
+            self._groups = forms.GroupFormSet(self.request.POST or None, prefix="groups")
+        return self._groups
 
-    def post(self, request, **kwargs):
-        form = self.form_class(request.POST, **self.form_kwargs())
-        groups = forms.GroupFormSet(request.POST, prefix="groups")
-        if form.is_valid() and groups.is_valid():
-            rows = [g.cleaned_data for g in groups if g.cleaned_data.get("name")]
-            data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-            try:
-                return redirect(services.cycle_create(actor=request.user, data=data, groups=rows))
-            except (ValidationError, PermissionDenied) as error:
-                form.add_error(None, getattr(error, "messages", None) or [str(error)])
-        return self.render(form, groups=groups)
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(groups=self.groups(), **kwargs)
+
+    def form_valid(self, form):
+        if not self.groups().is_valid():
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+    def perform(self, data):
+        rows = [g.cleaned_data for g in self.groups() if g.cleaned_data.get("name")]
+        data = {name: data[name] for name in forms.CycleForm.Meta.fields}
+        return services.cycle_create(actor=self.request.user, data=data, groups=rows)
 
 
 class CycleDetailView(ScopedView):

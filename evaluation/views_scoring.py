@@ -5,7 +5,6 @@ import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,9 +18,8 @@ from org import scope
 from org.downloads import file_download
 from org.excel import check_xlsx
 from org.excel.reader import ExcelFileError
-from org.web import ActionView, ManagerOnlyMixin
+from org.web import MSG_SAVED, ActionView, ManagerOnlyMixin
 
-MSG_SAVED = _("Saved.")
 MSG_SUBMITTED = _("Submitted. Your scores are now locked.")
 MSG_UPLOADED = _("%(count)s rows of scores saved from the sheet; check them and submit.")
 MSG_SKIPPED_SUBMITTED = _("%(count)s rows of already submitted tasks were unchanged and skipped.")
@@ -44,40 +42,32 @@ class MyAssignmentsView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView)
         return super().get_context_data(uploads=uploads, **kwargs)
 
 
-class ScoreView(ScopedView):
+class ScoreView(FormPage):
     """The rater's web form for one assignment (their own only): save as draft, or submit (then locked)."""
 
     model = Assignment
+    form_class = forms.ScoreForm
+    template_name = "evaluation/score_form.html"
 
     def narrow(self, queryset):
         return selectors.own_assignments(queryset, user=self.request.user).select_related("cycle__scheme")
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return super().dispatch(request, *args, **kwargs)
-        self.assignment = self.get_object(kwargs["pk"])
+    def setup_object(self, pk):
+        self.assignment = self.get_object(pk)
         self.rows = selectors.score_form_rows(self.assignment)
-        return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request, pk):
-        return self.render(forms.ScoreForm(rows=self.rows))
+    def form_extra(self):
+        return {"rows": self.rows}
 
-    def post(self, request, pk):
-        form = forms.ScoreForm(request.POST, rows=self.rows)
-        if form.is_valid():
-            submit = "submit" in request.POST
-            try:
-                services.scores_save(actor=request.user, assignment=self.assignment, values=form.values(), submit=submit)
-                messages.success(request, MSG_SUBMITTED if submit else MSG_SAVED)
-                return redirect("evaluation:my-assignments" if submit else request.path)
-            except (ValidationError, PermissionDenied) as error:
-                form.add_error(None, getattr(error, "messages", None) or [str(error)])
-        return self.render(form)
+    def save(self, form):
+        submit = "submit" in self.request.POST
+        services.scores_save(actor=self.request.user, assignment=self.assignment, values=form.values(), submit=submit)
+        self.success_message = MSG_SUBMITTED if submit else MSG_SAVED
+        return "evaluation:my-assignments" if submit else self.request.path
 
-    def render(self, form):
-        return render(self.request, "evaluation/score_form.html", {
-            "assignment": self.assignment, "form": form, "locked": self.assignment.submitted_at is not None
-            or self.assignment.cycle.status != Cycle.Status.OPEN})
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(assignment=self.assignment, locked=self.assignment.submitted_at is not None
+                                        or self.assignment.cycle.status != Cycle.Status.OPEN, **kwargs)
 
 
 class ScoreCorrectView(FormPage):
@@ -95,7 +85,7 @@ class ScoreCorrectView(FormPage):
         if not permissions.may_administer(self.request.user, self.assignment.cycle):
             raise Http404(scope.MSG_NOT_FOUND)
 
-    def form_kwargs(self):
+    def form_extra(self):
         return {"rows": selectors.score_form_rows(self.assignment)}
 
     def save(self, form):
@@ -211,7 +201,7 @@ class QualityFormView(ManagerOnlyMixin, FormPage):
     def setup_object(self, pk=None):
         self.instance = self.get_object(pk) if pk else None
 
-    def form_kwargs(self):
+    def form_extra(self):
         return {"user": self.request.user, "instance": self.instance}
 
     def save(self, form):

@@ -2,11 +2,10 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
-from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
+from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
 from org import scope, web
@@ -130,11 +129,17 @@ class RuleUpdateView(LoginRequiredMixin, ServiceFormMixin, scope.ScopedQuerysetM
         return rule.track.program
 
 
-class RuleDeleteView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        rule = scope.get_visible_or_404(request.user, EligibilityRule.objects.select_related("track__program"), pk=pk)
-        services.eligibility_rule_delete(actor=request.user, rule=rule)
-        messages.success(request, MSG_SAVED)
+class RuleDeleteView(web.ActionView):
+    """POST: delete an eligibility rule, then back to its program."""
+
+    model = EligibilityRule
+    service, object_kwarg = staticmethod(services.eligibility_rule_delete), "rule"
+
+    def narrow(self, queryset):
+        return queryset.select_related("track__program")
+
+    def done(self, rule, result):
+        messages.success(self.request, MSG_SAVED)
         return redirect(rule.track.program)
 
 
@@ -234,7 +239,7 @@ class NoticeBatchView(LoginRequiredMixin, scope.ScopedQuerysetMixin, View):
         return redirect("talentpool:nomination-list")
 
 
-class NominationCreateView(LoginRequiredMixin, FormView):
+class NominationCreateView(web.ServiceFormView):
     """Nominate: "check" shows the eligibility and the remaining quota; "submit" files the nomination."""
 
     form_class = forms.NominationForm
@@ -244,36 +249,31 @@ class NominationCreateView(LoginRequiredMixin, FormView):
         self.intake = scope.get_visible_or_404(request.user, Intake.objects.select_related("track__program"), pk=kwargs["intake"])
         return super().dispatch(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
     def get_context_data(self, **kwargs):
         return super().get_context_data(intake=self.intake, quota=selectors.quota_state(self.intake), **kwargs)
 
+    def checked(self, form):
+        """"Check" needs only the nominee: the page again with the eligibility, before the reasons are written."""
+        data = form.cleaned_data
+        decision = selectors.eligibility_for(staff=data["staff"], intake=self.intake, head_teacher_since=data.get("head_teacher_since"))
+        return self.render_to_response(self.get_context_data(form=form, decision=decision))
+
     def form_invalid(self, form):
-        """"Check" needs only the nominee: show the eligibility even before the reasons are written."""
-        staff = form.cleaned_data.get("staff")
-        if "check" in self.request.POST and staff is not None:
-            decision = selectors.eligibility_for(staff=staff, intake=self.intake, head_teacher_since=form.cleaned_data.get("head_teacher_since"))
-            return self.render_to_response(self.get_context_data(form=form, decision=decision))
+        if "check" in self.request.POST and form.cleaned_data.get("staff") is not None:
+            return self.checked(form)
         return super().form_invalid(form)
 
     def form_valid(self, form):
-        data = form.cleaned_data
         if "check" in self.request.POST:
-            decision = selectors.eligibility_for(staff=data["staff"], intake=self.intake, head_teacher_since=data["head_teacher_since"])
-            return self.render_to_response(self.get_context_data(form=form, decision=decision))
-        try:
-            nomination = services.nomination_submit(
-                actor=self.request.user, intake=self.intake, staff=data["staff"], reasons=data["reasons"],
-                achievements=data["achievements"], head_teacher_since=data["head_teacher_since"], source=data["source"],
-                attachments=data["attachments"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, MSG_SAVED)
-        return redirect(nomination)
+            return self.checked(form)
+        return super().form_valid(form)
+
+    def perform(self, data):
+        return services.nomination_submit(
+            actor=self.request.user, intake=self.intake, staff=data["staff"], reasons=data["reasons"],
+            achievements=data["achievements"], head_teacher_since=data["head_teacher_since"], source=data["source"],
+            attachments=data["attachments"],
+        )
 
 
 class NominationDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):

@@ -8,18 +8,19 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView, View
 from django.views.generic.detail import SingleObjectMixin
 
-from org import scope
+from org import scope, web
 from org.selectors import history_of
+from org.web import MSG_SAVED
 from talentpool import services
 from talentpool.forms import HolidayForm, ScoringFormNameForm, ScoringItemFormSet
 from talentpool.models import Holiday, ScoringForm
 from talentpool.permissions import may_edit_reference_tables
 
-MSG_SAVED = _("Saved.")
 MSG_DELETED = _("Deleted.")
 
 
@@ -88,28 +89,26 @@ class HolidayListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
         return super().get_context_data(can_edit=can_edit, form=HolidayForm() if can_edit else None, **kwargs)
 
 
-class HolidayAddView(LoginRequiredMixin, View):
+class HolidayAddView(web.ServiceFormView):
+    """POST a holiday from the list page's form; back to the list with a message either way."""
+
+    form_class = HolidayForm
     http_method_names = ["post"]
+    service = staticmethod(services.holiday_add)
+    success_url = reverse_lazy("talentpool:holiday-list")
 
-    def post(self, request):
-        form = HolidayForm(request.POST)
-        if form.is_valid():
-            try:
-                services.holiday_add(actor=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                messages.error(request, "；".join(error.messages))
-            else:
-                messages.success(request, MSG_SAVED)
-        else:
-            messages.error(request, form.errors.as_text())
-        return redirect("talentpool:holiday-list")
+    def form_extra(self):
+        return {}
+
+    def form_invalid(self, form):
+        messages.error(self.request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(self.success_url)
 
 
-class HolidayDeleteView(LoginRequiredMixin, scope.ScopedQuerysetMixin, SingleObjectMixin, View):
+class HolidayDeleteView(web.ActionView):
     model = Holiday
-    http_method_names = ["post"]
+    service, object_kwarg = staticmethod(services.holiday_delete), "holiday"
 
-    def post(self, request, *args, **kwargs):
-        services.holiday_delete(actor=request.user, holiday=self.get_object())
-        messages.success(request, MSG_DELETED)
+    def done(self, holiday, result):
+        messages.success(self.request, MSG_DELETED)
         return redirect("talentpool:holiday-list")
