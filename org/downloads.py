@@ -10,6 +10,7 @@ from django.http import FileResponse
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+HTML = "text/html; charset=utf-8"  # a printable page as a document
 SPOOL_MAX_BYTES = 8 * 1024 * 1024
 
 
@@ -20,3 +21,11 @@ def file_download(write: Callable[[BinaryIO], object], filename: str, content_ty
     write(stream)
     stream.seek(0)
     return FileResponse(stream, as_attachment=True, filename=filename, content_type=content_type)
+
+
+def file_schema(content_type: str = XLSX) -> dict:
+    """The OpenAPI `responses` of an API action answering a file_download (drf-spectacular: a binary body of
+    that type), so the schema names what the client receives."""
+    from drf_spectacular.types import OpenApiTypes
+
+    return {(200, content_type): OpenApiTypes.BINARY}

@@ -1,6 +1,7 @@
 """REST API of rotation under /api/v1/rotation/: every list and action scoped to the user."""
 
 
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -11,7 +12,7 @@ from rest_framework.response import Response
 from org import scope
 from org.api_fields import UserNamesMixin
 from org.attachments import AttachmentField
-from org.downloads import file_download
+from org.downloads import HTML, file_download, file_schema
 from org.models import Region, School, Staff, Unmasking
 from org.services.privacy import unmaskings_record
 from org.versioning import VersionedSerializerMixin, VersionedViewSetMixin
@@ -107,6 +108,7 @@ class EligibilityViewSet(viewsets.ViewSet):
             page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(EligibilitySerializer(page, many=True).data)
 
+    @extend_schema(responses=file_schema())
     @decorators.action(detail=False, methods=["get"])
     def export(self, request):
         """The eligibility roster (交流资格名册) as xlsx, same filters as the list (?as_of=, ?region=, ...)."""
@@ -452,3 +454,21 @@ class SuggestionViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet)
     def discard(self, request, pk=None):
         suggestion = services.suggestion_discard(actor=request.user, suggestion=self.get_object())
         return Response(SuggestionSerializer(suggestion).data)
+
+
+class TitleStatementViewSet(scope.ScopedViewSetMixin, viewsets.GenericViewSet):
+    """GET /api/v1/rotation/title-statements/<staff id>/: the printable title-prerequisites statement of a
+    visible staff member, the very document the page prints (text/html), as a download."""
+
+    model = Staff
+    serializer_class = serializers.Serializer  # for the schema; the answer is the document
+
+    def narrow(self, queryset):
+        return queryset.select_related("school", "school__region")
+
+    @extend_schema(responses=file_schema(HTML))
+    def retrieve(self, request, pk=None):
+        staff = self.get_object()
+        html = render_to_string("rotation/title_statement.html",
+                                selectors.title_statement_context(staff, today=timezone.localdate()), request=request)
+        return file_download(lambda stream: stream.write(html.encode()), f"title-statement-{staff.pk}.html", HTML)

@@ -13,4 +13,5 @@ router.register("inspections", api.InspectionViewSet, basename="inspection")
 router.register("warnings", api.WarningViewSet, basename="warning")
 router.register("notifications", api.NotificationViewSet, basename="notification")
 router.register("suggestions", api.SuggestionViewSet, basename="suggestion")
+router.register("title-statements", api.TitleStatementViewSet, basename="title-statement")
 urlpatterns = router.urls

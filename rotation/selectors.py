@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from org import scope
 from org.models import Region, School, Staff, UserRole, WorkHistory
@@ -439,6 +440,20 @@ def rated_assignments(staff: Staff, *, today: date) -> QuerySet:
                                   ended_on__lt=today)
         .exclude(rating="").select_related("from_school", "to_school").order_by("start")
     )
+
+
+MSG_BUREAU = _("%(region)s Education Bureau")
+
+
+def title_statement_context(staff: Staff, *, today: date) -> dict:
+    """What the printable title statement shows (rotation/title_statement.html), for the page and its API
+    twin alike: decision and rows (title_statement), today, the statement number (rules.statement_number)
+    and the issuing bureau named after the staff member's region."""
+    region = staff.school.region
+    decision, rows = title_statement(staff, today=today)
+    return {"staff": staff, "decision": decision, "rows": rows, "today": today,
+            "number": rules.statement_number(region_code=region.code, on=today, staff_id=staff.pk),
+            "bureau": MSG_BUREAU % {"region": region.name}}
 
 
 def title_statement(staff: Staff, *, today: date) -> tuple[rules.TitleDecision, list]:

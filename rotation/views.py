@@ -41,7 +41,6 @@ from rotation.forms import (
 from rotation.models import Assignment, Exemption, Inspection, Notification, Plan, Policy, Suggestion
 
 MSG_BAD_PARAMETERS = _("Check the parameters: %(errors)s")
-MSG_BUREAU = _("%(region)s Education Bureau")
 MSG_RECOMPUTE_QUEUED = _("The progress is being recomputed; reload the page in a moment.")
 
 
@@ -582,11 +581,8 @@ class TitleStatementView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailVi
         return queryset.select_related("school", "school__region")
 
     def get_context_data(self, **kwargs):
-        today, region = timezone.localdate(), self.object.school.region
-        decision, rows = selectors.title_statement(self.object, today=today)
-        number = rules.statement_number(region_code=region.code, on=today, staff_id=self.object.pk)
-        return super().get_context_data(decision=decision, rows=rows, today=today, number=number,
-                                        bureau=MSG_BUREAU % {"region": region.name}, **kwargs)
+        return super().get_context_data(**selectors.title_statement_context(self.object, today=timezone.localdate()),
+                                        **kwargs)
 
 
 class ExemptionAttachmentView(AttachmentDownloadView):

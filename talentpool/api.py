@@ -15,9 +15,10 @@ from rest_framework.views import APIView
 
 from org import scope
 from org.api_fields import UserNamesMixin, user_display_name
+from org.downloads import DOCX, XLSX, file_schema
 from org.models import School, Staff
 from org.versioning import VersionedSerializerMixin, VersionedViewSetMixin
-from talentpool import permissions, selectors, services
+from talentpool import downloads, permissions, selectors, services
 from talentpool.filters import AppointmentFilter, NominationFilter, PoolMemberFilter
 from talentpool.models import (
     AnnualReview,
@@ -162,6 +163,12 @@ class _IntakeRead(VersionedViewSetMixin, scope.ScopedViewSetMixin, viewsets.Read
     serializer_class = IntakeSerializer
     filterset_fields = ["track", "year"]
 
+    @extend_schema(responses=file_schema(DOCX))
+    @action(detail=True, methods=["get"])
+    def notice(self, request, pk=None):
+        """The intake's public-notice list (公示名单) as .docx: the page's download (talentpool.downloads)."""
+        return downloads.notice_download(user=request.user, intake=self.get_object())
+
 
 IntakeViewSet = _writable(_IntakeRead, services.intake_save, "intake", name="IntakeViewSet")
 
@@ -265,6 +272,13 @@ class NominationViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, mixins.
 
     serializer_class = NominationSerializer
     filterset_class = NominationFilter
+
+    @extend_schema(responses=file_schema(XLSX))
+    @action(detail=False, methods=["get"])
+    def export(self, request):
+        """The nomination roster (提名名册) as .xlsx, the list's filters applied: the page's download."""
+        return downloads.nomination_roster_download(user=request.user, rows=self.filter_queryset(self.get_queryset()),
+                                                    detail="提名名册 (API)")
 
     def create(self, request, *args, **kwargs):
         data = _valid(NominationSerializer, request)
@@ -484,6 +498,13 @@ class PoolMemberViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, viewset
 
     serializer_class = PoolMemberSerializer
     filterset_class = PoolMemberFilter
+
+    @extend_schema(responses=file_schema(XLSX))
+    @action(detail=False, methods=["get"])
+    def export(self, request):
+        """The pool roster (人才库名册) as .xlsx, the list's filters applied: the page's download."""
+        return downloads.pool_roster_download(user=request.user, rows=self.filter_queryset(self.get_queryset()),
+                                              detail="人才库名册 (API)")
 
     @action(detail=True, methods=["post"], url_path="tier-move")
     def tier_move(self, request, pk=None):

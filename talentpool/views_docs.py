@@ -2,24 +2,13 @@
 
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
 from org import scope
-from org.downloads import DOCX, file_download
-from org.models import Staff, Unmasking
-from org.services.privacy import unmaskings_record
-from talentpool import exports, selectors
+from talentpool import downloads, exports, selectors
 from talentpool.filters import NominationFilter, PoolMemberFilter
 from talentpool.models import Intake
-
-
-def _record_unmasking(user, rows, detail: str) -> None:
-    """Bureau staff get full ID numbers in a roster: record who saw whose (org.services.privacy)."""
-    if scope.is_bureau_staff(user):
-        staff = Staff.objects.filter(pk__in=rows.values("staff_id"))
-        unmaskings_record(actor=user, staff=staff, kind=Unmasking.Kind.EXPORT, detail=detail)
 
 
 def _intake(request, pk):
@@ -37,8 +26,7 @@ class NoticePrintView(LoginRequiredMixin, TemplateView):
 
 class NoticeDocxView(LoginRequiredMixin, View):
     def get(self, request, pk):
-        context = exports.notice_context(user=request.user, intake=_intake(request, pk))
-        return file_download(lambda stream: exports.notice_docx(stream, context), f"notice-{pk}.docx", DOCX)
+        return downloads.notice_download(user=request.user, intake=_intake(request, pk))
 
 
 class NominationExportView(LoginRequiredMixin, View):
@@ -46,16 +34,10 @@ class NominationExportView(LoginRequiredMixin, View):
 
     def get(self, request):
         rows = NominationFilter(request.GET, queryset=selectors.nomination_list(user=request.user), request=request).qs
-        response = file_download(lambda stream: exports.nomination_roster(stream, user=request.user, queryset=rows),
-                                 f"nominations-{timezone.localdate():%Y%m%d}.xlsx")
-        _record_unmasking(request.user, rows, "提名名册")
-        return response
+        return downloads.nomination_roster_download(user=request.user, rows=rows)
 
 
 class MemberExportView(LoginRequiredMixin, View):
     def get(self, request):
         rows = PoolMemberFilter(request.GET, queryset=selectors.pool_member_list(user=request.user), request=request).qs
-        response = file_download(lambda stream: exports.pool_roster(stream, user=request.user, queryset=rows),
-                                 f"pool-{timezone.localdate():%Y%m%d}.xlsx")
-        _record_unmasking(request.user, rows, "人才库名册")
-        return response
+        return downloads.pool_roster_download(user=request.user, rows=rows)

@@ -4,8 +4,10 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from org.models import School
+from rotation.rules import statement_number
 from tests.factories import SchoolFactory
 from tests.rotation.factories import AssignmentFactory
 
@@ -36,3 +38,14 @@ def test_staff_page_lists_assignments_and_links_the_statement(client, world, cou
     client.force_login(county_user)
     body = client.get(reverse("org:staff-detail", args=[world.staff_a.pk])).content.decode()
     assert "某乡村学校" in body and reverse("rotation:title-statement", args=[world.staff_a.pk]) in body
+
+
+def test_statement_through_the_api_is_the_pages_document_scoped(client, world, county_user):
+    client.force_login(county_user)
+    response = client.get(f"/api/v1/rotation/title-statements/{world.staff_a.pk}/")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert f'filename="title-statement-{world.staff_a.pk}.html"' in response["Content-Disposition"]
+    document = b"".join(response.streaming_content).decode()
+    number = statement_number(region_code=world.county_a.code, on=timezone.localdate(), staff_id=world.staff_a.pk)
+    assert world.staff_a.name in document and number in document and 'data-testid="title-statement"' in document
+    assert client.get(f"/api/v1/rotation/title-statements/{world.staff_b.pk}/").status_code == 404  # out of scope
