@@ -15,18 +15,8 @@ from alliances.models import (
     ItinerantSlot,
     Membership,
 )
-from org.scope import ScopedAdmin, ScopedInline
-
-
-class ReadOnlyAdmin(ScopedAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from org.admin_bases import ReadOnlyAdmin
+from org.scope import ScopedInline
 
 
 class MembershipInline(ScopedInline):

@@ -44,7 +44,9 @@ POST_LABELS = {
     PRINCIPAL: _("principal"), VICE_PRINCIPAL: _("vice principal"), MIDDLE_CADRE: _("middle cadre"), TEACHER: _("teacher"),
 }
 
-# A 乡村小规模学校 has fewer than 100 pupils (国办发〔2018〕27号); used for township alliances.
+# A 乡村小规模学校 has fewer than this many pupils: the national definition (国办发〔2018〕27号), the same in every
+# region, so a constant and not a policy row. Seed 003 (乡镇中心小学一体化教育联盟) has the central school's teachers
+# 走教 to these small schools; DESIGN.md, alliances: a township alliance's members are rural small primary schools.
 SMALL_SCHOOL_PUPILS = 100
 
 
@@ -525,15 +527,19 @@ def clashes(new: Slot, existing: list[Slot]) -> list[Slot]:
 
 
 # --- dates a clerk types ------------------------------------------------------------------------
-EARLIEST_DATE = date(1949, 10, 1)  # no group, membership, post or activity predates the People's Republic
-LATEST_AHEAD_DAYS = 366  # a founding, a post or an activity may be planned up to a year ahead, not decades
-MSG_DATE_TOO_EARLY = _("%(date)s is before 1949-10-01: check the year.")
+# The window a typed date must fall in. Not policy (no seed or DESIGN number, the same everywhere): a plausibility
+# bound against typos (0001-01-01, 2206 for 2026), so module constants. No group, membership, post or activity
+# predates the People's Republic (1949-10-01); a founding, a post or an activity may be planned up to a year
+# (366 days, a leap year included) ahead, not decades.
+EARLIEST_DATE = date(1949, 10, 1)
+LATEST_AHEAD_DAYS = 366
+MSG_DATE_TOO_EARLY = _("%(date)s is before %(earliest)s: check the year.")
 MSG_DATE_TOO_LATE = _("%(date)s is more than a year after today (%(today)s): check the year.")
 
 
 def date_refusals(**dates) -> dict[str, str]:
-    """Refuse implausible typed dates: {field: message} for each date before 1949-10-01 or more than
-    366 days after today. Keyword `today` (a date) is required; None dates are skipped.
+    """Refuse implausible typed dates: {field: message} for each date before EARLIEST_DATE (1949-10-01) or
+    more than LATEST_AHEAD_DAYS (366) days after today, both bounds allowed. Keyword `today` (a date) is required; None dates are skipped.
 
     A clerk's typo (0001-01-01, 2206 for 2026) must not become a group's founding or a member's leave.
     """
@@ -543,7 +549,7 @@ def date_refusals(**dates) -> dict[str, str]:
         if value is None:
             continue
         if value < EARLIEST_DATE:
-            refusals[name] = gettext(MSG_DATE_TOO_EARLY) % {"date": value.isoformat()}
+            refusals[name] = gettext(MSG_DATE_TOO_EARLY) % {"date": value.isoformat(), "earliest": EARLIEST_DATE.isoformat()}
         elif value > today + timedelta(days=LATEST_AHEAD_DAYS):
             refusals[name] = gettext(MSG_DATE_TOO_LATE) % {"date": value.isoformat(), "today": today.isoformat()}
     return refusals

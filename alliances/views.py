@@ -22,6 +22,7 @@ from alliances.models import (
     Membership,
 )
 from org import attachments, scope, web
+from org.permissions import may_create_region_rows
 from org.selectors import history_of
 from org.web import MSG_SAVED, ActionView, ManagerOnlyMixin
 from rotation.models import Assignment
@@ -97,7 +98,7 @@ class GroupListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
         counts = selectors.activity_counts([group.pk for group in context["object_list"]], term)
         for group in context["object_list"]:
             group.term_activities = counts.get(group.pk, 0)
-        context.update(can_create=scope.is_bureau_staff(self.request.user), term=term)
+        context.update(can_create=may_create_region_rows(self.request.user), term=term)
         return context
 
 

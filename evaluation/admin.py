@@ -5,18 +5,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from evaluation.models import Assignment, BoundPolicy, Cycle, RatingChange, Scheme, SchoolQuality, Subject
-from org.scope import ScopedAdmin
-
-
-class ReadOnlyAdmin(ScopedAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from org.admin_bases import ReadOnlyAdmin, SuperuserOnlyMixin
 
 
 @admin.register(Scheme)
@@ -58,24 +47,12 @@ class SchoolQualityAdmin(ReadOnlyAdmin):
 
 
 @admin.register(BoundPolicy)
-class BoundPolicyAdmin(SimpleHistoryAdmin):
+class BoundPolicyAdmin(SuperuserOnlyMixin, SimpleHistoryAdmin):
     """The bound-rule policy rows (issue 13), editable by super-users only until a scoped bureau form exists:
     a region's row (or the default row) changes every region below it that has none of its own."""
 
     list_display = ["__str__", "improvement_threshold", "weight_own", "weight_quality", "weight_students",
                     "weight_exchange", "deputies"]
 
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser and obj is not None and obj.region_id is not None
+        return request.user.is_superuser and obj is not None and obj.region_id is not None  # never the default row

@@ -13,6 +13,7 @@ from evaluation import exports, forms, permissions, selectors, services
 from evaluation.models import Cycle, Indicator, Scheme
 from org import scope, web
 from org.downloads import file_download
+from org.permissions import may_create_region_rows
 from org.selectors import history_of
 from org.web import MSG_SAVED, ActionView, ManagerOnlyMixin
 
@@ -42,7 +43,7 @@ class SchemeListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
         return queryset.select_related("region").order_by("name", "-version", "id")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(can_create=scope.is_bureau_staff(self.request.user), **kwargs)
+        return super().get_context_data(can_create=may_create_region_rows(self.request.user), **kwargs)
 
 
 class SchemeDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
@@ -178,7 +179,7 @@ class CycleListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
         return queryset.select_related("region", "scheme").order_by("-year", "name", "id")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(can_create=scope.is_bureau_staff(self.request.user), **kwargs)
+        return super().get_context_data(can_create=may_create_region_rows(self.request.user), **kwargs)
 
 
 class CycleCreateView(ManagerOnlyMixin, FormPage):

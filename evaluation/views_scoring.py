@@ -18,6 +18,7 @@ from org import scope
 from org.downloads import file_download
 from org.excel import check_xlsx
 from org.excel.reader import ExcelFileError
+from org.permissions import may_create_region_rows
 from org.web import MSG_SAVED, ActionView, ManagerOnlyMixin
 
 MSG_SUBMITTED = _("Submitted. Your scores are now locked.")
@@ -188,7 +189,7 @@ class QualityListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
         return queryset.select_related("school__region").order_by("-year", "school__code")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(can_edit=scope.is_bureau_staff(self.request.user),
+        return super().get_context_data(can_edit=may_create_region_rows(self.request.user),
                                         import_url=reverse("org:import-index"), **kwargs)
 
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from org.admin_bases import SuperuserOnlyMixin
 from org.models import Region, School, Staff, UserRole, WorkHistory
 from org.scope import ScopedAdmin, ScopedInline
 
@@ -35,25 +36,10 @@ class StaffAdmin(ScopedAdmin):
 
 
 @admin.register(UserRole)
-class UserRoleAdmin(ScopedAdmin):
+class UserRoleAdmin(SuperuserOnlyMixin, ScopedAdmin):
     """Roles decide scope, so only superusers grant them (org.services.user_role_assign checks levels)."""
 
     list_display = ["user", "role", "region", "school"]
     list_filter = ["role"]
     list_select_related = ["user", "region", "school"]
     autocomplete_fields = ["school"]
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser

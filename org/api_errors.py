@@ -18,6 +18,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -26,6 +27,9 @@ from org.scope import MSG_NOT_FOUND
 from org.versioning import VersionConflict
 
 NON_FIELD_KEYS = {NON_FIELD_ERRORS, api_settings.NON_FIELD_ERRORS_KEY}
+DRF_CSRF_PREFIX = "CSRF Failed:"  # rest_framework.authentication.SessionAuthentication.enforce_csrf, in English
+MSG_CSRF = _("The request was refused because its CSRF check failed (a session's POST without the page's token). "
+             "Reload the page and try again; programs without a browser use a token (Authorization: Token …).")
 
 
 class _Stale(exceptions.APIException):
@@ -45,6 +49,8 @@ def _as_drf(exc):
         return exceptions.NotFound(MSG_NOT_FOUND)
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith(DRF_CSRF_PREFIX):
+        return exceptions.PermissionDenied(MSG_CSRF)  # never DRF's English "CSRF Failed: ..."
     return exc
 
 

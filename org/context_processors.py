@@ -1,4 +1,4 @@
-from org import scope
+from org import permissions, scope
 
 
 def user_roles(request):
@@ -7,4 +7,5 @@ def user_roles(request):
     if user is None or not user.is_authenticated:
         return {}
     current = scope.scope_for(user)
-    return {"user_scope": current, "is_bureau_staff": scope.is_bureau_staff(user)}
+    return {"user_scope": current, "is_bureau_staff": scope.is_bureau_staff(user),
+            "may_create_region_rows": permissions.may_create_region_rows(user)}  # the lists' "new" buttons

@@ -30,7 +30,7 @@ from django.views import View
 from django.views.generic import FormView
 from django.views.generic.edit import FormMixin, ModelFormMixin
 
-from org import scope, versioning
+from org import permissions, scope, versioning
 
 MSG_SAVED = _("Saved.")
 MSG_BATCH_DONE = _("%(count)d entries saved.")
@@ -203,6 +203,6 @@ class ManagerOnlyMixin:
     (principals, supervisors), instead of a form with an empty region list."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not scope.manageable_regions(request.user).exists():
+        if request.user.is_authenticated and not permissions.may_create_region_rows(request.user):
             raise PermissionDenied(MSG_MANAGERS_ONLY)
         return super().dispatch(request, *args, **kwargs)

@@ -8,6 +8,7 @@ warnings, notifications) are written by their jobs alone and are view-only.
 
 from django.contrib import admin
 
+from org.admin_bases import ReadOnlyAdmin
 from org.scope import ScopedAdmin, ScopedInline
 from rotation.models import (
     Assignment,
@@ -33,11 +34,8 @@ class WorkflowOnlyAdmin(ScopedAdmin):
         return False
 
 
-class ComputedAdmin(WorkflowOnlyAdmin):
+class ComputedAdmin(ReadOnlyAdmin):
     """Rows written by a service or job alone: view only."""
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Policy)

@@ -526,6 +526,10 @@ MSG_ENDED_BEFORE_ARRIVAL = gettext_lazy("The early end (%(ended)s) is before the
 MSG_INSPECTION_IN_FUTURE = gettext_lazy("The inspection date (%(visited)s) is in the future (today is %(today)s).")
 MSG_DEADLINE_AFTER_TERM = gettext_lazy("The deadline (%(deadline)s) is after the term start (%(term_start)s).")
 MSG_TERM_LONG_PAST = gettext_lazy("The term start (%(term_start)s) is more than a year before today (%(today)s).")
+# A plan is filed for a coming or current term: its term start may lie at most this many years before today
+# (issue 8, item 3: "a plan is not recorded years later"). The same for every region (DESIGN.md gives no per-region
+# number), so a module constant and not a policy row.
+PLAN_TERM_START_MAX_YEARS_PAST = 1
 
 
 def arrival_refusals(*, arrived_on: date, start: date, today: date) -> dict[str, list[str]]:
@@ -560,11 +564,12 @@ def inspection_refusals(*, visited_on: date, today: date) -> dict[str, list[str]
 
 
 def plan_date_refusals(*, term_start: date, deadline: date, today: date) -> dict[str, list[str]]:
-    """A plan's deadline is on or before its term start, and its term start at most one year before today
-    (a plan is filed for a coming or current term, not recorded years later)."""
+    """A plan's deadline is on or before its term start, and its term start at most
+    PLAN_TERM_START_MAX_YEARS_PAST (1) year before today, that day allowed (a plan is filed for a coming or
+    current term, not recorded years later)."""
     errors: dict[str, list[str]] = {}
     if deadline > term_start:
         errors["deadline"] = [MSG_DEADLINE_AFTER_TERM % {"deadline": deadline, "term_start": term_start}]
-    if term_start < add_years(today, -1):
+    if term_start < add_years(today, -PLAN_TERM_START_MAX_YEARS_PAST):
         errors["term_start"] = [MSG_TERM_LONG_PAST % {"term_start": term_start, "today": today}]
     return errors

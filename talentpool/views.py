@@ -10,8 +10,9 @@ from django_filters.views import FilterView
 
 from org import scope, web
 from org.attachments import AttachmentDownloadView
+from org.permissions import may_create_region_rows
 from org.selectors import history_of
-from org.web import MSG_SAVED, ServiceFormMixin
+from org.web import MSG_SAVED, ManagerOnlyMixin, ServiceFormMixin
 from talentpool import forms, permissions, selectors, services
 from talentpool.filters import IntakeFilter, NominationFilter, ProgramFilter
 from talentpool.models import EligibilityRule, Intake, Nomination, Objection, Program, Track
@@ -36,7 +37,7 @@ class ProgramListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView)
         return queryset.select_related("region").prefetch_related("tracks").order_by("-start_year", "name", "id")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(can_create=scope.manages_any(self.request.user), **kwargs)
+        return super().get_context_data(can_create=may_create_region_rows(self.request.user), **kwargs)
 
 
 class ProgramDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
@@ -55,7 +56,7 @@ class ProgramDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailVie
         )
 
 
-class ProgramCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
+class ProgramCreateView(ManagerOnlyMixin, LoginRequiredMixin, ServiceFormMixin, CreateView):
     model = Program
     form_class = forms.ProgramForm
     template_name = "talentpool/form.html"

@@ -37,3 +37,18 @@ def test_the_schema_documents_the_error_shape_on_every_operation():
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             assert "404" in operation["responses"], f"{method} {path}"
+
+
+@pytest.mark.django_db
+def test_a_failed_csrf_check_answers_in_chinese_not_drfs_english(world, county_user):
+    from django.test import Client
+
+    from org.api_errors import MSG_CSRF
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(county_user)
+    response = client.post("/api/v1/rotation/plans/", {}, content_type="application/json")  # a session write, no token
+    assert response.status_code == 403
+    detail = response.json()["detail"]
+    assert "CSRF Failed" not in detail and detail == str(MSG_CSRF) and "CSRF" in detail
+    assert any("\u4e00" <= char <= "\u9fff" for char in detail)  # the interface language (zh-hans)
