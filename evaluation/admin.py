@@ -4,7 +4,17 @@ freeze when used, submitted scores lock, ratings keep their history), which the 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from evaluation.models import Assignment, BoundPolicy, Cycle, RatingChange, Scheme, SchoolQuality, Subject
+from evaluation.models import (
+    AssessmentRun,
+    AssessmentSchedule,
+    Assignment,
+    BoundPolicy,
+    Cycle,
+    RatingChange,
+    Scheme,
+    SchoolQuality,
+    Subject,
+)
 from org.scope import ScopedAdmin
 
 
@@ -79,3 +89,33 @@ class BoundPolicyAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser and obj is not None and obj.region_id is not None
+
+
+@admin.register(AssessmentRun)
+class AssessmentRunAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "cycle", "status", "stage", "done", "total", "started_by", "started_at", "finished_at"]
+    list_select_related = ["cycle", "started_by"]
+    list_filter = ["status"]
+
+
+@admin.register(AssessmentSchedule)
+class AssessmentScheduleAdmin(SimpleHistoryAdmin):
+    """The regions' yearly assessment dates (evaluation.services_job.assessment_runs_due), super-users here;
+    bureau staff set their region's date on the page /evaluation/schedules/."""
+
+    list_display = ["__str__", "month", "day", "previous_year", "enabled"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

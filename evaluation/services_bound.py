@@ -55,6 +55,10 @@ LEADERSHIP_POSTS = (Staff.Post.VICE_PRINCIPAL,)
 PRESCHOOL_CYCLE_KINDS = (Cycle.Kind.TERM_PROCESS, Cycle.Kind.YEAR_SUMMATIVE)
 
 
+SUBJECT_FIELDS = ("id", "cycle_id", "school_id", "staff_id", "post", "rotated", "total", "original_rating",
+                  "final_rating", "school__name", "school__region__name", "staff__name")
+
+
 @dataclass
 class BoundRun:
     changed: int = 0
@@ -93,7 +97,8 @@ def bound_rules_apply(*, actor: User | None, cycle: Cycle) -> BoundRun:
     if cycle.status != Cycle.Status.CLOSED:
         raise ValidationError(MSG_BOUND_STATUS % {"status": cycle.get_status_display()})
     policy = BoundPolicy.for_region(cycle.region)
-    subjects = list(cycle.subjects.select_related("school__region", "staff"))
+    # `result` (the scored tree) is left in the database: only the lead schools' composites touch it
+    subjects = list(cycle.subjects.select_related("school__region", "staff").only(*SUBJECT_FIELDS))
     earlier = defaultdict(list)
     for change in RatingChange.objects.filter(subject__cycle=cycle).order_by("at", "id"):
         earlier[change.subject_id].append(change)
@@ -196,7 +201,16 @@ def _effects(cycle: Cycle, subjects: list[Subject], people: dict, policy: rules.
 def _store_composites(subjects: list[Subject], composites: dict) -> None:
     """Keep each lead school's composite (rules.lead_composite) in its result, rewritten only when it changed."""
     changed = []
+    if not subjects:
+        return
+    holding = set(Subject.objects.filter(cycle_id=subjects[0].cycle_id, result__has_key="composite")
+                  .values_list("pk", flat=True))
+    involved = holding | set(composites)
+    results = dict(Subject.objects.filter(pk__in=involved).values_list("pk", "result")) if involved else {}
     for subject in subjects:
+        if subject.pk not in involved:
+            continue
+        subject.result = results[subject.pk]
         wanted = composites.get(subject.pk)
         if (subject.result or {}).get("composite") != wanted and (wanted or "composite" in (subject.result or {})):
             subject.result = {**(subject.result or {}), "composite": wanted} if wanted else \
