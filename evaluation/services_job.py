@@ -129,6 +129,9 @@ def assessment_run_execute(*, run_id: int, progress: Progress | None = None) -> 
             _assess(run, report)
     except ValidationError as error:
         _fail(run_id, " ".join(error.messages))
+    except BaseException:  # a bug, or the task's time limit: the transaction rolled back; say so, re-raise
+        assessment_run_crashed(run_id=run_id)
+        raise
     return AssessmentRun.objects.get(pk=run_id)
 
 
@@ -181,73 +184,102 @@ def scores_compute(*, cycle: Cycle, progress: Progress | None = None, batch: int
         if self_groups:
             self_cross = rules.cross_subject(tree, self_groups, _batch_entries(cycle, None, None, self_only=True,
                                                                                  codes=cross_codes))
-    light = list(cycle.subjects.order_by("pk").only("pk", "school_id", "staff_id"))
-    previous = previous_values(cycle, tree, light)
+    improvement = any(leaf.method == rules.IMPROVEMENT for leaf in rules.leaves(tree))
+    light = [_Light(*row) for row in Subject.objects.filter(cycle=cycle).order_by("pk").values_list(
+        "pk", "school_id", "staff_id")]
+    previous = previous_values(cycle, tree, light) if improvement else {}
     ids = [s.pk for s in light]
     del light
+    rank_codes = [code for code in cross_codes if cross and isinstance(cross.get(code), dict)]
     decided = set(RatingChange.objects.filter(subject__cycle=cycle).values_list("subject_id", flat=True))
     writer = _Writer(expected=len(ids))
+    memo: dict = {}  # scoring is a pure function of a subject's entries, previous values and ranks
+
+    def key_of(pk, raw, own_self):
+        frozen = tuple(sorted((code, tuple(sorted((g, tuple(v)) for g, v in by_group.items())))
+                              for code, by_group in raw.items()))
+        own_self = tuple(sorted((code, tuple(sorted((g, tuple(v)) for g, v in by_group.items())))
+                                for code, by_group in own_self.items()))
+        extra = (tuple(sorted(previous.get(pk, {}).items())), tuple(cross[c].get(pk) for c in rank_codes))
+        return frozen, own_self, extra
+
     for start in range(0, len(ids), batch):
         lo, hi = ids[start], ids[min(start + batch, len(ids)) - 1]
-        subjects = list(cycle.subjects.filter(pk__gte=lo, pk__lte=hi).order_by("pk").only(
+        rows = list(Subject.objects.filter(cycle=cycle, pk__gte=lo, pk__lte=hi).order_by("pk").values_list(
             "pk", "total", "result", "original_rating", "final_rating"))
         entries = _batch_entries(cycle, lo, hi, self_only=False)
-        scored = rules.score_subjects(tree, groups, {s.pk: entries.get(s.pk, {}) for s in subjects},
-                                      {s.pk: previous[s.pk] for s in subjects if s.pk in previous}, cross=cross)
-        self_scored = {}
-        if self_groups:
-            self_entries = _batch_entries(cycle, lo, hi, self_only=True)
-            self_scored = rules.score_subjects(tree, self_groups, {s.pk: self_entries.get(s.pk, {}) for s in subjects},
-                                               cross=self_cross)
-        for subject in subjects:
-            score = scored[subject.pk]
-            decision = rules.rate(score.total, thresholds, score.vetoed)
-            result = result_json(score, decision, self_scored.get(subject.pk), entries.get(subject.pk, {}), groups)
-            if "composite" in (subject.result or {}):  # the bound rules' part, kept (and checked) by them
-                result["composite"] = subject.result["composite"]
-            final = subject.final_rating if subject.pk in decided else decision.rating
-            if (subject.total, subject.result, subject.original_rating, subject.final_rating) != (
-                    score.total, result, decision.rating, final):
-                subject.total, subject.result, subject.original_rating, subject.final_rating = (
-                    score.total, result, decision.rating, final)
-                writer.add(subject)
+        self_entries = _batch_entries(cycle, lo, hi, self_only=True) if self_groups else {}
+        keys = {pk: key_of(pk, entries.get(pk, {}), self_entries.get(pk, {})) for pk, *_rest in rows}
+        todo = {}
+        for pk, key in keys.items():
+            if key not in memo and key not in todo:
+                todo[key] = pk
+        if todo:
+            scored = rules.score_subjects(tree, groups, {pk: entries.get(pk, {}) for pk in todo.values()},
+                                          {pk: previous[pk] for pk in todo.values() if pk in previous}, cross=cross)
+            self_scored = rules.score_subjects(tree, self_groups, {pk: self_entries.get(pk, {}) for pk in todo.values()},
+                                               cross=self_cross) if self_groups else {}
+            for key, pk in todo.items():
+                score = scored[pk]
+                decision = rules.rate(score.total, thresholds, score.vetoed)
+                memo[key] = (score.total, decision.rating,
+                             json.dumps(result_json(score, decision, self_scored.get(pk), entries.get(pk, {}), groups)))
+        for pk, total, stored, original, final in rows:
+            new_total, rating, result_text = memo[keys[pk]]
+            result = json.loads(result_text)
+            if "composite" in (stored or {}):  # the bound rules' part, kept (and checked) by them
+                result["composite"] = stored["composite"]
+            new_final = final if pk in decided else rating
+            if (total, stored, original, final) != (new_total, result, rating, new_final):
+                writer.add(pk, new_total, result, rating, new_final)
+        if len(memo) > 200000:
+            memo.clear()
         writer.flush_small()
         if progress is not None:
-            progress(AssessmentRun.Stage.SCORES, start + len(subjects), len(ids))
+            progress(AssessmentRun.Stage.SCORES, start + len(rows), len(ids))
     writer.finish()
     return {"subjects": len(ids), "written": writer.written}
+
+
+class _Light:
+    """What services.previous_values reads of a subject."""
+
+    __slots__ = ("pk", "school_id", "staff_id")
+
+    def __init__(self, pk, school_id, staff_id):
+        self.pk, self.school_id, self.staff_id = pk, school_id, staff_id
 
 
 class _Writer:
     """Changed subjects to the database: bulk_update per batch, or on PostgreSQL when many are expected,
     COPY into a temporary table (dropped at commit) and one UPDATE ... FROM at the end."""
 
-    FIELDS = ["total", "result", "original_rating", "final_rating"]
+    COLUMNS = ("id", "total", "result", "original_rating", "final_rating")
 
     def __init__(self, expected: int):
         self.copy = connection.vendor == "postgresql" and expected >= COPY_FROM
-        self.pending: list[Subject] = []
+        self.pending: list[tuple] = []
         self.written = 0
         if self.copy:
             with connection.cursor() as cursor:
                 cursor.execute("CREATE TEMPORARY TABLE evaluation_subject_new ON COMMIT DROP AS "
                                "SELECT id, total, result, original_rating, final_rating FROM evaluation_subject WITH NO DATA")
 
-    def add(self, subject: Subject) -> None:
-        self.pending.append(subject)
+    def add(self, *row) -> None:
+        self.pending.append(row)
         self.written += 1
 
     def flush_small(self) -> None:
         if not self.pending:
             return
         if not self.copy:
-            Subject.objects.bulk_update(self.pending, self.FIELDS, batch_size=1000)
+            Subject.objects.bulk_update([Subject(**dict(zip(("pk", *self.COLUMNS[1:]), row))) for row in self.pending],
+                                        list(self.COLUMNS[1:]), batch_size=1000)
         else:
             with connection.cursor() as cursor, cursor.cursor.copy(
                     "COPY evaluation_subject_new (id, total, result, original_rating, final_rating) FROM STDIN") as copy:
-                for s in self.pending:
-                    copy.write_row((s.pk, s.total, json.dumps(s.result, ensure_ascii=False), s.original_rating,
-                                    s.final_rating))
+                for pk, total, result, original, final in self.pending:
+                    copy.write_row((pk, total, json.dumps(result, ensure_ascii=False), original, final))
         self.pending = []
 
     def finish(self) -> None:
