@@ -15,7 +15,17 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from evaluation import forms, importers, permissions, rules, selectors, services, services_job
-from evaluation.models import AssessmentRun, Assignment, Cycle, Indicator, RaterGroup, Scheme, SchoolQuality, Score, Subject
+from evaluation.models import (
+    AssessmentRun,
+    Assignment,
+    Cycle,
+    Indicator,
+    RaterGroup,
+    Scheme,
+    SchoolQuality,
+    Score,
+    Subject,
+)
 from org import scope
 from org.downloads import file_download
 from org.excel import ExcelFileError, check_xlsx

@@ -26,7 +26,6 @@ Refused on a published cycle (MSG_RUN_PUBLISHED) and on one not closed; one run 
 import datetime as dt
 import json
 import logging
-from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -39,7 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluation import rules, selectors
-from evaluation.models import AssessmentRun, AssessmentSchedule, Cycle, RatingChange, Score, Subject
+from evaluation.models import AssessmentRun, AssessmentSchedule, Cycle, RatingChange, Subject
 from evaluation.services import cycle_locked, ensure_manages_region, previous_values, result_json
 from evaluation.services_bound import bound_rules_apply
 from org.services.jobs import heartbeat, stale_before
@@ -153,90 +152,119 @@ def _assess(run: AssessmentRun, report: Progress) -> None:
 # --- scoring in batches ---------------------------------------------------------------------------------
 
 
-def _batch_entries(cycle: Cycle, lo: int, hi: int, *, self_only: bool, codes=None) -> dict:
-    """{subject id: {leaf code: {group id: [values]}}} for the subjects lo..hi (ids) of the cycle."""
-    entries = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-    rows = Score.objects.filter(assignment__cycle=cycle, assignment__group__is_self=self_only)
-    if lo is not None:
-        rows = rows.filter(assignment__subject_id__gte=lo, assignment__subject_id__lte=hi)
+SIGNATURE_SQL = {
+    "postgresql": "SELECT a.subject_id, string_agg(i.code || '|' || a.group_id || '|' || s.value::text, ',' "
+                  "ORDER BY i.code, a.group_id, s.value) FROM evaluation_score s "
+                  "JOIN evaluation_assignment a ON a.id = s.assignment_id JOIN evaluation_indicator i ON i.id = s.indicator_id "
+                  "JOIN evaluation_ratergroup g ON g.id = a.group_id "
+                  "WHERE a.cycle_id = %s AND g.is_self = %s AND a.subject_id BETWEEN %s AND %s {codes} GROUP BY a.subject_id",
+    "sqlite": "SELECT subject_id, group_concat(item, ',') FROM (SELECT a.subject_id AS subject_id, i.code || '|' || "
+              "a.group_id || '|' || CAST(s.value AS TEXT) AS item FROM evaluation_score s "
+              "JOIN evaluation_assignment a ON a.id = s.assignment_id JOIN evaluation_indicator i ON i.id = s.indicator_id "
+              "JOIN evaluation_ratergroup g ON g.id = a.group_id "
+              "WHERE a.cycle_id = %s AND g.is_self = %s AND a.subject_id BETWEEN %s AND %s {codes} "
+              "ORDER BY a.subject_id, i.code, a.group_id, s.value) GROUP BY subject_id",
+}
+CENT = Decimal("0.01")
+
+
+def _signatures(cycle: Cycle, lo: int, hi: int, *, self_only: bool, codes=None) -> dict[int, str]:
+    """{subject id: its scores as one canonical text "code|group|value,..."} for the subjects lo..hi:
+    one row per subject from the database (not one per score), the key of the scoring memo."""
+    params = [cycle.pk, self_only, lo, hi]
+    extra = ""
     if codes is not None:
-        rows = rows.filter(indicator__code__in=codes)
-    for subject_id, code, group_id, value in rows.values_list(
-            "assignment__subject_id", "indicator__code", "assignment__group_id", "value").iterator(chunk_size=20000):
-        entries[subject_id][code][str(group_id)].append(value)
+        extra = "AND i.code IN (" + ", ".join(["%s"] * len(codes)) + ")"
+        params += list(codes)
+    with connection.cursor() as cursor:
+        cursor.execute(SIGNATURE_SQL[connection.vendor].format(codes=extra), params)
+        return dict(cursor.fetchall())
+
+
+def _entries_of(signature: str | None) -> dict:
+    """A signature back as rules.score_subjects's entries: {leaf code: {group id: [values]}}."""
+    entries: dict = {}
+    for item in signature.split(",") if signature else ():
+        code, group, value = item.split("|")
+        entries.setdefault(code, {}).setdefault(group, []).append(Decimal(value).quantize(CENT))
     return entries
 
 
 def scores_compute(*, cycle: Cycle, progress: Progress | None = None, batch: int = BATCH) -> dict:
     """Score and rate every subject as services.cycle_compute does (same rules, same stored shapes),
     in batches of `batch` subjects, writing only the subjects whose total, scored tree or ratings
-    differ (COPY into a temporary table and one UPDATE on PostgreSQL). Rank and ratio leaves are ranked
-    over the whole cycle first (rules.cross_subject). Ratings already changed by a decision keep their
-    final value. Call inside the run's transaction. Returns {"subjects": n, "written": n}."""
+    differ. Scoring is a pure function of a subject's scores (and, for improvement and rank leaves, its
+    previous values and ranks), so each distinct combination is scored once (a memo keyed by the
+    scores' text, `_signatures`). Rank and ratio leaves are ranked over the whole cycle first
+    (rules.cross_subject). Ratings already changed by a decision keep their final value.
+    PostgreSQL: every subject's new values go by COPY into a temporary table and one set-based UPDATE
+    writes the rows that differ (IS DISTINCT FROM; the bound rules' composite kept); elsewhere the
+    stored rows are compared in Python. Call inside the run's transaction. Returns {"subjects": n,
+    "written": n}."""
     tree = selectors.scheme_tree(cycle.scheme)
     groups = {str(g.pk): g.as_rule() for g in cycle.groups.all()}
     self_groups = {key: rules.Group(key, Decimal(100)) for key, g in groups.items() if g.is_self}
     thresholds = cycle.scheme.thresholds
+    ids = list(Subject.objects.filter(cycle=cycle).order_by("pk").values_list("pk", flat=True))
+    if not ids:
+        return {"subjects": 0, "written": 0}
     cross_codes = [leaf.key for leaf in rules.leaves(tree) if leaf.method in rules.CROSS_SUBJECT_METHODS]
     cross = self_cross = None
     if cross_codes:
-        cross = rules.cross_subject(tree, groups, _batch_entries(cycle, None, None, self_only=False, codes=cross_codes))
+        whole = _signatures(cycle, ids[0], ids[-1], self_only=False, codes=cross_codes)
+        cross = rules.cross_subject(tree, groups, {pk: _entries_of(sig) for pk, sig in whole.items()})
         if self_groups:
-            self_cross = rules.cross_subject(tree, self_groups, _batch_entries(cycle, None, None, self_only=True,
-                                                                                 codes=cross_codes))
-    improvement = any(leaf.method == rules.IMPROVEMENT for leaf in rules.leaves(tree))
-    light = [_Light(*row) for row in Subject.objects.filter(cycle=cycle).order_by("pk").values_list(
-        "pk", "school_id", "staff_id")]
-    previous = previous_values(cycle, tree, light) if improvement else {}
-    ids = [s.pk for s in light]
-    del light
+            whole = _signatures(cycle, ids[0], ids[-1], self_only=True, codes=cross_codes)
+            self_cross = rules.cross_subject(tree, self_groups, {pk: _entries_of(sig) for pk, sig in whole.items()})
     rank_codes = [code for code in cross_codes if cross and isinstance(cross.get(code), dict)]
+    previous = {}
+    if any(leaf.method == rules.IMPROVEMENT for leaf in rules.leaves(tree)):
+        light = [_Light(*row) for row in Subject.objects.filter(cycle=cycle).values_list("pk", "school_id", "staff_id")]
+        previous = previous_values(cycle, tree, light)
     decided = set(RatingChange.objects.filter(subject__cycle=cycle).values_list("subject_id", flat=True))
-    writer = _Writer(expected=len(ids))
-    memo: dict = {}  # scoring is a pure function of a subject's entries, previous values and ranks
-
-    def key_of(pk, raw, own_self):
-        frozen = tuple(sorted((code, tuple(sorted((g, tuple(v)) for g, v in by_group.items())))
-                              for code, by_group in raw.items()))
-        own_self = tuple(sorted((code, tuple(sorted((g, tuple(v)) for g, v in by_group.items())))
-                                for code, by_group in own_self.items()))
-        extra = (tuple(sorted(previous.get(pk, {}).items())), tuple(cross[c].get(pk) for c in rank_codes))
-        return frozen, own_self, extra
-
+    writer = _Writer(copy=connection.vendor == "postgresql" and len(ids) >= COPY_FROM)
+    memo: dict = {}
     for start in range(0, len(ids), batch):
-        lo, hi = ids[start], ids[min(start + batch, len(ids)) - 1]
-        rows = list(Subject.objects.filter(cycle=cycle, pk__gte=lo, pk__lte=hi).order_by("pk").values_list(
-            "pk", "total", "result", "original_rating", "final_rating"))
-        entries = _batch_entries(cycle, lo, hi, self_only=False)
-        self_entries = _batch_entries(cycle, lo, hi, self_only=True) if self_groups else {}
-        keys = {pk: key_of(pk, entries.get(pk, {}), self_entries.get(pk, {})) for pk, *_rest in rows}
+        chunk = ids[start:start + batch]
+        lo, hi = chunk[0], chunk[-1]
+        signatures = _signatures(cycle, lo, hi, self_only=False)
+        self_signatures = _signatures(cycle, lo, hi, self_only=True) if self_groups else {}
+        keys = {pk: (signatures.get(pk), self_signatures.get(pk), tuple(sorted(previous.get(pk, {}).items())),
+                     tuple(cross[c].get(pk) for c in rank_codes)) for pk in chunk}
         todo = {}
         for pk, key in keys.items():
             if key not in memo and key not in todo:
                 todo[key] = pk
         if todo:
-            scored = rules.score_subjects(tree, groups, {pk: entries.get(pk, {}) for pk in todo.values()},
-                                          {pk: previous[pk] for pk in todo.values() if pk in previous}, cross=cross)
-            self_scored = rules.score_subjects(tree, self_groups, {pk: self_entries.get(pk, {}) for pk in todo.values()},
-                                               cross=self_cross) if self_groups else {}
+            entries = {pk: _entries_of(signatures.get(pk)) for pk in todo.values()}
+            scored = rules.score_subjects(tree, groups, entries, {pk: previous[pk] for pk in todo.values() if pk in previous},
+                                          cross=cross)
+            self_scored = rules.score_subjects(tree, self_groups, {pk: _entries_of(self_signatures.get(pk))
+                                                                   for pk in todo.values()}, cross=self_cross) \
+                if self_groups else {}
             for key, pk in todo.items():
                 score = scored[pk]
                 decision = rules.rate(score.total, thresholds, score.vetoed)
-                memo[key] = (score.total, decision.rating,
-                             json.dumps(result_json(score, decision, self_scored.get(pk), entries.get(pk, {}), groups)))
-        for pk, total, stored, original, final in rows:
-            new_total, rating, result_text = memo[keys[pk]]
-            result = json.loads(result_text)
-            if "composite" in (stored or {}):  # the bound rules' part, kept (and checked) by them
-                result["composite"] = stored["composite"]
-            new_final = final if pk in decided else rating
-            if (total, stored, original, final) != (new_total, result, rating, new_final):
-                writer.add(pk, new_total, result, rating, new_final)
-        if len(memo) > 200000:
+                result = result_json(score, decision, self_scored.get(pk), entries[pk], groups)
+                memo[key] = (score.total, decision.rating, result, json.dumps(result, ensure_ascii=False))
+        if writer.copy:
+            writer.add_all((pk, *memo[keys[pk]], pk in decided) for pk in chunk)
+        else:
+            stored = {row[0]: row[1:] for row in Subject.objects.filter(pk__in=chunk).values_list(
+                "pk", "total", "result", "original_rating", "final_rating")}
+            for pk in chunk:
+                total, rating, result, _text = memo[keys[pk]]
+                old_total, old_result, old_original, old_final = stored[pk]
+                if "composite" in (old_result or {}):  # the bound rules' part, kept (and checked) by them
+                    result = {**result, "composite": old_result["composite"]}
+                final = old_final if pk in decided else rating
+                if (old_total, old_result, old_original, old_final) != (total, result, rating, final):
+                    writer.add(pk, total, result, rating, final)
+        if len(memo) > 100000:
             memo.clear()
-        writer.flush_small()
+        writer.flush()
         if progress is not None:
-            progress(AssessmentRun.Stage.SCORES, start + len(rows), len(ids))
+            progress(AssessmentRun.Stage.SCORES, start + len(chunk), len(ids))
     writer.finish()
     return {"subjects": len(ids), "written": writer.written}
 
@@ -251,44 +279,56 @@ class _Light:
 
 
 class _Writer:
-    """Changed subjects to the database: bulk_update per batch, or on PostgreSQL when many are expected,
-    COPY into a temporary table (dropped at commit) and one UPDATE ... FROM at the end."""
+    """The new scores to the database. `copy` (PostgreSQL, larger cycles): every subject's new values by
+    COPY into a temporary table (dropped at commit), then one UPDATE of the rows that differ; else
+    bulk_update of the changed subjects per batch."""
 
-    COLUMNS = ("id", "total", "result", "original_rating", "final_rating")
-
-    def __init__(self, expected: int):
-        self.copy = connection.vendor == "postgresql" and expected >= COPY_FROM
+    def __init__(self, *, copy: bool):
+        self.copy = copy
         self.pending: list[tuple] = []
         self.written = 0
-        if self.copy:
-            with connection.cursor() as cursor:
-                cursor.execute("CREATE TEMPORARY TABLE evaluation_subject_new ON COMMIT DROP AS "
-                               "SELECT id, total, result, original_rating, final_rating FROM evaluation_subject WITH NO DATA")
+        if copy:
+            with connection.cursor() as cursor:  # dropped at commit; also here, for runs inside one transaction (tests)
+                cursor.execute("DROP TABLE IF EXISTS pg_temp.evaluation_subject_new")
+                cursor.execute("CREATE TEMPORARY TABLE evaluation_subject_new (id bigint PRIMARY KEY, total numeric(8, 2), "
+                               "original_rating varchar(16), result jsonb, keep_final boolean) ON COMMIT DROP")
 
     def add(self, *row) -> None:
         self.pending.append(row)
         self.written += 1
 
-    def flush_small(self) -> None:
-        if not self.pending:
-            return
-        if not self.copy:
-            Subject.objects.bulk_update([Subject(**dict(zip(("pk", *self.COLUMNS[1:]), row))) for row in self.pending],
-                                        list(self.COLUMNS[1:]), batch_size=1000)
-        else:
-            with connection.cursor() as cursor, cursor.cursor.copy(
-                    "COPY evaluation_subject_new (id, total, result, original_rating, final_rating) FROM STDIN") as copy:
-                for pk, total, result, original, final in self.pending:
-                    copy.write_row((pk, total, json.dumps(result, ensure_ascii=False), original, final))
-        self.pending = []
+    def add_all(self, rows) -> None:
+        with connection.cursor() as cursor, cursor.cursor.copy(
+                "COPY evaluation_subject_new (id, total, original_rating, result, keep_final) FROM STDIN") as copy:
+            for pk, total, rating, _result, text, keep in rows:
+                copy.write_row((pk, total, rating, text, keep))
+
+    def flush(self) -> None:
+        if self.pending:
+            Subject.objects.bulk_update([Subject(pk=pk, total=total, result=result, original_rating=rating,
+                                                 final_rating=final) for pk, total, result, rating, final in self.pending],
+                                        ["total", "result", "original_rating", "final_rating"], batch_size=1000)
+            self.pending = []
 
     def finish(self) -> None:
-        self.flush_small()
-        if self.copy and self.written:
-            with connection.cursor() as cursor:
-                cursor.execute("UPDATE evaluation_subject s SET total = n.total, result = n.result, "
-                               "original_rating = n.original_rating, final_rating = n.final_rating "
-                               "FROM evaluation_subject_new n WHERE s.id = n.id")
+        self.flush()
+        if not self.copy:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE evaluation_subject_new")
+            cursor.execute("""
+                WITH wanted AS (
+                    SELECT n.id, n.total, n.original_rating,
+                           CASE WHEN s.result ? 'composite' THEN n.result || jsonb_build_object('composite', s.result -> 'composite')
+                                ELSE n.result END AS result,
+                           CASE WHEN n.keep_final THEN s.final_rating ELSE n.original_rating END AS final_rating
+                    FROM evaluation_subject_new n JOIN evaluation_subject s ON s.id = n.id)
+                UPDATE evaluation_subject s SET total = w.total, result = w.result, original_rating = w.original_rating,
+                       final_rating = w.final_rating
+                FROM wanted w
+                WHERE s.id = w.id AND (s.total, s.result, s.original_rating, s.final_rating)
+                      IS DISTINCT FROM (w.total, w.result, w.original_rating, w.final_rating)""")
+            self.written = cursor.rowcount
 
 
 # --- the beat jobs ---------------------------------------------------------------------------------------

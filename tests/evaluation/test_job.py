@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the `bound` fixture is imported from test_bound_service and named in the tests)
 """The yearly assessment job (issue 13 item 4): a run scores and rates a closed cycle and applies the bound
 rules in one transaction, idempotent, refused on a published cycle and while another run is under way,
 started by beat on each region's yearly date, followed on its page and through the API, scoped."""
@@ -60,7 +61,9 @@ def scored(assigned, city_user, reviewer_user, reviewer2):
 # --- the run ------------------------------------------------------------------------------------------
 
 
-def test_the_job_scores_rates_and_binds_and_a_second_run_changes_nothing(bound):
+@pytest.mark.parametrize("copy_from", [0, 2000])  # 0: on PostgreSQL the COPY + set-based UPDATE path
+def test_the_job_scores_rates_and_binds_and_a_second_run_changes_nothing(bound, copy_from, monkeypatch):
+    monkeypatch.setattr(services_job, "COPY_FROM", copy_from)
     cycle, subjects, _member = bound
     Scheme.objects.filter(pk=cycle.scheme_id).update(qualified_min=0, basic_min=0)  # 0 points: 合格
     seen = []
@@ -95,8 +98,9 @@ def test_bound_changes_are_kept_by_a_second_run(bound):
     assert _state(cycle) == first
 
 
-@pytest.mark.parametrize("batch", [1, 5000])
-def test_batched_scoring_matches_the_close(scored, batch):
+@pytest.mark.parametrize("batch, copy_from", [(1, 2000), (5000, 2000), (1, 0)])
+def test_batched_scoring_matches_the_close(scored, batch, copy_from, monkeypatch):
+    monkeypatch.setattr(services_job, "COPY_FROM", copy_from)
     """The job's batched scoring writes what cycle_compute wrote at the close (so it writes nothing)."""
     before = _state(scored)
     assert services_job.scores_compute(cycle=scored, batch=batch) == {"subjects": 2, "written": 0}
@@ -337,8 +341,8 @@ def test_the_start_refusal_comes_back_as_a_message(bound, client, city_user):
 
 
 def test_run_pages_are_scoped(bound, client, city_user, world):
-    from tests.conftest import _user_with_role
     from org.models import UserRole
+    from tests.conftest import _user_with_role
 
     cycle, _subjects, _member = bound
     run = _run(cycle, actor=city_user)
@@ -418,8 +422,8 @@ def test_api_refusals(bound, city_user, county_user):
 
 
 def test_api_runs_are_scoped(bound, city_user, principal_user):
-    from tests.conftest import _user_with_role
     from org.models import UserRole
+    from tests.conftest import _user_with_role
 
     cycle, _subjects, _member = bound
     run = _run(cycle, actor=city_user)

@@ -51,7 +51,7 @@ def copy_rows(model, rows: list[dict]) -> list[int]:
         first = last - len(rows) + 1
         columns = ", ".join(['"id"'] + [f'"{f.column}"' for f in fields])
         defaults = {f.attname: f.get_default() for f in fields}
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         for f in fields:
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
                 defaults[f.attname] = now
@@ -142,7 +142,7 @@ class Command(BaseCommand):
         staff_ids = copy_rows(Staff, staff_rows)
         del staff_rows
         staff_at = {}
-        for staff_id, school_id, post in zip(staff_ids, staff_school, staff_post):
+        for staff_id, school_id, post in zip(staff_ids, staff_school, staff_post, strict=True):
             staff_at.setdefault(school_id, []).append((staff_id, post))
 
         # groups: every sixth school leads the next five
@@ -178,7 +178,7 @@ class Command(BaseCommand):
         for kind, label in (("school", "school cycle"), ("teacher", "people cycle")):
             scheme = Scheme.objects.create(region=city, name=f"基准方案{tag}-{kind}", lineage=f"b{tag}{kind}"[:32],
                                            person_kind=kind, total=100, excellent_min=90, qualified_min=70, basic_min=60,
-                                           frozen_at=dt.datetime.now(dt.timezone.utc))
+                                           frozen_at=dt.datetime.now(dt.UTC))
             section = Indicator.objects.create(scheme=scheme, code="A", name="履职", points=100)
             leaves = [Indicator.objects.create(scheme=scheme, parent=section, code=f"A{k + 1}", name=f"指标{k + 1}",
                                                points=25, order=k) for k in range(LEAVES)]
@@ -195,7 +195,7 @@ class Command(BaseCommand):
                                 for school_id in school_ids for staff_id, post in staff_at[school_id]]
             subject_ids = copy_rows(Subject, subject_rows)
             del subject_rows
-            now = dt.datetime.now(dt.timezone.utc)
+            now = dt.datetime.now(dt.UTC)
             assignment_ids = copy_rows(Assignment, [{"cycle_id": cycle.pk, "subject_id": sid, "rater_id": admin.pk,
                                                      "group_id": group.pk, "submitted_at": now} for sid in subject_ids])
             weights = [0.55, 0.3, 0.1, 0.05]  # a spread of totals over the four ratings
