@@ -12,6 +12,9 @@ from evaluation.models import AssessmentRun, Cycle
 from evaluation.services_job import assessment_run_execute, assessment_run_start
 
 
+SHOWN = 10  # refusal lines printed
+
+
 class Command(BaseCommand):
     help = "Score a closed cycle and apply the bound rules (idempotent), printing progress."
 
@@ -42,5 +45,7 @@ class Command(BaseCommand):
                             "%(kept)s kept, %(undone)s undone.")
                           % {"cycle": found.name, "written": summary["scores_written"], "changed": summary["bound_changed"],
                              "kept": summary["bound_kept"], "undone": summary["bound_undone"]})
-        for line in summary["refusals"]:
+        for line in summary["refusals"][:SHOWN]:
             self.stdout.write(line)
+        if len(summary["refusals"]) > SHOWN:
+            self.stdout.write(_("… and %(count)s more refusals (on the run's page).") % {"count": len(summary["refusals"]) - SHOWN})
