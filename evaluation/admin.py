@@ -101,7 +101,7 @@ class AssessmentRunAdmin(ReadOnlyAdmin):
 @admin.register(AssessmentSchedule)
 class AssessmentScheduleAdmin(SimpleHistoryAdmin):
     """The regions' yearly assessment dates (evaluation.services_job.assessment_runs_due), super-users here;
-    bureau staff set their region's date on the page /evaluation/schedules/."""
+    a scoped bureau page for it is still to come."""
 
     list_display = ["__str__", "month", "day", "previous_year", "enabled"]
 
