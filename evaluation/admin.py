@@ -4,7 +4,17 @@ freeze when used, submitted scores lock, ratings keep their history), which the 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from evaluation.models import Assignment, BoundPolicy, Cycle, RatingChange, Scheme, SchoolQuality, Subject
+from evaluation.models import (
+    AssessmentRun,
+    AssessmentSchedule,
+    Assignment,
+    BoundPolicy,
+    Cycle,
+    RatingChange,
+    Scheme,
+    SchoolQuality,
+    Subject,
+)
 from org.admin_bases import ReadOnlyAdmin, SuperuserOnlyMixin
 
 
@@ -56,3 +66,21 @@ class BoundPolicyAdmin(SuperuserOnlyMixin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser and obj is not None and obj.region_id is not None  # never the default row
+
+
+@admin.register(AssessmentRun)
+class AssessmentRunAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "cycle", "status", "stage", "done", "total", "started_by", "started_at", "finished_at"]
+    list_select_related = ["cycle", "started_by"]
+    list_filter = ["status"]
+
+
+@admin.register(AssessmentSchedule)
+class AssessmentScheduleAdmin(SuperuserOnlyMixin, SimpleHistoryAdmin):
+    """The regions' yearly assessment dates (evaluation.services_job.assessment_runs_due), super-users here;
+    a scoped bureau page for it is still to come."""
+
+    list_display = ["__str__", "month", "day", "previous_year", "enabled"]
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

@@ -14,8 +14,18 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from evaluation import forms, importers, permissions, rules, selectors, services
-from evaluation.models import Assignment, Cycle, Indicator, RaterGroup, Scheme, SchoolQuality, Score, Subject
+from evaluation import forms, importers, permissions, rules, selectors, services, services_job
+from evaluation.models import (
+    AssessmentRun,
+    Assignment,
+    Cycle,
+    Indicator,
+    RaterGroup,
+    Scheme,
+    SchoolQuality,
+    Score,
+    Subject,
+)
 from org import scope
 from org.downloads import file_download
 from org.excel import ExcelFileError, check_xlsx
@@ -174,6 +184,30 @@ class MissingSerializer(serializers.Serializer):
     blank = serializers.IntegerField()
 
 
+class AssessmentRunSerializer(serializers.ModelSerializer):
+    percent = serializers.IntegerField(read_only=True)
+    running = serializers.BooleanField(source="is_running", read_only=True)
+
+    class Meta:
+        model = AssessmentRun
+        fields = ["id", "cycle", "started_by", "status", "stage", "done", "total", "percent", "running", "summary",
+                  "error", "created_at", "started_at", "finished_at", "restarts"]
+        read_only_fields = fields
+
+
+class AssessmentRunViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Runs of the yearly assessment job (bureau staff of the cycle's region and above): status, stage,
+    progress (subjects done of total), summary and, when failed, the reason. Start one with
+    POST /cycles/{id}/assess/."""
+
+    model = AssessmentRun
+    serializer_class = AssessmentRunSerializer
+    filterset_fields = ["cycle", "status"]
+
+    def narrow(self, queryset):
+        return queryset.order_by("-created_at", "-id")
+
+
 class CycleViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Cycles: create with rater groups, generate subjects, assign raters, open, close (refused with
     the missing list), reopen with a reason, publish (quota warned or enforced)."""
@@ -251,6 +285,16 @@ class CycleViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.R
         cycle = self.get_object()
         warnings = services.cycle_publish(actor=request.user, cycle=cycle)
         return self._done(cycle, warnings=warnings)
+
+    @extend_schema(request=None, responses={202: AssessmentRunSerializer},
+                   description="Start the yearly assessment job on a closed cycle (its administrators only); "
+                               "follow it at /assessment-runs/{id}/. Refused (400) on a published or unclosed "
+                               "cycle and while another run of the cycle is under way.")
+    @action(detail=True, methods=["post"])
+    def assess(self, request, pk=None):
+        run = services_job.assessment_run_start(actor=request.user, cycle=self.get_object())
+        run.refresh_from_db()
+        return Response(AssessmentRunSerializer(run, context=self.get_serializer_context()).data, status=202)
 
     @extend_schema(responses=MissingSerializer(many=True))
     @action(detail=True, methods=["get"])

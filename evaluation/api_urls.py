@@ -6,6 +6,7 @@ router = DefaultRouter()
 for prefix, viewset in [
     ("schemes", api.SchemeViewSet), ("indicators", api.IndicatorViewSet), ("cycles", api.CycleViewSet),
     ("subjects", api.SubjectViewSet), ("assignments", api.AssignmentViewSet), ("quality", api.SchoolQualityViewSet),
+    ("assessment-runs", api.AssessmentRunViewSet),
 ]:
     router.register(prefix, viewset, basename=f"evaluation-{prefix}")
 urlpatterns = router.urls

@@ -419,3 +419,91 @@ class BoundPolicy(models.Model):
                 return rows[node.pk].as_rule()
             node = node.parent
         return rows[None].as_rule() if None in rows else rules.BoundPolicy()
+
+
+class AssessmentSchedule(models.Model):
+    """When a region's yearly assessment job runs by itself (issue 13 item 4): every year on
+    `month`/`day`, beat's daily `evaluation.assessment_runs_due` starts a run for each closed year-end
+    cycle the region owns whose year is that year (or the year before, `previous_year`). One row per
+    region; no row, or `enabled` off: the job only runs when started by hand."""
+
+    region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("region"))
+    month = models.PositiveSmallIntegerField(_("month"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    day = models.PositiveSmallIntegerField(_("day"), validators=[MinValueValidator(1), MaxValueValidator(31)])
+    previous_year = models.BooleanField(_("assesses the year before"), default=False,
+                                        help_text=_("For a date early in the year: run the cycles of the year before."))
+    enabled = models.BooleanField(_("enabled"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["region__code"]
+        verbose_name = _("yearly assessment date")
+        verbose_name_plural = _("yearly assessment dates")
+
+    def __str__(self):
+        return f"{self.region} {self.month:02d}-{self.day:02d}"
+
+    def clean(self):
+        from evaluation.rules import yearly_date_problem
+
+        problem = yearly_date_problem(self.month, self.day)
+        if problem:
+            raise ValidationError(problem)
+
+
+class AssessmentRun(models.Model):
+    """One run of the yearly assessment job on a cycle (evaluation.services_job): who started it (blank:
+    the yearly schedule), its status and stage, progress (subjects done of total), when it started and
+    finished, the counts it wrote and, when it failed, why (in Chinese). Liveness as import jobs
+    (org.services.jobs): `heartbeat_at` refreshed by a thread, `restarts` counted by the sweep."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    class Stage(models.TextChoices):
+        WAITING = "", _("Waiting")
+        SCORES = "scores", _("Scoring the subjects")
+        BOUND = "bound", _("Applying the bound rules")
+        FINISHED = "finished", _("Finished")
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="runs", verbose_name=_("cycle"))
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("started by"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, blank=True, default=Stage.WAITING)
+    done = models.PositiveIntegerField(_("subjects done"), default=0)
+    total = models.PositiveIntegerField(_("subjects in total"), default=0)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    restarts = models.PositiveSmallIntegerField(_("restarts"), default=0)
+
+    RUNNING = [Status.QUEUED, Status.RUNNING]  # ImportJob.RUNNING's counterpart (the heartbeat's filter)
+    ACTIVE = RUNNING
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("assessment run")
+        verbose_name_plural = _("assessment runs")
+        constraints = [models.UniqueConstraint(fields=["cycle"], condition=Q(status__in=["queued", "running"]),
+                                               name="assessment_run_one_active")]
+
+    def __str__(self):
+        return f"{self.cycle} #{self.pk} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("evaluation:run-detail", args=[self.pk])
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.ACTIVE
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else (100 if self.status == self.Status.DONE else 0)

@@ -297,12 +297,13 @@ class SubjectScore:
 
 
 def score_subjects(roots: Sequence[Node], groups: Mapping[str, Group],
-                   entries: Mapping, previous: Mapping | None = None) -> dict:
+                   entries: Mapping, previous: Mapping | None = None, cross: Mapping | None = None) -> dict:
     """Score every subject of a cycle.
 
     entries: {subject: {leaf key: {group key: [values of each rater]}}}; previous: {subject: {leaf
     key: previous cycle's combined value}} for improvement leaves. A veto leaf is triggered when any
-    rater outside self-assessment entered 1. Returns {subject: SubjectScore}."""
+    rater outside self-assessment entered 1. `cross`: the rank/ratio data over the whole cycle
+    (`cross_subject`) when `entries` holds one batch of its subjects. Returns {subject: SubjectScore}."""
     previous = previous or {}
     all_leaves = leaves(roots)
     combined: dict = {}  # subject -> leaf -> (value, {group: value}, shares)
@@ -312,9 +313,23 @@ def score_subjects(roots: Sequence[Node], groups: Mapping[str, Group],
             group_values = {g: combine(v, groups[g].method, groups[g].trim) for g, v in by_leaf.get(leaf.key, {}).items()}
             value, shares = weighted(group_values, groups)
             combined[subject][leaf.key] = (value, group_values, shares)
-    cross = _cross_subject(all_leaves, combined)
+    if cross is None:
+        cross = _cross_subject(all_leaves, combined)
     return {subject: _score_one(roots, all_leaves, groups, combined[subject], cross, entries[subject],
                                 previous.get(subject, {}), subject) for subject in combined}
+
+
+def cross_subject(roots: Sequence[Node], groups: Mapping[str, Group], entries: Mapping) -> dict:
+    """The rank/ratio data of a whole cycle from the entries of its rank and ratio leaves only
+    (same shape as `score_subjects`'s entries), for scoring it in batches."""
+    all_leaves = [leaf for leaf in leaves(roots) if leaf.method in CROSS_SUBJECT_METHODS]
+    combined = {}
+    for subject, by_leaf in entries.items():
+        combined[subject] = {}
+        for leaf in all_leaves:
+            group_values = {g: combine(v, groups[g].method, groups[g].trim) for g, v in by_leaf.get(leaf.key, {}).items()}
+            combined[subject][leaf.key] = weighted(group_values, groups)[:1]
+    return _cross_subject(all_leaves, combined)
 
 
 def _cross_subject(all_leaves, combined) -> dict:
@@ -752,9 +767,13 @@ def resolve_bound(people: Mapping[str, BoundPerson], effects: Sequence[BoundEffe
             promotions.append((strength, key, tuple(sorted(ups, key=lambda e: e.effect != PROMOTE))))
     refused: dict[str, list[str]] = {}
     separate_used: dict[str, bool] = {}
+    by_unit: dict[str, list[str]] = {}
+    if promotions:  # each check counts one unit's people, not the whole cycle's (500,000 in bench_assessment)
+        for key, person in people.items():
+            by_unit.setdefault(person.unit, []).append(key)
     for _strength, key, ups in sorted(promotions):
         person = people[key]
-        check = _unit_check(people, rating, person.unit, quota)
+        check = _unit_check(people, rating, person.unit, quota, by_unit)
         general_room = check.limit - (check.excellent - check.rotated_excellent + max(check.rotated_excellent - check.rotated_limit, 0))
         separate_room = check.rotated_limit - check.rotated_excellent if quota.separate_percent is not None else 0
         if quota.separate_percent is not None and person.rotated and separate_room > 0:
@@ -766,7 +785,7 @@ def resolve_bound(people: Mapping[str, BoundPerson], effects: Sequence[BoundEffe
             refused.setdefault(person.unit, []).append(key)
     refusals = []
     for unit, keys in refused.items():
-        check = _unit_check(people, rating, unit, quota)
+        check = _unit_check(people, rating, unit, quota, by_unit)
         refusals.append(Refusal(unit, tuple(people[k].name for k in keys), tuple(keys), check.limit,
                                 check.excellent - check.rotated_excellent if quota.separate_percent is not None else check.excellent,
                                 check.rotated_limit, check.rotated_excellent))
@@ -775,8 +794,8 @@ def resolve_bound(people: Mapping[str, BoundPerson], effects: Sequence[BoundEffe
     return BoundOutcome(changes, refusals, overruled)
 
 
-def _unit_check(people, rating, unit, quota: QuotaRule) -> QuotaCheck:
-    return check_quota(unit, [(rating[k], p.rotated) for k, p in people.items() if p.unit == unit],
+def _unit_check(people, rating, unit, quota: QuotaRule, by_unit: Mapping[str, list[str]]) -> QuotaCheck:
+    return check_quota(unit, [(rating[k], people[k].rotated) for k in by_unit.get(unit, ())],
                        quota.percent, quota.rounding, quota.separate_percent)
 
 
@@ -845,3 +864,34 @@ def trace_text(details: Mapping) -> str:
 
 
 _FIGURES = {"gain", "threshold", "current", "previous", "teacher_gain", "share"}
+
+
+# --- the yearly assessment date (issue 13 item 4) -----------------------------------------------------
+
+MSG_YEARLY_DATE = _("%(month)s-%(day)s is not a date of the year.")
+
+
+def yearly_date_problem(month: int, day: int) -> str | None:
+    """None when month/day is a date in some year (29 February allowed), else the Chinese message."""
+    import calendar
+
+    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(2024, month)[1]:
+        return str(MSG_YEARLY_DATE % {"month": month, "day": day})
+    return None
+
+
+def yearly_date(year: int, month: int, day: int):
+    """This year's assessment date; 29 February falls on the 28th in a common year."""
+    import calendar
+    import datetime as dt
+
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def assessment_due(today, month: int, day: int, last_started=None) -> bool:
+    """Whether the yearly job is due `today` (a date) for a cycle: this year's date (`yearly_date`)
+    has come and no run of the cycle was started on or after it (`last_started`: the date the cycle's
+    latest run was created, or None). The day before: not due; on the day and after: due until a run
+    starts (so a day beat missed is caught up the next day), then not again until next year's date."""
+    date = yearly_date(today.year, month, day)
+    return today >= date and (last_started is None or last_started < date)

@@ -13,7 +13,18 @@
 
 from django.db.models import Q, QuerySet
 
-from evaluation.models import Assignment, Cycle, Indicator, RaterGroup, RatingChange, Scheme, Score, Subject
+from evaluation.models import (
+    AssessmentRun,
+    AssessmentSchedule,
+    Assignment,
+    Cycle,
+    Indicator,
+    RaterGroup,
+    RatingChange,
+    Scheme,
+    Score,
+    Subject,
+)
 from org import scope
 
 
@@ -91,3 +102,19 @@ def _rating_changes(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:
     if not _sees_regions(user, current):
         return queryset.none()
     return queryset.filter(current.school_q("subject__school"))
+
+
+@scope.register(AssessmentRun)
+def _runs(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:
+    """Runs of the yearly job: bureau staff whose scope touches the cycle's region."""
+    if not scope.is_bureau_staff(user) or current.is_empty:
+        return queryset.none()
+    return queryset.filter(cycle__region_id__in=_regions_seen(user))
+
+
+@scope.register(AssessmentSchedule)
+def _schedules(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:
+    """Yearly assessment dates: bureau staff whose scope touches the region."""
+    if not scope.is_bureau_staff(user) or current.is_empty:
+        return queryset.none()
+    return queryset.filter(region_id__in=_regions_seen(user))

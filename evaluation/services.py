@@ -505,6 +505,11 @@ def _result_json(score: rules.SubjectScore, decision, self_score, raw, groups) -
     }
 
 
+# the yearly job (services_job) scores in batches with the same two steps
+previous_values = _previous_values
+result_json = _result_json
+
+
 @transaction.atomic
 def rating_change(*, actor: User, subject: Subject, to_rating: str, meeting: str, reason: str) -> RatingChange:
     """Change a subject's final rating by the bureau's collective decision (集体研究): who, when,

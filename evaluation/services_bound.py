@@ -35,13 +35,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_update_with_history
 
 from alliances.models import Group, GroupType, Membership
 from evaluation import rules
 from evaluation.models import BoundPolicy, Cycle, CycleEvent, RatingChange, SchoolQuality, Subject
 from evaluation.services import cycle_locked, ensure_manages_region
 from org.models import Staff
-from org.services import save_audited
 from rotation.models import Assignment
 
 MSG_BOUND_PUBLISHED = _("The cycle is published; the bound rules can no longer change its ratings.")
@@ -55,6 +55,32 @@ LEADERSHIP_POSTS = (Staff.Post.VICE_PRINCIPAL,)
 PRESCHOOL_CYCLE_KINDS = (Cycle.Kind.TERM_PROCESS, Cycle.Kind.YEAR_SUMMATIVE)
 
 
+SUBJECT_FIELDS = ("id", "cycle_id", "school_id", "staff_id", "post", "rotated", "total", "original_rating",
+                  "final_rating", "school__name", "school__region__name", "staff__name")
+
+
+@dataclass(slots=True)
+class _Row:
+    """A subject as the rules read it, from one values_list row (no model instances: a cycle may hold
+    500,000 subjects, bench_assessment); the rows whose rating changes are read as models to be saved."""
+
+    pk: int
+    cycle_id: int
+    school_id: int
+    staff_id: int | None
+    post: str
+    rotated: bool
+    total: object
+    original_rating: str
+    final_rating: str
+    school_name: str
+    region_name: str
+    staff_name: str | None
+
+    def __str__(self):
+        return self.staff_name if self.staff_id else self.school_name
+
+
 @dataclass
 class BoundRun:
     changed: int = 0
@@ -65,9 +91,9 @@ class BoundRun:
 
 def _unit(cycle: Cycle, subject: Subject) -> str:
     if cycle.quota_unit == Cycle.QuotaUnit.SCHOOL:
-        return subject.school.name
+        return subject.school_name
     if cycle.quota_unit == Cycle.QuotaUnit.COUNTY:
-        return subject.school.region.name
+        return subject.region_name
     return cycle.name
 
 
@@ -93,7 +119,9 @@ def bound_rules_apply(*, actor: User | None, cycle: Cycle) -> BoundRun:
     if cycle.status != Cycle.Status.CLOSED:
         raise ValidationError(MSG_BOUND_STATUS % {"status": cycle.get_status_display()})
     policy = BoundPolicy.for_region(cycle.region)
-    subjects = list(cycle.subjects.select_related("school__region", "staff"))
+    # `result` (the scored tree) is left in the database: only the lead schools' composites touch it
+    subjects = [_Row(*row) for row in Subject.objects.filter(cycle=cycle).order_by(*Subject._meta.ordering[1:])
+                .values_list(*SUBJECT_FIELDS).iterator(chunk_size=20000)]
     earlier = defaultdict(list)
     for change in RatingChange.objects.filter(subject__cycle=cycle).order_by("at", "id"):
         earlier[change.subject_id].append(change)
@@ -196,7 +224,12 @@ def _effects(cycle: Cycle, subjects: list[Subject], people: dict, policy: rules.
 def _store_composites(subjects: list[Subject], composites: dict) -> None:
     """Keep each lead school's composite (rules.lead_composite) in its result, rewritten only when it changed."""
     changed = []
-    for subject in subjects:
+    if not subjects:
+        return
+    holding = set(Subject.objects.filter(cycle_id=subjects[0].cycle_id, result__has_key="composite")
+                  .values_list("pk", flat=True))
+    involved = holding | set(composites)
+    for subject in Subject.objects.filter(pk__in=involved).only("pk", "result") if involved else []:
         wanted = composites.get(subject.pk)
         if (subject.result or {}).get("composite") != wanted and (wanted or "composite" in (subject.result or {})):
             subject.result = {**(subject.result or {}), "composite": wanted} if wanted else \
@@ -248,8 +281,12 @@ def _details(change: rules.BoundChange, name: str) -> dict:
 
 
 def _write(cycle, subjects, earlier, collective, base, outcome: rules.BoundOutcome, actor) -> BoundRun:
+    """Store the outcome: per subject whose rule change differs from the one in place, its old rule
+    changes deleted, the new one created and its final rating saved with a history row (actor, reason
+    "Bound rules"), all in bulk (bench_assessment changes tens of thousands)."""
     run = BoundRun(refusals=[refusal_message(r) for r in outcome.refusals])
     wanted = {int(c.key): c for c in outcome.changes}
+    stale, created, ratings = [], [], {}
     for subject in subjects:
         if subject.pk in collective:
             continue
@@ -261,18 +298,25 @@ def _write(cycle, subjects, earlier, collective, base, outcome: rules.BoundOutco
             continue
         if not old and not change:
             continue
-        RatingChange.objects.filter(pk__in=[r.pk for r in old]).delete()
+        stale += [r.pk for r in old]
         if change is None:
             run.undone += 1
-            subject.final_rating = base[subject.pk]
+            ratings[subject.pk] = base[subject.pk]
         else:
             run.changed += 1
             with translation.override("zh-hans"):
                 reason = rules.trace_text(details)
-            RatingChange.objects.create(subject=subject, kind=RatingChange.Kind.RULE, from_rating=change.before,
-                                        to_rating=change.after, reason=reason, details=details, actor=actor)
-            subject.final_rating = change.after
-        save_audited(subject, actor=actor, reason=str(_("Bound rules")))
+            created.append(RatingChange(subject_id=subject.pk, kind=RatingChange.Kind.RULE, from_rating=change.before,
+                                        to_rating=change.after, reason=reason, details=details, actor=actor))
+            ratings[subject.pk] = change.after
+    RatingChange.objects.filter(pk__in=stale).delete()
+    RatingChange.objects.bulk_create(created, batch_size=2000)
+    if ratings:
+        models = list(Subject.objects.filter(pk__in=list(ratings)))
+        for model in models:
+            model.final_rating = ratings[model.pk]
+        bulk_update_with_history(models, Subject, ["final_rating"], batch_size=2000, default_user=actor,
+                                 default_change_reason=str(_("Bound rules")))
     if run.changed or run.undone:
         CycleEvent.objects.create(cycle=cycle, action="bound_rules", actor=actor or cycle.created_by,
                                   reason="\n".join([str(MSG_BOUND_EVENT % {"changed": run.changed,

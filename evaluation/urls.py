@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluation import views, views_scoring
+from evaluation import views, views_runs, views_scoring
 
 app_name = "evaluation"
 urlpatterns = [
@@ -26,6 +26,10 @@ urlpatterns = [
     path("cycles/<int:pk>/missing.xlsx", views.CycleMissingExportView.as_view(), name="cycle-missing-export"),
     path("cycles/<int:pk>/score-sheet.xlsx", views_scoring.ScoreSheetDownloadView.as_view(), name="score-sheet"),
     path("cycles/<int:pk>/score-sheet/upload/", views_scoring.ScoreSheetUploadView.as_view(), name="score-sheet-upload"),
+    path("cycles/<int:pk>/runs/", views_runs.CycleRunListView.as_view(), name="cycle-runs"),
+    path("cycles/<int:pk>/runs/start/", views_runs.RunStartView.as_view(), name="run-start"),
+    path("runs/<int:pk>/", views_runs.RunDetailView.as_view(), name="run-detail"),
+    path("runs/<int:pk>/status/", views_runs.RunStatusView.as_view(), name="run-status"),
     path("my/", views_scoring.MyAssignmentsView.as_view(), name="my-assignments"),
     path("assignments/<int:pk>/score/", views_scoring.ScoreView.as_view(), name="score"),
     path("assignments/<int:pk>/correct/", views_scoring.ScoreCorrectView.as_view(), name="score-correct"),

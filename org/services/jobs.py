@@ -106,16 +106,25 @@ def _claim(job_id: int, *, statuses: list[str], running_status: str) -> bool:
     )
 
 
+def stale_before(now: datetime | None = None) -> datetime:
+    """A running job whose last beat is older than this is taken as dead (IMPORT_STALE_AFTER_SECONDS)."""
+    return _stale_before(now)
+
+
 @contextmanager
-def heartbeat(job_id: int):
+def heartbeat(job_id: int, *, model=None, fields=None):
     """Refresh the job's `heartbeat_at` every IMPORT_HEARTBEAT_SECONDS while the block runs.
 
     A daemon thread with its own database connection (autocommit): its beats are visible while
     the task's transaction is open, and stop when the worker process dies. A failed beat is
     logged and the next one tried (SQLite serialises writers, so beats wait during a commit there).
+    `model`: any job model with `status`, `heartbeat_at` and a RUNNING list of statuses (default
+    ImportJob; evaluation.AssessmentRun too); `fields`: a callable returning more columns to write
+    with each beat (the progress of a task whose own writes stay invisible until it commits).
     """
     from org.models import ImportJob
 
+    model = model or ImportJob
     stop = threading.Event()
     interval = float(settings.IMPORT_HEARTBEAT_SECONDS)
 
@@ -123,14 +132,14 @@ def heartbeat(job_id: int):
         try:
             while not stop.wait(interval):
                 try:
-                    ImportJob.objects.filter(pk=job_id, status__in=ImportJob.RUNNING).update(
-                        heartbeat_at=timezone.now())
+                    model.objects.filter(pk=job_id, status__in=model.RUNNING).update(
+                        heartbeat_at=timezone.now(), **(fields() if fields else {}))
                 except DatabaseError as error:
-                    logger.warning("import job %s: heartbeat failed: %s", job_id, error)
+                    logger.warning("%s %s: heartbeat failed: %s", model._meta.model_name, job_id, error)
         finally:
             connections.close_all()  # this thread's connections only
 
-    thread = threading.Thread(target=beat, name=f"import-job-{job_id}-heartbeat", daemon=True)
+    thread = threading.Thread(target=beat, name=f"{model._meta.model_name}-{job_id}-heartbeat", daemon=True)
     thread.start()
     try:
         yield

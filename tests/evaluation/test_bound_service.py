@@ -285,7 +285,7 @@ def test_run_assessment_command_applies_the_rules_and_a_second_run_changes_nothi
     assert len(rows) == 3
     out = StringIO()
     call_command("run_assessment", str(cycle.pk), stdout=out)
-    assert out.getvalue().strip() == f"{cycle.name}：捆绑评价调整等次 0 人，保持 3 人，撤销 0 人。"
+    assert out.getvalue().strip().splitlines()[-1] == f"{cycle.name}：重新计分 0 个对象；捆绑评价调整等次 0 人，保持 3 人，撤销 0 人。"
     assert list(RatingChange.objects.order_by("id").values_list("id", "to_rating", "details")) == rows
     assert ratings(subjects) == expected
 
