@@ -1054,3 +1054,21 @@ def senior_title_names(text: str) -> frozenset[str]:
 
     return frozenset(part.replace(" ", "").replace("\u3000", "") for part in re.split(r"[、,，;；\n]", text or "")
                      if part.strip())
+
+
+# --- a rotation stint's rating from the published cycles (issue 13 item 6; seed 003 四(四)1) -----------------
+#
+# Seed 003 makes 1 year at a township or weak school "考核为合格及以上" a condition of a senior title, and 2 (3)
+# years of rotation so rated one of principal grades (and preference). The rating of a stint is the person's
+# final rating in the published annual cycles (年终, 学年终结性) whose year falls in the stint (from the year it
+# starts to the year it ends, both included); several years: the lowest of them, since every year of the stint
+# must be at least 合格 for it to count. No such cycle: no rating from evaluation (the statement then shows the
+# rating typed on the roster, labelled as the fallback).
+
+
+def stint_rating(start, end, cycle_ratings: Sequence[tuple[int, str]]) -> str | None:
+    """The lowest of the (year, rating) pairs whose year is in start.year..end.year; None when none is."""
+    covering = [rating for year, rating in cycle_ratings if start.year <= year <= end.year and rating]
+    if not covering:
+        return None
+    return min(covering, key=lambda rating: RATING_RANK[rating])

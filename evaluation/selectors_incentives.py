@@ -74,3 +74,32 @@ def regions_for_filter(user) -> QuerySet:
 
 
 __all__ = ["allocation_list", "share_list", "title_ratio_rows", "TitleRatioRow", "regions_for_filter"]
+
+
+# --- stint ratings for rotation's title statement (issue 13 item 6) ------------------------------------------
+
+STINT_CYCLE_KINDS = ("year_end", "year_summative")
+TO_ROTATION_SCALE = {"excellent": "excellent", "good": "pass", "qualified": "pass", "basic": "basic",
+                     "unqualified": "fail"}
+
+
+def published_stint_ratings(staff, stints) -> dict:
+    """rotation.hooks provider: {stint key: StintRating} from the person's final ratings in published annual
+    cycles whose year falls in the stint (rules.stint_rating), on rotation's scale. One query."""
+    from evaluation.models import Cycle, Subject
+    from org.ratings import Rating
+    from rotation.hooks import EVALUATION, StintRating
+
+    if not stints:
+        return {}
+    first, last = min(s[1].year for s in stints), max(s[2].year for s in stints)
+    rows = list(Subject.objects.filter(staff=staff, cycle__status=Cycle.Status.PUBLISHED, cycle__kind__in=STINT_CYCLE_KINDS,
+                                       cycle__year__gte=first, cycle__year__lte=last).exclude(final_rating="")
+                .values_list("cycle__year", "cycle__name", "final_rating").order_by("cycle__year", "cycle_id"))
+    found = {}
+    for key, start, end in stints:
+        rating = rules.stint_rating(start, end, [(year, r) for year, _name, r in rows])
+        if rating is not None:
+            cycles = tuple((name, year, str(Rating(r).label)) for year, name, r in rows if start.year <= year <= end.year)
+            found[key] = StintRating(TO_ROTATION_SCALE[rating], EVALUATION, cycles)
+    return found
