@@ -865,7 +865,7 @@ _FIGURES = {"gain", "threshold", "current", "previous", "teacher_gain", "share"}
 STAFF_SHARE_CEILING = Decimal("60")  # seed 003: 奖励资金的60%可用于奖励...交流的教师
 
 MSG_FUND_POSITIVE = _("The fund must be more than 0 yuan.")
-MSG_STAFF_SHARE = _("The share for rotated staff must be between 0 %% and %(ceiling)s %% (seed: at most 60 %% of the fund).")
+MSG_STAFF_SHARE = _("The share for rotated staff must be between 0 %% and %(ceiling)s %% (at most 60 %% of the fund).")
 MSG_RATING_WEIGHTS = _("Rating weights must be whole numbers of 0 or more.")
 
 

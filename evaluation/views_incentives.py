@@ -162,7 +162,7 @@ class BoundPolicyForm(forms.ModelForm):
 
 class FundPolicyForm(forms.ModelForm):
     fund_yuan = forms.DecimalField(label=_("Yearly fund (yuan)"), max_digits=14, decimal_places=2, min_value=0,
-                                   help_text=_("Seed 003: 3 to 5 million yuan a year."))
+                                   help_text=_("The group-schooling implementation opinions set aside 3 to 5 million yuan a year."))
 
     class Meta:
         model = FundPolicy
