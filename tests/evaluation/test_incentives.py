@@ -173,7 +173,7 @@ def test_fund_api_allocates_lists_and_scopes(world, county_user, county_b_user, 
     assert api(county_b_user).get("/api/v1/evaluation/fund/").data["count"] == 0
     assert api(county_b_user).get(f"/api/v1/evaluation/fund/{pk}/shares/").status_code == 404
     refused = api(county_b_user).post("/api/v1/evaluation/fund/", {"region": world.county_a.pk, "year": 2026}, format="json")
-    assert refused.status_code == 403
+    assert refused.status_code == 404  # a region it does not see
     refused = api(county_user).post("/api/v1/evaluation/fund/", {"region": world.county_a.pk, "year": 2025}, format="json")
     assert refused.status_code == 400 and "2025" in str(refused.data)
 
