@@ -132,12 +132,14 @@ class RegionPolicyViewSet(scope.ScopedViewSetMixin, viewsets.GenericViewSet):
     def narrow(self, queryset):
         return queryset.select_related("parent__parent").order_by("code")
 
-    def _data(self, region):
-        return {"region": region.pk, **{kind: POLICY_SERIALIZERS[kind](services_incentives.policy_in_force(kind, region)).data
+    def _data(self, region, policies=None):
+        policies = policies or services_incentives.PolicyRows()
+        return {"region": region.pk, **{kind: POLICY_SERIALIZERS[kind](policies.in_force(kind, region)).data
                                         for kind in POLICY_SERIALIZERS}}
 
     def list(self, request):
-        return Response([self._data(region) for region in self.get_queryset()])
+        policies = services_incentives.PolicyRows()
+        return Response([self._data(region, policies) for region in self.get_queryset()])
 
     def retrieve(self, request, pk=None):
         return Response(self._data(self.get_object()))

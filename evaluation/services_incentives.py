@@ -153,16 +153,28 @@ def region_policy_save(*, actor: User, kind: str, region: Region, data: dict):
     return policy
 
 
+class PolicyRows:
+    """The policy rows of each kind, read once (one query per kind, on first use), resolved per region."""
+
+    def __init__(self):
+        self.rows = {}
+
+    def in_force(self, kind: str, region: Region):
+        """The row a region uses for a policy kind: its own, its nearest ancestor's, the default row (bound rules),
+        or an unsaved row with the defaults (seed 003's figures for bound rules and the fund, seed 002's ratios)."""
+        model = POLICY_MODELS[kind]
+        if kind not in self.rows:
+            self.rows[kind] = {row.region_id: row for row in model.objects.all()}
+        rows, node = self.rows[kind], region
+        while node is not None:
+            if node.pk in rows:
+                return rows[node.pk]
+            node = node.parent
+        if kind == "bound":
+            return rows.get(None) or BoundPolicy()
+        return model(region=region)
+
+
 def policy_in_force(kind: str, region: Region):
-    """The row a region uses for a policy kind: its own, its nearest ancestor's, the default (bound rules), or an
-    unsaved row with the defaults."""
-    model = POLICY_MODELS[kind]
-    if kind != "bound":
-        return model.for_region(region)
-    rows = {row.region_id: row for row in BoundPolicy.objects.all()}
-    node = region
-    while node is not None:
-        if node.pk in rows:
-            return rows[node.pk]
-        node = node.parent
-    return rows.get(None) or BoundPolicy()
+    """PolicyRows().in_force for one region and one kind."""
+    return PolicyRows().in_force(kind, region)

@@ -198,10 +198,10 @@ class PolicyListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = []
+        rows, policies = [], services_incentives.PolicyRows()
         for region in context["object_list"]:
             rows.append({"region": region, "can_edit": scope.runs_region(self.request.user, region.pk),
-                         **{kind: services_incentives.policy_in_force(kind, region) for kind in POLICY_FORMS}})
+                         **{kind: policies.in_force(kind, region) for kind in POLICY_FORMS}})
         return {**context, "rows": rows}
 
 
