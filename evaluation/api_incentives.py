@@ -124,7 +124,7 @@ class RegionPolicySerializer(serializers.Serializer):
 
 class RegionPolicyViewSet(scope.ScopedViewSetMixin, viewsets.GenericViewSet):
     """The evaluation policies in force in a visible region (bound rules, award fund, senior-title ratios);
-    PATCH /{region}/{kind}/ changes the region's own row (bureau staff of the region or above), as the edit pages do."""
+    PATCH /{region}/bound/, /fund/ or /title/ changes the region's own row (bureau staff of the region or above), as the edit pages do."""
 
     model = Region
     serializer_class = RegionPolicySerializer
@@ -144,12 +144,25 @@ class RegionPolicyViewSet(scope.ScopedViewSetMixin, viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(self._data(self.get_object()))
 
-    @extend_schema(request=POLICY_SERIALIZERS["bound"], responses=RegionPolicySerializer)
-    @action(detail=True, methods=["patch"], url_path=r"(?P<kind>bound|fund|title)")
-    def change(self, request, pk=None, kind=""):
+    def _change(self, request, kind):
         region = self.get_object()
         body = POLICY_SERIALIZERS[kind](services_incentives.policy_in_force(kind, region), data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         data = {k: v for k, v in body.validated_data.items() if k != "region"}
         services_incentives.region_policy_save(actor=request.user, kind=kind, region=region, data=data)
         return Response(self._data(region))
+
+    @extend_schema(request=POLICY_SERIALIZERS["bound"], responses=RegionPolicySerializer)
+    @action(detail=True, methods=["patch"])
+    def bound(self, request, pk=None):
+        return self._change(request, "bound")
+
+    @extend_schema(request=POLICY_SERIALIZERS["fund"], responses=RegionPolicySerializer)
+    @action(detail=True, methods=["patch"])
+    def fund(self, request, pk=None):
+        return self._change(request, "fund")
+
+    @extend_schema(request=POLICY_SERIALIZERS["title"], responses=RegionPolicySerializer)
+    @action(detail=True, methods=["patch"], url_path="title")
+    def title_ratios(self, request, pk=None):
+        return self._change(request, "title")

@@ -281,11 +281,20 @@ def test_fund_policy_page_caps_the_staff_share_at_60(client, world, county_user)
     assert FundPolicy.objects.get(region=world.county_a).fund_fen == FUND
 
 
-def test_policy_list_is_pinned(client, world, county_user, django_assert_num_queries):
+def test_policy_list_and_api_are_pinned(client, world, county_user, city_user, django_assert_num_queries):
+    region_policy_save(actor=city_user, kind="fund", region=world.county_b, data={"staff_percent": D(50)})
     client.force_login(county_user)
     with django_assert_num_queries(9):
         body = client.get(reverse("evaluation:policy-list")).content.decode()
     assert "咸安区" in body and "嘉鱼县" not in body
+    client.force_login(city_user)  # three regions, the same reads: one per policy kind
+    with django_assert_num_queries(9):
+        body = client.get(reverse("evaluation:policy-list")).content.decode()
+    assert "嘉鱼县" in body and "50.00 %" in body
+    client = api(city_user)
+    with django_assert_num_queries(5):
+        rows = client.get("/api/v1/evaluation/policies/").data
+    assert {row["region"]: row["fund"]["staff_percent"] for row in rows}[world.county_b.pk] == "50.00"
 
 
 def test_policy_api_reads_and_changes_a_region(world, county_user, supervisor_user):
