@@ -28,7 +28,15 @@ from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Membership
 from evaluation import rules
-from evaluation.models import BoundPolicy, Cycle, FundAllocation, FundPolicy, FundShare, Subject, TitleRatioPolicy
+from evaluation.models import (
+    BoundPolicy,
+    Cycle,
+    FundAllocation,
+    FundPolicy,
+    FundShare,
+    Subject,
+    TitleRatioPolicy,
+)
 from org import scope
 from org.models import Region, School
 from org.services import save_audited

@@ -11,7 +11,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from evaluation.models import BoundPolicy, Cycle, FundAllocation, FundPolicy, FundShare, Subject, TitleRatioPolicy
+from evaluation.models import (
+    BoundPolicy,
+    Cycle,
+    FundAllocation,
+    FundPolicy,
+    Subject,
+    TitleRatioPolicy,
+)
 from evaluation.services_incentives import fund_allocate, region_policy_save
 from org.models import School, Staff, UserRole
 from org.ratings import Rating
