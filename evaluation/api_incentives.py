@@ -18,6 +18,7 @@ class FundShareSerializer(serializers.ModelSerializer):
     school_name = serializers.CharField(source="school.name", read_only=True)
     staff_name = serializers.CharField(source="staff.name", read_only=True, default="")
     amount_yuan = serializers.SerializerMethodField()
+    rating = serializers.CharField(read_only=True, help_text="the final rating the share rests on (RatingEnum)")
 
     class Meta:
         model = FundShare
