@@ -10,6 +10,7 @@ from evaluation.models import (
     Assignment,
     BoundPolicy,
     Cycle,
+    FundAllocation,
     RatingChange,
     Scheme,
     SchoolQuality,
@@ -58,8 +59,9 @@ class SchoolQualityAdmin(ReadOnlyAdmin):
 
 @admin.register(BoundPolicy)
 class BoundPolicyAdmin(SuperuserOnlyMixin, SimpleHistoryAdmin):
-    """The bound-rule policy rows (issue 13), editable by super-users only until a scoped bureau form exists:
-    a region's row (or the default row) changes every region below it that has none of its own."""
+    """The bound-rule policy rows (issue 13): the bureau staff edit their region's row on the evaluation policies
+    page (evaluation:bound-policy-edit); here super-users keep the default row. A region's row (or the default
+    row) changes every region below it that has none of its own."""
 
     list_display = ["__str__", "improvement_threshold", "weight_own", "weight_quality", "weight_students",
                     "weight_exchange", "deputies"]
@@ -84,3 +86,11 @@ class AssessmentScheduleAdmin(SuperuserOnlyMixin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+@admin.register(FundAllocation)
+class FundAllocationAdmin(ReadOnlyAdmin):
+    """Award fund allocations, read-only: they are computed by services_incentives.fund_allocate."""
+
+    list_display = ["region", "year", "fund_fen", "unallocated_fen", "computed_at"]
+    list_select_related = ["region"]

@@ -8,3 +8,7 @@ class EvaluationConfig(AppConfig):
 
     def ready(self):
         from evaluation import importers, scopes  # noqa: F401  (register the scopers and the workbooks)
+        from evaluation.selectors_incentives import published_stint_ratings
+        from rotation.hooks import stint_ratings_provider
+
+        stint_ratings_provider(published_stint_ratings)  # issue 13 item 6: stint ratings from published cycles

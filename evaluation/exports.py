@@ -49,3 +49,47 @@ def quality_export(target, *, user) -> None:
             yield [row.school.code, row.school.name, row.year, row.quality_score, row.student_increase, row.staff_exchanged]
 
     write_workbook(target, [SheetData(QUALITY_SPEC.name, QUALITY_SPEC.headers, rows())])
+
+
+# --- incentives (issue 13 item 5) -------------------------------------------------------------------
+
+FUND_HEADERS = ["类别", "学校代码", "学校", "区县", "姓名", "等次", "等次权重", "综合得分", "交流月数", "分配权重",
+                "金额（分）", "金额（元）"]
+KIND_LABELS = {"school": "先进单位", "staff": "交流教师"}
+
+
+def fund_export(target, *, user, allocation) -> None:
+    """One row per share of a visible allocation, then the unallocated amount and the total; the 金额（分） column
+    adds up to the fund exactly (integers), 金额（元） shows the same in yuan with two places."""
+    from evaluation import rules, selectors_incentives
+
+    def rows():
+        for share in selectors_incentives.share_list(user=user, allocation=allocation).iterator(chunk_size=2000):
+            basis = share.basis
+            yield [KIND_LABELS.get(share.kind, share.kind), share.school.code, share.school.name, share.school.region.name,
+                   share.staff.name if share.staff_id else "", str(RATINGS.get(share.rating, "")), basis.get("rating_weight"),
+                   _number(basis.get("composite")), basis.get("months", ""), share.weight, share.amount_fen,
+                   Decimal(rules.yuan(share.amount_fen))]
+        yield ["未分配", "", "", "", "", "", "", "", "", "", allocation.unallocated_fen, Decimal(rules.yuan(allocation.unallocated_fen))]
+        yield ["合计", "", "", "", "", "", "", "", "", "", allocation.fund_fen, Decimal(rules.yuan(allocation.fund_fen))]
+
+    write_workbook(target, [SheetData("奖励资金分配", FUND_HEADERS, rows())])
+
+
+TITLE_RATIO_HEADERS = ["学校代码", "学校", "区县", "学段", "在岗人数", "高级职称人数", "实际比例（%）", "核定比例（%）",
+                       "高级岗位上限", "差额", "结论"]
+
+
+def title_ratio_export(target, *, rows) -> None:
+    """The senior-title check rows (selectors_incentives.title_ratio_rows, already scoped and filtered)."""
+    from evaluation.views_incentives import STATUS_LABELS
+
+    def lines():
+        for row in rows:
+            check, school = row.check, row.school
+            yield [school.code, school.name, school.region.name, str(school.get_stage_display()), check.posts, check.senior,
+                   check.actual_percent if check.actual_percent is not None else "",
+                   check.percent if check.percent is not None else "", "" if check.ceiling is None else check.ceiling,
+                   "" if check.difference is None else check.difference, str(STATUS_LABELS[check.status])]
+
+    write_workbook(target, [SheetData("高级职称岗位比例", TITLE_RATIO_HEADERS, lines())])

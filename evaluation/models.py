@@ -507,3 +507,158 @@ class AssessmentRun(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else (100 if self.status == self.Status.DONE else 0)
+def _resolve_region_row(model, region: Region):
+    """A region's own row of a per-region policy model, else its nearest ancestor's, else None."""
+    rows = {row.region_id: row for row in model.objects.filter(region__isnull=False)}
+    node = region
+    while node is not None:
+        if node.pk in rows:
+            return rows[node.pk]
+        node = node.parent
+    return None
+
+
+class FundPolicy(models.Model):
+    """A region's yearly award fund rule (以奖代补, issue 13 item 5; seed 003 四(四)3): the fund in fen, the share
+    for rotated staff (at most 60 %), the rating weights. The rule itself: evaluation/rules.py, allocate_fund.
+    A region without its own row uses its nearest ancestor's, else seed 003's figures (`for_region`)."""
+
+    region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("region"))
+    fund_fen = models.BigIntegerField(_("yearly fund (fen)"), default=300_000_000, validators=[MinValueValidator(1)])
+    staff_percent = models.DecimalField(_("share for rotated staff (%)"), max_digits=5, decimal_places=2, default=60,
+                                        validators=[MinValueValidator(0), MaxValueValidator(60)])
+    school_excellent = models.PositiveSmallIntegerField(_("school weight of 优秀"), default=1)
+    school_qualified = models.PositiveSmallIntegerField(_("school weight of 合格"), default=0)
+    staff_excellent = models.PositiveSmallIntegerField(_("staff weight of 优秀"), default=2)
+    staff_qualified = models.PositiveSmallIntegerField(_("staff weight of 合格"), default=1)
+    history = HistoricalRecords()
+
+    FIELDS = ("fund_fen", "staff_percent", "school_excellent", "school_qualified", "staff_excellent", "staff_qualified")
+
+    class Meta:
+        ordering = ["region__code"]
+        verbose_name = _("award fund rule")
+        verbose_name_plural = _("award fund rules")
+
+    def __str__(self):
+        return str(self.region)
+
+    def clean(self):
+        problems = self.as_rule().problems()
+        if problems:
+            raise ValidationError(problems)
+
+    def as_rule(self) -> rules.FundRule:
+        return rules.FundRule(int(self.fund_fen or 0), self.staff_percent, self.school_excellent, self.school_qualified,
+                              self.staff_excellent, self.staff_qualified)
+
+    @classmethod
+    def for_region(cls, region: Region) -> "FundPolicy":
+        """The row a region uses (own, nearest ancestor's), else an unsaved row with seed 003's figures."""
+        return _resolve_region_row(cls, region) or cls(region=region)
+
+
+class FundAllocation(models.Model):
+    """One region's fund allocated for one year from the closed or published year-end cycles of that year
+    (evaluation.services_fund). Recomputing replaces the shares; the numbers of the rule used are kept."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    fund_fen = models.BigIntegerField(_("fund (fen)"))
+    staff_percent = models.DecimalField(_("share for rotated staff (%)"), max_digits=5, decimal_places=2)
+    staff_pool_fen = models.BigIntegerField(_("staff pool (fen)"))
+    school_pool_fen = models.BigIntegerField(_("school pool (fen)"))
+    unallocated_fen = models.BigIntegerField(_("unallocated (fen)"))
+    rule = models.JSONField(_("rule used"), default=dict)
+    cycles = models.JSONField(_("cycles read"), default=list)
+    computed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("computed by"))
+    computed_at = models.DateTimeField(_("computed at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "region__code"]
+        verbose_name = _("award fund allocation")
+        verbose_name_plural = _("award fund allocations")
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="fund_allocation_once_a_year")]
+
+    def __str__(self):
+        return f"{self.region} {self.year}"
+
+    def get_absolute_url(self):
+        return reverse("evaluation:fund-detail", args=[self.pk])
+
+
+class FundShare(models.Model):
+    """One recipient's share: a school (先进单位) or a rotated person, with the weight and its basis numbers."""
+
+    class Kind(models.TextChoices):
+        SCHOOL = "school", _("School")
+        STAFF = "staff", _("Rotated staff")
+
+    allocation = models.ForeignKey(FundAllocation, on_delete=models.CASCADE, related_name="shares",
+                                   verbose_name=_("allocation"))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+", verbose_name=_("school"))
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("person"))
+    rating = models.CharField(_("rating"), max_length=16, choices=Rating.choices)
+    weight = models.BigIntegerField(_("weight"))
+    amount_fen = models.BigIntegerField(_("amount (fen)"))
+    basis = models.JSONField(_("basis"), default=dict)
+
+    class Meta:
+        ordering = ["allocation", "kind", "-amount_fen", "id"]
+        verbose_name = _("award fund share")
+        verbose_name_plural = _("award fund shares")
+
+    def __str__(self):
+        return f"{self.staff or self.school}: {rules.yuan(self.amount_fen)}"
+
+
+class TitleRatioPolicy(models.Model):
+    """A region's senior-title post ratios by school stage (高级职称岗位比例, issue 13 item 5; seed 002 四:
+    kindergarten 6 %, primary 10 %, junior high 30 %, senior high 35 %) and the titles that count as senior.
+    Nine-year and complete secondary schools: no seed figure, blank (not checked) unless the region sets one.
+    A region without its own row uses its nearest ancestor's, else these defaults (`for_region`)."""
+
+    region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("region"))
+    kindergarten = models.DecimalField(_("kindergarten (%)"), max_digits=5, decimal_places=2, default=6,
+                                       validators=[MinValueValidator(0), MaxValueValidator(100)])
+    primary = models.DecimalField(_("primary school (%)"), max_digits=5, decimal_places=2, default=10,
+                                  validators=[MinValueValidator(0), MaxValueValidator(100)])
+    junior = models.DecimalField(_("junior high school (%)"), max_digits=5, decimal_places=2, default=30,
+                                 validators=[MinValueValidator(0), MaxValueValidator(100)])
+    senior = models.DecimalField(_("senior high school (%)"), max_digits=5, decimal_places=2, default=35,
+                                 validators=[MinValueValidator(0), MaxValueValidator(100)])
+    nine_year = models.DecimalField(_("nine-year school (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+                                    validators=[MinValueValidator(0), MaxValueValidator(100)])
+    complete = models.DecimalField(_("complete secondary school (%)"), max_digits=5, decimal_places=2, null=True,
+                                   blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)])
+    senior_titles = models.CharField(_("titles counted as senior (separated by 、)"), max_length=200,
+                                     default="正高级教师、高级教师、中学高级教师")
+    history = HistoricalRecords()
+
+    FIELDS = ("kindergarten", "primary", "junior", "senior", "nine_year", "complete", "senior_titles")
+
+    class Meta:
+        ordering = ["region__code"]
+        verbose_name = _("senior-title post ratio")
+        verbose_name_plural = _("senior-title post ratios")
+
+    def __str__(self):
+        return str(self.region)
+
+    def clean(self):
+        if not rules.senior_title_names(self.senior_titles):
+            raise ValidationError({"senior_titles": MSG_NO_SENIOR_TITLES})
+
+    def percent_for(self, stage: str):
+        return getattr(self, stage, None)
+
+    @classmethod
+    def for_region(cls, region: Region) -> "TitleRatioPolicy":
+        return _resolve_region_row(cls, region) or cls(region=region)
+
+
+MSG_NO_SENIOR_TITLES = _("Name at least one title counted as senior.")

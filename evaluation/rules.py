@@ -895,3 +895,228 @@ def assessment_due(today, month: int, day: int, last_started=None) -> bool:
     starts (so a day beat missed is caught up the next day), then not again until next year's date."""
     date = yearly_date(today.year, month, day)
     return today >= date and (last_started is None or last_started < date)
+# --- incentives: the yearly award fund (以奖代补; issue 13 item 5, seed 003 四(四)3) -----------------
+#
+# Seed 003: the district government sets aside 3 to 5 million yuan a year (300——500万元) for the units
+# the bound evaluation found 先进; up to 60 % of it may reward the staff who rotated to a group's member
+# schools or to township (rural) weak schools. The rule stated here, with its numbers per region
+# (evaluation.models.FundPolicy):
+# 1. The fund (integer fen) splits into a staff pool = fund × staff_percent / 100 rounded half up to the
+#    fen (staff_percent at most 60) and a school pool = the rest. No eligible staff: the staff pool goes
+#    to the schools (the 60 % is a ceiling for staff, not money set aside). No eligible school: the
+#    school pool stays unallocated and is reported as such.
+# 2. Each pool is shared in proportion to integer weights (`allocate_fen`, largest remainder): a school's
+#    weight is its rating weight × its composite (hundredths of a point); a person's weight is their
+#    rating weight × the months of the year they were at the destination.
+# 3. Every fen is placed: the shares plus the unallocated amount equal the fund exactly.
+
+STAFF_SHARE_CEILING = Decimal("60")  # seed 003: 奖励资金的60%可用于奖励...交流的教师
+
+MSG_FUND_POSITIVE = _("The fund must be more than 0 yuan.")
+MSG_STAFF_SHARE = _("The share for rotated staff must be between 0 %% and %(ceiling)s %% (at most 60 %% of the fund).")
+MSG_RATING_WEIGHTS = _("Rating weights must be whole numbers of 0 or more.")
+
+
+def allocate_fen(amount: int, weights: Mapping[str, int]) -> dict[str, int]:
+    """Share `amount` fen among keys in proportion to their integer weights, to the fen (Hamilton's
+    largest-remainder method): each key first gets ⌊amount × w / W⌋; the fen left over (fewer than the
+    number of keys) go one each to the largest remainders, ties to the smaller key (sorted as strings).
+    Keys with weight 0 get 0. Returns {key: fen} summing to `amount` exactly, or {} when no key has a
+    positive weight (the caller reports the amount as unallocated). Raises ValueError on a negative
+    amount or weight."""
+    if amount < 0 or any(w < 0 for w in weights.values()):
+        raise ValueError("negative amount or weight")
+    total = sum(weights.values())
+    if total == 0:
+        return {}
+    shares, remainders = {}, []
+    for key, weight in weights.items():
+        share, remainder = divmod(amount * weight, total)
+        shares[key] = share
+        remainders.append((-remainder, str(key), key))
+    left = amount - sum(shares.values())
+    for _neg, _text, key in sorted(remainders)[:left]:
+        shares[key] += 1
+    return shares
+
+
+def split_fund(fund_fen: int, staff_percent: Decimal) -> tuple[int, int]:
+    """(staff pool, school pool) in fen: staff = fund × percent / 100 rounded half up to the fen, school the rest."""
+    staff = int((Decimal(fund_fen) * Decimal(staff_percent) / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return staff, fund_fen - staff
+
+
+@dataclass(frozen=True)
+class FundRule:
+    """A region's fund rule (evaluation.models.FundPolicy; defaults from seed 003)."""
+
+    fund_fen: int = 300_000_000  # 3,000,000.00 yuan, the low end of seed 003's 300——500万元
+    staff_percent: Decimal = Decimal("60")
+    school_excellent: int = 1  # rating weights of a school (先进单位: 优秀 by default)
+    school_qualified: int = 0
+    staff_excellent: int = 2  # rating weights of a rotated person
+    staff_qualified: int = 1
+
+    def problems(self) -> list[str]:
+        problems = []
+        if self.fund_fen <= 0:
+            problems.append(str(MSG_FUND_POSITIVE))
+        if not 0 <= Decimal(self.staff_percent) <= STAFF_SHARE_CEILING:
+            problems.append(str(MSG_STAFF_SHARE % {"ceiling": STAFF_SHARE_CEILING}))
+        if min(self.school_excellent, self.school_qualified, self.staff_excellent, self.staff_qualified) < 0:
+            problems.append(str(MSG_RATING_WEIGHTS))
+        return problems
+
+    def school_weight(self, rating: str) -> int:
+        return self.school_excellent if rating == Rating.EXCELLENT else self.school_qualified \
+            if rating in (Rating.QUALIFIED, Rating.GOOD) else 0
+
+    def staff_weight(self, rating: str) -> int:
+        return self.staff_excellent if rating == Rating.EXCELLENT else self.staff_qualified \
+            if rating in (Rating.QUALIFIED, Rating.GOOD) else 0
+
+
+@dataclass(frozen=True)
+class FundSchool:
+    key: str
+    rating: str
+    composite: Decimal  # 0..100, two places
+
+
+@dataclass(frozen=True)
+class FundPerson:
+    key: str
+    rating: str
+    months: int  # months of the year at the destination (months_at_destination)
+
+
+@dataclass(frozen=True)
+class FundShareRow:
+    key: str
+    kind: str  # "school" or "staff"
+    weight: int
+    amount_fen: int
+    basis: Mapping
+
+
+@dataclass(frozen=True)
+class FundOutcome:
+    staff_pool: int
+    school_pool: int
+    unallocated: int
+    shares: tuple[FundShareRow, ...]
+
+    @property
+    def allocated(self) -> int:
+        return sum(share.amount_fen for share in self.shares)
+
+
+def allocate_fund(rule: FundRule, schools: Sequence[FundSchool], people: Sequence[FundPerson]) -> FundOutcome:
+    """The fund rule above over plain data. Only schools and people with a positive weight receive a share.
+    Returns the pools, what stayed unallocated and one row per recipient (weight, fen, basis numbers);
+    staff_pool + school_pool = fund, Σ shares + unallocated = fund, exactly."""
+    school_weights = {s.key: rule.school_weight(s.rating) * int(q(s.composite) * 100) for s in schools}
+    school_weights = {k: w for k, w in school_weights.items() if w > 0}
+    staff_weights = {p.key: rule.staff_weight(p.rating) * min(max(p.months, 0), 12) for p in people}
+    staff_weights = {k: w for k, w in staff_weights.items() if w > 0}
+    staff_pool, school_pool = split_fund(rule.fund_fen, rule.staff_percent)
+    if not staff_weights:
+        staff_pool, school_pool = 0, rule.fund_fen
+    staff_fen = allocate_fen(staff_pool, staff_weights)
+    school_fen = allocate_fen(school_pool, school_weights)
+    rows = [FundShareRow(s.key, "school", school_weights[s.key], school_fen[s.key],
+                         {"rating": s.rating, "rating_weight": rule.school_weight(s.rating), "composite": str(q(s.composite))})
+            for s in schools if s.key in school_weights]
+    rows += [FundShareRow(p.key, "staff", staff_weights[p.key], staff_fen[p.key],
+                          {"rating": p.rating, "rating_weight": rule.staff_weight(p.rating), "months": min(p.months, 12)})
+             for p in people if p.key in staff_weights]
+    unallocated = rule.fund_fen - sum(staff_fen.values()) - sum(school_fen.values())
+    return FundOutcome(staff_pool, school_pool, unallocated, tuple(rows))
+
+
+def months_at_destination(start, end, year: int) -> int:
+    """Months of `year` counted for a stint from `start` to `end` (both days served; end None: still there):
+    a calendar month counts when the stint covers its 15th. 1 September to 31 December: 4 months; a
+    stint starting on 16 September does not count September."""
+    import datetime as _dt
+
+    count = 0
+    for month in range(1, 13):
+        day = _dt.date(year, month, 15)
+        if start <= day and (end is None or day <= end):
+            count += 1
+    return count
+
+
+def yuan(fen: int) -> str:
+    """Fen as yuan with two places (300000001 → "3000000.01")."""
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(int(fen)), 100)
+    return f"{sign}{whole}.{cents:02d}"
+
+
+# --- senior-title post ratios (高级职称岗位比例; issue 13 item 5, seed 002 四) ------------------------------
+#
+# Seed 002: senior-title posts at most 6 % (kindergarten), 10 % (primary), 30 % (junior high) and 35 %
+# (senior high) of a school's posts. Per school: posts = its active staff; the ceiling = ⌊posts × percent /
+# 100⌋ (a fraction of a post is not a post); senior = active staff whose title is one of the region's
+# senior titles. over: senior > ceiling; under: senior < ceiling (posts still free); at: equal. A stage
+# the region gives no percent (nine-year, complete secondary by default: the seed names none) is not checked.
+
+RATIO_OVER, RATIO_UNDER, RATIO_AT, RATIO_UNSET, RATIO_EMPTY = "over", "under", "at", "unset", "empty"
+
+
+@dataclass(frozen=True)
+class TitleRatio:
+    posts: int
+    senior: int
+    percent: Decimal | None
+    ceiling: int | None
+    status: str
+
+    @property
+    def difference(self) -> int | None:
+        """senior − ceiling: positive over, negative under."""
+        return None if self.ceiling is None else self.senior - self.ceiling
+
+    @property
+    def actual_percent(self) -> Decimal | None:
+        return q(Decimal(self.senior) * 100 / self.posts) if self.posts else None
+
+
+def title_ratio(posts: int, senior: int, percent: Decimal | None) -> TitleRatio:
+    """One school's senior-title check (see above): 20 posts at 10 % → ceiling 2; 2 senior: at; 3: over; 1: under;
+    19 posts → ceiling 1 (1.9 rounded down). No staff: "empty"; no percent: "unset"."""
+    if percent is None:
+        return TitleRatio(posts, senior, None, None, RATIO_UNSET)
+    ceiling = int((Decimal(posts) * Decimal(percent) / 100).to_integral_value(rounding="ROUND_FLOOR"))
+    if posts == 0:
+        return TitleRatio(posts, senior, Decimal(percent), ceiling, RATIO_EMPTY)
+    status = RATIO_OVER if senior > ceiling else RATIO_UNDER if senior < ceiling else RATIO_AT
+    return TitleRatio(posts, senior, Decimal(percent), ceiling, status)
+
+
+def senior_title_names(text: str) -> frozenset[str]:
+    """The senior titles a region lists, separated by 、 , ， ; or newlines, spaces removed."""
+    import re
+
+    return frozenset(part.replace(" ", "").replace("\u3000", "") for part in re.split(r"[、,，;；\n]", text or "")
+                     if part.strip())
+
+
+# --- a rotation stint's rating from the published cycles (issue 13 item 6; seed 003 四(四)1) -----------------
+#
+# Seed 003 makes 1 year at a township or weak school "考核为合格及以上" a condition of a senior title, and 2 (3)
+# years of rotation so rated one of principal grades (and preference). The rating of a stint is the person's
+# final rating in the published annual cycles (年终, 学年终结性) whose year falls in the stint (from the year it
+# starts to the year it ends, both included); several years: the lowest of them, since every year of the stint
+# must be at least 合格 for it to count. No such cycle: no rating from evaluation (the statement then shows the
+# rating typed on the roster, labelled as the fallback).
+
+
+def stint_rating(start, end, cycle_ratings: Sequence[tuple[int, str]]) -> str | None:
+    """The lowest of the (year, rating) pairs whose year is in start.year..end.year; None when none is."""
+    covering = [rating for year, rating in cycle_ratings if start.year <= year <= end.year and rating]
+    if not covering:
+        return None
+    return min(covering, key=lambda rating: RATING_RANK[rating])

@@ -9,6 +9,10 @@
 - Assignments and scores: bureau staff see those of subjects in their scope; everyone else only
   their own. So a subject's school never learns who scored it (rater anonymity).
 - Rating changes: bureau staff and supervisors in scope only.
+- Per-region policies (bound rules, award fund, senior-title ratios) are region-owned: visible to whoever
+  sees the region, changed by the bureau staff who run it (org.scope.register_region_owned).
+- Award fund allocations and their shares: bureau staff and supervisors of the allocation's region or of one
+  above it (a city sees its counties' allocations; a county never sees the city's or a sibling's).
 """
 
 from django.db.models import Q, QuerySet
@@ -17,13 +21,18 @@ from evaluation.models import (
     AssessmentRun,
     AssessmentSchedule,
     Assignment,
+    BoundPolicy,
     Cycle,
+    FundAllocation,
+    FundPolicy,
+    FundShare,
     Indicator,
     RaterGroup,
     RatingChange,
     Scheme,
     Score,
     Subject,
+    TitleRatioPolicy,
 )
 from org import scope
 
@@ -118,3 +127,19 @@ def _schedules(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:
     if not scope.is_bureau_staff(user) or current.is_empty:
         return queryset.none()
     return queryset.filter(region_id__in=_regions_seen(user))
+for _policy in (BoundPolicy, FundPolicy, TitleRatioPolicy):
+    scope.register_region_owned(_policy, "region_id")
+
+
+@scope.register(FundAllocation)
+def _fund_allocations(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:
+    if current.everything:
+        return queryset
+    if not _sees_regions(user, current):
+        return queryset.none()
+    return queryset.filter(region_id__in=current.region_ids)
+
+
+@scope.register(FundShare)
+def _fund_shares(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:
+    return queryset.filter(allocation__in=scope.visible_to(user, FundAllocation).values("pk"))

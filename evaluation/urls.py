@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluation import views, views_runs, views_scoring
+from evaluation import views, views_incentives, views_runs, views_scoring
 
 app_name = "evaluation"
 urlpatterns = [
@@ -39,4 +39,14 @@ urlpatterns = [
     path("quality/new/", views_scoring.QualityFormView.as_view(), name="quality-create"),
     path("quality/<int:pk>/edit/", views_scoring.QualityFormView.as_view(), name="quality-edit"),
     path("quality/export.xlsx", views_scoring.QualityExportView.as_view(), name="quality-export"),
+    path("fund/", views_incentives.FundListView.as_view(), name="fund-list"),
+    path("fund/compute/", views_incentives.FundComputeView.as_view(), name="fund-compute"),
+    path("fund/<int:pk>/", views_incentives.FundDetailView.as_view(), name="fund-detail"),
+    path("fund/<int:pk>/export.xlsx", views_incentives.FundExportView.as_view(), name="fund-export"),
+    path("title-ratios/", views_incentives.TitleRatioView.as_view(), name="title-ratios"),
+    path("title-ratios/export.xlsx", views_incentives.TitleRatioExportView.as_view(), name="title-ratios-export"),
+    path("policies/", views_incentives.PolicyListView.as_view(), name="policy-list"),
+    path("policies/<int:pk>/bound/", views_incentives.BoundPolicyEditView.as_view(), name="bound-policy-edit"),
+    path("policies/<int:pk>/fund/", views_incentives.FundPolicyEditView.as_view(), name="fund-policy-edit"),
+    path("policies/<int:pk>/title-ratios/", views_incentives.TitleRatioPolicyEditView.as_view(), name="title-policy-edit"),
 ]

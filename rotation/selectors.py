@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from org import scope
 from org.models import Region, School, Staff, UserRole, WorkHistory
-from rotation import rules
+from rotation import hooks, rules
 from rotation.models import (
     Assignment,
     Exemption,
@@ -431,14 +431,15 @@ def suggestion_list(*, user, plan) -> QuerySet:
 # --- title prerequisites -------------------------------------------------------------------------
 
 
-def rated_assignments(staff: Staff, *, today: date) -> QuerySet:
-    """The person's completed stints (completed, or converted to a transfer) whose end has passed, rated.
+def finished_assignments(staff: Staff, *, today: date) -> QuerySet:
+    """The person's completed stints (completed, or converted to a transfer) whose end has passed.
 
-    Issue 8, item 3: a stint ended early, or one whose end (ended_on) is today or later, does not count."""
+    Issue 8, item 3: a stint ended early, or one whose end (ended_on) is today or later, does not count. Their
+    ratings come from `stint_ratings` (issue 13, item 6); a stint rated nowhere is left out by title_statement."""
     return (
         Assignment.objects.filter(staff=staff, state__in=[Assignment.State.COMPLETED, Assignment.State.CONVERTED],
                                   ended_on__lt=today)
-        .exclude(rating="").select_related("from_school", "to_school").order_by("start")
+        .select_related("from_school", "to_school").order_by("start")
     )
 
 
@@ -454,18 +455,32 @@ def title_statement_context(staff: Staff, *, today: date) -> dict:
     return {"staff": staff, "decision": decision, "rows": rows, "today": today,
             "number": rules.statement_number(region_code=region.code, on=today, staff_id=staff.pk),
             "bureau": MSG_BUREAU % {"region": region.name}}
+def stint_ratings(staff: Staff, assignments: list[Assignment]) -> dict[int, hooks.StintRating]:
+    """{assignment id: StintRating} for finished stints: the published assessment cycles covering the stint
+    (registered by evaluation through rotation.hooks; issue 13 item 6), else the rating typed on the roster,
+    labelled as the fallback (source "typed"). A stint with neither is absent."""
+    found = hooks.stint_ratings(staff, [(a.pk, a.start, a.ended_on) for a in assignments])
+    for a in assignments:
+        if a.pk not in found and a.rating:
+            found[a.pk] = hooks.StintRating(a.rating, hooks.TYPED)
+    return found
 
 
 def title_statement(staff: Staff, *, today: date) -> tuple[rules.TitleDecision, list]:
     """The senior-title / principal-grade decision for a (visible) staff member on `today`, with the stints
-    behind it (see rated_assignments)."""
-    assignments = list(rated_assignments(staff, today=today))
+    behind it: [(assignment, full years, StintRating)] for the finished stints that have a rating
+    (see finished_assignments and stint_ratings)."""
+    finished = list(finished_assignments(staff, today=today))
+    ratings = stint_ratings(staff, finished)
+    assignments = [a for a in finished if a.pk in ratings]
     stints = [
-        rules.Stint(a.start, a.ended_on, a.rating, a.to_school.location == RURAL or a.to_school.is_weak) for a in assignments
+        rules.Stint(a.start, a.ended_on, ratings[a.pk].rating, a.to_school.location == RURAL or a.to_school.is_weak)
+        for a in assignments
     ]
     policy = policy_for(staff.school.region)
     decision = rules.title_prerequisites(
         stints, is_urban=staff.school.location == URBAN, title_rural_years=policy.title_rural_years,
         grade_years=policy.grade_rotation_years, preferred_years=policy.preferred_rotation_years,
     )
-    return decision, list(zip(assignments, [rules.stint_years(stint) for stint in stints], strict=True))
+    years = [rules.stint_years(stint) for stint in stints]
+    return decision, [(a, y, ratings[a.pk]) for a, y in zip(assignments, years, strict=True)]

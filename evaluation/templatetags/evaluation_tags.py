@@ -16,3 +16,11 @@ def lookup(mapping, key):
 @register.filter
 def rating_label(code):
     return Rating(code).label if code in Rating.values else "—"
+
+
+@register.filter
+def yuan(fen):
+    """Integer fen as yuan with two places (evaluation.rules.yuan)."""
+    from evaluation.rules import yuan as to_yuan
+
+    return "" if fen in (None, "") else to_yuan(int(fen))

@@ -1,0 +1,105 @@
+"""Reads of the incentives pages, exports and API (issue 13 item 5), already scoped to the user."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+
+from evaluation import rules
+from evaluation.models import FundAllocation, FundShare, TitleRatioPolicy
+from org import scope
+from org.models import Region, School, Staff
+
+
+def allocation_list(*, user) -> QuerySet:
+    return scope.visible_to(user, FundAllocation).select_related("region", "computed_by").order_by("-year", "region__code")
+
+
+def share_list(*, user, allocation: FundAllocation) -> QuerySet:
+    return (scope.visible_to(user, FundShare).filter(allocation=allocation)
+            .select_related("school__region", "staff").order_by("kind", "-amount_fen", "school__code", "id"))
+
+
+@dataclass(frozen=True)
+class TitleRatioRow:
+    school: School
+    check: rules.TitleRatio
+
+
+class PolicyResolver:
+    """Title-ratio policies by region id, resolved once per call (one query for all rows)."""
+
+    def __init__(self):
+        self.rows = {p.region_id: p for p in TitleRatioPolicy.objects.all()}
+        self.cache = {}
+
+    def for_region(self, region: Region) -> TitleRatioPolicy:
+        if region.pk not in self.cache:
+            node, found = region, None
+            while node is not None and found is None:
+                found = self.rows.get(node.pk)
+                node = node.parent
+            self.cache[region.pk] = found or TitleRatioPolicy(region=region)
+        return self.cache[region.pk]
+
+
+def title_ratio_rows(*, user, region: Region | None = None, stage: str = "", status: str = "") -> list[TitleRatioRow]:
+    """One row per visible school (filters: a region and those below it, a stage, a check status): its active
+    staff, those holding a senior title of its region's policy, and rules.title_ratio. Three queries whatever the
+    number of schools (schools with their region chain, staff counted by school and title, the policies)."""
+    schools = scope.visible_to(user, School).select_related("region__parent__parent").order_by("code")
+    if region is not None:
+        schools = schools.filter(region__in=scope.region_tree(region))
+    if stage:
+        schools = schools.filter(stage=stage)
+    counts: dict[int, list[tuple[str, int]]] = {}
+    for school_id, title, n in (Staff.objects.filter(school__in=schools.values("pk"), status=Staff.Status.ACTIVE)
+                                .values("school_id", "title").annotate(n=Count("id")).values_list("school_id", "title", "n")
+                                .order_by()):
+        counts.setdefault(school_id, []).append((title or "", n))
+    policies, rows = PolicyResolver(), []
+    for school in schools:  # evaluated here, after the counts' query (which took it as a subquery)
+        policy = policies.for_region(school.region)
+        names = rules.senior_title_names(policy.senior_titles)
+        by_title = counts.get(school.pk, [])
+        posts = sum(n for _t, n in by_title)
+        senior = sum(n for t, n in by_title if t.replace(" ", "").replace("\u3000", "") in names)
+        check = rules.title_ratio(posts, senior, policy.percent_for(school.stage))
+        if not status or check.status == status:
+            rows.append(TitleRatioRow(school, check))
+    return rows
+
+
+def regions_for_filter(user) -> QuerySet:
+    return scope.visible_to(user, Region).order_by("code")
+
+
+__all__ = ["allocation_list", "share_list", "title_ratio_rows", "TitleRatioRow", "regions_for_filter"]
+
+
+# --- stint ratings for rotation's title statement (issue 13 item 6) ------------------------------------------
+
+STINT_CYCLE_KINDS = ("year_end", "year_summative")
+TO_ROTATION_SCALE = {"excellent": "excellent", "good": "pass", "qualified": "pass", "basic": "basic",
+                     "unqualified": "fail"}
+
+
+def published_stint_ratings(staff, stints) -> dict:
+    """rotation.hooks provider: {stint key: StintRating} from the person's final ratings in published annual
+    cycles whose year falls in the stint (rules.stint_rating), on rotation's scale. One query."""
+    from evaluation.models import Cycle, Subject
+    from org.ratings import Rating
+    from rotation.hooks import EVALUATION, StintRating
+
+    if not stints:
+        return {}
+    first, last = min(s[1].year for s in stints), max(s[2].year for s in stints)
+    rows = list(Subject.objects.filter(staff=staff, cycle__status=Cycle.Status.PUBLISHED, cycle__kind__in=STINT_CYCLE_KINDS,
+                                       cycle__year__gte=first, cycle__year__lte=last).exclude(final_rating="")
+                .values_list("cycle__year", "cycle__name", "final_rating").order_by("cycle__year", "cycle_id"))
+    found = {}
+    for key, start, end in stints:
+        rating = rules.stint_rating(start, end, [(year, r) for year, _name, r in rows])
+        if rating is not None:
+            cycles = tuple((name, year, str(Rating(r).label)) for year, name, r in rows if start.year <= year <= end.year)
+            found[key] = StintRating(TO_ROTATION_SCALE[rating], EVALUATION, cycles)
+    return found

@@ -1,0 +1,321 @@
+"""The award fund allocation, the senior-title post ratios and the evaluation policy pages (issue 13 item 5,
+BoundPolicy editing): services, pages, exports read back, API twins, scope (one in, one out), query pins."""
+
+import datetime as dt
+import io
+from decimal import Decimal as D
+
+import openpyxl
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from evaluation.models import (
+    BoundPolicy,
+    Cycle,
+    FundAllocation,
+    FundPolicy,
+    Subject,
+    TitleRatioPolicy,
+)
+from evaluation.services_incentives import fund_allocate, region_policy_save
+from org.models import School, Staff, UserRole
+from org.ratings import Rating
+from tests.alliances.factories import GroupFactory, MembershipFactory
+from tests.conftest import _user_with_role
+from tests.factories import SchoolFactory, StaffFactory
+from tests.rotation.factories import AssignmentFactory
+
+pytestmark = pytest.mark.django_db
+
+FUND = 300_000_001  # 3,000,000.01 yuan
+
+
+def api(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def county_b_user(world):
+    return _user_with_role("county_b", UserRole.Role.COUNTY_STAFF, region=world.county_b)
+
+
+@pytest.fixture
+def funded(world, city_user, cycle, school_a2):
+    """County A, year 2026, a closed year-end cycle: 咸安实验小学 优秀 (composite 88.5 as the bound rules stored it),
+    咸安二小 优秀 (total 75 of 100, leads no group), a member school 咸安三小 合格; 赵老师 (优秀) at the member school
+    from 28 August (September to December: 4 months), 孙老师 (合格) at a rural school all year (12 months),
+    周老师 rotated but not rated (no share), 吴老师 rated but rotated to an urban non-member school (no share)."""
+    lead, member = world.school_a, SchoolFactory(code="A003", name="咸安三小", region=world.county_a)
+    rural = SchoolFactory(code="A009", name="咸安乡村小学", region=world.county_a, location=School.Location.RURAL)
+    city_school = SchoolFactory(code="A010", name="咸安城区小学", region=world.county_a, location=School.Location.URBAN)
+    MembershipFactory(group=GroupFactory(region=world.county_a, lead_school=lead), school=member)
+    Cycle.objects.filter(pk=cycle.pk).update(status=Cycle.Status.CLOSED)
+    Subject.objects.create(cycle=cycle, school=lead, total=D(92), final_rating=Rating.EXCELLENT,
+                           result={"composite": [{"group": "g", "total": "88.50", "parts": {}}]})
+    Subject.objects.create(cycle=cycle, school=school_a2, total=D(75), final_rating=Rating.EXCELLENT)
+    Subject.objects.create(cycle=cycle, school=member, total=D(80), final_rating=Rating.QUALIFIED)
+    people = {name: StaffFactory(name=name, school=lead) for name in ("赵老师", "孙老师", "周老师", "吴老师")}
+    AssignmentFactory(staff=people["赵老师"], to_school=member, arrived_on=dt.date(2026, 8, 28), start=dt.date(2026, 8, 28),
+                      state="in_place")
+    AssignmentFactory(staff=people["孙老师"], to_school=rural, arrived_on=dt.date(2025, 8, 25), start=dt.date(2025, 8, 25),
+                      planned_end=dt.date(2027, 8, 24), state="in_place")
+    AssignmentFactory(staff=people["周老师"], to_school=rural, arrived_on=dt.date(2026, 8, 28), state="in_place")
+    AssignmentFactory(staff=people["吴老师"], to_school=city_school, arrived_on=dt.date(2026, 8, 28), state="in_place")
+    for name, rating in (("赵老师", Rating.EXCELLENT), ("孙老师", Rating.QUALIFIED), ("吴老师", Rating.EXCELLENT)):
+        Subject.objects.create(cycle=cycle, school=lead, staff=people[name], post=Staff.Post.TEACHER, final_rating=rating)
+    FundPolicy.objects.create(region=world.county_a, fund_fen=FUND, staff_percent=D(60))
+    return people
+
+
+def test_the_fund_is_allocated_to_the_fen_with_its_basis(world, county_user, funded):
+    allocation = fund_allocate(actor=county_user, region=world.county_a, year=2026)
+    shares = {(s.staff.name if s.staff_id else s.school.name): s for s in allocation.shares.select_related("school", "staff")}
+    assert set(shares) == {"咸安实验小学", "咸安二小", "赵老师", "孙老师"}
+    assert sum(s.amount_fen for s in shares.values()) + allocation.unallocated_fen == FUND
+    assert allocation.unallocated_fen == 0
+    assert allocation.staff_pool_fen == 180_000_001 and allocation.school_pool_fen == 120_000_000
+    # staff: 赵 2 × 4 = 8, 孙 1 × 12 = 12 -> 8/20 and 12/20 of 180000001
+    assert (shares["赵老师"].weight, shares["孙老师"].weight) == (8, 12)
+    assert shares["赵老师"].amount_fen + shares["孙老师"].amount_fen == 180_000_001
+    assert shares["赵老师"].basis == {"rating": "excellent", "rating_weight": 2, "months": 4}
+    assert shares["赵老师"].school == world.school_a  # the sending school
+    # schools: composite 88.50 and total 75 % -> weights 8850 and 7500
+    assert shares["咸安实验小学"].basis["composite"] == "88.50" and shares["咸安二小"].basis["composite"] == "75.00"
+    assert shares["咸安实验小学"].amount_fen + shares["咸安二小"].amount_fen == 120_000_000
+    assert allocation.history.count() == 1
+
+
+def test_allocating_again_replaces_the_shares_with_the_same_numbers(world, county_user, funded):
+    first = fund_allocate(actor=county_user, region=world.county_a, year=2026)
+    before = sorted(first.shares.values_list("school_id", "staff_id", "amount_fen"), key=str)
+    again = fund_allocate(actor=county_user, region=world.county_a, year=2026)
+    assert again.pk == first.pk and FundAllocation.objects.count() == 1
+    assert sorted(again.shares.values_list("school_id", "staff_id", "amount_fen"), key=str) == before
+
+
+def test_a_published_cycle_is_read_and_an_open_one_is_not(world, county_user, funded, cycle):
+    Cycle.objects.filter(pk=cycle.pk).update(status=Cycle.Status.PUBLISHED)
+    assert fund_allocate(actor=county_user, region=world.county_a, year=2026).shares.count() == 4
+    Cycle.objects.filter(pk=cycle.pk).update(status=Cycle.Status.OPEN)
+    with pytest.raises(ValidationError) as refused:
+        fund_allocate(actor=county_user, region=world.county_a, year=2026)
+    assert "没有" in refused.value.messages[0] and "2026" in refused.value.messages[0]
+
+
+def test_no_cycle_of_the_year_is_refused_and_nothing_is_written(world, county_user, funded):
+    with pytest.raises(ValidationError):
+        fund_allocate(actor=county_user, region=world.county_a, year=2025)
+    assert not FundAllocation.objects.exists()
+
+
+def test_zero_eligible_recipients_leave_the_fund_unallocated(world, county_b_user, funded):
+    allocation = fund_allocate(actor=county_b_user, region=world.county_b, year=2026)  # nobody of county B is rated
+    assert allocation.shares.count() == 0 and allocation.unallocated_fen == allocation.fund_fen == 300_000_000
+
+
+def test_only_the_regions_bureau_may_allocate(world, county_b_user, funded):
+    with pytest.raises(PermissionDenied):
+        fund_allocate(actor=county_b_user, region=world.county_a, year=2026)
+    assert not FundAllocation.objects.exists()
+
+
+def test_the_export_adds_up_to_the_fund_to_the_fen(client, world, county_user, funded):
+    allocation = fund_allocate(actor=county_user, region=world.county_a, year=2026)
+    client.force_login(county_user)
+    response = client.get(reverse("evaluation:fund-export", args=[allocation.pk]))
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    rows = list(book["奖励资金分配"].iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    fen, yuan = header.index("金额（分）"), header.index("金额（元）")
+    shares, unallocated, total = body[:-2], body[-2], body[-1]
+    assert len(shares) == 4 and unallocated[0] == "未分配" and total[0] == "合计"
+    assert sum(row[fen] for row in shares) + unallocated[fen] == total[fen] == FUND
+    assert sum(D(str(row[yuan])) for row in shares) + D(str(unallocated[yuan])) == D("3000000.01") == D(str(total[yuan]))
+    assert {row[4] for row in shares} == {None, "赵老师", "孙老师"}  # a blank cell for the schools
+
+
+def test_fund_pages_are_scoped_and_pinned(client, world, county_user, county_b_user, city_user, funded,
+                                          django_assert_num_queries):
+    allocation = fund_allocate(actor=county_user, region=world.county_a, year=2026)
+    fund_allocate(actor=county_b_user, region=world.county_b, year=2026)
+    client.force_login(county_user)
+    with django_assert_num_queries(8):
+        body = client.get(reverse("evaluation:fund-list")).content.decode()
+    assert "咸安区" in body and "嘉鱼县" not in body
+    with django_assert_num_queries(7):
+        body = client.get(allocation.get_absolute_url()).content.decode()
+    assert "3000000.01" in body and "赵老师" in body
+    client.force_login(county_b_user)
+    assert client.get(allocation.get_absolute_url()).status_code == 404
+    assert client.get(reverse("evaluation:fund-export", args=[allocation.pk])).status_code == 404
+    client.force_login(city_user)  # the city sees its counties'
+    assert client.get(allocation.get_absolute_url()).status_code == 200
+
+
+def test_the_compute_page_allocates_and_refuses_in_chinese(client, world, county_user, funded):
+    client.force_login(county_user)
+    response = client.post(reverse("evaluation:fund-compute"), {"region": world.county_a.pk, "year": 2025}, follow=True)
+    assert "2025" in response.content.decode() and not FundAllocation.objects.exists()
+    response = client.post(reverse("evaluation:fund-compute"), {"region": world.county_a.pk, "year": 2026})
+    allocation = FundAllocation.objects.get()
+    assert response.url == allocation.get_absolute_url()
+    response = client.post(reverse("evaluation:fund-compute"), {"region": world.county_b.pk, "year": 2026})
+    assert FundAllocation.objects.count() == 1  # county B is not a choice for county A's bureau
+
+
+def test_fund_api_allocates_lists_and_scopes(world, county_user, county_b_user, funded, django_assert_num_queries):
+    response = api(county_user).post("/api/v1/evaluation/fund/", {"region": world.county_a.pk, "year": 2026}, format="json")
+    assert response.status_code == 201 and response.data["fund_fen"] == FUND
+    pk = response.data["id"]
+    shares = api(county_user).get(f"/api/v1/evaluation/fund/{pk}/shares/").data
+    assert sum(row["amount_fen"] for row in shares) == FUND
+    assert {row["amount_yuan"] for row in shares if row["kind"] == "staff"} == {"720000.00", "1080000.01"}  # 72000000.4 and 108000000.6 fen: the odd fen to the larger remainder
+    client = api(county_user)
+    with django_assert_num_queries(2):  # count, rows (the scope is already on the forced user object)
+        assert client.get("/api/v1/evaluation/fund/").data["count"] == 1
+    assert api(county_b_user).get("/api/v1/evaluation/fund/").data["count"] == 0
+    assert api(county_b_user).get(f"/api/v1/evaluation/fund/{pk}/shares/").status_code == 404
+    refused = api(county_b_user).post("/api/v1/evaluation/fund/", {"region": world.county_a.pk, "year": 2026}, format="json")
+    assert refused.status_code == 404  # a region it does not see
+    refused = api(county_user).post("/api/v1/evaluation/fund/", {"region": world.county_a.pk, "year": 2025}, format="json")
+    assert refused.status_code == 400 and "2025" in str(refused.data)
+
+
+# --- senior-title post ratios ----------------------------------------------------------------------------
+
+@pytest.fixture
+def titled(world):
+    """咸安实验小学 (primary, 10 %): 20 staff, 3 高级教师 -> over (ceiling 2); 咸安一中 (junior, 30 %): 10 staff,
+    2 senior -> under (ceiling 3); county B's school: 10 staff, 1 senior -> at (ceiling 1)."""
+    junior = SchoolFactory(code="A020", name="咸安一中", region=world.county_a, stage=School.Stage.JUNIOR)
+    for school, staff, senior in ((world.school_a, 19, 3), (junior, 10, 2), (world.school_b, 9, 1)):
+        for i in range(staff):
+            StaffFactory(school=school, title="高级教师" if i < senior else "一级教师")
+    StaffFactory(school=junior, title="正高级教师", status=Staff.Status.RETIRED)  # not counted
+    return junior
+
+
+def test_title_ratio_page_lists_over_and_under_with_numbers(client, world, county_user, titled, django_assert_num_queries):
+    client.force_login(county_user)
+    for i in range(3):  # more schools, the same queries
+        StaffFactory(school=SchoolFactory(code=f"A09{i}", region=world.county_a), title="高级教师")
+    # session, user, roles, regions below (scope); the filter's regions; schools; staff by school and title; policies
+    with django_assert_num_queries(9):
+        response = client.get(reverse("evaluation:title-ratios"))
+    rows = {row.school.name: row.check for row in response.context["object_list"]}
+    assert {"咸安实验小学", "咸安一中"} <= set(rows) and "嘉鱼实验小学" not in rows  # county B's school is outside
+    assert (rows["咸安实验小学"].posts, rows["咸安实验小学"].senior, rows["咸安实验小学"].ceiling,
+            rows["咸安实验小学"].status) == (20, 3, 2, "over")
+    assert (rows["咸安一中"].posts, rows["咸安一中"].senior, rows["咸安一中"].ceiling, rows["咸安一中"].status) == (10, 2, 3, "under")
+    response = client.get(reverse("evaluation:title-ratios"), {"status": "under"})
+    assert [row.school.name for row in response.context["object_list"]] == ["咸安一中"]
+    response = client.get(reverse("evaluation:title-ratios"), {"stage": "junior"})
+    assert [row.school.name for row in response.context["object_list"]] == ["咸安一中"]
+
+
+def test_title_ratios_follow_the_regions_policy(client, world, city_user, county_user, titled):
+    region_policy_save(actor=city_user, kind="title", region=world.county_a, data={"primary": D(15)})
+    client.force_login(county_user)
+    response = client.get(reverse("evaluation:title-ratios"), {"stage": "primary"})
+    assert response.context["object_list"][0].check.status == "at"  # 15 % of 20 = 3
+
+
+def test_title_ratio_export_reads_back(client, world, city_user, titled):
+    client.force_login(city_user)
+    response = client.get(reverse("evaluation:title-ratios-export"), {"status": "over"})
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    rows = list(book["高级职称岗位比例"].iter_rows(values_only=True))
+    assert rows[0][:6] == ("学校代码", "学校", "区县", "学段", "在岗人数", "高级职称人数")
+    assert [r[:2] + r[4:6] + r[8:] for r in rows[1:]] == [("A001", "咸安实验小学", 20, 3, 2, 1, "超过比例")]
+
+
+def test_title_ratio_api_is_scoped(world, county_user, city_user, titled, django_assert_num_queries):
+    client = api(county_user)
+    with django_assert_num_queries(6):
+        rows = client.get("/api/v1/evaluation/title-ratios/").data
+    assert {r["school_name"] for r in rows} == {"咸安实验小学", "咸安一中"}
+    rows = api(city_user).get("/api/v1/evaluation/title-ratios/", {"status": "at"}).data
+    assert [(r["school_name"], r["posts"], r["senior"], r["ceiling"]) for r in rows] == [("嘉鱼实验小学", 10, 1, 1)]
+    assert api(county_user).get("/api/v1/evaluation/title-ratios/", {"region": world.county_b.pk}).status_code == 404
+
+
+# --- the policy pages ------------------------------------------------------------------------------------
+
+def test_bound_policy_edit_page_saves_through_the_service_with_audit(client, world, county_user):
+    client.force_login(county_user)
+    url = reverse("evaluation:bound-policy-edit", args=[world.county_a.pk])
+    assert client.get(url).status_code == 200
+    data = {"improvement_threshold": "6", "weight_own": "50", "weight_quality": "30", "weight_students": "10",
+            "weight_exchange": "10", "students_full": "100", "exchange_full": "10", "teacher_marked_gain": "5",
+            "deputies": "follow", "preschool_excellent_share": "50"}
+    response = client.post(url, {**data, "weight_own": "55"})
+    assert response.status_code == 200 and "综合评价权重合计 105.00%，应为 100%。" in response.content.decode()
+    assert not BoundPolicy.objects.filter(region=world.county_a).exists()
+    assert client.post(url, data).status_code == 302
+    policy = BoundPolicy.objects.get(region=world.county_a)
+    assert (policy.improvement_threshold, policy.deputies) == (D(6), "follow")
+    assert policy.history.first().history_user == county_user
+    assert BoundPolicy.for_region(world.county_a).improvement_threshold == D(6)
+
+
+def test_policy_pages_are_scoped(client, world, county_user, city_user, supervisor_user):
+    client.force_login(county_user)
+    assert client.get(reverse("evaluation:bound-policy-edit", args=[world.county_b.pk])).status_code == 404
+    assert client.get(reverse("evaluation:fund-policy-edit", args=[world.city.pk])).status_code == 404  # above it
+    client.force_login(supervisor_user)  # sees county A, runs nothing
+    assert client.get(reverse("evaluation:fund-policy-edit", args=[world.county_a.pk])).status_code == 403
+    assert client.post(reverse("evaluation:fund-policy-edit", args=[world.county_a.pk]), {"fund_yuan": "1"}).status_code == 403
+    assert not FundPolicy.objects.exists()
+    client.force_login(city_user)  # the city edits its counties
+    assert client.get(reverse("evaluation:title-policy-edit", args=[world.county_b.pk])).status_code == 200
+    body = client.get(reverse("evaluation:policy-list")).content.decode()
+    assert "嘉鱼县" in body and reverse("evaluation:fund-policy-edit", args=[world.county_b.pk]) in body
+
+
+def test_fund_policy_page_caps_the_staff_share_at_60(client, world, county_user):
+    client.force_login(county_user)
+    url = reverse("evaluation:fund-policy-edit", args=[world.county_a.pk])
+    data = {"fund_yuan": "3000000.01", "staff_percent": "61", "school_excellent": "1", "school_qualified": "0",
+            "staff_excellent": "2", "staff_qualified": "1"}
+    response = client.post(url, data)
+    assert response.status_code == 200 and not FundPolicy.objects.exists()
+    assert "60" in response.content.decode()
+    assert client.post(url, {**data, "staff_percent": "60"}).status_code == 302
+    assert FundPolicy.objects.get(region=world.county_a).fund_fen == FUND
+
+
+def test_policy_list_and_api_are_pinned(client, world, county_user, city_user, django_assert_num_queries):
+    region_policy_save(actor=city_user, kind="fund", region=world.county_b, data={"staff_percent": D(50)})
+    client.force_login(county_user)
+    with django_assert_num_queries(9):
+        body = client.get(reverse("evaluation:policy-list")).content.decode()
+    assert "咸安区" in body and "嘉鱼县" not in body
+    client.force_login(city_user)  # three regions, the same reads: one per policy kind
+    with django_assert_num_queries(9):
+        body = client.get(reverse("evaluation:policy-list")).content.decode()
+    assert "嘉鱼县" in body and "50.00 %" in body
+    client = api(city_user)
+    with django_assert_num_queries(4):  # the regions, then one read per policy kind
+        rows = client.get("/api/v1/evaluation/policies/").data
+    assert {row["region"]: row["fund"]["staff_percent"] for row in rows}[world.county_b.pk] == "50.00"
+
+
+def test_policy_api_reads_and_changes_a_region(world, county_user, supervisor_user):
+    rows = api(county_user).get("/api/v1/evaluation/policies/").data
+    assert {row["region"] for row in rows} >= {world.county_a.pk} and world.county_b.pk not in {r["region"] for r in rows}
+    response = api(county_user).patch(f"/api/v1/evaluation/policies/{world.county_a.pk}/title/", {"senior": "40"},
+                                      format="json")
+    assert response.status_code == 200 and response.data["title"]["senior"] == "40.00"
+    assert TitleRatioPolicy.objects.get(region=world.county_a).senior == D(40)
+    refused = api(county_user).patch(f"/api/v1/evaluation/policies/{world.county_a.pk}/bound/", {"weight_own": "70"},
+                                     format="json")
+    assert refused.status_code == 400 and "100" in str(refused.data)
+    assert api(county_user).patch(f"/api/v1/evaluation/policies/{world.county_b.pk}/fund/", {"staff_percent": "10"},
+                                  format="json").status_code == 404
+    assert api(supervisor_user).patch(f"/api/v1/evaluation/policies/{world.county_a.pk}/fund/", {"staff_percent": "10"},
+                                      format="json").status_code == 403
+    assert not FundPolicy.objects.exists()
