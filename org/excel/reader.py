@@ -221,7 +221,7 @@ def _needs_stream(data: bytes) -> bool:
     return _WIDE_CELL.search(data) is not None
 
 
-FAST_READER_MAX_XML = 64 << 20  # bytes of sheet XML; larger sheets are streamed
+FAST_READER_MAX_XML = 96 << 20  # bytes of sheet XML (~110,000 staff rows); larger sheets are streamed
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+)(\d+):([A-Z]+)(\d+)\"")
 # Built-in number formats that show dates (ECMA-376 18.8.30).
 DATE_FORMAT_IDS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46,
