@@ -142,3 +142,45 @@ def test_a_spool_reads_back_in_order_in_batches_and_holds_one():
     counting = Spool(batch=4, discard=True)
     counting.append(1)
     assert len(counting) == 1 and list(counting) == [] and counting.held == 0
+
+
+def test_a_stray_blank_cell_no_longer_sends_a_dense_sheet_to_the_slow_reader(tmp_path):
+    """A space at XFD1048576 (a careless Ctrl+End) and a formatted empty cell far down: the blank cells are
+    dropped from a temporary copy, which calamine reads; the rows are the streaming reader's."""
+    import openpyxl
+
+    from org.excel import open_workbook
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "教职工"
+    for row in [["学校代码", "日期", "数"], ["A001", date(2020, 1, 2), 3], ["  ", "B", True], ["C", None, 4.5]]:
+        sheet.append(row)
+    sheet["XFD1048576"] = " "
+    sheet["C900000"].number_format = "@"
+    path = tmp_path / "stray.xlsx"
+    book.save(path)
+    with open_workbook(path) as fast, open_workbook(path, reader="stream") as streamed:
+        rows = list(fast.rows("教职工"))
+        assert fast.last_reader == "calamine, blank cells dropped"
+        assert rows == list(streamed.rows("教职工"))
+        assert [number for number, _row in rows] == [1, 2, 3, 4]
+        copies = list(fast._cleaned)
+    assert copies and not any(copy.exists() for copy in copies)  # the temporary copy is gone once closed
+
+
+def test_a_stray_value_still_goes_to_the_streaming_reader(tmp_path):
+    import openpyxl
+
+    from org.excel import open_workbook
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "教职工"
+    sheet.append(["学校代码"])
+    sheet.append(["A001"])
+    sheet["XFD1048576"] = "x"
+    path = tmp_path / "value.xlsx"
+    book.save(path)
+    with open_workbook(path) as opened:
+        assert [n for n, _row in opened.rows("教职工")] == [1, 2, 1048576] and opened.last_reader == "stream"

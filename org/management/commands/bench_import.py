@@ -18,7 +18,7 @@ which counts the Rust reader's native memory as well as Python objects), as a Ce
 `--stray-cell` puts a formatted cell holding a space at XFD1048576 of the staff sheet, so its used range runs
 to Excel's last row and column, as a roster touched by a careless Ctrl+End does (the raw calamine read is
 then timed on the same workbook without the stray cell: calamine alone allocates the whole used range).
-`--wide N` adds N columns of text to every staff row (ignored by the import: not template columns), making
+`--wide N` adds N columns of ~1 KB of text to every staff row (ignored by the import: not template columns), making
 a workbook whose XML is many times its size, like the 47 MB upload that expanded to 400 MB (issue 16, 6).
 `--memory-series` measures the import's time and peak memory at 50,000, 100,000 and 200,000 rows (issue
 15: memory must not grow with the file). The benchmark's rows are removed afterwards unless --keep.
@@ -176,15 +176,17 @@ WIDE_TEXTS = [f"备注：该教师{year}年{month}月调入本校，曾任{subje
 
 
 def add_wide_columns(path: Path, sheet_name: str, columns: int) -> None:
-    """Append `columns` cells of text (inline strings, no cell reference: placed after the row's last cell)
-    to every row of `sheet_name`, rewriting the sheet member in chunks. The import ignores them (their
+    """Append `columns` cells of ~1 KB of text each (inline strings, no cell reference: placed after the
+    row's last cell) to every row of `sheet_name`, rewriting the sheet member in chunks. The import ignores them (their
     headers are not template columns); they make the XML many times the file's size."""
     from org.excel.reader import XlsxReader
 
     with XlsxReader(path) as reader:
         member = reader._paths[sheet_name]  # noqa: SLF001 - the benchmark pokes at the file on purpose
     header = "".join(f'<c t="inlineStr"><is><t>备注{i + 1}</t></is></c>' for i in range(columns)).encode()
-    texts = [f'<c t="inlineStr"><is><t>{text}</t></is></c>'.encode() for text in WIDE_TEXTS]
+    # Each cell ~1 KB of text: eight remarks drawn from the pool (a 备注 column pasted from documents).
+    texts = [f'<c t="inlineStr"><is><t>{"".join(WIDE_TEXTS[(i * 7 + k * 131) % len(WIDE_TEXTS)] for k in range(8))}'
+             f'</t></is></c>'.encode() for i in range(len(WIDE_TEXTS))]
     target = path.with_suffix(".wide.xlsx")
     counter = [0]
 
