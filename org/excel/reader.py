@@ -14,19 +14,22 @@ Readers, by format:
 
 - xlsx: `XlsxReader` first scans the sheet's bytes (1 MB at a time: declared extent, merged ranges,
   last row against row count, hidden rows or columns, formulas without values, formula errors, cells
-  beyond column GZ). A dense, plain sheet of up to FAST_READER_MAX_XML is then read by python-calamine
-  (~80,000 rows/s); every other sheet is streamed with lxml (`iterparse`), one row at a time. Cells are
-  placed by their own reference, so a stray cell at XFD1048576 costs one row, not a billion empty cells
-  (python-calamine allocates the whole used range and aborts the process on such a sheet, which is
-  why it never sees one). Cells merged over a range read as the value shown (the top-left one) in every
-  row of the range that holds data of its own. A formula without a cached value and a formula error
-  come back as `cells.Unreadable` values, which the sheet parser reports with their real cause.
+  beyond column GZ). A dense, plain sheet of up to FAST_READER_MAX_XML (96 MB of XML, ~110,000 staff
+  rows) is then read by python-calamine (~8x faster than streaming); every other sheet is streamed with
+  lxml (`iterparse`), one row at a time. A sheet that is dense but for cells showing nothing (a space or
+  a format at XFD1048576: a careless Ctrl+End) is copied once, in a streamed pass, to a temporary
+  workbook without those cells, which calamine reads (measured by `bench_import --stray-cell`). Cells are
+  placed by their own reference, so a stray cell with a value at XFD1048576 costs the streaming reader
+  one row, not a billion empty cells (python-calamine allocates the whole used range and aborts the
+  process on such a sheet, which is why it never sees one). Cells merged over a range read as the value
+  shown (the top-left one) in every row of the range that holds data of its own. A formula without a
+  cached value and a formula error come back as `cells.Unreadable` values, which the sheet parser
+  reports with their real cause.
 
   Memory bound of the reader (issue 16, 6), whatever the file: streamed, one 1 MB chunk, one row and
-  the shared-string table (at most the upload's size); fast path, one sheet of at most 64 MB of XML
-  held natively by calamine (measured: 16.8 MB of XML, 20,000 rows, +25 MB; streamed, +6 MB). The
-  importer then keeps the valid rows it plans (about 1 KB a staff row, measured by bench_import),
-  which the upload limit bounds.
+  the shared-string table (at most the upload's size); fast path, one sheet of at most 96 MB of XML held
+  natively by calamine (measured with bench_import: +~140 MB at 81 MB of XML, 100,000 staff rows). The
+  importer adds a bounded batch and small per-key state (org.importers' docstring states the whole bound).
 - xls (BIFF8): python-calamine; the format itself caps a sheet at 65,536 x 256 cells.
 - CSV (UTF-8 with or without BOM, or GB18030): one sheet named "CSV", recognised by its headers.
 """
@@ -281,6 +284,8 @@ class XlsxReader(_Reader):
 
     def close(self) -> None:
         self._zip.close()
+        if isinstance(self._strings, _SpilledStrings):
+            self._strings.close()
         if self._calamine is not None:
             self._calamine.close()
         for path in self._cleaned:
@@ -305,15 +310,26 @@ class XlsxReader(_Reader):
             sheets.append(SheetInfo(name, sheet.get("state", "visible") == "visible"))
         return sheets
 
-    def _read_shared_strings(self) -> list[str]:
+    def _read_shared_strings(self):
+        """The shared-string table: a list, or above SHARED_STRINGS_IN_MEMORY bytes of XML a `_SpilledStrings`
+        (the texts in a temporary file, 8 bytes of memory a string), so a workbook of unique texts does not
+        take its expanded size in memory."""
         if "xl/sharedStrings.xml" not in self._zip.namelist():
             return []
-        strings = []
+        large = self._zip.getinfo("xl/sharedStrings.xml").file_size > SHARED_STRINGS_IN_MEMORY
+        strings = _SpilledStrings() if large else []
         with self._zip.open("xl/sharedStrings.xml") as handle:
             for _event, item in self._etree.iterparse(handle, tag=f"{NS}si", huge_tree=True, resolve_entities=False):
                 strings.append(_inline_text(item))
                 item.clear()
+                while item.getprevious() is not None:
+                    del item.getparent()[0]
+        if large:
+            strings.finish()
+            self.large_strings = True
         return strings
+
+    large_strings = False  # True: the shared strings are spilled, and calamine (which holds them all) is not used
 
     def _read_styles(self) -> list[bool]:
         """For each cell style (the `s` attribute): does its number format show a date?"""
@@ -381,8 +397,9 @@ class XlsxReader(_Reader):
         stats.hidden_rows, stats.hidden_columns = 0, set()
         try:
             merges, fast, always = self._scan(member, stats)
+            fast = fast and not self.large_strings
             cleaned = None
-            if not fast and not always and not self.stream_only and not merges \
+            if not fast and not always and not self.stream_only and not merges and not self.large_strings \
                     and self._zip.getinfo(member).file_size <= FAST_READER_MAX_XML:
                 cleaned = self._without_blank_cells(member, sheet_name)
             self.last_reader = "calamine" if (fast or cleaned) and not self.stream_only else "stream"
@@ -533,6 +550,51 @@ class XlsxReader(_Reader):
                 for position, value in values.items():
                     row[position] = value
                 yield number, row
+
+
+SHARED_STRINGS_IN_MEMORY = 16 << 20  # bytes of sharedStrings.xml; a larger table is spilled to a temporary file
+
+
+class _SpilledStrings:
+    """A shared-string table kept in a temporary file: the texts' UTF-8 bytes one after another, and their
+    offsets in an array (8 bytes a string); `strings[i]` reads one back through mmap. An index beyond the
+    table raises IndexError, as a list does."""
+
+    def __init__(self):
+        import tempfile
+        from array import array
+
+        self._file = tempfile.TemporaryFile(prefix="strings-")
+        self._offsets = array("Q", [0])
+        self._map = None
+
+    def append(self, text: str) -> None:
+        data = text.encode()
+        self._file.write(data)
+        self._offsets.append(self._offsets[-1] + len(data))
+
+    def finish(self) -> None:
+        import mmap
+
+        self._file.flush()
+        if self._offsets[-1]:
+            self._map = mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ)
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, index: int) -> str:
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        start, end = self._offsets[index], self._offsets[index + 1]
+        return self._map[start:end].decode() if end > start else ""
+
+    def close(self) -> None:
+        if self._map is not None:
+            self._map.close()
+        self._file.close()
 
 
 class _MergeFill:

@@ -184,3 +184,40 @@ def test_a_stray_value_still_goes_to_the_streaming_reader(tmp_path):
     book.save(path)
     with open_workbook(path) as opened:
         assert [n for n, _row in opened.rows("教职工")] == [1, 2, 1048576] and opened.last_reader == "stream"
+
+
+def test_a_large_shared_string_table_is_spilled_and_read_alike(tmp_path, monkeypatch):
+    """Above SHARED_STRINGS_IN_MEMORY the table lives in a temporary file; the rows are the same, read by the
+    streaming reader (calamine would hold the whole table)."""
+    import zipfile
+
+    from org.excel import open_workbook
+    from org.excel import reader as reader_module
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    strings = ["学校代码", "名称", "A001", "甲校", "A002", "乙校"]
+    cells = [[(0, "s"), (1, "s")], [(2, "s"), (3, "s")], [(4, "s"), (5, "s")], [(0, "n")]]
+    typed = {"s": ' t="s"', "n": ""}
+    rows = "".join(f'<row r="{r + 1}">' + "".join(f'<c r="{"AB"[c]}{r + 1}"{typed[kind]}><v>{value}</v></c>'
+                                                    for c, (value, kind) in enumerate(row))
+                   + "</row>" for r, row in enumerate(cells))
+    path = tmp_path / "strings.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        archive.writestr("xl/workbook.xml", f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+                                            f'<sheet name="教职工" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        archive.writestr("xl/_rels/workbook.xml.rels",
+                         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                         '<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="worksheet"/></Relationships>')
+        archive.writestr("xl/worksheets/sheet1.xml", f'<worksheet xmlns="{main}"><sheetData>{rows}</sheetData></worksheet>')
+        archive.writestr("xl/sharedStrings.xml", f'<sst xmlns="{main}">'
+                                                 + "".join(f"<si><t>{text}</t></si>" for text in strings) + "</sst>")
+    with open_workbook(path, reader="stream") as plain:  # calamine wants a fuller package than this one
+        expected = list(plain.rows("教职工"))
+    monkeypatch.setattr(reader_module, "SHARED_STRINGS_IN_MEMORY", 0)
+    with open_workbook(path) as spilled:
+        assert spilled.large_strings
+        assert list(spilled.rows("教职工")) == expected and spilled.last_reader == "stream"
+        with pytest.raises(IndexError):
+            spilled._strings[len(spilled._strings)]
