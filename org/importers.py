@@ -6,20 +6,21 @@ database), resolve the references (one query per table and batch), plan what wou
 or left unchanged while checking duplicates, references, ID agreement and the user's scope; then
 `org.services.base_data_apply` persists the plan all or nothing (one transaction around its batches).
 
-Streaming, and its memory bound (issue 16, 6; measured by `bench_import --memory-series`): the file
-is read sheet by sheet and row by row (`org.excel.iter_workbook`), checked and planned BATCH_ROWS
-rows at a time, and each planned batch is pickled to a temporary file (`org.excel.Spool`) before the
-next is read; the commit reads the plan back batch by batch. What stays in memory is bounded by
+Streaming, and its memory bound (issue 16, 6; measured by `bench_import` and `--memory-series`): the
+file is read sheet by sheet and row by row (`org.excel.iter_workbook`), checked and planned BATCH_ROWS
+rows at a time, and each planned batch is pickled to a temporary file (`org.excel.Spool`; a dry run only
+counts) before the next is read; the commit reads the plan back batch by batch inside one transaction.
+Peak memory (RSS of the worker) is bounded, whatever the file's size on disk or of its XML, by
 
-    peak RSS <= ~110 MB (Django, the reader's tables, the lxml/calamine reader: calamine only takes a
-                sheet of up to FAST_READER_MAX_XML, 64 MB of XML, and holds ~1.5x that natively)
-              + ~15 MB per batch of BATCH_ROWS = 5,000 rows (rows, their plan, the database rows they
-                match)
-              + ~120 bytes per distinct staff ID number and per distinct school or region code of the
-                file (duplicates in the file are found with them; 任职经历 keys cost about twice that)
+    ~100 MB   Python, Django and the app
+  + reader    streamed (lxml): ~20 MB; calamine (a dense sheet of at most FAST_READER_MAX_XML = 96 MB of
+              XML): ~1.7x the sheet's XML, at most ~165 MB; shared strings over 16 MB are spilled to disk
+  + ~15 MB    one batch of BATCH_ROWS = 5,000 rows (rows, their plan, the database rows they match)
+  + ~120 B    per distinct staff ID number and school or region code of the file (duplicates and
+              references across sheets are found with them; 任职经历 keys cost about twice that)
 
-so about 200 MB at 200,000 staff and at most ~250 MB for the largest file the upload limit lets in,
-whatever the file's size on disk or the size of its XML. The preview keeps counts and the first
+so under 300 MB for any upload the size limit lets in (measured: 241 MB at 100,000 staff read by calamine,
+less at 200,000 staff, whose 160 MB of XML is streamed). The preview keeps counts and the first
 PREVIEW_ROWS rows of each kind, the problems the first MAX_PROBLEMS.
 
 The 暂不交流 sheet belongs to the rotation app: it is parsed and checked here, and stored by
