@@ -46,6 +46,7 @@ _SUMMARY_ROW = re.compile(
 IGNORED_SHEETS = frozenset({"说明", "填写说明", "instructions", "问题清单", "problemlist"})
 
 MAX_PROBLEMS = 2000
+REJECTED_KEPT = 100_000  # rejected keys remembered for "see row N" messages
 
 
 @contextmanager
@@ -88,8 +89,10 @@ class Problems:
         self.names: dict[str, str] = {}  # spec sheet name -> the sheet's name in the file
 
     def reject(self, sheet: str, field_name: str, value, row: int) -> None:
-        """Remember that the row holding `value` in `field_name` was rejected for its own problems."""
-        self._rejected.setdefault((sheet, field_name, value), row)
+        """Remember that the row holding `value` in `field_name` was rejected for its own problems (the first
+        REJECTED_KEPT of them: memory stays bounded on a file of bad rows; later ones read as unknown)."""
+        if len(self._rejected) < REJECTED_KEPT:
+            self._rejected.setdefault((sheet, field_name, value), row)
 
     def rejected_row(self, sheet: str, field_name: str, value) -> int | None:
         """The row of `sheet` that held `value` and was rejected, so a reference can say "see row N"."""
