@@ -1,17 +1,35 @@
 """The base-data workbook (基础数据): 区县, 学校, 教职工, 任职经历, 暂不交流 (DESIGN.md, Excel).
 
 The sheets themselves (column specs, label maps, the handler registry) live in `org.sheets`; this module
-holds the planners. Three steps, as everywhere (STYLE.md 7): parse every sheet with the engine (no database), resolve
-the references with one query per table (chunked for staff), plan what would be created, updated
+holds the planners. Three steps, as everywhere (STYLE.md 7): parse the sheets with the engine (no
+database), resolve the references (one query per table and batch), plan what would be created, updated
 or left unchanged while checking duplicates, references, ID agreement and the user's scope; then
-`org.services.base_data_apply` persists the plan all or nothing.
+`org.services.base_data_apply` persists the plan all or nothing (one transaction around its batches).
+
+Streaming, and its memory bound (issue 16, 6; measured by `bench_import` and `--memory-series`): the
+file is read sheet by sheet and row by row (`org.excel.iter_workbook`), checked and planned BATCH_ROWS
+rows at a time, and each planned batch is pickled to a temporary file (`org.excel.Spool`; a dry run only
+counts) before the next is read; the commit reads the plan back batch by batch inside one transaction.
+Peak memory (RSS of the worker) is bounded, whatever the file's size on disk or of its XML, by
+
+    ~100 MB   Python, Django and the app
+  + reader    streamed (lxml): ~20 MB; calamine (a dense sheet of at most FAST_READER_MAX_XML = 96 MB of
+              XML): ~1.7x the sheet's XML, at most ~165 MB; shared strings over 16 MB are spilled to disk
+  + ~15 MB    one batch of BATCH_ROWS = 5,000 rows (rows, their plan, the database rows they match)
+  + ~120 B    per distinct staff ID number and school or region code of the file (duplicates and
+              references across sheets are found with them; 任职经历 keys cost about twice that)
+
+so under 300 MB for any upload the size limit lets in (measured: 241 MB at 100,000 staff read by calamine,
+less at 200,000 staff, whose 160 MB of XML is streamed). The preview keeps counts and the first
+PREVIEW_ROWS rows of each kind, the problems the first MAX_PROBLEMS.
 
 The 暂不交流 sheet belongs to the rotation app: it is parsed and checked here, and stored by
-whatever `org.sheets.register_sheet_handler(EXEMPTION_SHEET, handler)` registered (see `SheetHandler`);
-until then the result says, in Chinese, that it was checked but not stored.
+whatever `org.sheets.register_sheet_handler(EXEMPTION_SHEET, handler)` registered (see `SheetHandler`),
+batch by batch; until then the result says, in Chinese, that it was checked but not stored.
 """
 
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -28,8 +46,9 @@ from org.excel import (
     Problems,
     SheetResult,
     SheetSpec,
+    Spool,
     cells,
-    parse_workbook,
+    iter_workbook,
     paused_gc,
     register_importer,
 )
@@ -51,7 +70,7 @@ from org.sheets import (  # re-exported: the importer's callers and tests name t
 
 __all__ = [
     "BaseDataImporter", "BaseDataPlan", "ImportContext", "base_data_importer", "region_level", "LEVEL_RANK",
-    "STAFF_FIELDS", "SCHOOL_FIELDS", "LOOKUP_CHUNK",
+    "STAFF_FIELDS", "SCHOOL_FIELDS", "LOOKUP_CHUNK", "BATCH_ROWS", "in_filters", "batched",
 ]
 
 MSG_DUPLICATE = _("Duplicate of row %(row)s in this sheet.")
@@ -94,43 +113,83 @@ SCHOOL_FIELDS = ("name", "region_id", "stage", "location", "is_weak")
 STAFF_DEFAULTS = {"is_head_teacher": False, "subject": "", "title": "", "honour_level": 0, "status": "active"}
 STAFF_CREATE_DEFAULTS = {**STAFF_DEFAULTS, "work_start": None, "school_start": None, "post_start": None}
 LOOKUP_CHUNK = 5000
+BATCH_ROWS = 5000  # rows read, checked, planned and written at once: the memory bound's batch term
+
+
+def batched(rows: Iterable, size: int) -> Iterator[list]:
+    """Lists of at most `size` items from `rows`, consumed lazily (itertools.batched, Python 3.12)."""
+    iterator = iter(rows)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 # --- the plan that the service persists -------------------------------------------------------
 
+def _spool(discard: bool = False) -> Spool:
+    return Spool(batch=BATCH_ROWS, discard=discard)
+
+
 @dataclass
 class BaseDataPlan:
-    """What a commit writes. New rows reference each other by code until the service gives them ids."""
+    """What a commit writes, spooled to a temporary file batch by batch (close() deletes it). New rows
+    reference each other by code until the service gives them ids."""
 
     regions: list[tuple[str, dict, int | None]] = field(default_factory=list)  # (code, values, existing id)
-    # Creates are plain dicts of field values (model instances cost 40 % of planning at 100,000 rows),
-    # with the reference they still need: "region_code", "school_code", "staff_number".
-    school_creates: list[dict] = field(default_factory=list)
-    school_updates: list[School] = field(default_factory=list)
-    staff_creates: list[dict] = field(default_factory=list)
-    staff_updates: list[Staff] = field(default_factory=list)
-    history_creates: list[dict] = field(default_factory=list)
-    history_updates: list[WorkHistory] = field(default_factory=list)
-    extra: list[tuple["SheetHandler", object]] = field(default_factory=list)
+    # Creates and updates are plain dicts of field values (model instances cost 40 % of planning at 100,000
+    # rows), with the reference they still need: "region_code", "school_code", "staff_number"; updates
+    # carry their "id".
+    school_creates: Spool = field(default_factory=_spool)
+    school_updates: Spool = field(default_factory=_spool)
+    staff_creates: Spool = field(default_factory=_spool)
+    staff_updates: Spool = field(default_factory=_spool)
+    history_creates: Spool = field(default_factory=_spool)
+    history_updates: Spool = field(default_factory=_spool)
+    # (handler, its plan of one batch, the batch's ID numbers): persisted batch by batch.
+    extra: Spool = field(default_factory=_spool)
     # Cross-county transfers to request: {staff_id, from_region_id, school_code, name, values}.
-    transfers: list[dict] = field(default_factory=list)
+    transfers: Spool = field(default_factory=_spool)
     region_ids: dict[str, int] = field(default_factory=dict)  # code -> id, known before the commit
     school_ids: dict[str, int] = field(default_factory=dict)
-    staff_ids: dict[str, int] = field(default_factory=dict)  # ID number -> id
+    staff_ids: dict[str, int] = field(default_factory=dict)  # ID number -> id, of the batch at hand only
+
+    @classmethod
+    def counting(cls) -> "BaseDataPlan":
+        """A plan for a dry run: its spools count rows and keep none (the transfers, read by the preview's
+        note, are counted too)."""
+        return cls(**{name: _spool(discard=True) for name in ("school_creates", "school_updates", "staff_creates",
+                                                              "staff_updates", "history_creates",
+                                                              "history_updates", "extra", "transfers")})
 
     @property
     def size(self) -> int:
         return (len(self.regions) + len(self.school_creates) + len(self.school_updates) + len(self.staff_creates)
                 + len(self.staff_updates) + len(self.history_creates) + len(self.history_updates))
 
+    def spools(self) -> list[Spool]:
+        return [self.school_creates, self.school_updates, self.staff_creates, self.staff_updates,
+                self.history_creates, self.history_updates, self.extra, self.transfers]
+
+    @property
+    def held(self) -> int:
+        """Planned rows in memory now (each spool holds at most one batch)."""
+        return sum(spool.held for spool in self.spools())
+
+    def close(self) -> None:
+        for spool in self.spools():
+            spool.close()
+
 
 @dataclass
 class ImportContext:
-    """The user, their scope, and what is known so far (from the file and the database)."""
+    """The user, their scope, and what is known so far (from the file and the database).
+
+    Kept for the whole file (the per-key term of the memory bound): the staff ID numbers of the 教职工
+    sheet, the codes of regions and schools seen. Kept for the batch at hand only: the staff rows the
+    database holds for the batch's ID numbers."""
 
     user: object
     plan: BaseDataPlan
-    staff_in_file: set[str] = field(default_factory=set)
+    staff_in_file: dict[str, int] = field(default_factory=dict)  # ID number -> its 教职工 row
     staff_school_region: dict[str, int | None] = field(default_factory=dict)  # ID -> region id of the DB school
     regions: dict[str, tuple] = field(default_factory=dict)  # code -> (id, code, name, level, parent id,
     #                                                            parent code), from the DB
@@ -142,6 +201,7 @@ class ImportContext:
     new_region_parent: dict[str, str | None] = field(default_factory=dict)  # new code -> parent code
     transfer_rows: dict[str, int] = field(default_factory=dict)  # ID number -> 教职工 row of a transfer
     new_schools: dict[str, int | None] = field(default_factory=dict)  # code -> region id (None: new region)
+    looked_up: set = field(default_factory=set)  # ("region" | "school", code) already asked of the database
 
     def __post_init__(self):
         self.scope = scope.scope_for(self.user) if self.user is not None else scope.Scope(everything=True)
@@ -175,28 +235,34 @@ class BaseDataImporter:
     spec = BASE_DATA_SPEC
 
     def run(self, path, *, user, commit: bool, progress: Progress | None = None, reason: str = "") -> ImportResult:
-        """Parse, check and plan the workbook; when `commit` and nothing is wrong, persist it all."""
+        """Parse, check and plan the workbook batch by batch; when `commit` and nothing is wrong, persist
+        it all in one transaction. The plan is spooled to a temporary file, deleted before returning."""
         from org.services import base_data_apply
 
         result = ImportResult()
         found: dict = {}
+        context = None
         try:
             with paused_gc():
-                parsed = self.parse(path, result, progress, found=found)
-                context = self.plan(parsed, user=user, result=result)
-        except ExcelFileError as error:
-            result.problems.add("", None, str(MSG_FILE), error.message)
-            return result
-        names = {kind: sheet.name for kind, sheet in found.items()}
-        result.problems.rename(names)
-        for sheet in result.sheets:
-            notes = found[sheet.name].notes if sheet.name in found else []
-            sheet.note = " ".join([*notes, str(sheet.note)] if sheet.note else notes)
-        result.problems.sort(["", *[names.get(sheet.name, sheet.name) for sheet in self.spec.sheets]])
-        if commit and result.ok:
-            # No progress inside the transaction: other connections could not see it before the commit.
-            base_data_apply(actor=user, plan=context.plan, context=context, reason=reason or "Excel import")
-            result.committed = True
+                try:
+                    context = self.check(path, user=user, result=result, progress=progress, found=found,
+                                         keep_plan=commit)
+                except ExcelFileError as error:
+                    result.problems.add("", None, str(MSG_FILE), error.message)
+                    return result
+                names = {kind: sheet.name for kind, sheet in found.items()}
+                result.problems.rename(names)
+                for sheet in result.sheets:
+                    notes = found[sheet.name].notes if sheet.name in found else []
+                    sheet.note = " ".join([*notes, str(sheet.note)] if sheet.note else notes)
+                result.problems.sort(["", *[names.get(sheet.name, sheet.name) for sheet in self.spec.sheets]])
+                if commit and result.ok:
+                    # No progress inside the transaction: other connections could not see it before the commit.
+                    base_data_apply(actor=user, plan=context.plan, context=context, reason=reason or "Excel import")
+                    result.committed = True
+        finally:
+            if context is not None:
+                context.plan.close()
         return result
 
     def export(self, target, *, user) -> None:
@@ -204,25 +270,25 @@ class BaseDataImporter:
 
         base_data_export(target, user=user)
 
-    def parse(self, path, result: ImportResult, progress: Progress | None = None, *, found: dict | None = None
-              ) -> dict[str, list[ParsedRow]]:
-        """Step 1, no database: every sheet's valid rows; cell problems go to result.problems, and `found`
-        receives which sheet of the file was read as which (org.excel.recognise_sheets)."""
-        parsed = parse_workbook(path, self.spec, result.problems, progress, found=found)
-        result.rows = sum(len(rows) for rows in parsed.values())
-        return parsed
-
-    def plan(self, parsed: dict[str, list[ParsedRow]], *, user, result: ImportResult) -> "ImportContext":
-        """Steps 2 and 3: resolve references (one query per table) and plan every row; nothing is written."""
-        context = ImportContext(user=user, plan=BaseDataPlan())
-        steps = ((REGION_SHEET, _plan_regions), (SCHOOL_SHEET, _plan_schools), (STAFF_SHEET, _plan_staff),
-                 (HISTORY_SHEET, _plan_history), (EXEMPTION_SHEET, _plan_exemptions))
-        _resolve(parsed, context)
-        for name, step in steps:
-            if name in parsed:
+    def check(self, path, *, user, result: ImportResult, progress: Progress | None = None,
+              found: dict | None = None, keep_plan: bool = True) -> "ImportContext":
+        """Steps 1 to 3, nothing written: stream every sheet (cell problems go to result.problems, `found`
+        receives which sheet of the file was read as which), resolve its references and plan it, batch
+        by batch, into `context.plan` (spooled; the caller closes it; `keep_plan=False`: only counted, for
+        a dry run). Raises ExcelFileError."""
+        context = ImportContext(user=user, plan=BaseDataPlan() if keep_plan else BaseDataPlan.counting())
+        counted = [0]
+        try:
+            for name, rows in iter_workbook(path, self.spec, result.problems, progress, found=found,
+                                            counted=counted):
                 sheet = SheetResult(name)
-                step(parsed[name], context, sheet, result.problems)
+                PLANNERS[name](rows, context, sheet, result.problems)
                 result.sheets.append(sheet)
+        except BaseException:
+            context.plan.close()
+            raise
+        finally:
+            result.rows = counted[0]
         return context
 
 
@@ -230,33 +296,45 @@ def _codes(rows: Iterable[ParsedRow], *fields: str) -> set:
     return {row.values.get(name) for row in rows for name in fields} - {None}
 
 
-def _resolve(parsed: dict[str, list[ParsedRow]], context: ImportContext) -> None:
-    """One query per referenced table: regions, schools, staff (in chunks of LOOKUP_CHUNK IDs)."""
-    plan = context.plan
-    region_codes = _codes(parsed.get(REGION_SHEET, ()), "code", "parent") | _codes(parsed.get(SCHOOL_SHEET, ()), "region")
-    school_codes = _codes(parsed.get(SCHOOL_SHEET, ()), "code")
-    for name in (STAFF_SHEET, HISTORY_SHEET):
-        school_codes |= _codes(parsed.get(name, ()), "school")
-    ids = sorted({row.values["id_number"].number for name in (STAFF_SHEET, HISTORY_SHEET, EXEMPTION_SHEET)
-                  for row in parsed.get(name, ())})
-    context.regions = {r[1]: r for r in Region.objects.filter(code__in=region_codes).values_list("id", "code", "name",
-                                                                                                "level", "parent_id",
-                                                                                                "parent__code")}
-    plan.region_ids = {code: row[0] for code, row in context.regions.items()}
-    context.schools = {s[0]: s for s in School.objects.filter(code__in=school_codes).values_list(
-        "code", "id", *SCHOOL_FIELDS)}
-    plan.school_ids = {code: row[1] for code, row in context.schools.items()}
-    context.school_region = {row[1]: row[3] for row in context.schools.values()}
-    for chunk in _in_filters(ids):
+def _resolve_regions(codes: set, context: ImportContext) -> None:
+    """Ask the database for the region codes not asked yet (one query)."""
+    codes = {code for code in codes if ("region", code) not in context.looked_up}
+    if not codes:
+        return
+    context.looked_up.update(("region", code) for code in codes)
+    for row in Region.objects.filter(code__in=codes).values_list("id", "code", "name", "level", "parent_id",
+                                                                 "parent__code"):
+        context.regions[row[1]] = row
+        context.plan.region_ids[row[1]] = row[0]
+
+
+def _resolve_schools(codes: set, context: ImportContext) -> None:
+    """Ask the database for the school codes not asked yet (one query)."""
+    codes = {code for code in codes if ("school", code) not in context.looked_up}
+    if not codes:
+        return
+    context.looked_up.update(("school", code) for code in codes)
+    for row in School.objects.filter(code__in=codes).values_list("code", "id", *SCHOOL_FIELDS):
+        context.schools[row[0]] = row
+        context.plan.school_ids[row[0]] = row[1]
+        context.school_region[row[1]] = row[3]
+
+
+def _resolve_staff(rows: list[ParsedRow], context: ImportContext) -> None:
+    """The staff the database holds for this batch's ID numbers (one query), replacing the last batch's."""
+    context.staff, context.staff_school_code, context.staff_school_region = {}, {}, {}
+    context.plan.staff_ids = {}
+    ids = sorted({row.values["id_number"].number for row in rows})
+    for chunk in in_filters(ids):
         for row in Staff.objects.filter(id_number__in=chunk).values_list("id_number", "id", "school__region_id",
                                                                          *STAFF_FIELDS, "school__code"):
             context.staff[row[0]] = row[:-1]
             context.staff_school_code[row[0]] = row[-1]
-    plan.staff_ids = {number: row[1] for number, row in context.staff.items()}
-    context.staff_school_region = {number: row[2] for number, row in context.staff.items()}
+            context.plan.staff_ids[row[0]] = row[1]
+            context.staff_school_region[row[0]] = row[2]
 
 
-def _in_filters(ids: list, sql_type: str = "varchar"):
+def in_filters(ids: list, sql_type: str = "varchar"):
     """What an `__in` lookup gets: on PostgreSQL one array parameter (measured 2x faster than 5,000
     placeholders a query at 100,000 IDs), elsewhere chunks that fit SQLite's parameter limit."""
     if connection.vendor == "postgresql":
@@ -265,6 +343,9 @@ def _in_filters(ids: list, sql_type: str = "varchar"):
         return
     for start in range(0, len(ids), LOOKUP_CHUNK):
         yield ids[start:start + LOOKUP_CHUNK]
+
+
+_in_filters = in_filters
 
 
 def _first_seen(seen: dict, key, row: ParsedRow, sheet: str, problems: Problems, column: str) -> bool:
@@ -302,16 +383,25 @@ def region_level(code: str) -> str:
 
 def _plan_regions(rows, context: ImportContext, sheet: SheetResult, problems: Problems) -> None:
     """Regions, parents first (provinces, then cities, then counties), so a bureau on an empty system
-    imports its own city (blank 上级代码) and its counties in one sheet."""
+    imports its own city (blank 上级代码) and its counties in one sheet. The rows are spooled by level
+    (three temporary files), then planned level by level in the sheet's order."""
     seen: dict = {}
-    rows = sorted(rows, key=lambda row: (LEVEL_RANK[region_level(row.values["code"])], row.row))
-    for row in rows:
-        values = row.values
-        code = values["code"]
-        if not _first_seen(seen, code, row, REGION_SHEET, problems, "区县代码"):
-            continue
-        if not _plan_region(row, context, sheet, problems):
-            problems.reject(REGION_SHEET, "code", code, row.row)
+    levels = [_spool() for _rank in LEVEL_RANK]
+    try:
+        for row in rows:
+            levels[LEVEL_RANK[region_level(row.values["code"])]].append(row)
+        for level in levels:
+            for batch in level.batches():
+                _resolve_regions(_codes(batch, "code", "parent"), context)
+                for row in batch:
+                    code = row.values["code"]
+                    if not _first_seen(seen, code, row, REGION_SHEET, problems, "区县代码"):
+                        continue
+                    if not _plan_region(row, context, sheet, problems):
+                        problems.reject(REGION_SHEET, "code", code, row.row)
+    finally:
+        for level in levels:
+            level.close()
     context.new_regions = {code for code, _values, pk in context.plan.regions if pk is None}
 
 
@@ -376,48 +466,54 @@ SCHOOL_COLUMNS = {"name": "name", "region_id": "region", "stage": "stage", "loca
 def _plan_schools(rows, context: ImportContext, sheet: SheetResult, problems: Problems) -> None:
     seen: dict = {}
     new_regions = context.new_regions
-    for row in rows:
-        values = row.values
-        code, region_code = values["code"], values["region"]
-        if not _first_seen(seen, code, row, SCHOOL_SHEET, problems, "学校代码"):
-            continue
-        region_id = context.plan.region_ids.get(region_code)
-        if region_id is None and region_code not in new_regions:
-            problems.add(SCHOOL_SHEET, row.row, "区县代码", problems.see_row(REGION_SHEET, "code", region_code)
-                         or MSG_UNKNOWN_REGION % {"code": region_code})
-            problems.reject(SCHOOL_SHEET, "code", code, row.row)
-            continue
-        if region_level(region_code) != Region.Level.COUNTY:
-            problems.add(SCHOOL_SHEET, row.row, "区县代码", MSG_SCHOOL_NOT_COUNTY % {"code": region_code})
-            problems.reject(SCHOOL_SHEET, "code", code, row.row)
-            continue
-        managed_region = context.region_anchor(region_code)
-        existing = context.schools.get(code)
-        if not context.manages(managed_region) or (existing is not None and not context.manages(existing[3])):
-            problems.add(SCHOOL_SHEET, row.row, "学校代码", MSG_SCHOOL_SCOPE % {"code": code})
-            problems.reject(SCHOOL_SHEET, "code", code, row.row)
-            continue
-        new = {"name": values["name"], "region_id": region_id, "stage": values["stage"],
-               "location": values["location"]}
-        if "is_weak" in values:
-            new["is_weak"] = bool(values["is_weak"])
-        label = f"{code} {values['name']}"
-        if existing is None:
-            context.plan.school_creates.append({"code": code, "is_weak": False, **new, "region_code": region_code})
-            context.new_schools[code] = region_id
-            sheet.record("created", {"row": row.row, "label": label, "changes": []})
-            continue
-        old = dict(zip(SCHOOL_FIELDS, existing[2:], strict=True))
-        changes = _changes(SCHOOL_SPEC, SCHOOL_COLUMNS, old, new)
-        if region_id is None or old["region_id"] != region_id:
-            changes = [c for c in changes if c[0] != "区县代码"] + [["区县代码", "", region_code]]
-        if not changes:
-            sheet.record("unchanged", {"row": row.row, "label": label, "changes": []})
-            continue
-        school = School(id=existing[1], code=code, **{**old, **new})
-        school._region_code = region_code
-        context.plan.school_updates.append(school)
-        sheet.record("updated", {"row": row.row, "label": label, "changes": changes})
+    for batch in batched(rows, BATCH_ROWS):
+        _resolve_regions(_codes(batch, "region"), context)
+        _resolve_schools(_codes(batch, "code"), context)
+        for row in batch:
+            _plan_school(row, seen, new_regions, context, sheet, problems)
+
+
+def _plan_school(row: ParsedRow, seen: dict, new_regions: set, context: ImportContext, sheet: SheetResult,
+                 problems: Problems) -> None:
+    values = row.values
+    code, region_code = values["code"], values["region"]
+    if not _first_seen(seen, code, row, SCHOOL_SHEET, problems, "学校代码"):
+        return
+    region_id = context.plan.region_ids.get(region_code)
+    if region_id is None and region_code not in new_regions:
+        problems.add(SCHOOL_SHEET, row.row, "区县代码", problems.see_row(REGION_SHEET, "code", region_code)
+                     or MSG_UNKNOWN_REGION % {"code": region_code})
+        problems.reject(SCHOOL_SHEET, "code", code, row.row)
+        return
+    if region_level(region_code) != Region.Level.COUNTY:
+        problems.add(SCHOOL_SHEET, row.row, "区县代码", MSG_SCHOOL_NOT_COUNTY % {"code": region_code})
+        problems.reject(SCHOOL_SHEET, "code", code, row.row)
+        return
+    managed_region = context.region_anchor(region_code)
+    existing = context.schools.get(code)
+    if not context.manages(managed_region) or (existing is not None and not context.manages(existing[3])):
+        problems.add(SCHOOL_SHEET, row.row, "学校代码", MSG_SCHOOL_SCOPE % {"code": code})
+        problems.reject(SCHOOL_SHEET, "code", code, row.row)
+        return
+    new = {"name": values["name"], "region_id": region_id, "stage": values["stage"],
+           "location": values["location"]}
+    if "is_weak" in values:
+        new["is_weak"] = bool(values["is_weak"])
+    label = f"{code} {values['name']}"
+    if existing is None:
+        context.plan.school_creates.append({"code": code, "is_weak": False, **new, "region_code": region_code})
+        context.new_schools[code] = region_id
+        sheet.record("created", {"row": row.row, "label": label, "changes": []})
+        return
+    old = dict(zip(SCHOOL_FIELDS, existing[2:], strict=True))
+    changes = _changes(SCHOOL_SPEC, SCHOOL_COLUMNS, old, new)
+    if region_id is None or old["region_id"] != region_id:
+        changes = [c for c in changes if c[0] != "区县代码"] + [["区县代码", "", region_code]]
+    if not changes:
+        sheet.record("unchanged", {"row": row.row, "label": label, "changes": []})
+        return
+    context.plan.school_updates.append({"id": existing[1], "code": code, **old, **new, "region_code": region_code})
+    sheet.record("updated", {"row": row.row, "label": label, "changes": changes})
 
 
 # --- 教职工 -------------------------------------------------------------------------------------
@@ -469,62 +565,65 @@ def _staff_row_problems(values: dict, info: idcard.IdInfo, row: ParsedRow, probl
 
 
 def _plan_staff(rows, context: ImportContext, sheet: SheetResult, problems: Problems) -> None:
-    seen: dict = {}
-    plan = context.plan
-    for row in rows:
-        values = row.values
-        info = values["id_number"]
-        number, code = info.number, values["school"]
-        if not _first_seen(seen, number, row, STAFF_SHEET, problems, "身份证号"):
-            continue
-        context.staff_in_file.add(number)
-        known, school_id, region_id = _school_for(code, context)
-        if not _staff_row_problems(values, info, row, problems):
-            problems.reject(STAFF_SHEET, "id_number", number, row.row)
-            continue
-        if not known:
-            problems.add(STAFF_SHEET, row.row, "学校代码", problems.see_row(SCHOOL_SHEET, "code", code)
-                         or MSG_UNKNOWN_SCHOOL % {"code": code})
-            problems.reject(STAFF_SHEET, "id_number", number, row.row)
-            continue
-        if not context.manages(region_id) and not (region_id is None and school_id is None):
-            # Another county's school: the same answer as an unknown code (DESIGN.md: which codes exist
-            # outside the user's region is not told).
-            problems.add(STAFF_SHEET, row.row, "学校代码", MSG_UNKNOWN_SCHOOL % {"code": code})
-            problems.reject(STAFF_SHEET, "id_number", number, row.row)
-            continue
-        existing = context.staff.get(number)
-        if existing is not None and not context.manages(existing[2]):
-            from org.services.transfers import transfer_decidable
+    for batch in batched(rows, BATCH_ROWS):
+        _resolve_schools(_codes(batch, "school"), context)
+        _resolve_staff(batch, context)
+        for row in batch:
+            _plan_staff_row(row, context, sheet, problems)
 
-            if region_id is not None and not transfer_decidable(existing[2], region_id):
-                # Another city: nobody here can decide it; the message names no place (DESIGN.md scope).
-                problems.add(STAFF_SHEET, row.row, "身份证号", MSG_OTHER_CITY)
-                problems.reject(STAFF_SHEET, "id_number", number, row.row)
-                continue
-            _plan_transfer(values, info, row, existing, context, sheet)  # 跨县调动, for the city to decide
-            continue
-        new = _staff_values(values, info, school_id)
-        label = f"{values['name']} {idcard.mask(number)}"
-        old = dict(zip(STAFF_FIELDS, existing[3:], strict=True)) if existing is not None else None
-        if new.get("school_start") is None and (old is None or ("school_start" in new and old["school_start"])):
-            problems.add(STAFF_SHEET, row.row, "现校起始时间", MSG_REQUIRED)  # required for new staff, never cleared
+
+def _plan_staff_row(row: ParsedRow, context: ImportContext, sheet: SheetResult, problems: Problems) -> None:
+    plan = context.plan
+    values = row.values
+    info = values["id_number"]
+    number, code = info.number, values["school"]
+    if not _first_seen(context.staff_in_file, number, row, STAFF_SHEET, problems, "身份证号"):
+        return
+    known, school_id, region_id = _school_for(code, context)
+    if not _staff_row_problems(values, info, row, problems):
+        problems.reject(STAFF_SHEET, "id_number", number, row.row)
+        return
+    if not known:
+        problems.add(STAFF_SHEET, row.row, "学校代码", problems.see_row(SCHOOL_SHEET, "code", code)
+                     or MSG_UNKNOWN_SCHOOL % {"code": code})
+        problems.reject(STAFF_SHEET, "id_number", number, row.row)
+        return
+    if not context.manages(region_id) and not (region_id is None and school_id is None):
+        # Another county's school: the same answer as an unknown code (DESIGN.md: which codes exist
+        # outside the user's region is not told).
+        problems.add(STAFF_SHEET, row.row, "学校代码", MSG_UNKNOWN_SCHOOL % {"code": code})
+        problems.reject(STAFF_SHEET, "id_number", number, row.row)
+        return
+    existing = context.staff.get(number)
+    if existing is not None and not context.manages(existing[2]):
+        from org.services.transfers import transfer_decidable
+
+        if region_id is not None and not transfer_decidable(existing[2], region_id):
+            # Another city: nobody here can decide it; the message names no place (DESIGN.md scope).
+            problems.add(STAFF_SHEET, row.row, "身份证号", MSG_OTHER_CITY)
             problems.reject(STAFF_SHEET, "id_number", number, row.row)
-            continue
-        if old is None:
-            plan.staff_creates.append({"id_number": number, **STAFF_CREATE_DEFAULTS, **new, "school_code": code})
-            sheet.record("created", {"row": row.row, "label": label, "changes": []})
-            continue
-        changes = _changes(STAFF_SPEC, STAFF_COLUMNS, {**old, "school_id": None}, {**new, "school_id": None})
-        if school_id != old["school_id"]:
-            changes.append(["学校代码", context.staff_school_code.get(number) or "", code])
-        if not changes:
-            sheet.record("unchanged", {"row": row.row, "label": label, "changes": []})
-            continue
-        staff = Staff(id=existing[1], id_number=number, **{**old, **new})
-        staff._school_code = code
-        plan.staff_updates.append(staff)
-        sheet.record("updated", {"row": row.row, "label": label, "changes": changes})
+            return
+        _plan_transfer(values, info, row, existing, context, sheet)  # 跨县调动, for the city to decide
+        return
+    new = _staff_values(values, info, school_id)
+    label = f"{values['name']} {idcard.mask(number)}"
+    old = dict(zip(STAFF_FIELDS, existing[3:], strict=True)) if existing is not None else None
+    if new.get("school_start") is None and (old is None or ("school_start" in new and old["school_start"])):
+        problems.add(STAFF_SHEET, row.row, "现校起始时间", MSG_REQUIRED)  # required for new staff, never cleared
+        problems.reject(STAFF_SHEET, "id_number", number, row.row)
+        return
+    if old is None:
+        plan.staff_creates.append({"id_number": number, **STAFF_CREATE_DEFAULTS, **new, "school_code": code})
+        sheet.record("created", {"row": row.row, "label": label, "changes": []})
+        return
+    changes = _changes(STAFF_SPEC, STAFF_COLUMNS, {**old, "school_id": None}, {**new, "school_id": None})
+    if school_id != old["school_id"]:
+        changes.append(["学校代码", context.staff_school_code.get(number) or "", code])
+    if not changes:
+        sheet.record("unchanged", {"row": row.row, "label": label, "changes": []})
+        return
+    plan.staff_updates.append({"id": existing[1], "id_number": number, **old, **new, "school_code": code})
+    sheet.record("updated", {"row": row.row, "label": label, "changes": changes})
 
 
 def _plan_transfer(values: dict, info, row: ParsedRow, existing: tuple, context: ImportContext,
@@ -557,46 +656,54 @@ def _staff_reference_ok(number: str, row: ParsedRow, sheet_name: str, context: I
 def _plan_history(rows, context: ImportContext, sheet: SheetResult, problems: Problems) -> None:
     seen: dict = {}
     plan = context.plan
-    staff_pks = [plan.staff_ids[n] for n in _codes_of_ids(rows) if n in plan.staff_ids]
-    existing = {}
-    for chunk in _in_filters(staff_pks, "bigint"):
-        for pk, staff, school, start, post, end in WorkHistory.objects.filter(staff_id__in=chunk).values_list(
-                "id", "staff_id", "school_id", "start", "post", "end"):
-            existing[(staff, school, start)] = (pk, post, end)
-    for row in rows:
-        values = row.values
-        number, code, start = values["id_number"].number, values["school"], values["start"]
-        if not _first_seen(seen, (number, code, start), row, HISTORY_SHEET, problems, "起始时间"):
-            continue
-        if not _staff_reference_ok(number, row, HISTORY_SHEET, context, problems):
-            continue
-        known, school_id, _region = _school_for(code, context)
-        if not known:
-            problems.add(HISTORY_SHEET, row.row, "学校代码", problems.see_row(SCHOOL_SHEET, "code", code)
-                         or MSG_UNKNOWN_SCHOOL % {"code": code})
-            continue
-        if values.get("end") and values["end"] < start:
-            problems.add(HISTORY_SHEET, row.row, "结束时间", MSG_END_BEFORE_START)
-            continue
-        post = values.get("post") or ""
-        label = f"{idcard.mask(number)} {code} {start:%Y-%m-%d}"
-        old = existing.get((plan.staff_ids.get(number), school_id, start))
-        if old is None:
-            plan.history_creates.append({"post": post, "start": start, "end": values.get("end"),
-                                         "staff_number": number, "school_code": code})
-            sheet.record("created", {"row": row.row, "label": label, "changes": []})
-            continue
-        new_post = post if "post" in values else old[1]
-        new_end = values.get("end") if "end" in values else old[2]
-        if (new_post, new_end) == old[1:]:
-            sheet.record("unchanged", {"row": row.row, "label": label, "changes": []})
-            continue
-        entry = WorkHistory(id=old[0], staff_id=plan.staff_ids[number], school_id=school_id, post=new_post,
-                            start=start, end=new_end)
-        plan.history_updates.append(entry)
-        changes = _changes(HISTORY_SPEC, {"post": "post", "end": "end"}, {"post": old[1], "end": old[2]},
-                           {"post": new_post, "end": new_end})
-        sheet.record("updated", {"row": row.row, "label": label, "changes": changes})
+    for batch in batched(rows, BATCH_ROWS):
+        _resolve_schools(_codes(batch, "school"), context)
+        _resolve_staff(batch, context)
+        staff_pks = sorted(plan.staff_ids[n] for n in _codes_of_ids(batch) if n in plan.staff_ids)
+        existing = {}
+        for chunk in in_filters(staff_pks, "bigint"):
+            for pk, staff, school, start, post, end in WorkHistory.objects.filter(staff_id__in=chunk).values_list(
+                    "id", "staff_id", "school_id", "start", "post", "end"):
+                existing[(staff, school, start)] = (pk, post, end)
+        for row in batch:
+            _plan_history_row(row, seen, existing, context, sheet, problems)
+
+
+def _plan_history_row(row: ParsedRow, seen: dict, existing: dict, context: ImportContext, sheet: SheetResult,
+                      problems: Problems) -> None:
+    plan = context.plan
+    values = row.values
+    number, code, start = values["id_number"].number, values["school"], values["start"]
+    if not _first_seen(seen, f"{number}|{code}|{start.toordinal()}", row, HISTORY_SHEET, problems, "起始时间"):
+        return
+    if not _staff_reference_ok(number, row, HISTORY_SHEET, context, problems):
+        return
+    known, school_id, _region = _school_for(code, context)
+    if not known:
+        problems.add(HISTORY_SHEET, row.row, "学校代码", problems.see_row(SCHOOL_SHEET, "code", code)
+                     or MSG_UNKNOWN_SCHOOL % {"code": code})
+        return
+    if values.get("end") and values["end"] < start:
+        problems.add(HISTORY_SHEET, row.row, "结束时间", MSG_END_BEFORE_START)
+        return
+    post = values.get("post") or ""
+    label = f"{idcard.mask(number)} {code} {start:%Y-%m-%d}"
+    old = existing.get((plan.staff_ids.get(number), school_id, start))
+    if old is None:
+        plan.history_creates.append({"post": post, "start": start, "end": values.get("end"),
+                                     "staff_number": number, "school_code": code})
+        sheet.record("created", {"row": row.row, "label": label, "changes": []})
+        return
+    new_post = post if "post" in values else old[1]
+    new_end = values.get("end") if "end" in values else old[2]
+    if (new_post, new_end) == old[1:]:
+        sheet.record("unchanged", {"row": row.row, "label": label, "changes": []})
+        return
+    plan.history_updates.append({"id": old[0], "staff_id": plan.staff_ids[number], "school_id": school_id,
+                                 "post": new_post, "start": start, "end": new_end})
+    changes = _changes(HISTORY_SPEC, {"post": "post", "end": "end"}, {"post": old[1], "end": old[2]},
+                       {"post": new_post, "end": new_end})
+    sheet.record("updated", {"row": row.row, "label": label, "changes": changes})
 
 
 def _codes_of_ids(rows) -> set[str]:
@@ -606,26 +713,36 @@ def _codes_of_ids(rows) -> set[str]:
 # --- 暂不交流 -----------------------------------------------------------------------------------
 
 def _plan_exemptions(rows, context: ImportContext, sheet: SheetResult, problems: Problems) -> None:
-    """Check the rows here; a registered handler (rotation) plans and stores them."""
+    """Check the rows here; a registered handler (rotation) plans them batch by batch and stores them."""
     seen: dict = {}
-    valid = []
-    for row in rows:
-        values = row.values
-        number = values["id_number"].number
-        if not _first_seen(seen, (number, values["kind"], values["start"]), row, EXEMPTION_SHEET, problems, "起始时间"):
-            continue
-        if not _staff_reference_ok(number, row, EXEMPTION_SHEET, context, problems):
-            continue
-        if values.get("end") and values["end"] < values["start"]:
-            problems.add(EXEMPTION_SHEET, row.row, "结束时间", MSG_END_BEFORE_START)
-            continue
-        valid.append(row)
     handler = sheet_handler(EXEMPTION_SHEET)
+    checked = 0
+    for batch in batched(rows, BATCH_ROWS):
+        _resolve_staff(batch, context)
+        valid = []
+        for row in batch:
+            values = row.values
+            number = values["id_number"].number
+            key = f"{number}|{values['kind']}|{values['start'].toordinal()}"
+            if not _first_seen(seen, key, row, EXEMPTION_SHEET, problems, "起始时间"):
+                continue
+            if not _staff_reference_ok(number, row, EXEMPTION_SHEET, context, problems):
+                continue
+            if values.get("end") and values["end"] < values["start"]:
+                problems.add(EXEMPTION_SHEET, row.row, "结束时间", MSG_END_BEFORE_START)
+                continue
+            valid.append(row)
+        checked += len(valid)
+        if handler is not None and valid:
+            planned = handler.plan(valid, context, sheet, problems)
+            context.plan.extra.append((EXEMPTION_SHEET, planned, sorted(_codes_of_ids(valid))))
     if handler is None:
         sheet.stored = False
-        sheet.note = str(MSG_NOT_STORED % {"rows": len(valid)})
-        return
-    context.plan.extra.append((handler, handler.plan(valid, context, sheet, problems)))
+        sheet.note = str(MSG_NOT_STORED % {"rows": checked})
+
+
+PLANNERS = {REGION_SHEET: _plan_regions, SCHOOL_SHEET: _plan_schools, STAFF_SHEET: _plan_staff,
+            HISTORY_SHEET: _plan_history, EXEMPTION_SHEET: _plan_exemptions}
 
 
 base_data_importer = register_importer(BaseDataImporter())

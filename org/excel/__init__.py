@@ -16,6 +16,9 @@ Public API (everything else is internal)::
             row.row, row.values                # Excel row number, {field: typed value}
         problems.add(sheet, row, column, message)   # your own cross-row / DB checks
     rows_by_sheet = parse_workbook(path, WorkbookSpec("名册", (SPEC,)), problems)  # all sheets at once
+    for name, rows in iter_workbook(path, workbook_spec, problems):   # streamed: one row at a time
+        ...
+    with Spool(batch=5000) as spool: spool.append(item); spool.batches()  # a plan kept on disk
     write_template(target, WorkbookSpec("...", (SPEC,)))   # headers, example row, instructions sheet
     write_error_workbook(target, book, workbook_spec, problems)  # uploaded rows + error column
     write_workbook(target, [SheetData(title, headers, rows)])    # streaming export, neutralised
@@ -37,6 +40,7 @@ from org.excel.parse import (
     ParsedRow,
     Problem,
     Problems,
+    iter_workbook,
     parse_sheet,
     parse_workbook,
     paused_gc,
@@ -51,11 +55,13 @@ from org.excel.result import (
     importer_kinds,
     register_importer,
 )
+from org.excel.spool import Spool
 from org.excel.spec import Column, SheetSpec, WorkbookSpec
 from org.excel.writer import SheetData, neutralise, write_error_workbook, write_template, write_workbook
 
 __all__ = [
     "cells", "CellError", "Column", "SheetSpec", "WorkbookSpec", "ParsedRow", "Problem", "Problems", "parse_sheet", "parse_workbook", "paused_gc",
+    "iter_workbook", "Spool",
     "match_sheet_name", "normalise_header", "ExcelFileError", "check_xlsx", "check_upload", "open_workbook",
     "MSG_REQUIRED", "FoundSheet", "recognise_sheets", "SheetInfo", "SheetStats", "ImportResult",
     "Importer", "SheetResult", "register_importer", "get_importer", "importer_kinds", "SheetData", "neutralise",

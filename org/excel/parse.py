@@ -46,6 +46,7 @@ _SUMMARY_ROW = re.compile(
 IGNORED_SHEETS = frozenset({"说明", "填写说明", "instructions", "问题清单", "problemlist"})
 
 MAX_PROBLEMS = 2000
+REJECTED_KEPT = 100_000  # rejected keys remembered for "see row N" messages
 
 
 @contextmanager
@@ -88,8 +89,10 @@ class Problems:
         self.names: dict[str, str] = {}  # spec sheet name -> the sheet's name in the file
 
     def reject(self, sheet: str, field_name: str, value, row: int) -> None:
-        """Remember that the row holding `value` in `field_name` was rejected for its own problems."""
-        self._rejected.setdefault((sheet, field_name, value), row)
+        """Remember that the row holding `value` in `field_name` was rejected for its own problems (the first
+        REJECTED_KEPT of them: memory stays bounded on a file of bad rows; later ones read as unknown)."""
+        if len(self._rejected) < REJECTED_KEPT:
+            self._rejected.setdefault((sheet, field_name, value), row)
 
     def rejected_row(self, sheet: str, field_name: str, value) -> int | None:
         """The row of `sheet` that held `value` and was rejected, so a reference can say "see row N"."""
@@ -211,14 +214,31 @@ def _key_value(value):
     return getattr(value, "number", value)  # an ID number's IdInfo is referred to by its number
 
 
+# The first character of every _SUMMARY_ROW word: a row whose first cell starts with another letter or
+# digit (fold() leaves such a character as it is, or maps it to an ASCII one) is not a summary row.
+_SUMMARY_INITIALS = frozenset("合总小共制审填负单校签盖备说注")
+_NORMALISED: dict[str, str] = {}  # cell text -> normalise_header(text): cells repeat (posts, titles, dates)
+_NORMALISED_MAX = 20000
+
+
+def _normalised(text: str) -> str:
+    value = _NORMALISED.get(text)
+    if value is None:
+        if len(_NORMALISED) >= _NORMALISED_MAX:
+            _NORMALISED.clear()
+        value = _NORMALISED[text] = headers.normalise_header(text)
+    return value
+
+
 def _not_a_record(row: list, header_texts: dict) -> bool:
     """A total, signature or note row, or the header row of a block pasted below the first."""
     first = next((value for value in row if not cells.is_blank(value)), None)
-    if first.__class__ is str and _SUMMARY_ROW.match(cells.fold(first)):
+    if first.__class__ is str and not (first[0].isalnum() and first[0] not in _SUMMARY_INITIALS) \
+            and _SUMMARY_ROW.match(cells.fold(first)):
         return True
     repeated = 0
     for position, names in header_texts.items():
-        if position < len(row) and row[position].__class__ is str and headers.normalise_header(row[position]) in names:
+        if position < len(row) and row[position].__class__ is str and _normalised(row[position]) in names:
             repeated += 1
             if repeated >= 2:
                 return True
@@ -340,36 +360,57 @@ def recognise_sheets(spec, book, problems: Problems) -> dict[str, FoundSheet]:
     return found
 
 
-def parse_workbook(path, spec, problems: Problems, progress=None, *, found: dict | None = None
-                   ) -> dict[str, list[ParsedRow]]:
-    """Parse every sheet of `spec` (a WorkbookSpec) found in the file, in the spec's order, one sheet in
-    memory at a time: {spec sheet name: valid rows}. Raises reader.ExcelFileError for unreadable files.
-    `found`, when given, receives recognise_sheets' answer plus each sheet's notes (hidden rows, hidden
-    columns). Problems carry each sheet's name as in the file. `progress(done, total)` is called every
-    5,000 rows (the total grows sheet by sheet)."""
+def iter_workbook(path, spec, problems: Problems, progress=None, *, found: dict | None = None,
+                  counted: list | None = None) -> Iterator[tuple[str, Iterator[ParsedRow]]]:
+    """Stream every sheet of `spec` (a WorkbookSpec) found in the file, in the spec's order: yields
+    (spec sheet name, iterator of its valid rows), one sheet open at a time and no row kept here, so
+    memory does not grow with the file (issue 16, 6). A sheet's iterator must be used before the next
+    sheet is asked for; whatever is left of it is read then (its problems and notes still count).
+
+    Raises reader.ExcelFileError for unreadable files. `found`, when given, receives recognise_sheets'
+    answer plus each sheet's notes (hidden rows, hidden columns; a sheet's notes are complete once its
+    rows are read). Problems carry each sheet's name as in the file. `progress(done, total)` is called
+    every 5,000 rows (the total grows sheet by sheet); `counted` (a one-item list) receives the number
+    of valid rows read."""
     from org.excel.reader import open_workbook
 
-    parsed: dict[str, list[ParsedRow]] = {}
     with paused_gc(), open_workbook(path) as book:
         recognised = recognise_sheets(spec, book, problems)
         if found is not None:
             found.update(recognised)
-        done = total = 0
+        state = {"done": 0, "total": 0}
         for sheet_spec in spec.sheets:
             if sheet_spec.name not in recognised:
                 continue
-            sheet = recognised[sheet_spec.name]
-            rows = []
-            source = book.rows(sheet.name)
-            stats = book.stats(sheet.name)
-            for row in parse_sheet(sheet_spec, source, problems, sheet_name=sheet.name, stats=book.stats(sheet.name),
-                                   notes=sheet.notes):
-                rows.append(row)
-                if progress is not None and len(rows) % 5000 == 0:
-                    total = max(total, done + stats.declared_rows)
-                    progress(done + len(rows), total)
-            if stats.hidden_rows:
-                sheet.notes.append(str(MSG_HIDDEN_ROWS % {"sheet": sheet.name, "count": stats.hidden_rows}))
-            done += len(rows)
-            parsed[sheet_spec.name] = rows
-    return parsed
+            rows = _sheet_rows(book, sheet_spec, recognised[sheet_spec.name], problems, progress, state, counted)
+            try:
+                yield sheet_spec.name, rows
+                for _row in rows:
+                    pass
+            finally:
+                rows.close()
+
+
+def _sheet_rows(book, sheet_spec, sheet: FoundSheet, problems: Problems, progress, state: dict,
+                counted: list | None) -> Iterator[ParsedRow]:
+    stats = book.stats(sheet.name)
+    count = 0
+    for row in parse_sheet(sheet_spec, book.rows(sheet.name), problems, sheet_name=sheet.name, stats=stats,
+                           notes=sheet.notes):
+        count += 1
+        if counted is not None:
+            counted[0] += 1
+        if progress is not None and count % 5000 == 0:
+            state["total"] = max(state["total"], state["done"] + stats.declared_rows)
+            progress(state["done"] + count, state["total"])
+        yield row
+    if stats.hidden_rows:
+        sheet.notes.append(str(MSG_HIDDEN_ROWS % {"sheet": sheet.name, "count": stats.hidden_rows}))
+    state["done"] += count
+
+
+def parse_workbook(path, spec, problems: Problems, progress=None, *, found: dict | None = None
+                   ) -> dict[str, list[ParsedRow]]:
+    """Every sheet's valid rows at once ({spec sheet name: rows}), for small workbooks (an account
+    list, a roster); large imports stream with `iter_workbook` instead. Same arguments and errors."""
+    return {name: list(rows) for name, rows in iter_workbook(path, spec, problems, progress, found=found)}

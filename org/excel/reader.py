@@ -14,19 +14,22 @@ Readers, by format:
 
 - xlsx: `XlsxReader` first scans the sheet's bytes (1 MB at a time: declared extent, merged ranges,
   last row against row count, hidden rows or columns, formulas without values, formula errors, cells
-  beyond column GZ). A dense, plain sheet of up to FAST_READER_MAX_XML is then read by python-calamine
-  (~80,000 rows/s); every other sheet is streamed with lxml (`iterparse`), one row at a time. Cells are
-  placed by their own reference, so a stray cell at XFD1048576 costs one row, not a billion empty cells
-  (python-calamine allocates the whole used range and aborts the process on such a sheet, which is
-  why it never sees one). Cells merged over a range read as the value shown (the top-left one) in every
-  row of the range that holds data of its own. A formula without a cached value and a formula error
-  come back as `cells.Unreadable` values, which the sheet parser reports with their real cause.
+  beyond column GZ). A dense, plain sheet of up to FAST_READER_MAX_XML (96 MB of XML, ~110,000 staff
+  rows) is then read by python-calamine (~8x faster than streaming); every other sheet is streamed with
+  lxml (`iterparse`), one row at a time. A sheet that is dense but for cells showing nothing (a space or
+  a format at XFD1048576: a careless Ctrl+End) is copied once, in a streamed pass, to a temporary
+  workbook without those cells, which calamine reads (measured by `bench_import --stray-cell`). Cells are
+  placed by their own reference, so a stray cell with a value at XFD1048576 costs the streaming reader
+  one row, not a billion empty cells (python-calamine allocates the whole used range and aborts the
+  process on such a sheet, which is why it never sees one). Cells merged over a range read as the value
+  shown (the top-left one) in every row of the range that holds data of its own. A formula without a
+  cached value and a formula error come back as `cells.Unreadable` values, which the sheet parser
+  reports with their real cause.
 
   Memory bound of the reader (issue 16, 6), whatever the file: streamed, one 1 MB chunk, one row and
-  the shared-string table (at most the upload's size); fast path, one sheet of at most 64 MB of XML
-  held natively by calamine (measured: 16.8 MB of XML, 20,000 rows, +25 MB; streamed, +6 MB). The
-  importer then keeps the valid rows it plans (about 1 KB a staff row, measured by bench_import),
-  which the upload limit bounds.
+  the shared-string table (at most the upload's size); fast path, one sheet of at most 96 MB of XML held
+  natively by calamine (measured with bench_import: +~140 MB at 81 MB of XML, 100,000 staff rows). The
+  importer adds a bounded batch and small per-key state (org.importers' docstring states the whole bound).
 - xls (BIFF8): python-calamine; the format itself caps a sheet at 65,536 x 256 cells.
 - CSV (UTF-8 with or without BOM, or GB18030): one sheet named "CSV", recognised by its headers.
 """
@@ -214,14 +217,28 @@ _SELF_CLOSED_FORMULA = re.compile(rb"<f\b[^>]*/>\s*</c>")
 
 
 def _needs_stream(data: bytes) -> bool:
+    return _needs_stream_always(data) or _WIDE_CELL.search(data) is not None
+
+
+def _needs_stream_always(data: bytes) -> bool:
+    """What only the streaming reader reads right whatever the sheet's extent (hidden rows or columns,
+    formulas without value, formula errors)."""
     if any(literal in data for literal in _STREAM_LITERALS):
         return True
-    if b"/></c>" in data and _SELF_CLOSED_FORMULA.search(data):
-        return True
-    return _WIDE_CELL.search(data) is not None
+    return b"/></c>" in data and _SELF_CLOSED_FORMULA.search(data) is not None
 
 
-FAST_READER_MAX_XML = 64 << 20  # bytes of sheet XML; larger sheets are streamed
+# A cell that shows nothing: formatted but empty (<c r="XFD1048576" s="1"/>), an empty value, or an inline
+# string of spaces only. Such a cell far away (a careless Ctrl+End, a format painted down a column) makes
+# the used range run to Excel's last row or column; without them a sheet is often plainly dense.
+_BLANK_CELL = re.compile(
+    rb'<c r="[A-Z]{1,3}\d+"(?: s="\d+")?(?: t="(?:n|str|inlineStr)")?'
+    rb'(?:\s*/>|></c>|><v></v></c>|><v/></c>|><is><t(?: xml:space="preserve")?>[ \t\r\n]*</t></is></c>)')
+_ODD_ROW = re.compile(rb'<row r="(?!\d)')  # a row number that is no number: the streaming reader refuses it
+_EMPTY_ROW = re.compile(rb'<row\b[^>]*?(?:/>|>\s*</row>)')
+
+
+FAST_READER_MAX_XML = 96 << 20  # bytes of sheet XML (~110,000 staff rows); larger sheets are streamed
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+)(\d+):([A-Z]+)(\d+)\"")
 # Built-in number formats that show dates (ECMA-376 18.8.30).
 DATE_FORMAT_IDS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46,
@@ -261,13 +278,18 @@ class XlsxReader(_Reader):
         self._stats: dict[str, SheetStats] = {}
         self._path, self._calamine = str(path), None
         self.last_reader = ""
+        self._cleaned: list[Path] = []
 
     stream_only = False  # True: never the fast reader (the benchmark's comparison, tests)
 
     def close(self) -> None:
         self._zip.close()
+        if isinstance(self._strings, _SpilledStrings):
+            self._strings.close()
         if self._calamine is not None:
             self._calamine.close()
+        for path in self._cleaned:
+            path.unlink(missing_ok=True)
 
     def _parse(self, member: str):
         with self._zip.open(member) as handle:
@@ -288,15 +310,26 @@ class XlsxReader(_Reader):
             sheets.append(SheetInfo(name, sheet.get("state", "visible") == "visible"))
         return sheets
 
-    def _read_shared_strings(self) -> list[str]:
+    def _read_shared_strings(self):
+        """The shared-string table: a list, or above SHARED_STRINGS_IN_MEMORY bytes of XML a `_SpilledStrings`
+        (the texts in a temporary file, 8 bytes of memory a string), so a workbook of unique texts does not
+        take its expanded size in memory."""
         if "xl/sharedStrings.xml" not in self._zip.namelist():
             return []
-        strings = []
+        large = self._zip.getinfo("xl/sharedStrings.xml").file_size > SHARED_STRINGS_IN_MEMORY
+        strings = _SpilledStrings() if large else []
         with self._zip.open("xl/sharedStrings.xml") as handle:
             for _event, item in self._etree.iterparse(handle, tag=f"{NS}si", huge_tree=True, resolve_entities=False):
                 strings.append(_inline_text(item))
                 item.clear()
+                while item.getprevious() is not None:
+                    del item.getparent()[0]
+        if large:
+            strings.finish()
+            self.large_strings = True
         return strings
+
+    large_strings = False  # True: the shared strings are spilled, and calamine (which holds them all) is not used
 
     def _read_styles(self) -> list[bool]:
         """For each cell style (the `s` attribute): does its number format show a date?"""
@@ -314,12 +347,12 @@ class XlsxReader(_Reader):
             flags.append(custom.get(number, number in DATE_FORMAT_IDS))
         return flags
 
-    def _scan(self, member: str, stats: SheetStats) -> tuple[list[tuple[int, int, int, int]], bool]:
+    def _scan(self, member: str, stats: SheetStats) -> tuple[list[tuple[int, int, int, int]], bool, bool]:
         """Before reading, one pass over the sheet's bytes keeping only a 1 MB chunk, its head and its tail:
         the declared extent, the merged ranges (they follow the cells in the XML) and whether the fast
         reader may load it (see `rows`)."""
         head, pending, after, found, merges = b"", b"", [], False, []
-        rows_seen, last_row, special = 0, 0, False
+        rows_seen, last_row, special, always = 0, 0, False, False
         with self._zip.open(member) as handle:
             while chunk := handle.read(1 << 20):
                 if len(head) < 4096:
@@ -333,7 +366,8 @@ class XlsxReader(_Reader):
                 if last >= 0:
                     digits = _LEADING_DIGITS.match(data, last + 8)
                     last_row = int(digits.group()) if digits else last_row
-                special = special or _needs_stream(data)
+                always = always or _needs_stream_always(data)
+                special = special or always or _WIDE_CELL.search(data) is not None
                 end = _SHEET_DATA_END.search(data)
                 if end:
                     found = True
@@ -350,7 +384,7 @@ class XlsxReader(_Reader):
             stats.declared_rows = min(stats.declared_rows or rows_seen, rows_seen)
         size = self._zip.getinfo(member).file_size
         dense = rows_seen > 0 and last_row <= 2 * rows_seen + 1000 and size <= FAST_READER_MAX_XML
-        return merges, dense and not special
+        return merges, dense and not special, always
 
     def rows(self, sheet_name: str) -> Iterator[tuple[int, list]]:
         """The sheet's rows. A dense, plain sheet (its last row near its row count, no cell beyond column
@@ -362,9 +396,17 @@ class XlsxReader(_Reader):
         stats = self.stats(sheet_name)
         stats.hidden_rows, stats.hidden_columns = 0, set()
         try:
-            merges, fast = self._scan(member, stats)
-            self.last_reader = "calamine" if fast and not self.stream_only else "stream"
-            if self.last_reader == "calamine":
+            merges, fast, always = self._scan(member, stats)
+            fast = fast and not self.large_strings
+            cleaned = None
+            if not fast and not always and not self.stream_only and not merges and not self.large_strings \
+                    and self._zip.getinfo(member).file_size <= FAST_READER_MAX_XML:
+                cleaned = self._without_blank_cells(member, sheet_name)
+            self.last_reader = "calamine" if (fast or cleaned) and not self.stream_only else "stream"
+            if cleaned is not None:
+                self.last_reader = "calamine, blank cells dropped"
+                yield from self._fast_rows(sheet_name, merges, path=cleaned)
+            elif self.last_reader == "calamine":
                 yield from self._fast_rows(sheet_name, merges)
             else:
                 yield from self._rows(member, stats, merges)
@@ -372,14 +414,66 @@ class XlsxReader(_Reader):
                 self._etree.XMLSyntaxError):
             raise ExcelFileError(MSG_MALFORMED) from None  # e.g. a shared-string index beyond the table
 
-    def _fast_rows(self, sheet_name: str, merges) -> Iterator[tuple[int, list]]:
+    def _without_blank_cells(self, member: str, sheet_name: str) -> Path | None:
+        """A sheet that is not dense only because of cells showing nothing (a formatted cell at XFD1048576):
+        copy the workbook to a temporary file with those cells (and the rows left empty) dropped from this
+        sheet, in one streamed pass, and return its path when the copy is dense and plain (calamine may then
+        read it; ~10x faster than streaming). None when it still is not (then the sheet is streamed)."""
+        import tempfile
+
+        handle = tempfile.NamedTemporaryFile(prefix="sheet-", suffix=".xlsx", delete=False)
+        target = Path(handle.name)
+        handle.close()
+        rows_seen, last_row, special = 0, 0, False
+        try:
+            with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+                for info in self._zip.infolist():
+                    if info.filename == member:
+                        continue
+                    out.writestr(info, self._zip.read(info.filename))
+                stored = zipfile.ZipInfo(member, date_time=(2000, 1, 1, 0, 0, 0))
+                stored.compress_type = zipfile.ZIP_STORED
+                with self._zip.open(member) as reading, out.open(stored, "w", force_zip64=True) as writing:
+                    carry = b""
+                    while True:
+                        chunk = reading.read(1 << 20)
+                        data = carry + chunk
+                        cut = data.rfind(b"</row>") + len(b"</row>") if chunk else len(data)
+                        if chunk and cut < len(b"</row>"):
+                            carry = data
+                            continue
+                        cleaned = _EMPTY_ROW.sub(b"", _BLANK_CELL.sub(b"", data[:cut]))
+                        carry = data[cut:]
+                        rows_seen += cleaned.count(b"<row")
+                        last = cleaned.rfind(b'<row r="')
+                        if last >= 0:
+                            digits = _LEADING_DIGITS.match(cleaned, last + 8)
+                            last_row = int(digits.group()) if digits else last_row
+                        special = (special or _WIDE_CELL.search(cleaned) is not None
+                                   or _ODD_ROW.search(cleaned) is not None)
+                        writing.write(cleaned)
+                        if not chunk:
+                            break
+        except (zipfile.BadZipFile, OSError, ValueError):
+            target.unlink(missing_ok=True)
+            raise
+        if special or rows_seen == 0 or last_row > 2 * rows_seen + 1000:
+            target.unlink(missing_ok=True)
+            return None
+        self._cleaned.append(target)
+        return target
+
+    def _fast_rows(self, sheet_name: str, merges, *, path: Path | None = None) -> Iterator[tuple[int, list]]:
         import python_calamine
 
         merge_fill = _MergeFill(merges)
+        book = None
         try:
-            if self._calamine is None:
+            if path is not None:
+                book = _calamine_open(path)
+            elif self._calamine is None:
                 self._calamine = _calamine_open(self._path)
-            sheet = self._calamine.get_sheet_by_name(sheet_name)
+            sheet = (book or self._calamine).get_sheet_by_name(sheet_name)
             for number, row in enumerate(sheet.iter_rows(), start=1):  # calamine pads from row 1
                 if not merge_fill.active:
                     out = [None if value == "" or (value.__class__ is str and value.isspace()) else value
@@ -398,6 +492,9 @@ class XlsxReader(_Reader):
                 yield number, out
         except (python_calamine.CalamineError, ValueError):
             raise ExcelFileError(MSG_MALFORMED) from None
+        finally:
+            if book is not None:
+                book.close()
 
     def _rows(self, member: str, stats: SheetStats, merges) -> Iterator[tuple[int, list]]:
         strings, date_styles = self._strings, self._date_styles
@@ -453,6 +550,51 @@ class XlsxReader(_Reader):
                 for position, value in values.items():
                     row[position] = value
                 yield number, row
+
+
+SHARED_STRINGS_IN_MEMORY = 16 << 20  # bytes of sharedStrings.xml; a larger table is spilled to a temporary file
+
+
+class _SpilledStrings:
+    """A shared-string table kept in a temporary file: the texts' UTF-8 bytes one after another, and their
+    offsets in an array (8 bytes a string); `strings[i]` reads one back through mmap. An index beyond the
+    table raises IndexError, as a list does."""
+
+    def __init__(self):
+        import tempfile
+        from array import array
+
+        self._file = tempfile.TemporaryFile(prefix="strings-")
+        self._offsets = array("Q", [0])
+        self._map = None
+
+    def append(self, text: str) -> None:
+        data = text.encode()
+        self._file.write(data)
+        self._offsets.append(self._offsets[-1] + len(data))
+
+    def finish(self) -> None:
+        import mmap
+
+        self._file.flush()
+        if self._offsets[-1]:
+            self._map = mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ)
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, index: int) -> str:
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        start, end = self._offsets[index], self._offsets[index + 1]
+        return self._map[start:end].decode() if end > start else ""
+
+    def close(self) -> None:
+        if self._map is not None:
+            self._map.close()
+        self._file.close()
 
 
 class _MergeFill:

@@ -1,4 +1,12 @@
-"""Persisting a checked base-data import plan (regions, schools, staff, work history) all or nothing."""
+"""Persisting a checked base-data import plan (regions, schools, staff, work history) all or nothing.
+
+The plan (org.importers.BaseDataPlan) is spooled to a temporary file; it is written here batch by batch
+(IMPORT_BATCH rows: read back, references resolved, COPY or bulk insert, dropped) inside ONE transaction,
+so memory stays bounded whatever the file and no data is ever half-written: a failure in any batch
+rolls every batch back.
+"""
+
+from collections.abc import Iterator
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
@@ -8,7 +16,7 @@ from org import versioning
 from org.models import Region, School, Staff
 from org.services.people import save_audited
 
-IMPORT_BATCH = 5000
+IMPORT_BATCH = 5000  # rows written at once (the importer spools its plan in batches of org.importers.BATCH_ROWS)
 
 
 @transaction.atomic
@@ -16,7 +24,8 @@ def base_data_apply(*, actor: User, plan, context, reason: str, progress=None) -
     """Write a checked base-data plan (org.importers) all or nothing, with history naming the actor.
 
     Rows were validated cell by cell and against the database by the importer, so they are written
-    in bulk (bulk_create/bulk_update with history) rather than one full_clean() + save() each.
+    in bulk (COPY on PostgreSQL, bulk_create/bulk_update with history elsewhere) rather than one
+    full_clean() + save() each, one spooled batch at a time, all inside this function's transaction.
     """
     done, total = 0, plan.size
 
@@ -34,9 +43,37 @@ def base_data_apply(*, actor: User, plan, context, reason: str, progress=None) -
     if plan.transfers:
         from org.services.transfers import transfer_requests_create
 
-        transfer_requests_create(actor=actor, requests=plan.transfers, school_ids=plan.school_ids, reason=reason)
-    for handler, planned in plan.extra:
-        handler.persist(planned, context)
+        for batch in plan.transfers.batches():
+            transfer_requests_create(actor=actor, requests=batch, school_ids=plan.school_ids, reason=reason)
+    _apply_extra(plan, context)
+
+
+def _apply_extra(plan, context) -> None:
+    """Sheets another app stores (org.sheets.SheetHandler), batch by batch, with `plan.staff_ids` holding
+    the ids of the batch's people (created above or already there)."""
+    from org.sheets import sheet_handler
+
+    for sheet_name, planned, numbers in plan.extra:
+        plan.staff_ids = _staff_ids(numbers)
+        sheet_handler(sheet_name).persist(planned, context)
+
+
+def _staff_ids(numbers) -> dict[str, int]:
+    """ID number -> staff id, for one batch (one query)."""
+    from org.importers import in_filters
+
+    out = {}
+    for chunk in in_filters(sorted(set(numbers))):
+        out.update(Staff.objects.filter(id_number__in=chunk).values_list("id_number", "id"))
+    return out
+
+
+def _batches(rows, size: int):
+    """A plan's spool (or a list) in lists of at most `size` items."""
+    batches = rows.batches() if hasattr(rows, "batches") else [rows]
+    for batch in batches:
+        for start in range(0, len(batch), size):
+            yield batch[start:start + size]
 
 
 def _apply_regions(plan, *, actor: User, reason: str) -> None:
@@ -53,31 +90,35 @@ def _apply_regions(plan, *, actor: User, reason: str) -> None:
 COPY_THRESHOLD = 2000
 
 
-def _create_rows(model, rows: list[dict], *, actor: User, reason: str, advance) -> list[int]:
-    """Create rows (dicts of field values) with their '+' history rows; return their ids in order."""
+def _create_rows(model, rows, *, actor: User, reason: str, advance, prepare=None) -> Iterator[tuple[list, list]]:
+    """Create rows (a spool or list of dicts of field values) with their '+' history rows, batch by batch,
+    yielding (batch, new ids in order) after each; `prepare(batch)` resolves a batch's references in place."""
     from simple_history.utils import bulk_create_with_history
 
     use_copy = connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD
-    ids = []
-    for start in range(0, len(rows), IMPORT_BATCH):
-        batch = rows[start:start + IMPORT_BATCH]
+    for batch in _batches(rows, IMPORT_BATCH):
+        if prepare is not None:
+            prepare(batch)
         if use_copy:
-            ids += _copy_create_with_history(model, batch, actor=actor, reason=reason)
+            ids = _copy_create_with_history(model, batch, actor=actor, reason=reason)
         else:
             objects = [model(**row) for row in batch]
             bulk_create_with_history(objects, model, batch_size=1000, default_user=actor, default_change_reason=reason)
-            ids += [obj.pk for obj in objects]
+            ids = [obj.pk for obj in objects]
+        yield batch, ids
         advance(len(batch))
-    return ids
 
 
-def _update_rows(model, objects: list, *, fields: list[str], actor: User, reason: str, advance) -> None:
+def _update_rows(model, rows, *, fields: list[str], actor: User, reason: str, advance, prepare=None) -> None:
+    """Update rows (a spool or list of dicts holding "id" and the fields), batch by batch, with history."""
     from simple_history.utils import bulk_update_with_history
 
-    for start in range(0, len(objects), IMPORT_BATCH):
-        batch = objects[start:start + IMPORT_BATCH]
-        bulk_update_with_history(batch, model, fields=versioning.counted_as_saves(model, batch, fields), batch_size=1000, default_user=actor,
-                                 default_change_reason=reason)
+    for batch in _batches(rows, IMPORT_BATCH):
+        if prepare is not None:
+            prepare(batch)
+        objects = [model(**row) for row in batch]
+        bulk_update_with_history(objects, model, fields=versioning.counted_as_saves(model, objects, fields),
+                                 batch_size=1000, default_user=actor, default_change_reason=reason)
         advance(len(batch))
 
 
@@ -133,8 +174,7 @@ def _copy_sql(sql, table: str, columns: list[str]):
 
 
 def _resolve_references(rows: list[dict], **references: tuple[str, dict]) -> list[dict]:
-    """Replace each row's reference (e.g. school_code) by the id it names, in place: a plan is used once,
-    and copying 100,000 rows would cost ~60 MB."""
+    """Replace each row's reference (e.g. school_code) by the id it names, in place (a batch is used once)."""
     for row in rows:
         for key, (field_name, ids) in references.items():
             row[field_name] = ids[row.pop(key)]
@@ -142,13 +182,14 @@ def _resolve_references(rows: list[dict], **references: tuple[str, dict]) -> lis
 
 
 def _apply_schools(plan, *, actor: User, reason: str, advance) -> None:
-    rows = _resolve_references(plan.school_creates, region_code=("region_id", plan.region_ids))
-    ids = _create_rows(School, rows, actor=actor, reason=reason, advance=advance)
-    plan.school_ids.update({row["code"]: pk for row, pk in zip(rows, ids, strict=True)})
-    for school in plan.school_updates:
-        school.region_id = plan.region_ids[school._region_code]
+    def prepare(batch):
+        _resolve_references(batch, region_code=("region_id", plan.region_ids))
+
+    for batch, ids in _create_rows(School, plan.school_creates, actor=actor, reason=reason, advance=advance,
+                                   prepare=prepare):
+        plan.school_ids.update({row["code"]: pk for row, pk in zip(batch, ids, strict=True)})
     _update_rows(School, plan.school_updates, fields=["name", "region", "stage", "location", "is_weak"],
-                 actor=actor, reason=reason, advance=advance)
+                 actor=actor, reason=reason, advance=advance, prepare=prepare)
 
 
 STAFF_UPDATE_FIELDS = ["name", "gender", "birth_date", "school", "post", "is_head_teacher", "subject", "title",
@@ -156,20 +197,25 @@ STAFF_UPDATE_FIELDS = ["name", "gender", "birth_date", "school", "post", "is_hea
 
 
 def _apply_staff(plan, *, actor: User, reason: str, advance) -> None:
-    school_ids = plan.school_ids
-    rows = _resolve_references(plan.staff_creates, school_code=("school_id", school_ids))
-    ids = _create_rows(Staff, rows, actor=actor, reason=reason, advance=advance)
-    plan.staff_ids.update({row["id_number"]: pk for row, pk in zip(rows, ids, strict=True)})
-    for staff in plan.staff_updates:
-        staff.school_id = school_ids[staff._school_code]
-    _update_rows(Staff, plan.staff_updates, fields=STAFF_UPDATE_FIELDS, actor=actor, reason=reason, advance=advance)
+    def prepare(batch):
+        _resolve_references(batch, school_code=("school_id", plan.school_ids))
+
+    for _batch, _ids in _create_rows(Staff, plan.staff_creates, actor=actor, reason=reason, advance=advance,
+                                     prepare=prepare):
+        pass  # the ids are looked up by ID number where needed (work history, handlers): none kept here
+    _update_rows(Staff, plan.staff_updates, fields=STAFF_UPDATE_FIELDS, actor=actor, reason=reason,
+                 advance=advance, prepare=prepare)
 
 
 def _apply_work_history(plan, *, actor: User, reason: str, advance) -> None:
     from org.models import WorkHistory
 
-    rows = _resolve_references(plan.history_creates, staff_number=("staff_id", plan.staff_ids),
-                               school_code=("school_id", plan.school_ids))
-    _create_rows(WorkHistory, rows, actor=actor, reason=reason, advance=advance)
+    def prepare(batch):
+        staff_ids = _staff_ids(row["staff_number"] for row in batch)
+        _resolve_references(batch, staff_number=("staff_id", staff_ids), school_code=("school_id", plan.school_ids))
+
+    for _batch, _ids in _create_rows(WorkHistory, plan.history_creates, actor=actor, reason=reason,
+                                     advance=advance, prepare=prepare):
+        pass
     _update_rows(WorkHistory, plan.history_updates, fields=["post", "end"], actor=actor, reason=reason,
                  advance=advance)
