@@ -10,8 +10,8 @@ from django.utils import translation
 from django.views import View
 
 from alliances import rules, selectors
-from org.downloads import file_download
 from org.excel import SheetData, write_workbook
+from org.exporting import export_response
 
 COMPLIANCE_HEADERS = ["学期", "集团名称", "类型", "牵头学校", "学校", "派出要求", "实际人数", "要求人数", "差距", "计算日期"]
 
@@ -48,7 +48,4 @@ class ExportView(LoginRequiredMixin, View):
     def get(self, request, kind):
         if kind not in self.KINDS:
             raise Http404
-        from alliances.views import current_term
-
-        term = current_term(request)
-        return file_download(lambda stream: write(stream, kind, request.user, term), f"alliances-{kind}-{term.code}.xlsx")
+        return export_response(request, "alliances.export", {"kind": kind})  # a job above EXPORT_INLINE_MAX_ROWS

@@ -205,6 +205,9 @@ class GroupsImporter:
         except (ValidationError, PermissionDenied) as error:
             _refusal(problems, MEMBER_SHEET, row.row, "学校代码", error)
 
+    def export_count(self, user) -> int:
+        return group_list(user=user).count() + scope.visible_to(user, Membership).count()
+
     def export(self, target, *, user) -> None:
         groups = group_list(user=user)
         memberships = scope.visible_to(user, Membership).select_related("group", "school").order_by("group__name", "role", "school__code")
@@ -264,6 +267,9 @@ class RequirementsImporter:
             _refusal(problems, REQUIREMENT_SHEET, row.row, "区域代码", error)
             return
         sheet.record("created" if current is None else "updated", label)
+
+    def export_count(self, user) -> int:
+        return requirement_list(user=user).count()
 
     def export(self, target, *, user) -> None:
         type_label = {value: label for label, value in TYPES.items()}
@@ -337,6 +343,9 @@ class ActivitiesImporter:
             _refusal(problems, ACTIVITY_SHEET, row.row, "集团名称", error)
             return
         sheet.record("created", label)
+
+    def export_count(self, user) -> int:
+        return scope.visible_to(user, Activity).count()
 
     def export(self, target, *, user) -> None:
         kind_label = {value: label for label, value in ACTIVITY_KINDS.items()}

@@ -7,4 +7,4 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Bound evaluation")
 
     def ready(self):
-        from evaluation import importers, scopes  # noqa: F401  (register the scopers and the workbooks)
+        from evaluation import export_kinds, importers, scopes  # noqa: F401  (register the scopers and the workbooks)

@@ -273,6 +273,11 @@ class QualityImporter:
             plan.append((school, key[1], data))
         return plan
 
+    def export_count(self, user) -> int:
+        from evaluation import selectors
+
+        return selectors.quality_list(user=user).count()
+
     def export(self, target, *, user) -> None:
         from evaluation.exports import quality_export
 

@@ -199,6 +199,12 @@ class BaseDataImporter:
             result.committed = True
         return result
 
+    def export_count(self, user) -> int:
+        """Rows the export writes, counted cheaply (org.exporting): staff and work history (the two large sheets)."""
+        from org import selectors
+
+        return selectors.staff_list(user=user).count() + selectors.work_history_list(user=user).count()
+
     def export(self, target, *, user) -> None:
         from org.exports import base_data_export
 

@@ -85,6 +85,11 @@ class NominationImporter:
 
         return Staff.objects.filter(pk__in=nomination_list(user=user).values("staff_id"))
 
+    def export_count(self, user) -> int:
+        from talentpool.selectors import nomination_list
+
+        return nomination_list(user=user).count()
+
     def export(self, target, *, user) -> None:
         from talentpool.exports import nomination_roster
 

@@ -2,16 +2,15 @@
 
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
 from org import scope
 from org.downloads import DOCX, file_download
+from org.exporting import export_response
 from org.models import Staff, Unmasking
 from org.services.privacy import unmaskings_record
-from talentpool import exports, selectors
-from talentpool.filters import NominationFilter, PoolMemberFilter
+from talentpool import exports
 from talentpool.models import Intake
 
 
@@ -45,17 +44,9 @@ class NominationExportView(LoginRequiredMixin, View):
     """The nomination roster as filtered on the list page."""
 
     def get(self, request):
-        rows = NominationFilter(request.GET, queryset=selectors.nomination_list(user=request.user), request=request).qs
-        response = file_download(lambda stream: exports.nomination_roster(stream, user=request.user, queryset=rows),
-                                 f"nominations-{timezone.localdate():%Y%m%d}.xlsx")
-        _record_unmasking(request.user, rows, "提名名册")
-        return response
+        return export_response(request, "talentpool.nominations")  # a job above EXPORT_INLINE_MAX_ROWS
 
 
 class MemberExportView(LoginRequiredMixin, View):
     def get(self, request):
-        rows = PoolMemberFilter(request.GET, queryset=selectors.pool_member_list(user=request.user), request=request).qs
-        response = file_download(lambda stream: exports.pool_roster(stream, user=request.user, queryset=rows),
-                                 f"pool-{timezone.localdate():%Y%m%d}.xlsx")
-        _record_unmasking(request.user, rows, "人才库名册")
-        return response
+        return export_response(request, "talentpool.members")  # a job above EXPORT_INLINE_MAX_ROWS

@@ -9,12 +9,13 @@ wrote.
 """
 
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 import xlsxwriter
-
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -94,6 +95,7 @@ def write_workbook(target, sheets: Iterable[SheetData], *, progress: Callable[[i
     dates use the yyyy-mm-dd format openpyxl wrote. `progress(rows_written)` is called every
     PROGRESS_EVERY rows and once at the end of each sheet (export jobs show it).
     """
+    progress = progress or _PROGRESS.get()
     book = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})
     bold = book.add_format({"bold": True})
@@ -125,6 +127,17 @@ def write_workbook(target, sheets: Iterable[SheetData], *, progress: Callable[[i
 
 
 PROGRESS_EVERY = 2000
+_PROGRESS: ContextVar[Callable[[int], None] | None] = ContextVar("export_progress", default=None)
+
+
+@contextmanager
+def export_progress(callback: Callable[[int], None]):
+    """Within the block, every write_workbook reports its rows to `callback(rows_written)` (export jobs)."""
+    token = _PROGRESS.set(callback)
+    try:
+        yield
+    finally:
+        _PROGRESS.reset(token)
 
 
 def _cell_writers(sheet, inert, day, moment) -> dict:

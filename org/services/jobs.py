@@ -107,8 +107,11 @@ def _claim(job_id: int, *, statuses: list[str], running_status: str) -> bool:
 
 
 @contextmanager
-def heartbeat(job_id: int):
+def heartbeat(job_id: int, model=None):
     """Refresh the job's `heartbeat_at` every IMPORT_HEARTBEAT_SECONDS while the block runs.
+
+    `model`: the job model (ImportJob by default; ExportJob for exports), with `heartbeat_at` and a
+    `RUNNING` list of statuses.
 
     A daemon thread with its own database connection (autocommit): its beats are visible while
     the task's transaction is open, and stop when the worker process dies. A failed beat is
@@ -116,6 +119,7 @@ def heartbeat(job_id: int):
     """
     from org.models import ImportJob
 
+    model = model or ImportJob
     stop = threading.Event()
     interval = float(settings.IMPORT_HEARTBEAT_SECONDS)
 
@@ -123,14 +127,14 @@ def heartbeat(job_id: int):
         try:
             while not stop.wait(interval):
                 try:
-                    ImportJob.objects.filter(pk=job_id, status__in=ImportJob.RUNNING).update(
+                    model.objects.filter(pk=job_id, status__in=model.RUNNING).update(
                         heartbeat_at=timezone.now())
                 except DatabaseError as error:
-                    logger.warning("import job %s: heartbeat failed: %s", job_id, error)
+                    logger.warning("%s %s: heartbeat failed: %s", model._meta.model_name, job_id, error)
         finally:
             connections.close_all()  # this thread's connections only
 
-    thread = threading.Thread(target=beat, name=f"import-job-{job_id}-heartbeat", daemon=True)
+    thread = threading.Thread(target=beat, name=f"{model._meta.model_name}-{job_id}-heartbeat", daemon=True)
     thread.start()
     try:
         yield
