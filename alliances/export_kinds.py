@@ -25,7 +25,7 @@ def alliances_plan(user, query, args: dict) -> ExportPlan:
                 "activities": activities_importer}.get(kind)
     return ExportPlan(
         filename=f"alliances-{kind}-{term.code}.xlsx",
-        count=(lambda: importer.export_count(user)) if importer is not None else (lambda: 0),
+        count=(lambda limit=None: importer.export_count(user, limit)) if importer is not None else (lambda limit=None: 0),
         write=lambda stream: exports.write(stream, kind, user, term),
     )
 

@@ -205,8 +205,10 @@ class GroupsImporter:
         except (ValidationError, PermissionDenied) as error:
             _refusal(problems, MEMBER_SHEET, row.row, "学校代码", error)
 
-    def export_count(self, user) -> int:
-        return group_list(user=user).count() + scope.visible_to(user, Membership).count()
+    def export_count(self, user, limit: int | None = None) -> int:
+        from org.exporting import counter
+
+        return counter(group_list(user=user), scope.visible_to(user, Membership))(limit)
 
     def export(self, target, *, user) -> None:
         groups = group_list(user=user)
@@ -268,8 +270,10 @@ class RequirementsImporter:
             return
         sheet.record("created" if current is None else "updated", label)
 
-    def export_count(self, user) -> int:
-        return requirement_list(user=user).count()
+    def export_count(self, user, limit: int | None = None) -> int:
+        from org.exporting import bounded_count
+
+        return bounded_count(requirement_list(user=user), limit)
 
     def export(self, target, *, user) -> None:
         type_label = {value: label for label, value in TYPES.items()}
@@ -344,8 +348,10 @@ class ActivitiesImporter:
             return
         sheet.record("created", label)
 
-    def export_count(self, user) -> int:
-        return scope.visible_to(user, Activity).count()
+    def export_count(self, user, limit: int | None = None) -> int:
+        from org.exporting import bounded_count
+
+        return bounded_count(scope.visible_to(user, Activity), limit)
 
     def export(self, target, *, user) -> None:
         kind_label = {value: label for label, value in ACTIVITY_KINDS.items()}

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from org.exporting import ExportPlan, register_export
+from org.exporting import ExportPlan, counter, register_export
 
 
 def _cycle(user, args: dict):
@@ -19,7 +19,7 @@ def results_plan(user, query, args: dict) -> ExportPlan:
     cycle = _cycle(user, args)
     return ExportPlan(
         filename=f"evaluation-results-{cycle.pk}.xlsx",
-        count=selectors.subject_list(user=user, cycle=cycle).count,
+        count=counter(selectors.subject_list(user=user, cycle=cycle)),
         write=lambda stream: exports.results_export(stream, user=user, cycle=cycle),
     )
 
@@ -31,7 +31,7 @@ def missing_plan(user, query, args: dict) -> ExportPlan:
     cycle = _cycle(user, args)
     return ExportPlan(
         filename=f"evaluation-missing-{cycle.pk}.xlsx",
-        count=lambda: 0,
+        count=lambda limit=None: 0,
         write=lambda stream: exports.missing_export(stream, user=user, cycle=cycle),
     )
 
@@ -42,7 +42,7 @@ def quality_plan(user, query, args: dict) -> ExportPlan:
 
     return ExportPlan(
         filename="school-quality.xlsx",
-        count=selectors.quality_list(user=user).count,
+        count=counter(selectors.quality_list(user=user)),
         write=lambda stream: exports.quality_export(stream, user=user),
     )
 

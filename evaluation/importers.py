@@ -273,10 +273,11 @@ class QualityImporter:
             plan.append((school, key[1], data))
         return plan
 
-    def export_count(self, user) -> int:
+    def export_count(self, user, limit: int | None = None) -> int:
         from evaluation import selectors
+        from org.exporting import bounded_count
 
-        return selectors.quality_list(user=user).count()
+        return bounded_count(selectors.quality_list(user=user), limit)
 
     def export(self, target, *, user) -> None:
         from evaluation.exports import quality_export

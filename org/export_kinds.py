@@ -12,7 +12,7 @@ from org.exporting import ExportPlan, register_export
 def workbook_plan(user, query, args: dict) -> ExportPlan:
     """args {"kind": an importer's kind}: everything of that workbook in the user's scope (bureau staff only).
 
-    The count is the importer's `export_count(user)` when it has one (the large workbooks do), else 0 (inline)."""
+    The count is the importer's `export_count(user, limit=None)` (org.exporting.bounded_count) when it has one (the large workbooks do), else 0 (inline)."""
     from org.excel import get_importer
     from org.import_views import _record_unmasking
 
@@ -22,10 +22,10 @@ def workbook_plan(user, query, args: dict) -> ExportPlan:
         importer = get_importer(str(args.get("kind", "")))
     except KeyError:
         raise Http404 from None
-    counter = getattr(importer, "export_count", None)
+    count = getattr(importer, "export_count", None)
     return ExportPlan(
         filename=f"{importer.spec.title}-{timezone.localdate():%Y%m%d}.xlsx",
-        count=(lambda: counter(user)) if counter is not None else (lambda: 0),
+        count=(lambda limit=None: count(user, limit)) if count is not None else (lambda limit=None: 0),
         write=lambda stream: importer.export(stream, user=user),
         audit=lambda: _record_unmasking(user, importer),
     )

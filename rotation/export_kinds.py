@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from org import scope
-from org.exporting import ExportPlan, ExportRefused, register_export, request_for
+from org.exporting import ExportPlan, ExportRefused, counter, register_export, request_for
 
 
 def eligibility_plan(user, query, args: dict) -> ExportPlan:
@@ -31,7 +31,7 @@ def eligibility_plan(user, query, args: dict) -> ExportPlan:
 
     return ExportPlan(
         filename=f"eligibility-{on.isoformat()}.xlsx",
-        count=staff.count,
+        count=counter(staff),
         write=lambda stream: exports.write_eligibility(stream, staff, on, full_ids=full_ids),
         audit=audit,
     )

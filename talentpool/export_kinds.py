@@ -3,7 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from org.exporting import ExportPlan, register_export, request_for
+from org.exporting import ExportPlan, counter, register_export, request_for
 
 
 def nominations_plan(user, query, args: dict) -> ExportPlan:
@@ -15,7 +15,7 @@ def nominations_plan(user, query, args: dict) -> ExportPlan:
     rows = NominationFilter(query, queryset=selectors.nomination_list(user=user), request=request_for(user, query)).qs
     return ExportPlan(
         filename=f"nominations-{timezone.localdate():%Y%m%d}.xlsx",
-        count=rows.count,
+        count=counter(rows),
         write=lambda stream: exports.nomination_roster(stream, user=user, queryset=rows),
         audit=lambda: _record_unmasking(user, rows, "提名名册"),
     )
@@ -30,7 +30,7 @@ def members_plan(user, query, args: dict) -> ExportPlan:
     rows = PoolMemberFilter(query, queryset=selectors.pool_member_list(user=user), request=request_for(user, query)).qs
     return ExportPlan(
         filename=f"pool-{timezone.localdate():%Y%m%d}.xlsx",
-        count=rows.count,
+        count=counter(rows),
         write=lambda stream: exports.pool_roster(stream, user=user, queryset=rows),
         audit=lambda: _record_unmasking(user, rows, "人才库名册"),
     )

@@ -146,6 +146,8 @@ def _cell_writers(sheet, inert, day, moment) -> dict:
     write_string, write_number = sheet.write_string, sheet.write_number
 
     def text(row, column, value):
+        if not value:
+            return  # an empty cell, as openpyxl wrote it (it reads back as None)
         if value.startswith(FORMULA_STARTS):
             write_string(row, column, value, inert)
         else:

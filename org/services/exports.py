@@ -18,7 +18,7 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import F, Q
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from org.services.jobs import _stale_before, heartbeat
@@ -31,6 +31,12 @@ MSG_EXPORT_CRASHED = _("The export could not be written because of an internal e
                        "the administrator.")
 MSG_EXPORT_STOPPED = _("Writing stopped %(count)s times before it could finish (the worker ended, e.g. out of "
                        "memory); please export again.")
+
+
+def _in_language(message, **values) -> str:
+    """A message as stored on the job: in the bureau's language (LANGUAGE_CODE), whoever runs the task."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(message % values if values else message)
 
 
 def _query_dict(query) -> dict:
@@ -87,16 +93,20 @@ def export_job_run(*, job_id: int) -> None:
     try:
         with heartbeat(job_id, ExportJob), export_progress(progress), tempfile.TemporaryFile() as stream:
             plan = exporting.get_export(job.kind).plan(job.user, exporting.query_from(job.query), job.args)
+            job.rows_total = plan.count()
+            ExportJob.objects.filter(pk=job_id).update(rows_total=job.rows_total)
             plan.write(stream)
             stream.seek(0)
             job.file.save(job.filename, File(stream), save=False)
             if plan.audit is not None:
                 plan.audit()
     except (exporting.ExportRefused, Http404, PermissionDenied) as error:
-        reason = getattr(error, "errors", None) or str(error) or error.__class__.__name__
+        errors = getattr(error, "errors", None)
+        with translation.override(settings.LANGUAGE_CODE):  # the record is in the bureau's language
+            reason = errors.as_text().replace("\n", " ") if hasattr(errors, "as_text") else str(errors or error or "404")
+            message = str(MSG_EXPORT_REFUSED % {"reason": reason})
         ExportJob.objects.filter(pk=job_id).update(
-            status=ExportJob.Status.FAILED, error=str(MSG_EXPORT_REFUSED % {"reason": reason}), heartbeat_at=None,
-            finished_at=timezone.now())
+            status=ExportJob.Status.FAILED, error=message, heartbeat_at=None, finished_at=timezone.now())
         return
     ExportJob.objects.filter(pk=job_id).update(
         status=ExportJob.Status.DONE, file=job.file.name, rows_done=written, rows_total=max(written, job.rows_total),
@@ -108,7 +118,7 @@ def export_job_crashed(*, job_id: int) -> None:
     from org.models import ExportJob
 
     ExportJob.objects.filter(pk=job_id).exclude(status=ExportJob.Status.DONE).update(
-        status=ExportJob.Status.FAILED, error=str(MSG_EXPORT_CRASHED), heartbeat_at=None, finished_at=timezone.now())
+        status=ExportJob.Status.FAILED, error=_in_language(MSG_EXPORT_CRASHED), heartbeat_at=None, finished_at=timezone.now())
 
 
 def export_jobs_sweep(*, now: datetime | None = None) -> dict[str, int]:
@@ -126,7 +136,7 @@ def export_jobs_sweep(*, now: datetime | None = None) -> dict[str, int]:
                                            heartbeat_at__lt=_stale_before(now))
         if restarts >= settings.IMPORT_MAX_RESTARTS:
             if current.update(status=ExportJob.Status.FAILED, heartbeat_at=None, finished_at=now,
-                              error=str(MSG_EXPORT_STOPPED % {"count": restarts + 1})):
+                              error=_in_language(MSG_EXPORT_STOPPED, count=restarts + 1)):
                 counts["failed"] += 1
                 logger.warning("export job %s: stopped %s times, marked failed", job_id, restarts + 1)
             continue
