@@ -304,7 +304,7 @@ class ExportJobViewSet(scope.ScopedViewSetMixin, mixins.ListModelMixin, mixins.R
     filterset_class = None
 
     def narrow(self, queryset):
-        return queryset.filter(user=self.request.user).select_related(None)
+        return queryset.filter(user_id=self.request.user.pk)
 
     @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes})
     @action(detail=True, methods=["get"])

@@ -22,7 +22,7 @@ class OwnJobsMixin(LoginRequiredMixin, scope.ScopedQuerysetMixin):
     model = ExportJob
 
     def narrow(self, queryset):
-        return queryset.filter(user=self.request.user)
+        return queryset.filter(user_id=self.request.user.pk)
 
 
 def job_kind_label(job: ExportJob) -> str:

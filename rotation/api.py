@@ -9,6 +9,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from org import scope
+from org.api import ExportJobSerializer
 from org.api_fields import UserNamesMixin
 from org.attachments import AttachmentField
 from org.exporting import ExportRefused, export_response
@@ -106,6 +107,8 @@ class EligibilityViewSet(viewsets.ViewSet):
             page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(EligibilitySerializer(page, many=True).data)
 
+    @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes,
+                              202: ExportJobSerializer})
     @decorators.action(detail=False, methods=["get"])
     def export(self, request):
         """The eligibility roster (交流资格名册) as xlsx, same filters as the list (?as_of=, ?region=, ...).
