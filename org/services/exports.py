@@ -50,14 +50,25 @@ def _query_dict(query) -> dict:
 def export_job_create(*, actor: User, kind: str, query, args: dict, filename: str, rows_total: int):
     """Store an export job for `actor` (kind, filters, URL arguments; never the rows) and queue its task after
     the commit. Raises KeyError for an unknown kind (a programming error: views pass registered kinds)."""
-    from org import exporting, tasks
+    from org import exporting
     from org.models import ExportJob
 
     exporting.get_export(kind)
     job = ExportJob.objects.create(kind=kind, user=actor, query=_query_dict(query), args=dict(args),
                                    filename=filename[:200], rows_total=rows_total)
-    transaction.on_commit(lambda: tasks.export_job_run.delay(job.pk))
+    transaction.on_commit(lambda: _send(job.pk))
     return job
+
+
+def _send(job_id: int) -> None:
+    """Queue the job's task; without a broker (eager, development) run it here, a crash marking the job failed
+    (ExportJobTask) instead of answering 500."""
+    from org import tasks
+
+    if tasks.export_job_run.app.conf.task_always_eager:
+        tasks.export_job_run.apply(args=[job_id], throw=False)
+    else:
+        tasks.export_job_run.delay(job_id)
 
 
 def _claim(job_id: int) -> bool:
@@ -125,7 +136,6 @@ def export_jobs_sweep(*, now: datetime | None = None) -> dict[str, int]:
     """The beat job: queue running export jobs whose heartbeat stopped again, or fail them after IMPORT_MAX_RESTARTS.
 
     Returns {"restarted": n, "failed": n}; safe to run anywhere, any time (as org.services.jobs.import_jobs_sweep)."""
-    from org import tasks
     from org.models import ExportJob
 
     now = now or timezone.now()
@@ -143,7 +153,7 @@ def export_jobs_sweep(*, now: datetime | None = None) -> dict[str, int]:
         if current.update(status=ExportJob.Status.QUEUED, heartbeat_at=None, restarts=F("restarts") + 1):
             counts["restarted"] += 1
             logger.warning("export job %s: heartbeat stopped, queued again", job_id)
-            tasks.export_job_run.delay(job_id)
+            _send(job_id)
     return counts
 
 

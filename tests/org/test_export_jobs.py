@@ -228,3 +228,20 @@ def test_bounded_count_stops_at_its_limit(world):
     _county_staff(world, 7)
     assert bounded_count(Staff.objects.all()) == 8
     assert bounded_count(Staff.objects.all(), 6) == 6 and bounded_count(Staff.objects.all(), 100) == 8
+
+
+def test_a_crashing_export_marks_its_job_failed_in_chinese(client, world, county_user, monkeypatch,
+                                                            django_capture_on_commit_callbacks):
+    from rotation import exports
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    _county_staff(world, 7)
+    monkeypatch.setattr(exports, "write_eligibility", boom)
+    client.force_login(county_user)
+    response = _export(client, django_capture_on_commit_callbacks, reverse(ELIGIBILITY), as_of="2026-09-01")
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and job.status == ExportJob.Status.FAILED and job.error.startswith("导出因内部错误")
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert job.error in page and 'data-running="0"' in page
