@@ -16,6 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import xlsxwriter
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -156,8 +157,9 @@ def _cell_writers(sheet, inert, day, moment) -> dict:
     def other(row, column, value):
         if isinstance(value, bool):
             sheet.write_boolean(row, column, value)
-        elif isinstance(value, datetime):
-            sheet.write_datetime(row, column, value.replace(tzinfo=None), moment)
+        elif isinstance(value, datetime):  # Excel has no time zones: an aware time is written in local time
+            local = timezone.localtime(value) if timezone.is_aware(value) else value
+            sheet.write_datetime(row, column, local.replace(tzinfo=None), moment)
         elif isinstance(value, date):
             sheet.write_datetime(row, column, value, day)
         elif isinstance(value, int | float | Decimal):
