@@ -7,7 +7,7 @@ class AlliancesConfig(AppConfig):
     verbose_name = _("Alliances")
 
     def ready(self):
-        from alliances import scopes, signals  # noqa: F401  (scopes registers the scopers)
+        from alliances import export_kinds, scopes, signals  # noqa: F401  (scopes registers the scopers)
         from alliances.importers import activities_importer, groups_importer, requirements_importer
         from org.excel import register_importer
 

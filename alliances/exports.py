@@ -32,8 +32,8 @@ from alliances.sheets import (
     labels,
 )
 from org import scope
-from org.downloads import file_download
 from org.excel import SheetData, write_workbook
+from org.exporting import export_response
 
 
 def groups_export(target, *, user) -> None:
@@ -106,7 +106,4 @@ class ExportView(LoginRequiredMixin, View):
     def get(self, request, kind):
         if kind not in self.KINDS:
             raise Http404
-        from alliances.views import current_term
-
-        term = current_term(request)
-        return file_download(lambda stream: write(stream, kind, request.user, term), f"alliances-{kind}-{term.code}.xlsx")
+        return export_response(request, "alliances.export", {"kind": kind})  # a job above EXPORT_INLINE_MAX_ROWS

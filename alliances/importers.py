@@ -158,6 +158,11 @@ class GroupsImporter:
         except (ValidationError, PermissionDenied) as error:
             _refusal(problems, MEMBER_SHEET, row.row, "学校代码", error)
 
+    def export_count(self, user, limit: int | None = None) -> int:
+        from org.exporting import counter
+
+        return counter(group_list(user=user), scope.visible_to(user, Membership))(limit)
+
     def export(self, target, *, user) -> None:
         exports.groups_export(target, user=user)
 
@@ -205,6 +210,11 @@ class RequirementsImporter:
             _refusal(problems, REQUIREMENT_SHEET, row.row, "区域代码", error)
             return
         sheet.record("created" if current is None else "updated", label)
+
+    def export_count(self, user, limit: int | None = None) -> int:
+        from org.exporting import bounded_count
+
+        return bounded_count(requirement_list(user=user), limit)
 
     def export(self, target, *, user) -> None:
         exports.requirements_export(target, user=user)
@@ -258,6 +268,11 @@ class ActivitiesImporter:
             _refusal(problems, ACTIVITY_SHEET, row.row, "集团名称", error)
             return
         sheet.record("created", label)
+
+    def export_count(self, user, limit: int | None = None) -> int:
+        from org.exporting import bounded_count
+
+        return bounded_count(scope.visible_to(user, Activity), limit)
 
     def export(self, target, *, user) -> None:
         exports.activities_export(target, user=user)

@@ -7,7 +7,7 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Bound evaluation")
 
     def ready(self):
-        from evaluation import importers, scopes  # noqa: F401  (register the scopers and the workbooks)
+        from evaluation import export_kinds, importers, scopes  # noqa: F401  (register the scopers and the workbooks)
         from evaluation.selectors_incentives import published_stint_ratings
         from rotation.hooks import stint_ratings_provider
 

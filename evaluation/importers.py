@@ -208,6 +208,12 @@ class QualityImporter:
             plan.append((school, key[1], data))
         return plan
 
+    def export_count(self, user, limit: int | None = None) -> int:
+        from evaluation import selectors
+        from org.exporting import bounded_count
+
+        return bounded_count(selectors.quality_list(user=user), limit)
+
     def export(self, target, *, user) -> None:
         exports.quality_export(target, user=user)
 

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from evaluation import exports, forms, permissions, selectors, services
+from evaluation import forms, permissions, selectors, services
 from evaluation.models import Cycle, Indicator, Scheme
 from org import scope, web
-from org.downloads import file_download
+from org.exporting import export_response
 from org.permissions import may_create_region_rows
 from org.selectors import history_of
 from org.web import MSG_SAVED, ActionView, ManagerOnlyMixin
@@ -311,8 +311,7 @@ class CycleResultsExportView(ScopedView):
 
     def get(self, request, pk):
         cycle = self.get_object(pk)
-        return file_download(lambda target: exports.results_export(target, user=request.user, cycle=cycle),
-                     f"evaluation-results-{cycle.pk}.xlsx")
+        return export_response(request, "evaluation.results", {"cycle": cycle.pk})
 
 
 class CycleMissingExportView(ScopedView):
@@ -320,5 +319,4 @@ class CycleMissingExportView(ScopedView):
 
     def get(self, request, pk):
         cycle = self.get_object(pk)
-        return file_download(lambda target: exports.missing_export(target, user=request.user, cycle=cycle),
-                     f"evaluation-missing-{cycle.pk}.xlsx")
+        return export_response(request, "evaluation.missing", {"cycle": cycle.pk})

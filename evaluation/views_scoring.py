@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
-from evaluation import exports, forms, importers, permissions, selectors, services, sheets
+from evaluation import forms, importers, permissions, selectors, services, sheets
 from evaluation.models import Assignment, Cycle, SchoolQuality, Subject
 from evaluation.views import FormPage, ScopedView
 from org import scope
 from org.downloads import file_download
 from org.excel import check_xlsx
 from org.excel.reader import ExcelFileError
+from org.exporting import export_response
 from org.permissions import may_create_region_rows
 from org.web import MSG_SAVED, ActionView, ManagerOnlyMixin
 
@@ -218,4 +219,4 @@ class QualityExportView(ScopedView):
     model = SchoolQuality
 
     def get(self, request):
-        return file_download(lambda target: exports.quality_export(target, user=request.user), "school-quality.xlsx")
+        return export_response(request, "evaluation.quality")  # a job above EXPORT_INLINE_MAX_ROWS

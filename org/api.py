@@ -17,7 +17,7 @@ from org import scope, services
 from org.excel import importer_kinds
 from org.filters import RegionFilter, SchoolFilter, StaffFilter, WorkHistoryFilter
 from org.middleware import MSG_CHANGE_FIRST
-from org.models import Account, ImportJob, Region, School, Staff, Unmasking, WorkHistory
+from org.models import Account, ExportJob, ImportJob, Region, School, Staff, Unmasking, WorkHistory
 from org.selectors import history_of
 from org.services import accounts
 from org.services.privacy import unmaskings_record
@@ -266,6 +266,53 @@ class ImportJobViewSet(scope.ScopedViewSetMixin, mixins.ListModelMixin, mixins.R
             return Response({"detail": " ".join(error.messages)}, status=http_status.HTTP_409_CONFLICT)
         job.refresh_from_db()
         return Response(ImportJobSerializer(job).data, status=http_status.HTTP_202_ACCEPTED)
+
+
+class ExportJobSerializer(serializers.ModelSerializer):
+    """An export job: poll `url` until `status` is "done", then GET `download_url` (the owner only)."""
+
+    url = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExportJob
+        fields = ["id", "kind", "filename", "status", "rows_done", "rows_total", "error", "created_at", "finished_at",
+                  "url", "download_url"]
+        read_only_fields = fields
+
+    def _absolute(self, name: str, pk: int) -> str:
+        from django.urls import reverse
+
+        path = reverse(name, args=[pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+    def get_url(self, job) -> str:
+        return self._absolute("export-job-detail", job.pk)
+
+    def get_download_url(self, job) -> str | None:
+        return self._absolute("export-job-download", job.pk) if job.is_ready else None
+
+
+class ExportJobViewSet(scope.ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                       viewsets.GenericViewSet):
+    """The user's own export jobs (a large export answers 202 with one of these); `download` once done."""
+
+    model = ExportJob
+    serializer_class = ExportJobSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filterset_class = None
+
+    def narrow(self, queryset):
+        return queryset.filter(user_id=self.request.user.pk)
+
+    @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes})
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        """The finished workbook (404 while it is written, after it failed or expired)."""
+        from org.export_views import open_ready_file
+
+        return open_ready_file(self.get_object())
 
 
 # --- API tokens: obtain (expiring), revoke own, revoke a managed user's -----------------------

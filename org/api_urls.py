@@ -8,4 +8,5 @@ router.register("schools", api.SchoolViewSet, basename="school")
 router.register("staff", api.StaffViewSet, basename="staff")
 router.register("work-history", api.WorkHistoryViewSet, basename="work-history")
 router.register("imports", api.ImportJobViewSet, basename="import-job")
+router.register("exports", api.ExportJobViewSet, basename="export-job")
 urlpatterns = router.urls

@@ -10,7 +10,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView
@@ -26,6 +25,7 @@ from org.excel import (
     write_error_workbook,
 )
 from org.excel import write_template as excel_write_template
+from org.exporting import export_response
 from org.forms import StyledFormMixin
 from org.importers import base_data_importer
 from org.models import ImportJob, Unmasking
@@ -82,12 +82,11 @@ class TemplateDownloadView(BureauOnlyMixin, View):
 
 
 class ExportView(BureauOnlyMixin, View):
+    """Everything of one workbook in the user's scope: inline when small, else an export job (org.exporting)."""
+
     def get(self, request, kind):
-        importer = _importer_or_404(kind)
-        name = f"{importer.spec.title}-{timezone.localdate():%Y%m%d}.xlsx"
-        response = file_download(lambda stream: importer.export(stream, user=request.user), name)
-        _record_unmasking(request.user, importer)
-        return response
+        _importer_or_404(kind)
+        return export_response(request, "org.workbook", {"kind": kind})
 
 
 def _record_unmasking(user, importer) -> None:

@@ -265,6 +265,14 @@ class BaseDataImporter:
                 context.plan.close()
         return result
 
+    def export_count(self, user, limit: int | None = None) -> int:
+        """Rows the export writes, counted cheaply (org.exporting.bounded_count): staff and work history (the two
+        large sheets)."""
+        from org import selectors
+        from org.exporting import counter
+
+        return counter(selectors.staff_list(user=user), selectors.work_history_list(user=user))(limit)
+
     def export(self, target, *, user) -> None:
         from org.exports import base_data_export
 

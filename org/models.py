@@ -321,6 +321,69 @@ class ImportJob(models.Model):
             yield copy.name
 
 
+def export_file_path(job, filename: str) -> str:
+    """A random name under exports/: a finished export holds a roster, so its path must not be guessable."""
+    import uuid
+
+    return f"exports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xlsx"
+
+
+class ExportJob(models.Model):
+    """An export too large to write inside a request (issue 15): written by a Celery task, kept for its owner.
+
+    The job stores the user and the filters (the query string), never a list of rows: the task reads
+    the rows again through the user's scope. Liveness as ImportJob (org.services.jobs.heartbeat and the
+    beat sweep); the file is deleted EXPORT_KEEP_HOURS after it was finished (org.services.exports).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Writing")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+
+    kind = models.CharField(_("kind"), max_length=48)  # org.exporting.register_export(...).kind
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="export_jobs",
+                             verbose_name=_("requested by"))
+    query = models.JSONField(_("filters"), default=dict, blank=True)  # {name: [values]} of the query string
+    args = models.JSONField(_("arguments"), default=dict, blank=True)  # the URL's arguments (a cycle, a kind)
+    filename = models.CharField(_("file name"), max_length=200)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows in total"), default=0)
+    file = models.FileField(_("file"), upload_to=export_file_path, max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    restarts = models.PositiveSmallIntegerField(_("restarts"), default=0)
+    # Scoped by a registered scoper (org.scope): users see their own jobs only.
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+        indexes = [models.Index(fields=["user", "-created_at"], name="exportjob_user_created"),
+                   models.Index(fields=["status", "finished_at"], name="exportjob_status_finished")]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("org:export-detail", args=[self.pk])
+
+    RUNNING = [Status.RUNNING]  # a task holds the job (and beats for it)
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.DONE and bool(self.file)
+
+
 class Account(models.Model):
     """What the platform keeps about a user beyond Django's: who manages the account, and first-login state.
 

@@ -8,4 +8,9 @@ BEAT_SCHEDULE = {
         "task": "org.import_jobs_sweep",
         "schedule": float(os.environ.get("IMPORT_SWEEP_SECONDS", "60")),
     },
+    # Export jobs whose worker died, and export files older than EXPORT_KEEP_HOURS (org.services.exports).
+    "org-export-jobs-sweep": {
+        "task": "org.export_jobs_sweep",
+        "schedule": float(os.environ.get("IMPORT_SWEEP_SECONDS", "60")),
+    },
 }

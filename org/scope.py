@@ -69,7 +69,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from org.models import ImportJob, Region, School, Staff, TransferRequest, UserRole
+from org.models import ExportJob, ImportJob, Region, School, Staff, TransferRequest, UserRole
 
 MSG_NOT_FOUND = _("The record does not exist or is outside your scope.")
 
@@ -352,6 +352,14 @@ def _users(user, queryset: QuerySet, scope: Scope) -> QuerySet:
 @register(ImportJob)
 def _import_jobs(user, queryset: QuerySet, scope: Scope) -> QuerySet:
     """An upload holds whole rosters: only the user who sent it sees it (superusers see all)."""
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    return queryset.filter(user=user)
+
+
+@register(ExportJob)
+def _export_jobs(user, queryset: QuerySet, scope: Scope) -> QuerySet:
+    """A finished export holds a roster: only the user who asked for it sees it (the pages narrow superusers too)."""
     if not getattr(user, "is_authenticated", False):
         return queryset.none()
     return queryset.filter(user=user)

@@ -33,3 +33,31 @@ def import_job_commit(job_id: int) -> None:
 def import_jobs_sweep() -> dict:
     """The beat job: restart or fail import jobs whose heartbeat stopped (their worker died)."""
     return services.import_jobs_sweep()
+
+
+class ExportJobTask(Task):
+    """A crash must not leave the progress page polling forever: the export job is marked failed."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        from org.services.exports import export_job_crashed
+
+        export_job_crashed(job_id=args[0])
+
+
+@shared_task(name="org.export_job_run", base=ExportJobTask)
+def export_job_run(job_id: int) -> None:
+    """Write a large export as its user (idempotent: a job written or being written is left alone)."""
+    from org.services.exports import export_job_run as run
+
+    run(job_id=job_id)
+
+
+@shared_task(name="org.export_jobs_sweep")
+def export_jobs_sweep() -> dict:
+    """The beat job: queue again or fail export jobs whose heartbeat stopped; delete expired export files."""
+    from org.services.exports import export_files_expire
+    from org.services.exports import export_jobs_sweep as sweep
+
+    counts = sweep()
+    counts["expired"] = export_files_expire()
+    return counts

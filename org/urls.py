@@ -1,6 +1,6 @@
 from django.urls import path
 
-from org import account_views, import_views, views
+from org import account_views, export_views, import_views, views
 
 app_name = "org"
 urlpatterns = [
@@ -24,5 +24,9 @@ urlpatterns = [
     path("imports/<int:pk>/status/", import_views.ImportJobStatusView.as_view(), name="import-status"),
     path("imports/<int:pk>/commit/", import_views.ImportJobCommitView.as_view(), name="import-commit"),
     path("imports/<int:pk>/restart/", import_views.ImportJobRestartView.as_view(), name="import-restart"),
+    path("exports/", export_views.ExportJobListView.as_view(), name="export-list"),
+    path("exports/<int:pk>/", export_views.ExportJobDetailView.as_view(), name="export-detail"),
+    path("exports/<int:pk>/status/", export_views.ExportJobStatusView.as_view(), name="export-status"),
+    path("exports/<int:pk>/download/", export_views.ExportJobDownloadView.as_view(), name="export-download"),
     path("imports/<int:pk>/errors.xlsx", import_views.ImportJobErrorsView.as_view(), name="import-errors"),
 ]

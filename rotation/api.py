@@ -10,13 +10,14 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from org import scope
+from org.api import ExportJobSerializer
 from org.api_fields import UserNamesMixin
 from org.attachments import AttachmentField
 from org.downloads import HTML, file_download, file_schema
-from org.models import Region, School, Staff, Unmasking
-from org.services.privacy import unmaskings_record
+from org.exporting import ExportRefused, export_response
+from org.models import Region, School, Staff
 from org.versioning import VersionedSerializerMixin, VersionedViewSetMixin
-from rotation import exports, selectors, services
+from rotation import selectors, services
 from rotation.filters import (
     AssignmentFilter,
     EligibilityFilter,
@@ -108,20 +109,17 @@ class EligibilityViewSet(viewsets.ViewSet):
             page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(EligibilitySerializer(page, many=True).data)
 
-    @extend_schema(responses=file_schema())
+    @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes,
+                              202: ExportJobSerializer})
     @decorators.action(detail=False, methods=["get"])
     def export(self, request):
-        """The eligibility roster (交流资格名册) as xlsx, same filters as the list (?as_of=, ?region=, ...)."""
-        filterset = EligibilityFilter(request.query_params, queryset=selectors.eligibility_staff(user=request.user), request=request)
-        if not filterset.is_valid():
-            raise exceptions.ValidationError(filterset.errors)
-        on = filterset.form.cleaned_data.get("as_of") or selectors.default_as_of_for(today=timezone.localdate(), user=request.user)
-        full_ids = scope.is_bureau_staff(request.user)
-        response = file_download(lambda stream: exports.write_eligibility(stream, filterset.qs, on, full_ids=full_ids),
-                                 f"eligibility-{on.isoformat()}.xlsx")
-        if full_ids:
-            unmaskings_record(actor=request.user, staff=filterset.qs, kind=Unmasking.Kind.EXPORT, detail="交流资格名册 (API)")
-        return response
+        """The eligibility roster (交流资格名册) as xlsx, same filters as the list (?as_of=, ?region=, ...).
+
+        Above EXPORT_INLINE_MAX_ROWS staff: 202 with an export job (/api/v1/exports/<id>/; its download_url once done)."""
+        try:
+            return export_response(request, "rotation.eligibility", {"via": "api"}, api=True)
+        except ExportRefused as refused:
+            raise exceptions.ValidationError(refused.errors) from None
 
 
 class SplitQuerySerializer(serializers.Serializer):

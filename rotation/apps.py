@@ -9,7 +9,7 @@ class RotationConfig(AppConfig):
     def ready(self):
         from org import hooks, sheets
         from org.excel import register_importer
-        from rotation import scopes  # noqa: F401  (registers the scopers)
+        from rotation import export_kinds, scopes  # noqa: F401  (registers the scopers and the export kinds)
         from rotation.importers import ExemptionSheetHandler, roster_importer
         from rotation.sections import staff_rotation_section
 

@@ -211,6 +211,12 @@ class RosterImporter:
         """The people whose ID numbers the roster export shows (org.import_views records the unmasking)."""
         return Staff.objects.filter(pk__in=scope.visible_to(user, Assignment).values("staff_id"))
 
+    def export_count(self, user, limit: int | None = None) -> int:
+        """Rows the roster export writes (org.exporting chooses inline or a job)."""
+        from org.exporting import bounded_count
+
+        return bounded_count(scope.visible_to(user, Assignment), limit)
+
     def export(self, target, *, user) -> None:
         """The roster in the bureau's layout, for the user's scope (full ID numbers for bureau staff only)."""
         write_workbook(target, [SheetData(ROSTER_SHEET, ROSTER_SPEC.headers, roster_rows(user),

@@ -17,12 +17,11 @@ from django_filters.views import FilterView
 
 from org import scope, versioning, web
 from org.attachments import AttachmentDownloadView
-from org.downloads import file_download
-from org.models import Region, Staff, Unmasking
+from org.exporting import ExportRefused, export_response
+from org.models import Region, Staff
 from org.selectors import history_of
-from org.services.privacy import unmaskings_record
 from org.web import MSG_SAVED
-from rotation import exports, permissions, rules, selectors, services
+from rotation import permissions, rules, selectors, services
 from rotation.filters import AssignmentFilter, EligibilityFilter, ExemptionFilter
 from rotation.forms import (
     AssignmentEditForm,
@@ -85,17 +84,12 @@ class EligibilityExportView(LoginRequiredMixin, TemplateView):
     """Download the eligibility roster (交流资格名册) of the user's scope (optionally one region)."""
 
     def get(self, request, *args, **kwargs):
-        filterset = EligibilityFilter(request.GET, queryset=selectors.eligibility_staff(user=request.user), request=request)
-        if not filterset.is_valid():
-            return HttpResponseBadRequest(MSG_BAD_PARAMETERS % {"errors": filterset.errors.as_text()},
+        """Inline up to EXPORT_INLINE_MAX_ROWS staff; above, an export job (rotation.export_kinds, org.exporting)."""
+        try:
+            return export_response(request, "rotation.eligibility")
+        except ExportRefused as refused:
+            return HttpResponseBadRequest(MSG_BAD_PARAMETERS % {"errors": refused.errors.as_text()},
                                           content_type="text/plain; charset=utf-8")
-        on = as_of_from(filterset.form.cleaned_data.get("as_of"), request.user)
-        full_ids = scope.is_bureau_staff(request.user)
-        response = file_download(lambda stream: exports.write_eligibility(stream, filterset.qs, on, full_ids=full_ids),
-                                 f"eligibility-{on.isoformat()}.xlsx")
-        if full_ids:
-            unmaskings_record(actor=request.user, staff=filterset.qs, kind=Unmasking.Kind.EXPORT, detail="交流资格名册")
-        return response
 
 
 class SplitView(LoginRequiredMixin, TemplateView):

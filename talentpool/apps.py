@@ -7,4 +7,4 @@ class TalentpoolConfig(AppConfig):
     verbose_name = _("Talent pool")
 
     def ready(self):
-        from talentpool import importers, scopes  # noqa: F401  (register the scopers and the nominations importer)
+        from talentpool import export_kinds, importers, scopes  # noqa: F401  (register the scopers and the nominations importer)

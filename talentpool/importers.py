@@ -85,6 +85,12 @@ class NominationImporter:
 
         return Staff.objects.filter(pk__in=nomination_list(user=user).values("staff_id"))
 
+    def export_count(self, user, limit: int | None = None) -> int:
+        from org.exporting import bounded_count
+        from talentpool.selectors import nomination_list
+
+        return bounded_count(nomination_list(user=user), limit)
+
     def export(self, target, *, user) -> None:
         from talentpool.exports import nomination_roster
 

@@ -6,8 +6,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from org import scope
-from talentpool import downloads, exports, selectors
-from talentpool.filters import NominationFilter, PoolMemberFilter
+from org.exporting import export_response
+from talentpool import downloads, exports
 from talentpool.models import Intake
 
 
@@ -33,11 +33,9 @@ class NominationExportView(LoginRequiredMixin, View):
     """The nomination roster as filtered on the list page."""
 
     def get(self, request):
-        rows = NominationFilter(request.GET, queryset=selectors.nomination_list(user=request.user), request=request).qs
-        return downloads.nomination_roster_download(user=request.user, rows=rows)
+        return export_response(request, "talentpool.nominations")  # a job above EXPORT_INLINE_MAX_ROWS
 
 
 class MemberExportView(LoginRequiredMixin, View):
     def get(self, request):
-        rows = PoolMemberFilter(request.GET, queryset=selectors.pool_member_list(user=request.user), request=request).qs
-        return downloads.pool_roster_download(user=request.user, rows=rows)
+        return export_response(request, "talentpool.members")  # a job above EXPORT_INLINE_MAX_ROWS

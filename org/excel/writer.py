@@ -1,4 +1,4 @@
-"""Writing workbooks: exports (openpyxl write-only, streaming), templates and error workbooks.
+"""Writing workbooks: exports (XlsxWriter constant-memory, streaming), templates and error workbooks (openpyxl).
 
 Every text cell that begins with = + - @ (or a tab/carriage return) is written as a text cell with
 Excel's "quote prefix" style (what Excel itself stores when a user types '=1+1): Excel shows the
@@ -8,9 +8,15 @@ nothing a user sees (issue 16, 9). `cells.text` still strips a literal apostroph
 wrote.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 
+import xlsxwriter
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -81,18 +87,92 @@ class SheetData:
     widths: list[int] | None = None
 
 
-def write_workbook(target, sheets: Iterable[SheetData]) -> None:
-    """Stream sheets into an xlsx (a path or a binary file object); memory stays flat."""
-    book = Workbook(write_only=True)
-    for data in sheets:
-        sheet = book.create_sheet(title=data.title[:31])
-        for index, width in enumerate(data.widths or [16] * len(data.headers)):
-            sheet.column_dimensions[_letter(index)].width = width
-        sheet.freeze_panes = "A2"
-        sheet.append([_bold(sheet, header) for header in data.headers])
-        for row in data.rows:
-            sheet.append(_row(sheet, row))
-    book.save(target)
+def write_workbook(target, sheets: Iterable[SheetData], *, progress: Callable[[int], None] | None = None) -> None:
+    """Stream sheets into an xlsx (a path or a binary file object); memory stays flat.
+
+    XlsxWriter in constant-memory mode (rows go to a temporary file as they are written). Issue 15
+    measured the former openpyxl path at about 2x bare openpyxl write-only's time; `bench_export --rows
+    100000` on PostgreSQL measures this one at 0.79x bare openpyxl and 1.08x bare XlsxWriter write_row.
+    Formula-like text is a quote-prefixed text cell (Excel shows it as typed, never evaluates it);
+    dates use the yyyy-mm-dd format openpyxl wrote. `progress(rows_written)` is called every
+    PROGRESS_EVERY rows and once at the end of each sheet (export jobs show it).
+    """
+    progress = progress or _PROGRESS.get()
+    book = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False, "strings_to_numbers": False})
+    bold = book.add_format({"bold": True})
+    inert = book.add_format({"quote_prefix": True, "num_format": TEXT_FORMAT})
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    moment = book.add_format({"num_format": "yyyy-mm-dd h:mm:ss"})
+    written = 0
+    try:
+        for data in sheets:
+            sheet = book.add_worksheet(data.title[:31])
+            for index, width in enumerate(data.widths or [16] * len(data.headers)):
+                sheet.set_column(index, index, width)
+            sheet.freeze_panes(1, 0)
+            for column, header in enumerate(data.headers):
+                sheet.write_string(0, column, str(header), bold)
+            writers = _cell_writers(sheet, inert, day, moment)
+            number = 0
+            for number, row in enumerate(data.rows, start=1):
+                for column, value in enumerate(row):
+                    if value is not None:
+                        writers.get(value.__class__, writers[None])(number, column, value)
+                if progress is not None and not number % PROGRESS_EVERY:
+                    progress(written + number)
+            written += number
+            if progress is not None:
+                progress(written)
+    finally:
+        book.close()
+
+
+PROGRESS_EVERY = 2000
+_PROGRESS: ContextVar[Callable[[int], None] | None] = ContextVar("export_progress", default=None)
+
+
+@contextmanager
+def export_progress(callback: Callable[[int], None]):
+    """Within the block, every write_workbook reports its rows to `callback(rows_written)` (export jobs)."""
+    token = _PROGRESS.set(callback)
+    try:
+        yield
+    finally:
+        _PROGRESS.reset(token)
+
+
+def _cell_writers(sheet, inert, day, moment) -> dict:
+    """Per value class, the XlsxWriter call that stores it (exact classes: the hot loop does one dict lookup);
+    the `None` entry handles any other class (subclasses, lazy strings, enums) the slow way."""
+    write_string, write_number = sheet.write_string, sheet.write_number
+
+    def text(row, column, value):
+        if not value:
+            return  # an empty cell, as openpyxl wrote it (it reads back as None)
+        if value.startswith(FORMULA_STARTS):
+            write_string(row, column, value, inert)
+        else:
+            write_string(row, column, value)
+
+    def other(row, column, value):
+        if isinstance(value, bool):
+            sheet.write_boolean(row, column, value)
+        elif isinstance(value, datetime):  # Excel has no time zones: an aware time is written in local time
+            local = timezone.localtime(value) if timezone.is_aware(value) else value
+            sheet.write_datetime(row, column, local.replace(tzinfo=None), moment)
+        elif isinstance(value, date):
+            sheet.write_datetime(row, column, value, day)
+        elif isinstance(value, int | float | Decimal):
+            write_number(row, column, value)
+        else:
+            text(row, column, str(value))
+
+    return {
+        str: text, InertText: lambda row, column, value: write_string(row, column, str(value), inert),
+        int: write_number, float: write_number, Decimal: write_number, bool: sheet.write_boolean,
+        date: lambda row, column, value: sheet.write_datetime(row, column, value, day), None: other,
+    }
 
 
 def write_template(target, spec: WorkbookSpec) -> None:

@@ -3,6 +3,7 @@
 - `people`: schools, staff and user roles (and `save_audited`, the one audited save every app uses);
 - `basedata`: persisting a checked base-data import plan;
 - `jobs`: import jobs for any registered workbook kind;
+- `exports`: export jobs (large exports written by Celery, kept for their owner);
 - `transfers`: cross-county transfers requested by imports and decided by the city bureau.
 
 Import from `org.services` (the names below) or from the sub-module; tests that tune a module's
@@ -10,6 +11,13 @@ constant patch the sub-module (e.g. `org.services.basedata.COPY_THRESHOLD`).
 """
 
 from org.services.basedata import base_data_apply
+from org.services.exports import (
+    export_files_expire,
+    export_job_crashed,
+    export_job_create,
+    export_job_run,
+    export_jobs_sweep,
+)
 from org.services.jobs import (
     MSG_IMPORT_FORBIDDEN,
     import_job_commit,
@@ -35,6 +43,11 @@ from org.services.transfers import transfer_decide, transfer_requests_create
 
 __all__ = [
     "MSG_IMPORT_FORBIDDEN",
+    "export_files_expire",
+    "export_job_create",
+    "export_job_crashed",
+    "export_job_run",
+    "export_jobs_sweep",
     "base_data_apply",
     "import_job_commit",
     "import_job_commit_request",

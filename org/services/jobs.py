@@ -112,14 +112,14 @@ def stale_before(now: datetime | None = None) -> datetime:
 
 
 @contextmanager
-def heartbeat(job_id: int, *, model=None, fields=None):
+def heartbeat(job_id: int, model=None, *, fields=None):
     """Refresh the job's `heartbeat_at` every IMPORT_HEARTBEAT_SECONDS while the block runs.
 
     A daemon thread with its own database connection (autocommit): its beats are visible while
     the task's transaction is open, and stop when the worker process dies. A failed beat is
     logged and the next one tried (SQLite serialises writers, so beats wait during a commit there).
     `model`: any job model with `status`, `heartbeat_at` and a RUNNING list of statuses (default
-    ImportJob; evaluation.AssessmentRun too); `fields`: a callable returning more columns to write
+    ImportJob; org.ExportJob and evaluation.AssessmentRun too); `fields`: a callable returning more columns to write
     with each beat (the progress of a task whose own writes stay invisible until it commits).
     """
     from org.models import ImportJob

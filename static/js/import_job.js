@@ -1,4 +1,4 @@
-// Poll an import job's JSON status while it runs; reload the page once it has finished.
+// Poll an import or export job's JSON status while it runs; reload the page once it has finished.
 (function () {
   var box = document.getElementById("job-status");
   if (!box || box.dataset.running !== "1") { return; }

@@ -179,3 +179,26 @@ def test_error_workbook_holds_the_uploaded_rows_and_an_error_column(tmp_path):
     assert rows[0][-1] and rows[1] == ["A001", "郊区", "城乡类型：不在可选值中"]
     assert rows[2][:2] == ["A002", "城区"] and rows[2][2] is None
     assert rows[3][0] == "@1" and sheet.cell(row=4, column=1).data_type == "s"
+
+
+def test_exports_write_every_value_class_as_openpyxl_read_it(tmp_path, settings):
+    """XlsxWriter behind write_workbook (issue 15): numbers, decimals, booleans, dates, local times, blanks."""
+    import datetime as dt
+    from decimal import Decimal
+    from zoneinfo import ZoneInfo
+
+    path = tmp_path / "out.xlsx"
+    aware = dt.datetime(2026, 3, 1, 2, 30, tzinfo=dt.UTC)
+    write_workbook(path, [SheetData("值", ["a", "b", "c", "d", "e", "f", "g"], iter([
+        [1, 2.5, Decimal("3.25"), True, dt.datetime(2026, 1, 2, 8, 0), aware, ""],
+        [None, "-", "http://x", "0012", date(2026, 9, 1), "=A1", "  "],
+    ]))])
+    sheet = openpyxl.load_workbook(path).active
+    assert [cell.value for cell in sheet[2]][:4] == [1, 2.5, 3.25, True]
+    assert sheet["E2"].value == dt.datetime(2026, 1, 2, 8, 0)
+    assert sheet["F2"].value == aware.astimezone(ZoneInfo(settings.TIME_ZONE)).replace(tzinfo=None)
+    assert sheet["G2"].value is None and sheet["A3"].value is None
+    assert [sheet["B3"].value, sheet["C3"].value, sheet["D3"].value] == ["-", "http://x", "0012"]
+    assert sheet["B3"].quotePrefix and sheet["F3"].quotePrefix and sheet["F3"].data_type == "s"
+    assert sheet["E3"].value == dt.datetime(2026, 9, 1) and sheet["E3"].number_format == "yyyy-mm-dd"
+    assert sheet.freeze_panes == "A2"

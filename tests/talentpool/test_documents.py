@@ -28,7 +28,7 @@ def test_nomination_roster_scoped_neutralised_and_pinned(client, world, intake, 
         NominationFactory(intake=intake, staff=StaffFactory(school=world.school_a))
     NominationFactory(intake=intake, staff=world.staff_b)
     client.force_login(county_user)
-    with django_assert_num_queries(11):  # 7, plus recording who saw the full ID numbers
+    with django_assert_num_queries(12):  # 7, plus recording who saw the full ID numbers, plus the bounded COUNT (inline or job)
         response = client.get(reverse("talentpool:nomination-export"))
     rows = sheet_rows(response)
     assert rows[0][:4] == ["身份证号", "姓名", "培养计划", "培养类别"] and "状态" in rows[0]
@@ -52,7 +52,7 @@ def test_pool_roster_scoped_and_pinned(client, world, county_user, django_assert
         PoolMemberFactory(staff=StaffFactory(school=world.school_a, name="-cmd"))
     PoolMemberFactory(staff=world.staff_b)
     client.force_login(county_user)
-    with django_assert_num_queries(10):  # 6, plus recording who saw the full ID numbers
+    with django_assert_num_queries(11):  # 6, plus recording who saw the full ID numbers, plus the bounded COUNT (inline or job)
         response = client.get(reverse("talentpool:member-export"))
     rows = sheet_rows(response)
     assert rows[0][:2] == ["姓名", "身份证号"] and len(rows) == 11
@@ -160,3 +160,24 @@ def test_nominations_go_through_the_shared_import_jobs(world, intake, county_use
     job.refresh_from_db()
     assert job.status == ImportJob.Status.COMMITTED
     assert Nomination.objects.get().nominated_by == county_user
+
+
+def test_a_large_pool_roster_is_a_job_of_the_owners_scope(client, world, county_user, settings, tmp_path,
+                                                          django_capture_on_commit_callbacks):
+    """Above EXPORT_INLINE_MAX_ROWS the roster is written by an export job, with the list's filters and the
+    user's scope applied again in the worker (org.exporting); the inline answer below it is unchanged."""
+    from org.models import ExportJob
+
+    settings.MEDIA_ROOT, settings.EXPORT_INLINE_MAX_ROWS = tmp_path, 9
+    for _ in range(10):
+        PoolMemberFactory(staff=StaffFactory(school=world.school_a))
+    PoolMemberFactory(staff=world.staff_b)
+    client.force_login(county_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("talentpool:member-export"))
+    job = ExportJob.objects.get(kind="talentpool.members")
+    assert response.status_code == 302 and job.status == ExportJob.Status.DONE and job.rows_done == 10
+    rows = sheet_rows(client.get(reverse("org:export-download", args=[job.pk])))
+    assert len(rows) == 11 and world.staff_b.name not in {row[0] for row in rows}
+    settings.EXPORT_INLINE_MAX_ROWS = 10
+    assert client.get(reverse("talentpool:member-export")).status_code == 200

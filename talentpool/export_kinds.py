@@ -1,0 +1,40 @@
+"""The export kinds of the talent pool (org.exporting): the nomination and pool rosters as filtered on their lists."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from org.exporting import ExportPlan, counter, register_export, request_for
+
+
+def nominations_plan(user, query, args: dict) -> ExportPlan:
+    """The nomination roster with the list's filters (talentpool.filters.NominationFilter); one COUNT."""
+    from talentpool import exports, selectors
+    from talentpool.filters import NominationFilter
+    from talentpool.views_docs import _record_unmasking
+
+    rows = NominationFilter(query, queryset=selectors.nomination_list(user=user), request=request_for(user, query)).qs
+    return ExportPlan(
+        filename=f"nominations-{timezone.localdate():%Y%m%d}.xlsx",
+        count=counter(rows),
+        write=lambda stream: exports.nomination_roster(stream, user=user, queryset=rows),
+        audit=lambda: _record_unmasking(user, rows, "提名名册"),
+    )
+
+
+def members_plan(user, query, args: dict) -> ExportPlan:
+    """The pool roster with the list's filters (talentpool.filters.PoolMemberFilter); one COUNT."""
+    from talentpool import exports, selectors
+    from talentpool.filters import PoolMemberFilter
+    from talentpool.views_docs import _record_unmasking
+
+    rows = PoolMemberFilter(query, queryset=selectors.pool_member_list(user=user), request=request_for(user, query)).qs
+    return ExportPlan(
+        filename=f"pool-{timezone.localdate():%Y%m%d}.xlsx",
+        count=counter(rows),
+        write=lambda stream: exports.pool_roster(stream, user=user, queryset=rows),
+        audit=lambda: _record_unmasking(user, rows, "人才库名册"),
+    )
+
+
+NOMINATIONS = register_export("talentpool.nominations", _("Nomination roster"), nominations_plan)
+MEMBERS = register_export("talentpool.members", _("Pool roster"), members_plan)
