@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alliances import exports, services
 from alliances.models import Activity, DispatchRequirement, Group, Membership
+from alliances.selectors import group_list, requirement_list
 from alliances.sheets import (
     ACTIVITIES_BOOK,
     ACTIVITY_SHEET,

@@ -39,12 +39,12 @@ import zipfile
 from datetime import date, timedelta
 from pathlib import Path
 
+import openpyxl
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
 from org import idcard
 from org.excel import open_workbook, paused_gc
-from org.excel.writer import SheetData, write_workbook
 from org.importers import BaseDataImporter
 from org.models import Region, School, Staff, WorkHistory
 from org.sheets import BASE_DATA_SPEC, REGION_SHEET, SCHOOL_SHEET, STAFF_SHEET
@@ -85,12 +85,16 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
     first = next(values)
     spec = {sheet.name: sheet for sheet in BASE_DATA_SPEC.sheets}
     draft = path.with_suffix(".draft.xlsx")
-    write_workbook(draft, [
-        SheetData(REGION_SHEET, spec[REGION_SHEET].headers, [[code, f"测试县{code}", CITY] for code in COUNTIES]),
-        SheetData(SCHOOL_SHEET, spec[SCHOOL_SHEET].headers,
-                  ([code, f"测试学校{code}", county, "小学", "乡村", "否"] for code, county in schools)),
-        SheetData(STAFF_SHEET, spec[STAFF_SHEET].headers, [first]),
-    ])
+    # openpyxl write-only (not the app's writer, which is XlsxWriter): the XML form copied below is openpyxl's.
+    draft_book = openpyxl.Workbook(write_only=True)
+    for name, rows_ in ((REGION_SHEET, [[code, f"测试县{code}", CITY] for code in COUNTIES]),
+                        (SCHOOL_SHEET, ([code, f"测试学校{code}", county, "小学", "乡村", "否"] for code, county in schools)),
+                        (STAFF_SHEET, [first])):
+        sheet = draft_book.create_sheet(name)
+        sheet.append(spec[name].headers)
+        for row in rows_:
+            sheet.append(row)
+    draft_book.save(draft)
     from org.excel.reader import XlsxReader
 
     with XlsxReader(draft) as reader:
