@@ -8,3 +8,6 @@ class OrgConfig(AppConfig):
 
     def ready(self):
         from org import account_import, accounts, importers, middleware  # noqa: F401  (workbook kinds, User scoper, login hook)
+        from org import hooks as dashboard_hooks
+        from org import dashboard
+        dashboard_hooks.inbox_items(dashboard.inbox)

@@ -22,7 +22,7 @@ from org.models import Region, Staff, Unmasking
 from org.selectors import history_of
 from org.services.privacy import unmaskings_record
 from org.web import MSG_SAVED
-from rotation import exports, permissions, rules, selectors, services
+from rotation import dashboard, exports, permissions, rules, selectors, services
 from rotation.filters import AssignmentFilter, EligibilityFilter, ExemptionFilter
 from rotation.forms import (
     AssignmentEditForm,
@@ -38,6 +38,7 @@ from rotation.forms import (
     SuggestionAcceptForm,
     TransitionForm,
 )
+from rotation.importers import roster_importer
 from rotation.models import Assignment, Exemption, Inspection, Notification, Plan, Policy, Suggestion
 
 MSG_BAD_PARAMETERS = _("Check the parameters: %(errors)s")
@@ -70,11 +71,11 @@ class EligibilityListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterV
 
     def paginate_queryset(self, queryset, page_size):
         data = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
-        self.as_of, status = as_of_from(data.get("as_of"), self.request.user), data.get("status")
-        if not status:  # evaluate only the page shown
+        self.as_of, status, reason = as_of_from(data.get("as_of"), self.request.user), data.get("status"), data.get("reason")
+        if not status and not reason:  # evaluate only the page shown
             paginator, page, staff, paginated = super().paginate_queryset(queryset.only("pk"), page_size)
             return paginator, page, selectors.evaluate_page(staff, self.as_of), paginated
-        rows = [row for row in selectors.evaluate_staff(queryset, self.as_of) if row.decision.status == status]
+        rows = list(selectors.evaluate_matching(queryset, self.as_of, status=status, reason=reason))
         return super().paginate_queryset(rows, page_size)
 
     def get_context_data(self, **kwargs):
@@ -92,7 +93,9 @@ class EligibilityExportView(LoginRequiredMixin, TemplateView):
                                           content_type="text/plain; charset=utf-8")
         on = as_of_from(filterset.form.cleaned_data.get("as_of"), request.user)
         full_ids = scope.is_bureau_staff(request.user)
-        response = file_download(lambda stream: exports.write_eligibility(stream, filterset.qs, on, full_ids=full_ids),
+        data = filterset.form.cleaned_data
+        response = file_download(lambda stream: exports.write_eligibility(
+            stream, filterset.qs, on, full_ids=full_ids, status=data.get("status"), reason=data.get("reason")),
                                  f"eligibility-{on.isoformat()}.xlsx")
         if full_ids:
             unmaskings_record(actor=request.user, staff=filterset.qs, kind=Unmasking.Kind.EXPORT, detail="交流资格名册")
@@ -310,6 +313,23 @@ class AssignmentListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterVi
         return queryset.select_related("staff", "from_school", "to_school", "plan").order_by("-start", "id")
 
 
+class AssignmentExportView(LoginRequiredMixin, View):
+    """The roster (交流名册) as filtered on the list page: the same filters, the import layout."""
+
+    def get(self, request):
+        filterset = AssignmentFilter(request.GET, queryset=selectors.assignment_list(user=request.user), request=request)
+        if not filterset.is_valid():
+            return HttpResponseBadRequest(MSG_BAD_PARAMETERS % {"errors": filterset.errors.as_text()},
+                                          content_type="text/plain; charset=utf-8")
+        rows = filterset.qs
+        response = file_download(lambda stream: roster_importer.export(stream, user=request.user, queryset=rows),
+                                 f"rotation-roster-{timezone.localdate():%Y%m%d}.xlsx")
+        if scope.is_bureau_staff(request.user):
+            managed = scope.manageable(request.user, Staff).filter(pk__in=rows.values("staff_id"))
+            unmaskings_record(actor=request.user, staff=managed, kind=Unmasking.Kind.EXPORT, detail="交流名册")
+        return response
+
+
 class AssignmentCreateView(LoginRequiredMixin, FormView):
     form_class = AssignmentForm
     template_name = "rotation/form_page.html"
@@ -479,7 +499,9 @@ class ProgressView(PlanDetailView):
 
     def get_context_data(self, **kwargs):
         series = selectors.progress_series(user=self.request.user, plan=self.object)
-        return DetailView.get_context_data(self, series=series, charts=selectors.chart_data(series),
+        for entry, data in zip(series, selectors.chart_data(series), strict=True):
+            entry["chart"] = dashboard.progress_line(data)
+        return DetailView.get_context_data(self, series=series,
                                            may_recompute=scope.is_bureau_staff(self.request.user), **kwargs)
 
 

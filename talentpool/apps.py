@@ -8,3 +8,7 @@ class TalentpoolConfig(AppConfig):
 
     def ready(self):
         from talentpool import importers, scopes  # noqa: F401  (register the scopers and the nominations importer)
+        from org import hooks as dashboard_hooks
+        from talentpool import dashboard
+        dashboard_hooks.dashboard_section(20)(dashboard.section)
+        dashboard_hooks.inbox_items(dashboard.inbox)
