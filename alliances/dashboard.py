@@ -12,13 +12,13 @@ from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from alliances import rules, selectors
-from alliances.models import Activity, Group
+from alliances.models import Activity, Compliance, Group
 from org import charts, scope
 from org.charts import list_link as link
 
 
 def alliances_dashboard(*, user, today: date) -> dict:
-    """Everything the alliances section shows (three queries)."""
+    """Everything the alliances section shows (three queries, and three for the scope)."""
     term = rules.term_of(today)
     rows = selectors.coverage_rows(user=user, on=today)
     counties: dict[str, dict] = {}
@@ -29,8 +29,8 @@ def alliances_dashboard(*, user, today: date) -> dict:
     held = Activity.objects.filter(group=OuterRef("pk"), held_on__range=(term.start, term.end))
     groups = (scope.visible_to(user, Group).filter(dissolved_on__isnull=True).annotate(held=Exists(held))
               .aggregate(active=Count("*"), idle=Count("id", filter=Q(held=False)),
-                         gaps=Count("id", filter=Q(pk__in=selectors.gap_group_ids(term))),
-                         computed_at=Max("compliance__computed_at", filter=Q(compliance__term=term.code))))
+                         gaps=Count("id", filter=Q(pk__in=selectors.gap_group_ids(term)))))
+    groups["computed_at"] = scope.visible_to(user, Compliance).filter(term=term.code).aggregate(at=Max("computed_at"))["at"]
     chart = charts.spec(
         chart_id="alliances-coverage", title=_("Schools in an education group by county (%)"), kind="bar", percent=True,
         max_value=100, categories=list(counties),
