@@ -7,8 +7,7 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Bound evaluation")
 
     def ready(self):
-        from evaluation import importers, scopes  # noqa: F401  (register the scopers and the workbooks)
+        from evaluation import dashboard, importers, scopes  # noqa: F401  (register the scopers and the workbooks)
         from org import hooks as dashboard_hooks
-        from evaluation import dashboard
         dashboard_hooks.dashboard_section(40)(dashboard.section)
         dashboard_hooks.inbox_items(dashboard.inbox)

@@ -7,7 +7,6 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
-        from org import account_import, accounts, importers, middleware  # noqa: F401  (workbook kinds, User scoper, login hook)
+        from org import account_import, accounts, dashboard, importers, middleware  # noqa: F401  (workbook kinds, User scoper, login hook)
         from org import hooks as dashboard_hooks
-        from org import dashboard
         dashboard_hooks.inbox_items(dashboard.inbox)
