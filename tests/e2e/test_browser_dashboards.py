@@ -16,7 +16,7 @@ ROLES = [
     ("city", "[data-testid=counted-421202]", "[data-testid=roster-export]"),
     ("xianan", "[data-testid=members-total]", "a[href*='/talentpool/members/export.xlsx']"),
     ("principal", "[data-testid=eligibility-by-stage] tbody a >> nth=0", "a[href*='/rotation/eligibility/export/']"),
-    ("supervisor", "[data-testid=nominations-waiting] tbody a >> nth=0", "a[href*='/talentpool/nominations/export.xlsx']"),
+    ("supervisor", "[data-testid=counted-421224]", "[data-testid=roster-export]"),
     ("reviewer", "[data-testid=members-total]", "a[href*='/talentpool/members/export.xlsx']"),
 ]
 
