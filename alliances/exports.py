@@ -5,7 +5,7 @@ they import; 达标情况 is the compliance report of a term, one row per gap.
 """
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.utils import translation
 from django.views import View
 
@@ -28,13 +28,16 @@ def compliance_sheets(user, term: rules.Term):
         for group, item in rows), widths=[12, 28, 24, 24, 24, 36, 8, 8, 50, 12])]
 
 
-def write(target, kind: str, user, term: rules.Term) -> None:
-    """Groups and requirements in their import layout (export, edit, import back); activities; the compliance report."""
+def write(target, kind: str, user, term: rules.Term, groups=None) -> None:
+    """Groups and requirements in their import layout (export, edit, import back); activities; the compliance report.
+    `groups`: the group list's filtered rows (the groups export then holds only those)."""
     from alliances.importers import activities_importer, groups_importer, requirements_importer
 
     importers = {"groups": groups_importer, "requirements": requirements_importer, "activities": activities_importer}
     with translation.override("zh-hans"):
-        if kind in importers:
+        if kind == "groups" and groups is not None:
+            groups_importer.export(target, user=user, queryset=groups)
+        elif kind in importers:
             importers[kind].export(target, user=user)
         else:
             write_workbook(target, compliance_sheets(user, term))
@@ -51,4 +54,13 @@ class ExportView(LoginRequiredMixin, View):
         from alliances.views import current_term
 
         term = current_term(request)
-        return file_download(lambda stream: write(stream, kind, request.user, term), f"alliances-{kind}-{term.code}.xlsx")
+        groups = None
+        if kind == "groups":  # the group list's filters (?type=&region=&active=&gaps=&idle=)
+            from alliances.filters import GroupFilter
+
+            filterset = GroupFilter(request.GET, queryset=selectors.group_list(user=request.user), request=request)
+            if not filterset.is_valid():
+                return HttpResponseBadRequest(filterset.errors.as_text(), content_type="text/plain; charset=utf-8")
+            groups = filterset.qs
+        return file_download(lambda stream: write(stream, kind, request.user, term, groups),
+                             f"alliances-{kind}-{term.code}.xlsx")

@@ -205,9 +205,12 @@ class GroupsImporter:
         except (ValidationError, PermissionDenied) as error:
             _refusal(problems, MEMBER_SHEET, row.row, "学校代码", error)
 
-    def export(self, target, *, user) -> None:
-        groups = group_list(user=user)
+    def export(self, target, *, user, queryset=None) -> None:
+        """The groups of the user's scope, or of `queryset` (the group list's filtered rows), with their members."""
+        groups = group_list(user=user) if queryset is None else queryset
         memberships = scope.visible_to(user, Membership).select_related("group", "school").order_by("group__name", "role", "school__code")
+        if queryset is not None:
+            memberships = memberships.filter(group__in=queryset.values("pk"))
         type_label = {value: label for label, value in TYPES.items()}
         tier_label = {value: label for label, value in TIERS.items()}
         role_label = {value: label for label, value in ROLES.items()}

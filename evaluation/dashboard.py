@@ -59,7 +59,7 @@ def evaluation_dashboard(*, user) -> dict:
         "by_stage": [(name, [cells.get(code, 0) for code in SCALE]) for name, cells in sorted(by_stage.items())],
         "excellent": excellent, "quota": round(float(cycle.quota_percent) * total / 100, 1),
         "rule_changes": [(labels.get(code, code), n) for code, n in changed.items()],
-        "chart": chart if by_county else None,
+        "chart": chart if any(cells.get(code) for cells in by_county.values() for code in SCALE) else None,
     }
 
 

@@ -37,6 +37,11 @@ def dashboard_section(order: int):
     return decorate
 
 
+def dashboard_functions() -> list:
+    """The registered section builders, in order (bench_pages times each)."""
+    return [func for _order, func in _DASHBOARDS]
+
+
 def dashboard_sections(user, today) -> list[dict]:
     sections = (func(user, today) for _order, func in _DASHBOARDS)
     return [{"template": template, "context": context} for template, context in filter(None, sections)]

@@ -26,6 +26,9 @@ from rotation.models import Assignment, EligibilityFigure, Exemption, Plan, Poli
 SHOWN_STATUSES = (rules.MUST_ROTATE, rules.ELIGIBLE, rules.EXEMPT, rules.UNKNOWN)
 SHOWN_REASONS = (rules.EX_FIRST_TERM, rules.EX_AGE, rules.EX_KEY_PROJECT, rules.EX_PREGNANCY_NURSING, rules.EX_ILLNESS,
                  rules.EX_EXPERIENCED, rules.MUST_LEADER_TENURE, rules.MUST_TEACHER_TENURE)
+# A reason is counted under the status it decides (an exempt leader's two terms are no reason to rotate).
+REASONS_OF_STATUS = (Q(status=rules.EXEMPT, reason__in=SHOWN_REASONS[:6])
+                     | Q(status=rules.MUST_ROTATE, reason__in=SHOWN_REASONS[6:]))
 
 
 def current_plan(*, user) -> Plan | None:
@@ -104,7 +107,7 @@ def eligibility_figures(*, user) -> dict:
         for stage, counts in by_stage.items()
     ]
     reasons = {(row["status"], row["reason"]): row["n"] for row in (
-        figures.filter(reason__in=SHOWN_REASONS).values("status", "reason").annotate(n=Sum("count")).order_by())}
+        figures.filter(REASONS_OF_STATUS).values("status", "reason").annotate(n=Sum("count")).order_by())}
     reason_rows = [
         {"label": rules.reason_label(reason), "status": rules.status_label(status), "n": n,
          "link": link("rotation:eligibility-list", as_of=on, status=status, reason=reason)}

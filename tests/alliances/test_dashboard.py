@@ -1,14 +1,16 @@
-"""The alliances section: scope, drill-down equality (figure == group list rows), the pinned query count."""
+"""The alliances section: scope, drill-down equality (figure == group list rows == export rows), the pinned
+query count."""
 
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from alliances import dashboard
 from alliances.models import Activity, Compliance
 from tests.alliances.factories import GroupFactory, MembershipFactory
-from tests.dashboards.helpers import list_count
+from tests.dashboards.helpers import export_rows, export_url, list_count
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +44,9 @@ def test_groups_of_another_county_never_count(groups, county_user, city_user):
 def test_each_group_figure_equals_its_list(client, groups, county_user, figure):
     result = dashboard.alliances_dashboard(user=county_user, today=TODAY)
     client.force_login(county_user)
-    assert list_count(client, result[f"{figure}_link"]) == result["groups"][figure]
+    url = result[f"{figure}_link"]
+    assert list_count(client, url) == result["groups"][figure]
+    assert export_rows(client, export_url(url, reverse("alliances:export", args=["groups"]))) == result["groups"][figure]
 
 
 def test_coverage_counts_visible_schools_only(groups, county_user):

@@ -42,7 +42,7 @@ class Command(BaseCommand):
             client = Client(SERVER_NAME="localhost")
             client.force_login(user)
             self._report(user, "home page", lambda c=client: self._get(c), requests, warmup)
-            for order, func in hooks._DASHBOARDS:  # noqa: SLF001  (the registry is the list of dashboards)
+            for func in hooks.dashboard_functions():
                 name = func.__module__.split(".")[0] + " section"
                 self._report(user, name, lambda f=func, u=user: f(u, today), requests, warmup)
             client.logout()
