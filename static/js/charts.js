@@ -70,7 +70,8 @@
     const spec = JSON.parse(source.textContent);
     if (spec.kind === "map" && !echarts.getMap(spec.map)) spec.kind = "bar";  // boundaries missing: a bar chart
     const chart = echarts.init(node, null, { renderer: "svg", locale: locale === "zh-CN" ? "ZH" : "EN" });
-    chart.setOption(spec.kind === "map" ? mapOption(spec) : cartesianOption(spec));
+    // No animation: figures appear at once (screenshots, print) and no frame runs after the page is left.
+    chart.setOption(Object.assign({ animation: false }, spec.kind === "map" ? mapOption(spec) : cartesianOption(spec)));
     chart.on("click", (params) => follow(spec, params));
     window.addEventListener("resize", () => chart.resize());
     window.addEventListener("beforeprint", () => chart.resize());

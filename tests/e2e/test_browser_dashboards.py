@@ -43,7 +43,7 @@ def test_home_page_drill_down_and_export(demo, browser, live_server, username, f
     page = context.new_page()
     page.set_default_timeout(20000)
     errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("pageerror", lambda error: errors.append(f"{page.url}: {error} {error.stack}"))
     _home(page, live_server, username)
     charts = page.locator(".chart")
     for index in range(charts.count()):  # ECharts drew every chart (SVG renderer)
