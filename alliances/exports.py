@@ -36,10 +36,13 @@ from org.excel import SheetData, write_workbook
 from org.exporting import export_response
 
 
-def groups_export(target, *, user) -> None:
-    """集团 and 成员 of the groups the user sees, in the import layout."""
-    groups = selectors.group_list(user=user)
+def groups_export(target, *, user, queryset=None) -> None:
+    """集团 and 成员 of the groups the user sees, or of `queryset` (the group list's filtered rows), in the import
+    layout."""
+    groups = selectors.group_list(user=user) if queryset is None else queryset
     memberships = scope.visible_to(user, Membership).select_related("group", "school").order_by("group__name", "role", "school__code")
+    if queryset is not None:
+        memberships = memberships.filter(group__in=queryset.values("pk"))
     type_label, tier_label, role_label = labels(TYPES), labels(TIERS), labels(ROLES)
     write_workbook(target, [
         SheetData(GROUP_SHEET, GROUP_SPEC.headers, (
@@ -89,10 +92,13 @@ def compliance_export(target, *, user, term: rules.Term) -> None:
 WRITERS = {"groups": groups_export, "requirements": requirements_export, "activities": activities_export}
 
 
-def write(target, kind: str, user, term: rules.Term) -> None:
-    """Groups and requirements in their import layout (export, edit, import back); activities; the compliance report."""
+def write(target, kind: str, user, term: rules.Term, groups=None) -> None:
+    """Groups and requirements in their import layout (export, edit, import back); activities; the compliance report.
+    `groups`: the group list's filtered rows (the groups export then holds only those)."""
     with translation.override("zh-hans"):
-        if kind in WRITERS:
+        if kind == "groups" and groups is not None:
+            groups_export(target, user=user, queryset=groups)
+        elif kind in WRITERS:
             WRITERS[kind](target, user=user)
         else:
             compliance_export(target, user=user, term=term)

@@ -1,8 +1,11 @@
 """FilterSets of the alliances lists, shared by pages and the API; choice lists are scoped."""
 
 import django_filters
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from alliances import rules, selectors
 from alliances.models import Activity, Group, GroupType
 from org.filters import visible_regions
 from org.forms import StyledForm
@@ -13,11 +16,29 @@ class GroupFilter(django_filters.FilterSet):
     region = django_filters.ModelChoiceFilter(queryset=visible_regions, label=_("owning region"))
     active = django_filters.BooleanFilter(field_name="dissolved_on", lookup_expr="isnull", label=_("active"))
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("name"))
+    gaps = django_filters.CharFilter(label=_("With compliance gaps in term (e.g. 2026-autumn)"), method="filter_gaps")
+    idle = django_filters.CharFilter(label=_("Without activity in term (e.g. 2026-autumn)"), method="filter_idle")
 
     class Meta:
         model = Group
-        fields = ["type", "region", "active", "q"]
+        fields = ["type", "region", "active", "q", "gaps", "idle"]
         form = StyledForm
+
+    def filter_gaps(self, queryset, name, value):
+        """Active groups whose latest compliance of the term has gaps (the dashboard's and coverage page's rule)."""
+        return queryset.filter(dissolved_on__isnull=True, pk__in=selectors.gap_group_ids(_term(value)))
+
+    def filter_idle(self, queryset, name, value):
+        term = _term(value)
+        held = Activity.objects.filter(group=OuterRef("pk"), held_on__range=(term.start, term.end))
+        return queryset.filter(dissolved_on__isnull=True).exclude(Exists(held))
+
+
+def _term(value):
+    try:
+        return rules.parse_term(value)
+    except ValueError as error:
+        raise ValidationError(_("Unknown term: %(term)s") % {"term": value}) from error
 
 
 class ActivityFilter(django_filters.FilterSet):

@@ -159,13 +159,18 @@ class GroupsImporter:
         except (ValidationError, PermissionDenied) as error:
             _refusal(problems, MEMBER_SHEET, row.row, "学校代码", error)
 
-    def export_count(self, user, limit: int | None = None) -> int:
+    def export_count(self, user, limit: int | None = None, queryset=None) -> int:
         from org.exporting import counter
 
-        return counter(group_list(user=user), scope.visible_to(user, Membership))(limit)
+        groups = group_list(user=user) if queryset is None else queryset
+        members = scope.visible_to(user, Membership)
+        if queryset is not None:
+            members = members.filter(group__in=queryset.values("pk"))
+        return counter(groups, members)(limit)
 
-    def export(self, target, *, user) -> None:
-        exports.groups_export(target, user=user)
+    def export(self, target, *, user, queryset=None) -> None:
+        """The groups of the user's scope, or of `queryset` (the group list's filtered rows), with their members."""
+        exports.groups_export(target, user=user, queryset=queryset)
 
 
 class RequirementsImporter:

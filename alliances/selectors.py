@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from alliances import rules
 from alliances.models import (
@@ -153,15 +153,21 @@ def groups_without_activity(*, user, term: rules.Term) -> QuerySet[Group]:
     return group_list(user=user).filter(dissolved_on__isnull=True).exclude(Exists(held))
 
 
+def latest_compliance(term: rules.Term) -> QuerySet[Compliance]:
+    """Each group's latest compliance row of the term (a subquery: no rows read into Python)."""
+    newest = Compliance.objects.filter(group=OuterRef("group"), term=term.code).order_by("-computed_on", "-id").values("id")[:1]
+    return Compliance.objects.filter(term=term.code, id=Subquery(newest))
+
+
+def gap_group_ids(term: rules.Term) -> QuerySet:
+    """Ids of the groups whose latest compliance of the term has gaps (unscoped: callers narrow their groups)."""
+    return latest_compliance(term).filter(met=False).values("group_id")
+
+
 def groups_with_gaps(*, user, term: rules.Term) -> list[tuple[Group, Compliance]]:
     """Active visible groups whose latest compliance of the term has gaps."""
-    latest = {}
-    rows = (Compliance.objects.filter(term=term.code, group__in=scope.visible_to(user, Group).filter(dissolved_on__isnull=True))
-            .order_by("group_id", "-computed_on").values_list("group_id", "id", "met", "gap_count"))
-    for group_id, pk, met, gaps in rows:
-        latest.setdefault(group_id, (pk, met, gaps))
-    gap_ids = [pk for pk, met, _gaps in latest.values() if not met]
-    rows = Compliance.objects.filter(pk__in=gap_ids).select_related("group__lead_school", "group__region").order_by("-gap_count")
+    rows = (latest_compliance(term).filter(met=False, group__in=scope.visible_to(user, Group).filter(dissolved_on__isnull=True))
+            .select_related("group__lead_school", "group__region").order_by("-gap_count"))
     return [(row.group, row) for row in rows]
 
 

@@ -21,7 +21,7 @@ from alliances.models import (
     Group,
     Membership,
 )
-from org import attachments, scope, web
+from org import attachments, charts, scope, web
 from org.permissions import may_create_region_rows
 from org.selectors import history_of
 from org.web import MSG_SAVED, ActionView, ManagerOnlyMixin
@@ -385,10 +385,11 @@ class CoverageView(LoginRequiredMixin, TemplateView):
             entry = by_region.setdefault(row.region, {"schools": 0, "in_groups": 0})
             entry["schools"] += row.schools
             entry["in_groups"] += row.in_groups
-        chart = {
-            "labels": list(by_region),
-            "percent": [round(100 * v["in_groups"] / v["schools"], 2) if v["schools"] else 0 for v in by_region.values()],
-        }
+        chart = charts.spec(
+            chart_id="coverage", title=_("Schools in an education group by county, per cent"), kind="bar", percent=True,
+            max_value=100, categories=list(by_region),
+            series=[charts.Series(_("in a group"), [round(100 * v["in_groups"] / v["schools"], 2) if v["schools"] else 0
+                                                      for v in by_region.values()])])
         return super().get_context_data(
             term=term, rows=rows, chart=chart, totals=_totals(rows),
             idle=selectors.groups_without_activity(user=self.request.user, term=term)[:200],

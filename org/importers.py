@@ -64,7 +64,6 @@ from org.sheets import (  # re-exported: the importer's callers and tests name t
     SCHOOL_SPEC,
     STAFF_SHEET,
     STAFF_SPEC,
-    SheetHandler,
     sheet_handler,
 )
 

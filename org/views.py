@@ -1,10 +1,12 @@
 """Thin pages for regions, schools and staff: validate, call a selector or service, render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
@@ -18,13 +20,18 @@ from org.web import MSG_SAVED
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
+    """The first page after login, the same for every role (only the scope differs): the user's inbox (what waits
+    for them, with counts), the base-data counts and each app's dashboard section (org.hooks)."""
+
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
+        user, today = self.request.user, timezone.localdate()
         return super().get_context_data(
             school_count=selectors.school_list(user=user).count(),
             staff_count=selectors.staff_list(user=user).filter(status=Staff.Status.ACTIVE).count(),
+            inbox=hooks.inbox(user), sections=hooks.dashboard_sections(user, today),
+            map_script=settings.DASHBOARD_MAP_SCRIPT,
             **kwargs,
         )
 

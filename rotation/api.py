@@ -101,11 +101,11 @@ class EligibilityViewSet(viewsets.ViewSet):
         data = filterset.form.cleaned_data
         on = data.get("as_of") or selectors.default_as_of_for(today=timezone.localdate(), user=request.user)
         paginator = self.pagination_class()
-        if not data.get("status"):  # paginate the staff first and decide only the page (like the HTML list)
+        if not data.get("status") and not data.get("reason"):  # paginate the staff first, decide only the page (like the list)
             staff = paginator.paginate_queryset(filterset.qs.only("pk"), request, view=self)
             page = selectors.evaluate_page(staff, on)
         else:
-            rows = [row for row in selectors.evaluate_staff(filterset.qs, on) if row.decision.status == data["status"]]
+            rows = list(selectors.evaluate_matching(filterset.qs, on, status=data.get("status"), reason=data.get("reason")))
             page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(EligibilitySerializer(page, many=True).data)
 

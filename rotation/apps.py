@@ -16,3 +16,7 @@ class RotationConfig(AppConfig):
         hooks.staff_section(staff_rotation_section)
         sheets.register_sheet_handler(sheets.EXEMPTION_SHEET, ExemptionSheetHandler())
         register_importer(roster_importer)
+        from org import hooks as dashboard_hooks
+        from rotation import dashboard
+        dashboard_hooks.dashboard_section(10)(dashboard.section)
+        dashboard_hooks.inbox_items(dashboard.inbox)

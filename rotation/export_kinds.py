@@ -7,9 +7,11 @@ from org.exporting import ExportPlan, ExportRefused, counter, register_export, r
 
 
 def eligibility_plan(user, query, args: dict) -> ExportPlan:
-    """The eligibility roster of the visible active staff with the list's filters (?as_of=, ?region=, ?school=, ?q=).
+    """The eligibility roster of the visible active staff with the list's filters (?as_of=, ?region=, ?school=, ?q=,
+    ?status=, ?reason=: the rows whose evaluated status or reason match, as on the list).
 
-    Raises ExportRefused(the filter errors) for bad parameters. Counts the staff rows (one COUNT). Full ID
+    Raises ExportRefused(the filter errors) for bad parameters. Counts the staff rows (one COUNT; with a status
+    or reason filter an upper bound, the rows are only known once evaluated). Full ID
     numbers for bureau staff, whose export is recorded as an unmasking (org.services.privacy)."""
     from org.models import Unmasking
     from org.services.privacy import unmaskings_record
@@ -23,6 +25,7 @@ def eligibility_plan(user, query, args: dict) -> ExportPlan:
     on = as_of_from(filterset.form.cleaned_data.get("as_of"), user)
     full_ids = scope.is_bureau_staff(user)
     staff = filterset.qs
+    status, reason = filterset.form.cleaned_data.get("status"), filterset.form.cleaned_data.get("reason")
     detail = "交流资格名册 (API)" if args.get("via") == "api" else "交流资格名册"
 
     def audit():
@@ -32,9 +35,40 @@ def eligibility_plan(user, query, args: dict) -> ExportPlan:
     return ExportPlan(
         filename=f"eligibility-{on.isoformat()}.xlsx",
         count=counter(staff),
-        write=lambda stream: exports.write_eligibility(stream, staff, on, full_ids=full_ids),
+        write=lambda stream: exports.write_eligibility(stream, staff, on, full_ids=full_ids, status=status, reason=reason),
         audit=audit,
     )
 
 
+def roster_plan(user, query, args: dict) -> ExportPlan:
+    """The roster (交流名册) as filtered on its list page (AssignmentFilter), in the import layout. Raises
+    ExportRefused for bad parameters. Bureau staff get full ID numbers of the staff they manage, recorded as an
+    unmasking."""
+    from django.utils import timezone
+
+    from org.models import Staff, Unmasking
+    from org.services.privacy import unmaskings_record
+    from rotation import selectors
+    from rotation.filters import AssignmentFilter
+    from rotation.importers import roster_importer
+
+    filterset = AssignmentFilter(query, queryset=selectors.assignment_list(user=user), request=request_for(user, query))
+    if not filterset.is_valid():
+        raise ExportRefused(filterset.errors)
+    rows = filterset.qs
+
+    def audit():
+        if scope.is_bureau_staff(user):
+            managed = scope.manageable(user, Staff).filter(pk__in=rows.values("staff_id"))
+            unmaskings_record(actor=user, staff=managed, kind=Unmasking.Kind.EXPORT, detail="交流名册")
+
+    return ExportPlan(
+        filename=f"rotation-roster-{timezone.localdate():%Y%m%d}.xlsx",
+        count=counter(rows),
+        write=lambda stream: roster_importer.export(stream, user=user, queryset=rows),
+        audit=audit,
+    )
+
+
+ROSTER = register_export("rotation.roster", _("Rotation roster"), roster_plan)
 ELIGIBILITY = register_export("rotation.eligibility", _("Eligibility roster"), eligibility_plan)

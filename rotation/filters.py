@@ -7,13 +7,17 @@ from django.utils.translation import gettext_lazy as _
 from org import scope
 from org.filters import FilterSet, visible_regions, visible_schools
 from org.forms import StyledForm
-from org.models import Staff
+from org.models import School, Staff
 from rotation import rules
 from rotation.models import Assignment, Exemption, Plan, ProgressWarning, Suggestion
 
 
 def status_choices():
     return [(status, rules.status_label(status)) for status in rules.STATUSES]
+
+
+def reason_choices():
+    return [(code, code) for code in rules.REASON_CODES]
 
 
 def _keep(queryset, name, value):
@@ -25,13 +29,15 @@ class EligibilityFilter(FilterSet):
 
     as_of = django_filters.DateFilter(label=_("As of"), method=_keep)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=status_choices, method=_keep)
+    reason = django_filters.ChoiceFilter(label=_("Reason code"), choices=reason_choices, method=_keep)
     q = django_filters.CharFilter(label=_("Name or ID number"), method="search")
     region = django_filters.ModelChoiceFilter(field_name="school__region", queryset=visible_regions, label=_("region"))
     school = django_filters.ModelChoiceFilter(queryset=visible_schools, label=_("school"))
+    stage = django_filters.ChoiceFilter(field_name="school__stage", choices=School.Stage.choices, label=_("stage"))
 
     class Meta:
         model = Staff
-        fields = ["as_of", "status", "q", "region", "school", "post"]
+        fields = ["as_of", "status", "reason", "q", "region", "school", "stage", "post"]
         form = StyledForm
 
     def search(self, queryset, name, value):
@@ -55,6 +61,7 @@ def visible_plans(request):
 
 class AssignmentFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Name or ID number"), method="search")
+    counted = django_filters.BooleanFilter(label=_("Counted towards progress (approved or in place)"), method="filter_counted")
     plan = django_filters.ModelChoiceFilter(queryset=visible_plans, label=_("rotation plan"))
     region = django_filters.ModelChoiceFilter(field_name="from_school__region", queryset=visible_regions, label=_("region"))
     from_school = django_filters.ModelChoiceFilter(queryset=visible_schools, label=_("from school"))
@@ -63,8 +70,15 @@ class AssignmentFilter(FilterSet):
 
     class Meta:
         model = Assignment
-        fields = ["q", "plan", "state", "form", "region", "from_school", "to_school", "not_inspected"]
+        fields = ["q", "plan", "state", "counted", "form", "region", "from_school", "to_school", "is_key_teacher",
+                  "not_inspected"]
         form = StyledForm
+
+    def filter_counted(self, queryset, name, value):
+        if value is None:
+            return queryset
+        counted = Q(state__in=Assignment.COUNTED_STATES)
+        return queryset.filter(counted) if value else queryset.exclude(counted)
 
     def search(self, queryset, name, value):
         """By name, or by exact ID number among the rows whose staff the user manages only (the receiving

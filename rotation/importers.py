@@ -217,9 +217,10 @@ class RosterImporter:
 
         return bounded_count(scope.visible_to(user, Assignment), limit)
 
-    def export(self, target, *, user) -> None:
-        """The roster in the bureau's layout, for the user's scope (full ID numbers for bureau staff only)."""
-        write_workbook(target, [SheetData(ROSTER_SHEET, ROSTER_SPEC.headers, roster_rows(user),
+    def export(self, target, *, user, queryset=None) -> None:
+        """The roster in the bureau's layout, for the user's scope or the (scoped) `queryset` of a filtered list
+        (full ID numbers for bureau staff only)."""
+        write_workbook(target, [SheetData(ROSTER_SHEET, ROSTER_SPEC.headers, roster_rows(user, queryset),
                                           widths=[22 if column.text_format else 14 for column in ROSTER_SPEC.columns])])
 
 
@@ -232,10 +233,11 @@ ROSTER_VALUES = ("staff__id_number", "staff__name", "from_school__code", "to_sch
                  "exemption_override", "state")
 
 
-def roster_rows(user):
-    """The roster's rows; a row's ID number is shown in full only when the user manages that staff member
-    (the receiving side sees who comes, masked: DESIGN.md "Personal data")."""
-    queryset = scope.visible_to(user, Assignment).order_by("from_school__code", "start", "id")
+def roster_rows(user, queryset=None):
+    """The roster's rows (of `queryset`, already scoped and filtered, else the user's whole scope); a row's ID
+    number is shown in full only when the user manages that staff member (the receiving side sees who comes,
+    masked: DESIGN.md "Personal data")."""
+    queryset = (scope.visible_to(user, Assignment) if queryset is None else queryset).order_by("from_school__code", "start", "id")
     queryset = queryset.annotate(full_id=managed_flag(user, "staff__school")).values_list(*ROSTER_VALUES, "full_id")
     fields = [column.field for column in ROSTER_SPEC.columns]
     for *row, full_id in queryset.iterator(chunk_size=2000):

@@ -462,3 +462,28 @@ class Suggestion(models.Model):
 
     def __str__(self):
         return f"{self.staff} → {self.to_school}"
+
+
+class EligibilityFigure(models.Model):
+    """How many of a school's active staff have a status (reason blank) or a status and a reason at an as-of date.
+
+    Stored by the nightly job (rotation.tasks.compute_eligibility_figures): deciding eligibility reads every
+    staff member's work history, too slow for a page at 500,000 staff (DESIGN.md "Rotation eligibility").
+    A derived table rebuilt whole each night, so it keeps no history of its own."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+", verbose_name=_("school"))
+    as_of = models.DateField(_("as of"))
+    status = models.CharField(_("status"), max_length=12)
+    reason = models.CharField(_("reason code"), max_length=24, blank=True)
+    count = models.PositiveIntegerField(_("count"))
+    computed_at = models.DateTimeField(_("computed at"))
+    scope_school_path = "school"
+
+    class Meta:
+        verbose_name = _("eligibility figure")
+        verbose_name_plural = _("eligibility figures")
+        constraints = [models.UniqueConstraint(fields=["as_of", "school", "status", "reason"], name="eligibility_figure_once")]
+        indexes = [models.Index(fields=["as_of", "status"], name="eligibility_figure_asof")]
+
+    def __str__(self):
+        return f"{self.school_id} · {self.as_of} · {self.status} {self.reason} = {self.count}"

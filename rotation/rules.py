@@ -25,6 +25,8 @@ MUST_LEADER_TENURE = "MUST_LEADER_TENURE"
 MUST_TEACHER_TENURE = "MUST_TEACHER_TENURE"
 ELIGIBLE_TENURE = "ELIGIBLE_TENURE"
 EXEMPTION_RECORD_CODES = (EX_KEY_PROJECT, EX_PREGNANCY_NURSING, EX_ILLNESS)
+REASON_CODES = (DATA_MISSING, EX_FIRST_TERM, EX_AGE, EX_KEY_PROJECT, EX_PREGNANCY_NURSING, EX_ILLNESS, EX_EXPERIENCED,
+                MUST_LEADER_TENURE, MUST_TEACHER_TENURE, ELIGIBLE_TENURE)
 
 MALE, FEMALE = "M", "F"
 
@@ -236,6 +238,23 @@ def _missing_data(facts: StaffFacts) -> list:
     if facts.is_leader and facts.post_start is None:
         missing.append(Reason(DATA_MISSING, MSG_DATA_POST_START))
     return missing
+
+
+def reason_label(code: str) -> str:
+    """A reason code in the bureau's words (DESIGN.md "Rotation eligibility")."""
+    labels = {
+        DATA_MISSING: gettext("Data incomplete"),
+        EX_FIRST_TERM: gettext("Leader in the first term"),
+        EX_AGE: gettext("Age limit reached"),
+        EX_KEY_PROJECT: gettext("Key project or course"),
+        EX_PREGNANCY_NURSING: gettext("Pregnancy or nursing"),
+        EX_ILLNESS: gettext("Illness"),
+        EX_EXPERIENCED: gettext("Already rotated enough"),
+        MUST_LEADER_TENURE: gettext("Leader: two terms at the school"),
+        MUST_TEACHER_TENURE: gettext("Six years at the school"),
+        ELIGIBLE_TENURE: gettext("Three years at the school"),
+    }
+    return labels.get(code, code)
 
 
 def status_label(status: str) -> str:

@@ -7,4 +7,8 @@ BEAT_SCHEDULE = {
         "task": "rotation.tasks.compute_all_progress",
         "schedule": crontab(hour=6, minute=0),
     },
+    "rotation-eligibility-figures-nightly": {
+        "task": "rotation.tasks.compute_eligibility_figures",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }

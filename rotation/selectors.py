@@ -120,6 +120,7 @@ class EligibilityRow:
     school_name: str
     region_id: int
     decision: rules.Decision
+    school_id: int = 0
 
 
 def eligibility_staff(*, user, region: Region | None = None) -> QuerySet[Staff]:
@@ -158,6 +159,15 @@ def evaluate_staff(queryset: QuerySet[Staff], on: date, *, chunk_size: int = CHU
         yield from _decide_chunk(chunk, on, resolver)
 
 
+def evaluate_matching(queryset: QuerySet[Staff], on: date, *, status: str | None = None,
+                      reason: str | None = None) -> Iterator[EligibilityRow]:
+    """The rows of `evaluate_staff` whose status is `status` and whose reasons include `reason` (either optional):
+    the eligibility list's, export's and dashboard figures' one definition of a filtered roster."""
+    for row in evaluate_staff(queryset, on):
+        if (not status or row.decision.status == status) and (not reason or reason in row.decision.codes):
+            yield row
+
+
 def _decide_chunk(chunk, on, resolver) -> Iterator[EligibilityRow]:
     ids = [row[0] for row in chunk]
     history = _history_by_staff(ids)
@@ -175,7 +185,7 @@ def _decide(row, on, resolver, history, exemptions) -> EligibilityRow:
         history=history, exemptions=exemptions,
     )
     decision = rules.evaluate(facts, on, resolver.rules(region_id))
-    return EligibilityRow(staff_id, id_number, name, post, code, school_name, region_id, decision)
+    return EligibilityRow(staff_id, id_number, name, post, code, school_name, region_id, decision, school_id)
 
 
 def _history_by_staff(staff_ids: list[int]) -> dict[int, tuple]:

@@ -25,3 +25,9 @@ def compute_all_progress() -> int:
     for plan_id in plan_ids:
         compute_progress.delay(plan_id, today.isoformat())
     return len(plan_ids)
+
+
+@shared_task
+def compute_eligibility_figures() -> int:
+    """The nightly job: the dashboards' eligibility counts by school, status and reason (idempotent)."""
+    return services.eligibility_figures_compute()

@@ -27,6 +27,7 @@ urlpatterns = [
     path("staff/<int:pk>/title-statement/", views.TitleStatementView.as_view(), name="title-statement"),
     path("notifications/", views.NotificationListView.as_view(), name="notification-list"),
     path("assignments/", views.AssignmentListView.as_view(), name="assignment-list"),
+    path("assignments/export.xlsx", views.AssignmentExportView.as_view(), name="assignment-export"),
     path("assignments/new/", views.AssignmentCreateView.as_view(), name="assignment-create"),
     path("assignments/batch/", views.AssignmentBatchView.as_view(), name="assignment-batch"),
     path("assignments/<int:pk>/edit/", views.AssignmentEditView.as_view(), name="assignment-edit"),

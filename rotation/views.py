@@ -21,7 +21,7 @@ from org.exporting import ExportRefused, export_response
 from org.models import Region, Staff
 from org.selectors import history_of
 from org.web import MSG_SAVED
-from rotation import permissions, rules, selectors, services
+from rotation import dashboard, permissions, rules, selectors, services
 from rotation.filters import AssignmentFilter, EligibilityFilter, ExemptionFilter
 from rotation.forms import (
     AssignmentEditForm,
@@ -68,11 +68,11 @@ class EligibilityListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterV
 
     def paginate_queryset(self, queryset, page_size):
         data = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
-        self.as_of, status = as_of_from(data.get("as_of"), self.request.user), data.get("status")
-        if not status:  # evaluate only the page shown
+        self.as_of, status, reason = as_of_from(data.get("as_of"), self.request.user), data.get("status"), data.get("reason")
+        if not status and not reason:  # evaluate only the page shown
             paginator, page, staff, paginated = super().paginate_queryset(queryset.only("pk"), page_size)
             return paginator, page, selectors.evaluate_page(staff, self.as_of), paginated
-        rows = [row for row in selectors.evaluate_staff(queryset, self.as_of) if row.decision.status == status]
+        rows = list(selectors.evaluate_matching(queryset, self.as_of, status=status, reason=reason))
         return super().paginate_queryset(rows, page_size)
 
     def get_context_data(self, **kwargs):
@@ -303,6 +303,18 @@ class AssignmentListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterVi
         return queryset.select_related("staff", "from_school", "to_school", "plan").order_by("-start", "id")
 
 
+class AssignmentExportView(LoginRequiredMixin, View):
+    """The roster (交流名册) as filtered on the list page: the same filters, the import layout; inline up to
+    EXPORT_INLINE_MAX_ROWS rows, above an export job (rotation.export_kinds, org.exporting)."""
+
+    def get(self, request):
+        try:
+            return export_response(request, "rotation.roster")
+        except ExportRefused as refused:
+            return HttpResponseBadRequest(MSG_BAD_PARAMETERS % {"errors": refused.errors.as_text()},
+                                          content_type="text/plain; charset=utf-8")
+
+
 class AssignmentCreateView(LoginRequiredMixin, FormView):
     form_class = AssignmentForm
     template_name = "rotation/form_page.html"
@@ -472,7 +484,9 @@ class ProgressView(PlanDetailView):
 
     def get_context_data(self, **kwargs):
         series = selectors.progress_series(user=self.request.user, plan=self.object)
-        return DetailView.get_context_data(self, series=series, charts=selectors.chart_data(series),
+        for entry, data in zip(series, selectors.chart_data(series), strict=True):
+            entry["chart"] = dashboard.progress_line(data)
+        return DetailView.get_context_data(self, series=series,
                                            may_recompute=scope.is_bureau_staff(self.request.user), **kwargs)
 
 

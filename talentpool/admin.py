@@ -9,6 +9,7 @@ from talentpool.models import (
     Nomination,
     PoolMember,
     Program,
+    PromotionTarget,
     ScoringForm,
     ScoringItem,
     Studio,
@@ -84,4 +85,4 @@ class PoolMemberAdmin(WorkflowOnlyAdmin):
                        "review_flagged"]
 
 
-admin.site.register([TrainingBatch, Studio, Appointment], ScopedAdmin)
+admin.site.register([TrainingBatch, Studio, Appointment, PromotionTarget], ScopedAdmin)

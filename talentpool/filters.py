@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from org import scope
 from org.filters import FilterSet, visible_regions, visible_schools
 from org.forms import StyledForm
+from org.models import School, Staff
 from talentpool.models import Appointment, Intake, Nomination, PoolMember, Program
 
 
@@ -53,10 +54,16 @@ class PoolMemberFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Name"), method="search")
     region = django_filters.ModelChoiceFilter(field_name="staff__school__region", queryset=visible_regions, label=_("region"))
     school = django_filters.ModelChoiceFilter(field_name="staff__school", queryset=visible_schools, label=_("school"))
+    stage = django_filters.ChoiceFilter(field_name="staff__school__stage", choices=School.Stage.choices, label=_("stage"))
+    gender = django_filters.ChoiceFilter(field_name="staff__gender", choices=Staff.Gender.choices, label=_("gender"))
+    title = django_filters.CharFilter(field_name="staff__title", label=_("professional title"))
+    born_after = django_filters.DateFilter(field_name="staff__birth_date", lookup_expr="gt", label=_("born after"))
+    born_by = django_filters.DateFilter(field_name="staff__birth_date", lookup_expr="lte", label=_("born on or before"))
 
     class Meta:
         model = PoolMember
-        fields = ["q", "pool_type", "tier", "status", "review_flagged", "region", "school"]
+        fields = ["q", "pool_type", "tier", "status", "review_flagged", "region", "school", "stage", "gender", "title",
+                  "born_after", "born_by"]
         form = StyledForm
 
     def search(self, queryset, name, value):
@@ -66,8 +73,10 @@ class PoolMemberFilter(FilterSet):
 class AppointmentFilter(FilterSet):
     school = django_filters.ModelChoiceFilter(queryset=visible_schools, label=_("school"))
     year = django_filters.NumberFilter(field_name="appointed_on__year", label=_("year"))
+    from_pool = django_filters.BooleanFilter(field_name="from_pool", lookup_expr="isnull", exclude=True,
+                                             label=_("promoted from the pool"))
 
     class Meta:
         model = Appointment
-        fields = ["to_post", "outside_pool_warning", "school", "year"]
+        fields = ["to_post", "outside_pool_warning", "school", "year", "from_pool"]
         form = StyledForm

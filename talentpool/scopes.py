@@ -17,6 +17,7 @@ from talentpool.models import (
     Nomination,
     Objection,
     Program,
+    PromotionTarget,
     ReviewerAssignment,
     Score,
     ScoringForm,
@@ -30,6 +31,7 @@ scope.register_region_owned(Track, "program__region_id")
 scope.register_region_owned(EligibilityRule, "track__program__region_id")
 scope.register_region_owned(Intake, "track__program__region_id")
 scope.register_region_owned(TrainingBatch, "region_id")
+scope.register_region_owned(PromotionTarget, "region_id")
 
 
 def _signed_in(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:

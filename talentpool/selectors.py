@@ -184,15 +184,17 @@ INBOX_ROWS = 100
 
 def inbox_page(*, user) -> list[tuple[str, str, list, int]]:
     """The inbox as (key, title, rows, count) sections: at most INBOX_ROWS rows shown, the count is the full number."""
-    titles = {
-        "county_review": _("Waiting for county review"),
-        "scoring": _("Waiting for my scores"),
-        "assessment": _("Under assessment"),
-        "notice": _("On public notice"),
-        "decision": _("Waiting for the collective decision"),
-        "returned": _("Returned to my school"),
-    }
-    return [(key, titles[key], list(rows[:INBOX_ROWS]), rows.count()) for key, rows in inbox(user=user).items()]
+    return [(key, INBOX_TITLES[key], list(rows[:INBOX_ROWS]), rows.count()) for key, rows in inbox(user=user).items()]
+
+
+INBOX_TITLES = {
+    "county_review": _("Waiting for county review"),
+    "scoring": _("Waiting for my scores"),
+    "assessment": _("Under assessment"),
+    "notice": _("On public notice"),
+    "decision": _("Waiting for the collective decision"),
+    "returned": _("Returned to my school"),
+}
 
 
 def promotion_report(*, user) -> dict[int, dict[str, int]]:

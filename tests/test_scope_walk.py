@@ -51,6 +51,7 @@ ALLOWED = {
     "org.import_views.TemplateDownloadView": "an empty workbook",
     "org.import_views.ExportView": "exporters read visible_to(user, ...)",
     "rotation.views.EligibilityExportView": "selectors over visible staff",
+    "rotation.views.AssignmentExportView": "selectors.assignment_list(user=...) through AssignmentFilter (scoped)",
     "alliances.exports.ExportView": "alliances.exports' writers and selectors read visible_to(user, ...)",
     "alliances.views.CoverageView": "selectors.coverage_rows / groups_* over visible_to(user, ...)",
     "alliances.views.RequirementListView": "selectors.requirement_list(user=...) (scoped)",

@@ -55,8 +55,8 @@ from org.excel.result import (
     importer_kinds,
     register_importer,
 )
-from org.excel.spool import Spool
 from org.excel.spec import Column, SheetSpec, WorkbookSpec
+from org.excel.spool import Spool
 from org.excel.writer import SheetData, neutralise, write_error_workbook, write_template, write_workbook
 
 __all__ = [

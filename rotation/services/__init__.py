@@ -45,6 +45,7 @@ from rotation.services.exemptions import (
     exemption_decide,
     policy_save,
 )
+from rotation.services.figures import eligibility_figures_compute
 from rotation.services.inspections import (
     MSG_INSPECT_FORBIDDEN,
     MSG_METHOD_REQUIRED,
@@ -77,6 +78,7 @@ from rotation.services.suggestions import (
 )
 
 __all__ = [
+    "eligibility_figures_compute",
     "BATCH_ACTIONS",
     "EDITABLE_FIELDS",
     "MSG_CLOSE_REASON_REQUIRED",

@@ -53,9 +53,11 @@ from talentpool.models.programs import (
 )
 from talentpool.models.promotions import (
     Appointment,
+    PromotionTarget,
 )
 
 __all__ = [
+    "PromotionTarget",
     "AnnualReview",
     "Appointment",
     "attachment_path",

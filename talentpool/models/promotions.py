@@ -35,3 +35,23 @@ class Appointment(models.Model):
 
     def __str__(self):
         return f"{self.staff} → {self.get_to_post_display()}"
+
+
+class PromotionTarget(models.Model):
+    """How many pool members a region means to promote to a post in a year (seed 000's first period: 4 vice
+    principals to principal, 3 head teachers to vice principal, 15 to middle cadres); edited in the admin."""
+
+    region = models.ForeignKey("org.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("owning region"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    to_post = models.CharField(_("appointed as"), max_length=16, choices=Appointment.ToPost.choices)
+    number = models.PositiveIntegerField(_("target"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["region", "year", "to_post"]
+        verbose_name = _("promotion target")
+        verbose_name_plural = _("promotion targets")
+        constraints = [models.UniqueConstraint(fields=["region", "year", "to_post"], name="promotion_target_once")]
+
+    def __str__(self):
+        return f"{self.year} {self.get_to_post_display()}: {self.number}"

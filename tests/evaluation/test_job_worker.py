@@ -10,7 +10,14 @@ import time
 
 import pytest
 
-from tests.org.test_tasks import REDIS_URL, _in_a_write_transaction, _require_redis_and_postgresql, _start_worker, _stop, _wait
+from tests.org.test_tasks import (
+    REDIS_URL,
+    _in_a_write_transaction,
+    _require_redis_and_postgresql,
+    _start_worker,
+    _stop,
+    _wait,
+)
 
 SCHOOLS, PEOPLE = 120, 24000  # 96,480 score rows: the run's transaction stays open for seconds
 

@@ -156,7 +156,7 @@ def test_progress_page_is_scoped(client, world, county_user, plan):
     response = client.get(reverse("rotation:progress", args=[plan.pk]))
     body = response.content.decode()
     assert [entry["county"].code for entry in response.context["series"]] == ["421202"]
-    assert "chart.umd.js" in body and "红色" in body
+    assert "echarts.min.js" in body and "红色" in body
     notes = client.get(reverse("rotation:notification-list")).context["object_list"]
     assert all(note.user == county_user for note in notes) and len(notes) == 1
 

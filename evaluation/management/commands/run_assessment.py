@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from evaluation.models import AssessmentRun, Cycle
 from evaluation.services_job import assessment_run_execute, assessment_run_start
 
-
 SHOWN = 10  # refusal lines printed
 
 

@@ -15,6 +15,7 @@ from org import demo
 from org.models import Region, School, Staff
 from rotation.models import Assignment, Plan
 from rotation.services.assignments import assignment_approve, assignment_confirm_arrival, assignment_create
+from rotation.services.figures import eligibility_figures_compute
 from rotation.services.plans import plan_create
 from rotation.services.progress import progress_compute
 
@@ -49,11 +50,13 @@ class Command(BaseCommand):
         plan = Plan.objects.filter(region=city, name=name).first()
         if plan is not None:
             self.stdout.write(f"rotation demo: plan {plan.name} exists ({plan.assignments.count()} assignments)")
+            eligibility_figures_compute()  # the dashboards' nightly figures, fresh
             return
         plan = plan_create(actor=actor, region=city, name=name, term_start=dates["term_start"],
                            opens_on=dates["opens_on"], deadline=dates["deadline"], target=TARGET)
         created = sum(self._fill(plan, quota, actor, dates) for quota in plan.quotas.select_related("county"))
         progress_compute(plan=plan, on=demo.today())
+        eligibility_figures_compute()  # what the nightly job stores for the dashboards
         self.stdout.write(f"rotation demo: plan {plan.name}, target {TARGET}, {created} assignments")
 
     def _fill(self, plan, quota, actor, dates) -> int:

@@ -9,7 +9,15 @@ from django.core.management.base import BaseCommand, CommandError
 
 from org import demo
 from org.models import Region
-from talentpool.models import EligibilityRule, Intake, Program, ScoringForm, ScoringItem, Track
+from talentpool.models import (
+    EligibilityRule,
+    Intake,
+    Program,
+    PromotionTarget,
+    ScoringForm,
+    ScoringItem,
+    Track,
+)
 
 CITY_CODE = "421200"
 SCORING_ITEMS = [("政治素养", "20"), ("资历条件", "20"), ("办学实绩", "30"), ("育人成效", "30")]
@@ -42,5 +50,10 @@ class Command(BaseCommand):
                 # A calendar year each, so this year's intake is open on any day the demo is loaded.
                 Intake.objects.get_or_create(track=track, year=year, defaults={
                     "opens": dt.date(year, 1, 1), "closes": dt.date(year, 12, 31), "quota": quota})
+        # Seed 000's first-period outcome (4 vice principals made principal, 3 head teachers vice principal, 15 middle
+        # cadres) as this year's promotion targets of the dashboards; the bureau edits them in the admin.
+        for to_post, number in (("principal", 4), ("vice_principal", 3), ("middle_cadre", 15)):
+            PromotionTarget.objects.get_or_create(region=city, year=demo.today().year, to_post=to_post,
+                                                  defaults={"number": number})
         total = sum(track.total_quota for track in program.tracks.all())
         self.stdout.write(f"{program.name}: {program.tracks.count()} tracks, {total} places in all")

