@@ -21,6 +21,8 @@ static/vendor/.installed: package.json package-lock.json
 	mkdir -p static/vendor/bootstrap static/vendor/chartjs
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/
 	cp node_modules/chart.js/dist/chart.umd.js static/vendor/chartjs/
+	mkdir -p static/vendor/tom-select  # searchable pickers (org/pickers.py, static/js/picker.js)
+	cp node_modules/tom-select/dist/js/tom-select.complete.min.js node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css static/vendor/tom-select/
 	mkdir -p staticfiles  # STATIC_ROOT, filled by collectstatic in production
 	touch $@
 

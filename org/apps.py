@@ -7,4 +7,4 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
-        from org import account_import, accounts, importers, middleware  # noqa: F401  (workbook kinds, User scoper, login hook)
+        from org import account_import, accounts, importers, lookups, middleware  # noqa: F401  (workbook kinds, User scoper, `__any`, login hook)
