@@ -18,19 +18,18 @@ from django.core.management.base import BaseCommand
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from org.models import Region, UserRole
 
 URLS = [
     ("staff list", "/org/staff/"),
-    ("staff list, page 150", "/org/staff/?page=150"),
-    ("staff list, name search", "/org/staff/?q=%E5%9F%BA%E5%87%86123"),
+    ("staff list page 150", "/org/staff/?page=150"),
+    ("staff list name search", "/org/staff/?q=%E5%9F%BA%E5%87%86123"),
     ("eligibility page", "/rotation/eligibility/"),
-    ("eligibility page, status filter", "/rotation/eligibility/?status=eligible"),
+    ("eligibility page status filter", "/rotation/eligibility/?status=ELIGIBLE"),
     ("nominations page", "/talentpool/nominations/"),
     ("API staff list", "/api/v1/staff/"),
-    ("API staff list, page 150", "/api/v1/staff/?page=150"),
+    ("API staff list page 150", "/api/v1/staff/?page=150"),
     ("school picker", "/org/pick/school/?q=%E5%9F%BA%E5%87%86%E5%AD%A6%E6%A0%A11"),
 ]
 
@@ -41,11 +40,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--build", type=int, default=0, help="create a benchmark city with this many staff first")
         parser.add_argument("--repeat", type=int, default=20)
+        parser.add_argument("--eligibility", action="store_true",
+                            help="also time the eligibility evaluation of every active staff member of the city")
         parser.add_argument("--only", default="", help="comma-separated labels: measure only these URLs")
 
-    def handle(self, *args, build, repeat, only, **options):
+    def handle(self, *args, build, repeat, only, eligibility, **options):
         if build:
             self._build(build)
+        if eligibility:
+            self._eligibility()
         # One connection for the whole run (as a server with persistent connections), so the query log survives.
         request_started.disconnect(close_old_connections)
         request_finished.disconnect(close_old_connections)
@@ -59,9 +62,34 @@ class Command(BaseCommand):
             self._measure(client, label, url, repeat)
         self.stdout.write(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; {connection.vendor}")
 
+    def _eligibility(self):
+        from datetime import date
+
+        from rotation import selectors
+
+        queryset = selectors.all_active_staff(Region.objects.get(code="990000"))
+        queries = []
+
+        def record(execute, sql, params, many, context):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(record):
+            started = time.perf_counter()
+            count = sum(1 for _row in selectors.evaluate_staff(queryset, date(2026, 9, 1)))
+            elapsed = time.perf_counter() - started
+        self.stdout.write(f"eligibility: {count} staff in {elapsed:.1f} s ({count / elapsed:,.0f} staff/s), "
+                          f"{len(queries)} queries; load average {os.getloadavg()[0]:.1f}")
+
     def _measure(self, client, label, url, repeat):
         response = client.get(url, secure=True)  # warm-up
-        with CaptureQueriesContext(connection) as queries:
+        queries = []
+
+        def count(execute, sql, params, many, context):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
             client.get(url, secure=True)
         times = []
         for _ in range(repeat):
