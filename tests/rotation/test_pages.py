@@ -156,7 +156,7 @@ def test_anonymous_users_are_sent_to_login(client, world, name):
 
 
 POLICY_LIST = 7
-POLICY_API = 6
+POLICY_API = 5
 
 
 def test_policy_list_and_api_pin_their_queries_over_several_regions(client, world, city_user, django_assert_num_queries):

@@ -80,5 +80,5 @@ def test_the_reference_lists_take_a_fixed_number_of_queries(client, world, city_
     client.force_login(city_user)
     with django_assert_num_queries(7):
         client.get(reverse("talentpool:scoring-form-list"))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(reverse("talentpool:holiday-list"))
