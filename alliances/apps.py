@@ -7,11 +7,13 @@ class AlliancesConfig(AppConfig):
     verbose_name = _("Alliances")
 
     def ready(self):
-        from alliances import export_kinds, scopes, signals  # noqa: F401  (scopes registers the scopers)
+        from alliances import export_kinds, models, scopes, signals  # noqa: F401  (scopes registers the scopers)
         from alliances.importers import activities_importer, groups_importer, requirements_importer
+        from org import pickers
         from org.excel import register_importer
 
         signals.connect()
+        pickers.register(models.Group, "alliances:pick-group")
         register_importer(groups_importer)
         register_importer(requirements_importer)
         register_importer(activities_importer)

@@ -5,6 +5,7 @@ from alliances import exports, views
 app_name = "alliances"
 urlpatterns = [
     path("", views.IndexView.as_view(), name="index"),
+    path("groups/pick/", views.GroupPickerView.as_view(), name="pick-group"),
     path("groups/", views.GroupListView.as_view(), name="group-list"),
     path("groups/new/", views.GroupCreateView.as_view(), name="group-create"),
     path("groups/<int:pk>/", views.GroupDetailView.as_view(), name="group-detail"),

@@ -21,7 +21,7 @@ from alliances.models import (
     Group,
     Membership,
 )
-from org import attachments, charts, scope, web
+from org import attachments, charts, pickers, scope, web
 from org.permissions import may_create_region_rows
 from org.selectors import history_of
 from org.web import MSG_SAVED, ActionView, ManagerOnlyMixin
@@ -400,3 +400,13 @@ def _totals(rows) -> dict:
     schools, in_groups = sum(r.schools for r in rows), sum(r.in_groups for r in rows)
     return {"schools": schools, "in_groups": in_groups, "lead": sum(r.lead for r in rows), "member": sum(r.member for r in rows),
             "percent": round(100 * in_groups / schools, 2) if schools else 0}
+
+
+class GroupPickerView(pickers.PickerView):
+    """Education groups by name, for searchable pickers (org.pickers)."""
+
+    model = Group
+    ordering = ("name", "id")
+
+    def search(self, queryset, text):
+        return queryset.filter(name__icontains=text)

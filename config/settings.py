@@ -195,7 +195,7 @@ REST_FRAMEWORK = {
         "org.filters.ScopedFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "org.pagination.EstimatedPageNumberPagination",  # no exact COUNT(*) over 10,000
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "org.api_errors.exception_handler",  # the one error shape (org/api_errors.py)

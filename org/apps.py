@@ -7,7 +7,7 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
-        from org import account_import, accounts, dashboard, export_kinds, importers, middleware  # noqa: F401  (workbook and export kinds, User scoper, login hook)
+        from org import account_import, accounts, dashboard, export_kinds, importers, lookups, middleware  # noqa: F401  (workbook and export kinds, User scoper, `__any`, login hook)
         from org import hooks as dashboard_hooks
 
         dashboard_hooks.inbox_items(dashboard.inbox)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import label_for_filter
 
-from org import scope
+from org import pickers, scope
 from org.forms import StyledForm
 from org.models import Region, School, Staff, WorkHistory
 
@@ -36,6 +36,8 @@ class LazyLabelsMixin:
     request turned every list page's labels into bare English field names for everyone: the
     schema builds each shared base filter's form field before any model is attached). A lazy
     label, set when the class is made, is translated each time it is shown (issue 8, point 9).
+    Model-choice filters get the searchable picker widget (org.pickers): a filter of 10,000 schools
+    renders only the selected one (issue 15).
     """
 
     @classmethod
@@ -43,6 +45,10 @@ class LazyLabelsMixin:
         filters = super().get_filters()
         model = cls._meta.model
         for item in filters.values():
+            if isinstance(item, django_filters.ModelMultipleChoiceFilter):
+                item.extra.setdefault("widget", pickers.PickerSelectMultiple)
+            elif isinstance(item, django_filters.ModelChoiceFilter):
+                item.extra.setdefault("widget", pickers.PickerSelect)
             if item._label is None and model is not None:
                 item._label = _lazy_label(model, item.field_name, item.lookup_expr, item.exclude)
         return filters

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from org import scope
+from org import pickers, scope
 from org.models import Region, School, Staff, UserRole
 from org.versioning import VersionedFormMixin
 
@@ -13,10 +13,12 @@ class DateInput(forms.DateInput):
 
 
 class StyledFormMixin:
-    """Give every widget the layout's (Bootstrap) classes, so templates stay plain."""
+    """Give every widget the layout's (Bootstrap) classes, so templates stay plain; every model-choice
+    select becomes a searchable picker when its choices are many (org.pickers)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        pickers.use_pickers(self.fields)
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):

@@ -119,6 +119,20 @@ def region_and_below(region_ids) -> set[int]:
     return set(rows)
 
 
+def _region_rows(region_ids) -> list[tuple[int, int | None, int | None]]:
+    """(id, parent id, grandparent id) of these regions and of every region below them (one query)."""
+    if not region_ids:
+        return []
+    return list(Region.objects.filter(
+        Q(id__in=region_ids) | Q(parent_id__in=region_ids) | Q(parent__parent_id__in=region_ids)
+    ).values_list("id", "parent_id", "parent__parent_id"))
+
+
+def _below(rows, roots) -> set[int]:
+    """The ids among `rows` (from `_region_rows`) that are one of `roots` or lie below one."""
+    return {region for region, parent, grandparent in rows if region in roots or parent in roots or grandparent in roots}
+
+
 def scope_for(user) -> Scope:
     """Return the user's scope, computed once per user object (per request or task)."""
     cached = getattr(user, "_org_scope", None)
@@ -132,11 +146,11 @@ def scope_for(user) -> Scope:
         roles = list(UserRole.objects.filter(user=user).values_list("role", "region_id", "school_id"))
         seen = {region for _role, region, _school in roles if region}
         managed = {region for role, region, _school in roles if region and role in MANAGER_ROLES}
-        expanded = region_and_below(seen)
+        tree = _region_rows(seen)  # one query: the managed regions are among the seen ones
         scope = Scope(
-            region_ids=frozenset(expanded),
+            region_ids=frozenset(_below(tree, seen)),
             school_ids=frozenset(school for _role, _region, school in roles if school),
-            manage_region_ids=frozenset(region_and_below(managed) if managed else set()),
+            manage_region_ids=frozenset(_below(tree, managed)),
             roles=frozenset(role for role, _region, _school in roles),
         )
     user._org_scope = scope
@@ -528,6 +542,13 @@ class ScopedQuerysetMixin(_ScopedBase):
 
     _applies_scope = True
     queryset = None
+
+    @property
+    def paginator_class(self):
+        """List pages count exactly up to 10,000 rows, estimate above, stop at page 200 (org.pagination)."""
+        from org.pagination import BoundedPaginator  # org.pagination imports DRF: not at this module's load
+
+        return BoundedPaginator
 
 
 class ScopedViewSetMixin(_ScopedBase):

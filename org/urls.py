@@ -1,6 +1,6 @@
 from django.urls import path
 
-from org import account_views, export_views, import_views, views
+from org import account_views, export_views, import_views, pickers, views
 
 app_name = "org"
 urlpatterns = [
@@ -17,6 +17,9 @@ urlpatterns = [
     path("users/<int:pk>/<slug:action>/", account_views.UserActionView.as_view(), name="user-action"),
     path("transfers/", views.TransferListView.as_view(), name="transfer-list"),
     path("transfers/<int:pk>/decide/", views.TransferDecideView.as_view(), name="transfer-decide"),
+    path("pick/school/", pickers.SchoolPickerView.as_view(), name="pick-school"),
+    path("pick/staff/", pickers.StaffPickerView.as_view(), name="pick-staff"),
+    path("pick/user/", pickers.UserPickerView.as_view(), name="pick-user"),
     path("imports/", import_views.ImportIndexView.as_view(), name="import-index"),
     path("imports/template/<slug:kind>/", import_views.TemplateDownloadView.as_view(), name="import-template"),
     path("imports/export/<slug:kind>/", import_views.ExportView.as_view(), name="import-export"),

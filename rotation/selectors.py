@@ -192,7 +192,7 @@ def _history_by_staff(staff_ids: list[int]) -> dict[int, tuple]:
     """The chunk's work history, by exactly its staff ids (an id range could reach other counties' rows);
     `.order_by()` drops the model's default ordering and the joins it needs."""
     found: dict[int, list] = {}
-    rows = WorkHistory.objects.filter(staff_id__in=staff_ids).order_by().values_list(
+    rows = WorkHistory.objects.filter(staff_id__any=staff_ids).order_by().values_list(
         "staff_id", "school_id", "school__location", "start", "end"
     )
     for staff_id, school_id, location, start, end in rows:
@@ -203,7 +203,7 @@ def _history_by_staff(staff_ids: list[int]) -> dict[int, tuple]:
 def _exemptions_by_staff(staff_ids: list[int], on: date) -> dict[int, tuple]:
     found: dict[int, list] = {}
     rows = Exemption.objects.filter(
-        staff_id__in=staff_ids, state=Exemption.State.APPROVED, start__lte=on
+        staff_id__any=staff_ids, state=Exemption.State.APPROVED, start__lte=on
     ).order_by().values_list("staff_id", "kind", "start", "end")
     for staff_id, kind, start, end in rows:
         found.setdefault(staff_id, []).append(rules.ExemptionRow(kind, start, end))

@@ -41,7 +41,7 @@ def test_group_list_shows_visible_groups_only_with_pinned_queries(client, county
         MembershipFactory(group=group)
     client.force_login(county_user)
     client.get(reverse("alliances:group-list"))  # warm the session and scope
-    with django_assert_num_queries(9):  # whatever the number of rows; one of them counts the term's activities
+    with django_assert_num_queries(8):  # whatever the number of rows; one of them counts the term's activities
         response = client.get(reverse("alliances:group-list"))
     names = [group.name for group in response.context["object_list"]]
     assert "咸安实验集团" in names and "嘉鱼集团" not in names and len(names) == 4

@@ -263,11 +263,11 @@ def test_list_pages_pin_their_queries(client, assigned, city_user, reviewer_user
     _closed(assigned, city_user, reviewer_user, reviewer2)
     client.force_login(city_user)
     # session, user, roles and regions (scope), then the page's own reads
-    for name, count in (("evaluation:cycle-list", 8), ("evaluation:scheme-list", 8), ("evaluation:quality-list", 6),
-                        ("evaluation:index", 6)):
+    for name, count in (("evaluation:cycle-list", 7), ("evaluation:scheme-list", 7), ("evaluation:quality-list", 5),
+                        ("evaluation:index", 5)):
         with django_assert_num_queries(count):
             assert client.get(reverse(name)).status_code == 200
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         assert client.get(assigned.get_absolute_url()).status_code == 200
     client.force_login(reviewer2)
     with django_assert_num_queries(6):

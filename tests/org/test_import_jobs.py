@@ -178,7 +178,7 @@ def test_export_query_count_does_not_grow_with_rows(client, world, county_user, 
     for staff in StaffFactory.create_batch(30, school=world.school_a):
         WorkHistoryFactory(staff=staff, school=world.school_b)
     client.force_login(county_user)
-    with django_assert_num_queries(16):  # 10, plus recording who saw the full ID numbers, plus the two bounded COUNTs (inline or job)
+    with django_assert_num_queries(15):  # 10, plus recording who saw the full ID numbers, plus the two bounded COUNTs (inline or job)
         response = client.get(reverse("org:import-export", args=["base_data"]))
         b"".join(response.streaming_content)
 
@@ -188,7 +188,7 @@ def test_import_index_query_count_does_not_grow_with_jobs(client, world, county_
     for _ in range(5):
         ImportJob.objects.create(kind="base_data", user=county_user, original_name="a.xlsx", file="imports/a.xlsx")
     client.force_login(county_user)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert client.get(reverse("org:import-index")).status_code == 200
 
 
@@ -239,7 +239,7 @@ def test_api_lists_own_jobs_only_with_pinned_queries(client, world, county_user,
         ImportJob.objects.create(kind="base_data", user=county_user, original_name="mine.xlsx", file="imports/a.xlsx")
     theirs = ImportJob.objects.create(kind="base_data", user=city_user, original_name="theirs.xlsx", file="imports/b.xlsx")
     client.force_login(county_user)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get("/api/v1/imports/")
     assert response.json()["count"] == 5
     assert client.get(f"/api/v1/imports/{theirs.pk}/status/").status_code == 404

@@ -18,7 +18,7 @@ def api():
 def test_eligibility_api_is_scoped_and_filters_status(api, world, county_user, django_assert_num_queries):
     StaffFactory.create_batch(20, school=world.school_a)
     api.force_authenticate(county_user)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         data = api.get("/api/v1/rotation/eligibility/", {"as_of": "2026-09-01"}).json()
     assert data["count"] == 21 and "乙老师" not in {row["name"] for row in data["results"]}
     data = api.get("/api/v1/rotation/eligibility/", {"as_of": "2026-09-01", "status": "NOT_YET"}).json()
@@ -70,7 +70,7 @@ def test_eligibility_export_api_is_scoped(api, world, county_user, django_assert
 
     StaffFactory.create_batch(10, school=world.school_a)
     api.force_authenticate(county_user)
-    with django_assert_num_queries(13):  # 8, plus recording who saw the full ID numbers, plus the bounded COUNT (inline or job)
+    with django_assert_num_queries(12):  # 8, plus recording who saw the full ID numbers, plus the bounded COUNT (inline or job)
         response = api.get("/api/v1/rotation/eligibility/export/", {"as_of": "2026-09-01"})
     rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
     names = {row[1] for row in rows[1:]}

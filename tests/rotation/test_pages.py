@@ -33,7 +33,7 @@ def test_eligibility_list_is_scoped_and_filterable(client, world, county_user):
     assert "未满 3 年" in response.content.decode()
 
 
-QUERIES = {"": 16, "MUST_ROTATE": 14}  # exact per filter, over 32 rows
+QUERIES = {"": 15, "MUST_ROTATE": 13}  # exact per filter, over 32 rows
 
 
 @pytest.mark.parametrize("status", ["", "MUST_ROTATE"])
@@ -117,7 +117,7 @@ def test_exemption_pages_are_scoped(client, world, county_user, django_assert_nu
     outside = ExemptionFactory(staff=world.staff_b)
     ExemptionFactory.create_batch(10, staff__school=world.school_a)
     client.force_login(county_user)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(reverse("rotation:exemption-list"))
     listed = set(response.context["object_list"])
     assert inside in listed and outside not in listed
@@ -155,8 +155,8 @@ def test_anonymous_users_are_sent_to_login(client, world, name):
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
-POLICY_LIST = 8
-POLICY_API = 6
+POLICY_LIST = 7
+POLICY_API = 5
 
 
 def test_policy_list_and_api_pin_their_queries_over_several_regions(client, world, city_user, django_assert_num_queries):

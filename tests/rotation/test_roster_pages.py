@@ -69,7 +69,7 @@ def test_roster_page_scope_and_query_count(client, world, county_user, pair, rur
     for _ in range(10):
         AssignmentFactory(staff=StaffFactory(school=world.school_a), to_school=rural)
     client.force_login(county_user)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(reverse("rotation:assignment-list"))
     listed = set(response.context["object_list"])
     assert inside in listed and outside not in listed and len(listed) == 11
@@ -174,7 +174,7 @@ def test_assignment_api_scope_create_and_transition(api, world, county_user, pai
     for _ in range(10):
         AssignmentFactory(staff=StaffFactory(school=world.school_a), to_school=rural)
     api.force_authenticate(county_user)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         data = api.get("/api/v1/rotation/assignments/").json()
     ids = {row["id"] for row in data["results"]}
     assert inside.pk in ids and outside.pk not in ids and data["count"] == 11
@@ -227,7 +227,7 @@ def test_inspection_warning_notification_api_scope(api, world, supervisor_user, 
     assert notes["count"] == Notification.objects.filter(user=county_user).count() == 1
 
 
-PAGE_QUERIES = {"rotation:plan-list": 8, "rotation:notification-list": 7, "rotation:progress": 11}
+PAGE_QUERIES = {"rotation:plan-list": 7, "rotation:notification-list": 6, "rotation:progress": 10}
 
 
 @pytest.mark.parametrize("url_name", ["rotation:plan-list", "rotation:notification-list", "rotation:progress"])
@@ -245,7 +245,7 @@ def test_more_list_pages_pin_their_queries(client, world, city_user, url_name, d
     assert response.status_code == 200
 
 
-API_QUERIES = {"plans": 9, "inspections": 5, "warnings": 7, "notifications": 5, "policies": 5, "exemptions": 4}
+API_QUERIES = {"plans": 8, "inspections": 4, "warnings": 6, "notifications": 4, "policies": 4, "exemptions": 3}
 
 
 @pytest.mark.parametrize("path", ["plans", "inspections", "warnings", "notifications", "policies", "exemptions"])

@@ -104,7 +104,7 @@ def test_suggestions_pages_and_api_are_scoped(client, world, county_user, city_u
     other = SchoolFactory(region=world.county_b, location=School.Location.RURAL)
     outside = Suggestion.objects.create(plan=plan, staff=world.staff_b, from_school=world.school_b, to_school=other, score=10)
     client.force_login(county_user)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(reverse("rotation:suggestion-list", args=[plan.pk]))
     shown = list(response.context["suggestions"])
     assert outside not in shown and len(shown) == 1
@@ -143,7 +143,7 @@ def test_suggestion_page_query_count_over_several_rows(client, world, county_use
         staff = StaffFactory(school=world.school_a)
         Suggestion.objects.create(plan=plan, staff=staff, from_school=world.school_a, to_school=schools[index % 5], score=10)
     client.force_login(county_user)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(reverse("rotation:suggestion-list", args=[plan.pk]))
     body = response.content.decode()
     assert len(response.context["suggestions"]) == 8 and body.count('data-testid="accept-form"') == 8

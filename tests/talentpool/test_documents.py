@@ -28,7 +28,7 @@ def test_nomination_roster_scoped_neutralised_and_pinned(client, world, intake, 
         NominationFactory(intake=intake, staff=StaffFactory(school=world.school_a))
     NominationFactory(intake=intake, staff=world.staff_b)
     client.force_login(county_user)
-    with django_assert_num_queries(12):  # 7, plus recording who saw the full ID numbers, plus the bounded COUNT (inline or job)
+    with django_assert_num_queries(11):  # 7, plus recording who saw the full ID numbers, plus the bounded COUNT (inline or job)
         response = client.get(reverse("talentpool:nomination-export"))
     rows = sheet_rows(response)
     assert rows[0][:4] == ["身份证号", "姓名", "培养计划", "培养类别"] and "状态" in rows[0]
@@ -52,7 +52,7 @@ def test_pool_roster_scoped_and_pinned(client, world, county_user, django_assert
         PoolMemberFactory(staff=StaffFactory(school=world.school_a, name="-cmd"))
     PoolMemberFactory(staff=world.staff_b)
     client.force_login(county_user)
-    with django_assert_num_queries(11):  # 6, plus recording who saw the full ID numbers, plus the bounded COUNT (inline or job)
+    with django_assert_num_queries(10):  # 6, plus recording who saw the full ID numbers, plus the bounded COUNT (inline or job)
         response = client.get(reverse("talentpool:member-export"))
     rows = sheet_rows(response)
     assert rows[0][:2] == ["姓名", "身份证号"] and len(rows) == 11

@@ -99,7 +99,7 @@ def test_nomination_list_scoped_and_query_count_pinned(client, world, intake, co
         NominationFactory(intake=intake, staff=StaffFactory(school=world.school_a))
     other = NominationFactory(intake=intake, staff=world.staff_b)
     client.force_login(county_user)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(reverse("talentpool:nomination-list"))
     assert len(response.context["object_list"]) == 12 and other not in response.context["object_list"]
     assert world.staff_b.name not in response.content.decode()
@@ -175,7 +175,7 @@ def test_notice_objection_and_decision_through_pages(client, world, intake, city
     assert nomination.pool_members.count() == 1
 
 
-QUERIES = {"talentpool:intake-list": 10, "talentpool:program-list": 9}
+QUERIES = {"talentpool:intake-list": 9, "talentpool:program-list": 8}
 
 
 @pytest.mark.parametrize("name", ["talentpool:intake-list", "talentpool:program-list"])

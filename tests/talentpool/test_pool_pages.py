@@ -17,7 +17,7 @@ def test_member_list_scoped_and_query_count_pinned(client, world, county_user, d
         PoolMemberFactory(staff=StaffFactory(school=world.school_a))
     outside = PoolMemberFactory(staff=world.staff_b)
     client.force_login(county_user)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(reverse("talentpool:member-list"))
     assert len(response.context["object_list"]) == 12 and outside not in response.context["object_list"]
     assert client.get(outside.get_absolute_url()).status_code == 404
@@ -68,7 +68,7 @@ def test_training_pages(client, world, city_user, county_user, django_assert_num
     assert batch.attendance.get().hours == 32
     for n in range(8):
         TrainingBatch.objects.create(name=f"批次{n}", region=world.city, start=dt.date(2024, 1, 1), end=dt.date(2024, 1, 2), hours=8)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(reverse("talentpool:training-list")).status_code == 200
     client.force_login(county_user)
     assert client.get(batch.get_absolute_url()).status_code == 200  # the city's batch is visible to its counties
@@ -84,7 +84,7 @@ def test_studio_pages(client, world, county_user, django_assert_num_queries):
     client.post(reverse("talentpool:studio-member", args=[studio.pk]), {"staff": StaffFactory(school=world.school_a).pk, "joined": "2023-04-01"})
     assert studio.memberships.count() == 1
     other = Studio.objects.create(name="嘉鱼名师工作室", kind="teacher", host=world.staff_b, school=world.school_b, founded=dt.date(2023, 1, 1))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         body = client.get(reverse("talentpool:studio-list")).content.decode()
     assert "名校长工作室" in body and other.name not in body
 
@@ -101,7 +101,7 @@ def test_appointment_pages_warn_and_report(client, world, county_user, django_as
     assert Appointment.objects.filter(outside_pool_warning=True).get().staff == outsider
     Appointment.objects.create(staff=world.staff_b, to_post="principal", school=world.school_b, appointed_on=dt.date(2025, 8, 1),
                                recorded_by=county_user)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(reverse("talentpool:appointment-list"))
     assert response.context["report"] == {2025: {"principal": 1, "vice_principal": 0, "middle_cadre": 0}}
     assert len(response.context["object_list"]) == 2

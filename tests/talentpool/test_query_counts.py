@@ -26,8 +26,8 @@ def _assign(nomination, reviewer, by):
     return ReviewerAssignment.objects.create(nomination=nomination, reviewer=reviewer, assigned_by=by)
 
 
-INBOX_PAGE = 12
-INBOX_API = 12
+INBOX_PAGE = 11
+INBOX_API = 11
 
 
 def test_the_inbox_page_and_api_read_a_fixed_number_of_queries(client, world, intake, city_user, reviewer_user,
@@ -56,7 +56,7 @@ def test_the_inbox_page_and_api_read_a_fixed_number_of_queries(client, world, in
     assert {key: len(ids) for key, ids in data.items()} == {"assessment": 5, "notice": 5, "decision": 5}
 
 
-INTAKE_DETAIL = 11
+INTAKE_DETAIL = 10
 
 
 def test_intake_detail_reads_a_fixed_number_of_queries(client, world, intake, city_user, django_assert_num_queries):
@@ -69,7 +69,7 @@ def test_intake_detail_reads_a_fixed_number_of_queries(client, world, intake, ci
         assert len(client.get(intake.get_absolute_url()).context["nominations"]) == 8
 
 
-NOMINATION_DETAIL = 15
+NOMINATION_DETAIL = 14
 
 
 def test_nomination_detail_reads_a_fixed_number_of_queries(client, world, intake, city_user, reviewer_user,
