@@ -48,6 +48,7 @@ def measure_user(user, endpoints, base: str, *, duration: float, log=print) -> d
         if entry["status"] != 200:
             entry["note"] = f"status {entry['status']}: not loaded"
         else:
+            entry["settle_s"] = round(wrk.settle(base), 1)
             try:
                 result = wrk.run(base + endpoint.path, duration=duration, cookie=cookie)
             except wrk.WrkError as error:
