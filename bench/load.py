@@ -33,6 +33,7 @@ def measure_user(user, endpoints, base: str, *, duration: float, log=print) -> d
     """For each endpoint: status and query count (test client), then wrk with the user's cookie when the
     status is 200. The login page (anonymous) is measured first as the reference."""
     client, cookie = session_client(user)
+    wrk.settle(base)
     login = login_reference(base, duration=duration)
     log(f"{user.username}: login page {login['rps']:.1f} req/s, p50 {login['p50_ms']} ms, p95 {login['p95_ms']} ms")
     rows = []
@@ -57,9 +58,11 @@ def measure_user(user, endpoints, base: str, *, duration: float, log=print) -> d
                 entry.update(result)
                 entry["login_ratio"] = round(login["rps"] / result["rps"], 1) if result["rps"] else None
                 # issue 15's target (city user): p95 under 300 ms and throughput within 5x of the login page's
-                entry["target_met"] = bool(result["p95_ms"] < 300 and entry["login_ratio"] is not None
+                entry["target_met"] = bool(result["requests"] and result["p95_ms"] < 300 and entry["login_ratio"] is not None
                                            and entry["login_ratio"] <= 5 and not result["timeouts"])
-                if result["non_2xx"] or result["timeouts"] or result["errors"]:
+                if not result["requests"]:
+                    entry["note"] = f"no answer within the {duration:g} s run"
+                elif result["non_2xx"] or result["timeouts"] or result["errors"]:
                     entry["note"] = (f"{result['non_2xx']} non-2xx, {result['timeouts']} timeouts, "
                                      f"{result['errors']} socket errors")
         rows.append(entry)

@@ -39,7 +39,8 @@ def parse_output(text: str) -> dict:
         "requests": raw["requests"],
         "seconds": round(seconds, 2),
         "rps": round(float(rps.group(1)) if rps else raw["requests"] / seconds, 2),
-        **{f"{key}_ms": round(raw[f"{key}_us"] / 1000, 1) for key in ("p50", "p90", "p95", "p99", "max", "mean")},
+        **{f"{key}_ms": round(raw[f"{key}_us"] / 1000, 1) if raw["requests"] else None
+           for key in ("p50", "p90", "p95", "p99", "max", "mean")},
         "non_2xx": raw["errors_status"],
         "errors": raw["errors_connect"] + raw["errors_read"] + raw["errors_write"],
         "timeouts": raw["errors_timeout"],
