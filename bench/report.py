@@ -21,9 +21,11 @@ def machine() -> dict:
                 memory_mb = int(line.split()[1]) // 1024
     except OSError:
         pass
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        pg_version = cursor.fetchone()[0]
+    pg_version = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            pg_version = cursor.fetchone()[0]
 
     def git(*args):
         try:
