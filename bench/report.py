@@ -44,12 +44,15 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def default_name(scale) -> str:
+    return f"bench-scale{scale}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
+
+
 def write_json(result: dict, directory: Path = RESULTS, name: str | None = None) -> Path:
-    """Write `result` as bench/results/bench-<scale>-<UTC time>.json (or `name`); returns the path."""
+    """Write `result` as bench/results/bench-scale<N>-<UTC time>.json (or `name`); returns the path."""
     directory.mkdir(parents=True, exist_ok=True)
     if name is None:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        name = f"bench-scale{result.get('scale', 'x')}-{stamp}.json"
+        name = default_name(result.get("scale", "x"))
     path = directory / name
     path.write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
     return path

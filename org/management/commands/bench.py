@@ -61,15 +61,21 @@ class Command(BaseCommand):
         else:
             result["data"] = {"reused": False, **data.build(scale, log=log)}
 
-        if "import" not in skipped:
-            import_sizes = [max(1000, round(n * scale)) for n in (50_000, 100_000, 200_000)]
-            result["measures"] += measures.imports(import_sizes, log=log)
+        name = output or report.default_name(scale)
+
+        def save():  # after each piece: an interrupted run still leaves its figures
+            result["wall_s"] = round(time.perf_counter() - wall, 1)
+            result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+            return report.write_json(result, name=name)
+
         if "jobs" not in skipped:
             for piece in (measures.eligibility, measures.split, measures.progress, measures.compliance):
                 result["measures"] += piece(log=log)
             result["measures"] += measures.assessment(scale, log=log)
+            save()
         if "export" not in skipped:
             result["measures"] += measures.export(max(1000, round(100_000 * scale)), log=log)
+            save()
         if "load" not in skipped:
             endpoints = discover()
             if only:
@@ -79,11 +85,13 @@ class Command(BaseCommand):
                 for label, username in (("city", data.CITY_USER), ("county", data.COUNTY_USER)):
                     user = User.objects.get(username=username)
                     result["endpoints"][label] = load.measure_user(user, endpoints, base, duration=duration, log=log)
+                    save()
+        if "import" not in skipped:  # last: child processes that the importer's branch rewrites
+            import_sizes = [max(1000, round(n * scale)) for n in (50_000, 100_000, 200_000)]
+            result["measures"] += measures.imports(import_sizes, log=log)
 
         result["finished_at"] = report.now()
-        result["wall_s"] = round(time.perf_counter() - wall, 1)
-        result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
-        path = report.write_json(result, name=output or None)
+        path = save()
         log("")
         log(report.table(result))
         log(f"\nwritten: {path.relative_to(report.RESULTS.parent.parent)} (whole suite {result['wall_s']} s)")
