@@ -95,3 +95,35 @@ def table(result: dict) -> str:
                          f"{_fmt(row.get('rps')):>8} {_fmt(row.get('p50_ms')):>8} {_fmt(row.get('p95_ms')):>8} "
                          f"{_fmt(row.get('login_ratio'), 1):>8} {_target(row):>6}{'  ' + row['note'] if row.get('note') else ''}")
     return "\n".join(lines)
+
+
+def markdown(result: dict) -> str:
+    """The README's performance table: measures, then per user the endpoints (same figures as `table`)."""
+    m = result.get("machine", {})
+    out = [f"Scale {result.get('scale')}, {m.get('cores')} cores, {m.get('memory_mb')} MB, PostgreSQL "
+           f"{str(m.get('postgresql', '')).split()[0]}, load average {m.get('load_average')} at the start and "
+           f"{result.get('load_average_end')} at the end, commit {str(m.get('git_commit', ''))[:10]}, "
+           f"wrk {result.get('options', {}).get('duration_s')} s per endpoint, whole suite {result.get('wall_s')} s.", "",
+           "| measure | figure | reference | ratio | target | note |", "| --- | ---: | ---: | ---: | --- | --- |"]
+    for row in result.get("measures", []):
+        extra = f", peak {row['peak_mb']} MB" if row.get("peak_mb") and row.get("unit") == "s" else ""
+        out.append(f"| {row['name']} | {_fmt(row.get('figure'))} {row.get('unit', '')}{extra} | {_fmt(row.get('reference'))} | "
+                   f"{_fmt(row.get('ratio'), 2)} | {row.get('target') or ''} | {row.get('note', '')} |")
+    for user, block in result.get("endpoints", {}).items():
+        login = block.get("login", {})
+        out += ["", f"{user} user: login page (reference) {_fmt(login.get('rps'))} req/s, p50 {_fmt(login.get('p50_ms'))} ms, "
+                f"p95 {_fmt(login.get('p95_ms'))} ms", "",
+                "| endpoint | status | SQL | req/s | p50 ms | p95 ms | login/x | target |",
+                "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+        for row in block.get("rows", []):
+            out.append(f"| `{row['path']}` | {_fmt(row.get('status'))} | {_fmt(row.get('queries'))} | {_fmt(row.get('rps'))} | "
+                       f"{_fmt(row.get('p50_ms'))} | {_fmt(row.get('p95_ms'))} | {_fmt(row.get('login_ratio'), 1)} | "
+                       f"{_target(row)}{' (' + row['note'] + ')' if row.get('note') else ''} |")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":  # python -m bench.report bench/results/X.json [--markdown]
+    import sys
+
+    loaded = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    print(markdown(loaded) if "--markdown" in sys.argv else table(loaded))
