@@ -2,6 +2,8 @@
 CaptureQueriesContext, in this process) and wrk against gunicorn (requests/s, p50, p95), beside the
 login page on the same server."""
 
+import time
+
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -20,9 +22,17 @@ def session_client(user) -> tuple[Client, str]:
 
 def count_queries(client: Client, path: str) -> tuple[int, int]:
     """(status, SQL queries) of one GET of `path` (secure=True: no HTTPS redirect under DEBUG=0)."""
+    status, queries, _seconds = timed_get(client, path)
+    return status, queries
+
+
+def timed_get(client: Client, path: str) -> tuple[int, int, float]:
+    """(status, SQL queries, wall seconds) of one GET of `path` in this process, with no other load from
+    the suite: the single-request time stands in for the latency of a page slower than the wrk run."""
+    started = time.perf_counter()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path, secure=True)
-    return response.status_code, len(captured.captured_queries)
+    return response.status_code, len(captured.captured_queries), time.perf_counter() - started
 
 
 def login_reference(base: str, *, duration: float) -> dict:
@@ -40,7 +50,8 @@ def measure_user(user, endpoints, base: str, *, duration: float, log=print) -> d
     for endpoint in endpoints:
         entry = {"path": endpoint.path, "name": endpoint.name, "kind": endpoint.kind}
         try:
-            entry["status"], entry["queries"] = count_queries(client, endpoint.path)
+            entry["status"], entry["queries"], single = timed_get(client, endpoint.path)
+            entry["single_ms"] = round(single * 1000, 1)
         except Exception as error:  # noqa: BLE001 - a broken page is a result, not the end of the run
             entry.update(status="error", note=f"{type(error).__name__}: {str(error)[:120]}")
             rows.append(entry)

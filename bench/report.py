@@ -89,10 +89,10 @@ def table(result: dict) -> str:
         lines.append("")
         lines.append(f"{user}: login page (reference) {_fmt(login.get('rps'))} req/s, p50 {_fmt(login.get('p50_ms'))} ms, "
                      f"p95 {_fmt(login.get('p95_ms'))} ms")
-        lines.append(f"{'endpoint':<48} {'status':>6} {'SQL':>4} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'login/x':>8} {'target':>6}")
+        lines.append(f"{'endpoint':<48} {'status':>6} {'SQL':>4} {'1 req ms':>9} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'login/x':>8} {'target':>6}")
         for row in block.get("rows", []):
             lines.append(f"{row['path']:<48} {_fmt(row.get('status')):>6} {_fmt(row.get('queries')):>4} "
-                         f"{_fmt(row.get('rps')):>8} {_fmt(row.get('p50_ms')):>8} {_fmt(row.get('p95_ms')):>8} "
+                         f"{_fmt(row.get('single_ms')):>9} {_fmt(row.get('rps')):>8} {_fmt(row.get('p50_ms')):>8} {_fmt(row.get('p95_ms')):>8} "
                          f"{_fmt(row.get('login_ratio'), 1):>8} {_target(row):>6}{'  ' + row['note'] if row.get('note') else ''}")
     return "\n".join(lines)
 
@@ -113,10 +113,10 @@ def markdown(result: dict) -> str:
         login = block.get("login", {})
         out += ["", f"{user} user: login page (reference) {_fmt(login.get('rps'))} req/s, p50 {_fmt(login.get('p50_ms'))} ms, "
                 f"p95 {_fmt(login.get('p95_ms'))} ms", "",
-                "| endpoint | status | SQL | req/s | p50 ms | p95 ms | login/x | target |",
-                "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+                "| endpoint | status | SQL | 1 request ms | req/s | p50 ms | p95 ms | login/x | target |",
+                "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
         for row in block.get("rows", []):
-            out.append(f"| `{row['path']}` | {_fmt(row.get('status'))} | {_fmt(row.get('queries'))} | {_fmt(row.get('rps'))} | "
+            out.append(f"| `{row['path']}` | {_fmt(row.get('status'))} | {_fmt(row.get('queries'))} | {_fmt(row.get('single_ms'))} | {_fmt(row.get('rps'))} | "
                        f"{_fmt(row.get('p50_ms'))} | {_fmt(row.get('p95_ms'))} | {_fmt(row.get('login_ratio'), 1)} | "
                        f"{_target(row)}{' (' + row['note'] + ')' if row.get('note') else ''} |")
     return "\n".join(out)
