@@ -71,5 +71,11 @@ restore: setup
 lint: setup
 	$(PY) -m ruff check .
 
+# The benchmark suite (issue 15) on PostgreSQL (DATABASE_URL): province-scale data, imports, jobs, exports
+# and every list page under wrk against gunicorn; JSON under bench/results/. Quick: `make bench SCALE=0.02`.
+SCALE ?= 1.0
+bench: setup
+	$(PY) manage.py bench --scale $(SCALE) --reuse $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles db.sqlite3 .test-db.sqlite3

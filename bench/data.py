@@ -1,0 +1,307 @@
+"""Province-scale data on PostgreSQL through COPY (psycopg's `cursor.copy`), not the ORM row by row.
+
+At scale 1.0: one city (970000) with 100 counties (970001..970100), 20,000 schools (PB000000..),
+500,000 staff with work histories (one earlier school for about half of them), alliance groups with
+members, a rotation plan with county quotas and assignments, and a bureau user for the city and one
+for the first county. Every figure scales linearly with `scale` (at least 2 counties, 20 schools and
+200 staff). Rows carry explicit ids above the table's current maximum; the sequences are moved past
+them afterwards. Columns the builder does not name get the model field's default, so a column added
+by a later migration with a Python default is filled too.
+"""
+
+import json
+import random
+import time
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group as AuthGroup
+from django.db import connection, models, transaction
+
+from org.idcard import check_char
+from org.models import Region, School, Staff, UserRole, WorkHistory
+
+CITY_CODE = "970000"
+SCHOOL_PREFIX = "PB"
+CITY_USER = "bench_city"
+COUNTY_USER = "bench_county"
+PASSWORD = "bench-Passw0rd!"
+AS_OF = date(2026, 9, 1)
+BIRTH_DAYS = 12_775  # 35 years of birth dates; a prime step walks them all (ID numbers stay unique)
+STAGES = ["primary"] * 10 + ["junior"] * 5 + ["senior"] * 2 + ["kindergarten"] * 3
+POSTS = ["teacher"] * 17 + ["middle_cadre", "vice_principal", "principal"]
+SUBJECTS = ["语文", "数学", "英语", "物理", "化学", "生物", "历史", "地理", "道德与法治", "体育", "音乐", "美术"]
+
+
+class NotPostgres(RuntimeError):
+    """The suite needs PostgreSQL (COPY, and the figures mean nothing on SQLite)."""
+
+
+@dataclass
+class Sizes:
+    counties: int
+    schools: int
+    staff: int
+    groups: int
+    assignments: int
+
+    @classmethod
+    def for_scale(cls, scale: float) -> "Sizes":
+        """Counts at `scale` (1.0 = the province of issue 15)."""
+        staff = max(200, round(500_000 * scale))
+        schools = max(20, round(20_000 * scale))
+        return cls(counties=max(2, round(100 * scale)), schools=schools, staff=staff,
+                   groups=max(2, schools // 7), assignments=max(10, staff // 50))
+
+
+def require_postgres() -> None:
+    if connection.vendor != "postgresql":
+        raise NotPostgres(
+            f"基准测试只能在 PostgreSQL 上运行（当前数据库：{connection.vendor}）。请设置 DATABASE_URL=postgres://…")
+
+
+def _column_defaults(model, named: list[str]) -> tuple[list[str], tuple]:
+    """Columns not in `named` (attnames) with the field's default; raises if one has none."""
+    columns, values = [], []
+    for field in model._meta.concrete_fields:
+        if field.attname in named or field.primary_key:
+            continue
+        if field.has_default():
+            value = field.get_default()
+        elif field.null:
+            value = None
+        elif isinstance(field, (models.CharField, models.TextField)):
+            value = ""
+        elif isinstance(field, (models.DateTimeField,)) and (field.auto_now or field.auto_now_add):
+            from django.utils import timezone
+            value = timezone.now()
+        else:
+            raise ValueError(f"{model.__name__}.{field.name}: no value and no default for COPY")
+        if isinstance(field, models.JSONField):
+            value = json.dumps(value)
+        columns.append(field.column)
+        values.append(value)
+    return columns, tuple(values)
+
+
+def copy_rows(model, fields: list[str], rows) -> int:
+    """COPY `rows` (tuples in the order of `fields`, attnames, "id" first if given) into model's table."""
+    extra_columns, extra = _column_defaults(model, fields)
+    named = [model._meta.get_field(name).column if name != "id" else model._meta.pk.column for name in fields]
+    columns = ", ".join(f'"{c}"' for c in named + extra_columns)
+    count = 0
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row + extra)
+                count += 1
+    return count
+
+
+def next_id(model) -> int:
+    return (model.objects.aggregate(top=models.Max("pk"))["top"] or 0) + 1
+
+
+def reset_sequence(model) -> None:
+    table, pk = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{pk}'), "
+                       f"GREATEST((SELECT MAX(\"{pk}\") FROM \"{table}\"), 1))")
+
+
+def present(sizes: Sizes) -> bool:
+    """The bench data is there at these sizes (for --reuse)."""
+    city = Region.objects.filter(code=CITY_CODE).first()
+    if city is None:
+        return False
+    staff = Staff.objects.filter(school__code__startswith=SCHOOL_PREFIX).count()
+    return staff == sizes.staff and get_user_model().objects.filter(username__in=[CITY_USER, COUNTY_USER]).count() == 2
+
+
+def _purge(model, queryset, seen: set) -> None:
+    """Raw-delete `queryset` and, first, every row pointing at it (any app, hidden relations too)."""
+    for rel in model._meta.get_fields(include_hidden=True):
+        if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
+            continue
+        related = rel.related_model
+        if related is model or (related, rel.field.name) in seen:
+            continue
+        seen.add((related, rel.field.name))
+        dependants = related._base_manager.filter(**{f"{rel.field.name}__in": queryset.values("pk")})
+        if rel.on_delete is models.SET_NULL:
+            dependants.update(**{rel.field.name: None})
+            continue
+        _purge(related, dependants, seen)
+        seen.discard((related, rel.field.name))
+    queryset._raw_delete(connection.alias)
+
+
+@transaction.atomic
+def purge() -> None:
+    """Remove the bench data (users, staff, schools, regions and everything pointing at them)."""
+    User = get_user_model()
+    _purge(User, User.objects.filter(username__in=[CITY_USER, COUNTY_USER]), set())
+    _purge(School, School.objects.filter(code__startswith=SCHOOL_PREFIX), set())
+    counties = Region.objects.filter(parent__code=CITY_CODE)
+    _purge(Region, counties, set())
+    _purge(Region, Region.objects.filter(code=CITY_CODE), set())
+
+
+def _id_number(n: int, birth_index: int, county: str, gender: str) -> str:
+    """A valid, unique ID number: (birth day, sequence) is unique per n."""
+    birth = date(1966, 1, 1) + timedelta(days=birth_index)
+    sequence = 100 + (n // BIRTH_DAYS) * 2 + (1 if gender == "M" else 0)
+    first17 = f"{county}{birth:%Y%m%d}{sequence:03d}"
+    return first17 + check_char(first17)
+
+
+def build(scale: float, *, seed: int = 15, log=print) -> dict:
+    """Build the bench data at `scale` (purging an earlier build first). Returns the counts and seconds."""
+    require_postgres()
+    sizes = Sizes.for_scale(scale)
+    rng = random.Random(seed)
+    timings = {}
+    started = time.perf_counter()
+    purge()
+    timings["purge_s"] = round(time.perf_counter() - started, 1)
+    with transaction.atomic():
+        step = time.perf_counter()
+        city = Region.objects.create(code=CITY_CODE, name="基准市", level=Region.Level.CITY)
+        region_id = next_id(Region)
+        counties = [(region_id + i, f"97{i + 1:04d}") for i in range(sizes.counties)]
+        copy_rows(Region, ["id", "code", "name", "level", "parent_id"],
+                  ((rid, code, f"基准县{code[-3:]}", Region.Level.COUNTY, city.pk) for rid, code in counties))
+        reset_sequence(Region)
+
+        school_id = next_id(School)
+        schools = []  # (id, county code, stage)
+        for i in range(sizes.schools):
+            county = counties[i % sizes.counties]
+            schools.append((school_id + i, county[0], county[1], STAGES[i % len(STAGES)]))
+        copy_rows(School, ["id", "code", "name", "region_id", "stage", "location", "is_weak", "enrolment", "class_count"],
+                  ((sid, f"{SCHOOL_PREFIX}{n:06d}", f"基准学校{n}", region, stage, ("urban", "town", "rural")[n % 3],
+                    n % 7 == 0, 60 + n % 1500, 3 + n % 40)
+                   for n, (sid, region, _code, stage) in enumerate(schools)))
+        reset_sequence(School)
+        timings["regions_schools_s"] = round(time.perf_counter() - step, 1)
+
+        step = time.perf_counter()
+        staff_id = next_id(Staff)
+        history = []  # (staff id, school id, start, end)
+
+        def staff_rows():
+            for n in range(sizes.staff):
+                sid, _region, county, _stage = schools[n % sizes.schools]
+                birth_index = (n % BIRTH_DAYS) * 7919 % BIRTH_DAYS
+                birth = date(1966, 1, 1) + timedelta(days=birth_index)
+                gender = "M" if rng.random() < 0.4 else "F"
+                post = POSTS[rng.randrange(len(POSTS))]
+                school_start = birth + timedelta(days=365 * 23 + rng.randrange(365 * 12))
+                if school_start > AS_OF:
+                    school_start = AS_OF - timedelta(days=rng.randrange(1, 365 * 3))
+                work_start = birth + timedelta(days=365 * 22)
+                post_start = school_start + timedelta(days=rng.randrange(0, 900)) if post in ("principal", "vice_principal") else None
+                if post_start and post_start > AS_OF:
+                    post_start = school_start
+                status = "active" if n % 50 else "retired"
+                pk = staff_id + n
+                if rng.random() < 0.5 and school_start - timedelta(days=365 * 3) > work_start:
+                    earlier = schools[rng.randrange(sizes.schools)][0]
+                    history.append((pk, earlier, work_start, school_start - timedelta(days=1)))
+                yield (pk, f"基准{n}", _id_number(n, birth_index, county, gender), gender, birth, sid, post,
+                       n % 9 == 0, SUBJECTS[n % len(SUBJECTS)], "一级教师" if n % 3 else "高级教师", n % 4 if n % 11 == 0 else 0,
+                       work_start, school_start, post_start, status)
+
+        copy_rows(Staff, ["id", "name", "id_number", "gender", "birth_date", "school_id", "post", "is_head_teacher", "subject",
+                          "title", "honour_level", "work_start", "school_start", "post_start", "status"], staff_rows())
+        reset_sequence(Staff)
+        timings["staff_s"] = round(time.perf_counter() - step, 1)
+        step = time.perf_counter()
+        copy_rows(WorkHistory, ["staff_id", "school_id", "start", "end"], iter(history))
+        timings["work_history_s"] = round(time.perf_counter() - step, 1)
+
+        step = time.perf_counter()
+        group_count, member_count = _alliances(sizes, schools, counties, city, rng)
+        assignment_count = _rotation(sizes, schools, counties, city, staff_id, rng)
+        timings["alliances_rotation_s"] = round(time.perf_counter() - step, 1)
+        _users(city, counties)
+    step = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    timings["analyze_s"] = round(time.perf_counter() - step, 1)
+    timings["total_s"] = round(time.perf_counter() - started, 1)
+    counts = asdict(sizes) | {"work_history": len(history), "groups": group_count, "memberships": member_count,
+                              "assignments": assignment_count}
+    log(f"built: {counts} in {timings['total_s']} s")
+    return {"counts": counts, "timings": timings}
+
+
+def _alliances(sizes, schools, counties, city, rng) -> tuple[int, int]:
+    from alliances import rules
+    from alliances.models import Group, Membership
+
+    kinds = [(rules.TIGHT, "junior", 3), (rules.HAND_IN_HAND, "primary", 4), (rules.TOWNSHIP, "primary", 4),
+             (rules.SENIOR_PAIR, "senior", 1), (rules.PRESCHOOL, "kindergarten", 3)]
+    by_stage = {}
+    for sid, region, _code, stage in schools:
+        by_stage.setdefault(stage, []).append((sid, region))
+    cursors = dict.fromkeys(by_stage, 0)
+    group_id, groups, members = next_id(Group), [], []
+    founded = date(2024, 9, 1)
+    for n in range(sizes.groups):
+        type_, stage, size = kinds[n % len(kinds)]
+        pool = by_stage[stage]
+        picked = [pool[(cursors[stage] + k) % len(pool)] for k in range(size + 1)]
+        cursors[stage] = (cursors[stage] + size + 1) % len(pool)
+        lead = picked[0]
+        gid = group_id + n
+        groups.append((gid, f"基准集团{n}", type_, 2 if type_ == rules.PRESCHOOL else None, lead[1], lead[0], founded))
+        members.append((gid, lead[0], "lead", founded))
+        members += [(gid, sid, "member", founded) for sid, _r in picked[1:] if sid != lead[0]]
+    copy_rows(Group, ["id", "name", "type", "tier", "region_id", "lead_school_id", "founded_on"], iter(groups))
+    reset_sequence(Group)
+    unique = list({(g, s): (g, s, r, d) for g, s, r, d in members}.values())
+    copy_rows(Membership, ["group_id", "school_id", "role", "joined_on"], iter(unique))
+    return len(groups), len(unique)
+
+
+def _rotation(sizes, schools, counties, city, staff_id, rng) -> int:
+    from rotation.models import Assignment, Plan, Quota
+
+    plan = Plan.objects.create(region=city, name="基准交流计划", term_start=AS_OF, opens_on=date(2026, 6, 1),
+                               deadline=date(2026, 12, 31), target=sizes.assignments * 2)
+    copy_rows(Quota, ["plan_id", "county_id", "base", "share"],
+              ((plan.pk, rid, sizes.staff // sizes.counties, sizes.assignments * 2 // sizes.counties) for rid, _c in counties))
+    states = ["planned", "approved", "in_place", "in_place", "completed"]
+    step = max(1, sizes.staff // sizes.assignments)
+
+    def rows():
+        for k in range(sizes.assignments):
+            n = k * step
+            from_school = schools[n % sizes.schools][0]
+            to_school = schools[(n + 7) % sizes.schools][0]
+            start = date(2026, 8, 25)
+            yield (plan.pk, staff_id + n, from_school, to_school, "exchange", start, date(2029, 8, 24), date(2026, 7, 1),
+                   states[k % len(states)])
+
+    count = copy_rows(Assignment, ["plan_id", "staff_id", "from_school_id", "to_school_id", "form", "start", "planned_end",
+                                   "filed_on", "state"], rows())
+    reset_sequence(Assignment)
+    return count
+
+
+def _users(city, counties) -> None:
+    from django.contrib.auth.models import Permission
+
+    from org.management.commands.load_demo import BUREAU_GROUP, LOCAL_APPS
+
+    User = get_user_model()
+    group, _ = AuthGroup.objects.get_or_create(name=BUREAU_GROUP)
+    group.permissions.set(Permission.objects.filter(content_type__app_label__in=LOCAL_APPS))  # as load_demo does
+    for username, role, region_id in ((CITY_USER, "city_staff", city.pk), (COUNTY_USER, "county_staff", counties[0][0])):
+        user = User.objects.create(username=username, first_name=username)
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+        user.groups.add(group)
+        UserRole.objects.create(user=user, role=role, region_id=region_id)
