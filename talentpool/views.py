@@ -12,7 +12,7 @@ from org import scope, web
 from org.attachments import AttachmentDownloadView
 from org.permissions import may_create_region_rows
 from org.selectors import history_of
-from org.web import MSG_SAVED, ManagerOnlyMixin, ServiceFormMixin
+from org.web import MSG_SAVED, ServiceFormMixin
 from talentpool import forms, permissions, selectors, services
 from talentpool.filters import IntakeFilter, NominationFilter, ProgramFilter
 from talentpool.models import EligibilityRule, Intake, Nomination, Objection, Program, Track
@@ -56,7 +56,7 @@ class ProgramDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailVie
         )
 
 
-class ProgramCreateView(ManagerOnlyMixin, LoginRequiredMixin, ServiceFormMixin, CreateView):
+class ProgramCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
     model = Program
     form_class = forms.ProgramForm
     template_name = "talentpool/form.html"
