@@ -27,10 +27,14 @@ from django.db.models import Model, Q
 from django.forms.models import ModelChoiceIterator
 from django.http import JsonResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
 from org import scope
 from org.models import School, Staff
+
+MSG_NO_RESULTS = _("No results found")
+MSG_TYPE_TO_SEARCH = _("Type a name or code to search")
 
 PICKER_LIMIT = getattr(settings, "PICKER_LIMIT", 200)  # more choices than this: a searchable picker
 SUGGESTIONS = 20  # rows per answer of an endpoint
@@ -90,6 +94,8 @@ class PickerMixin:
         attrs = dict(attrs or {})
         if url is not None:
             attrs["data-picker-url"] = url
+            attrs["data-picker-empty"] = str(MSG_NO_RESULTS)
+            attrs["data-picker-prompt"] = str(MSG_TYPE_TO_SEARCH)
         original = self.choices
         self.choices = choices
         try:

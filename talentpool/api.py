@@ -14,8 +14,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from org import scope
+from org.api import ExportJobSerializer
 from org.api_fields import UserNamesMixin, user_display_name
 from org.downloads import DOCX, XLSX, file_schema
+from org.exporting import export_response
 from org.models import School, Staff
 from org.versioning import VersionedSerializerMixin, VersionedViewSetMixin
 from talentpool import downloads, permissions, selectors, services
@@ -273,12 +275,12 @@ class NominationViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, mixins.
     serializer_class = NominationSerializer
     filterset_class = NominationFilter
 
-    @extend_schema(responses=file_schema(XLSX))
+    @extend_schema(responses={(200, XLSX): bytes, 202: ExportJobSerializer})
     @action(detail=False, methods=["get"])
     def export(self, request):
-        """The nomination roster (提名名册) as .xlsx, the list's filters applied: the page's download."""
-        return downloads.nomination_roster_download(user=request.user, rows=self.filter_queryset(self.get_queryset()),
-                                                    detail="提名名册 (API)")
+        """The nomination roster (提名名册) as .xlsx, the list's filters applied: the page's download. Above
+        EXPORT_INLINE_MAX_ROWS rows: 202 with an export job (/api/v1/exports/<id>/; its download_url once done)."""
+        return export_response(request, "talentpool.nominations", {"via": "api"}, api=True)
 
     def create(self, request, *args, **kwargs):
         data = _valid(NominationSerializer, request)
@@ -499,12 +501,12 @@ class PoolMemberViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, viewset
     serializer_class = PoolMemberSerializer
     filterset_class = PoolMemberFilter
 
-    @extend_schema(responses=file_schema(XLSX))
+    @extend_schema(responses={(200, XLSX): bytes, 202: ExportJobSerializer})
     @action(detail=False, methods=["get"])
     def export(self, request):
-        """The pool roster (人才库名册) as .xlsx, the list's filters applied: the page's download."""
-        return downloads.pool_roster_download(user=request.user, rows=self.filter_queryset(self.get_queryset()),
-                                              detail="人才库名册 (API)")
+        """The pool roster (人才库名册) as .xlsx, the list's filters applied: the page's download. Above
+        EXPORT_INLINE_MAX_ROWS rows: 202 with an export job (/api/v1/exports/<id>/; its download_url once done)."""
+        return export_response(request, "talentpool.members", {"via": "api"}, api=True)
 
     @action(detail=True, methods=["post"], url_path="tier-move")
     def tier_move(self, request, pk=None):

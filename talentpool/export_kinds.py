@@ -9,30 +9,30 @@ from org.exporting import ExportPlan, counter, register_export, request_for
 def nominations_plan(user, query, args: dict) -> ExportPlan:
     """The nomination roster with the list's filters (talentpool.filters.NominationFilter); one COUNT."""
     from talentpool import exports, selectors
+    from talentpool.downloads import record_roster_unmasking
     from talentpool.filters import NominationFilter
-    from talentpool.views_docs import _record_unmasking
 
     rows = NominationFilter(query, queryset=selectors.nomination_list(user=user), request=request_for(user, query)).qs
     return ExportPlan(
         filename=f"nominations-{timezone.localdate():%Y%m%d}.xlsx",
         count=counter(rows),
         write=lambda stream: exports.nomination_roster(stream, user=user, queryset=rows),
-        audit=lambda: _record_unmasking(user, rows, "提名名册"),
+        audit=lambda: record_roster_unmasking(user, rows, "提名名册 (API)" if args.get("via") == "api" else "提名名册"),
     )
 
 
 def members_plan(user, query, args: dict) -> ExportPlan:
     """The pool roster with the list's filters (talentpool.filters.PoolMemberFilter); one COUNT."""
     from talentpool import exports, selectors
+    from talentpool.downloads import record_roster_unmasking
     from talentpool.filters import PoolMemberFilter
-    from talentpool.views_docs import _record_unmasking
 
     rows = PoolMemberFilter(query, queryset=selectors.pool_member_list(user=user), request=request_for(user, query)).qs
     return ExportPlan(
         filename=f"pool-{timezone.localdate():%Y%m%d}.xlsx",
         count=counter(rows),
         write=lambda stream: exports.pool_roster(stream, user=user, queryset=rows),
-        audit=lambda: _record_unmasking(user, rows, "人才库名册"),
+        audit=lambda: record_roster_unmasking(user, rows, "人才库名册 (API)" if args.get("via") == "api" else "人才库名册"),
     )
 
 

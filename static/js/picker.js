@@ -5,6 +5,8 @@
   if (typeof TomSelect === "undefined") { return; }
   document.querySelectorAll("select[data-picker-url]").forEach(function (select) {
     var url = select.dataset.pickerUrl;
+    var empty = select.dataset.pickerEmpty || "";
+    var prompt = select.dataset.pickerPrompt || "";
     new TomSelect(select, {
       valueField: "id",
       labelField: "text",
@@ -13,7 +15,16 @@
       loadThrottle: 250,
       allowEmptyOption: true,
       plugins: select.multiple ? ["remove_button"] : [],
+      placeholder: prompt,
       shouldLoad: function (query) { return query.length > 0; },
+      render: {
+        no_results: function () {
+          var div = document.createElement("div");
+          div.className = "no-results";
+          div.textContent = empty;   // Chinese, from the widget (org/pickers.py)
+          return div;
+        },
+      },
       load: function (query, callback) {
         var self = this;
         fetch(url + "?q=" + encodeURIComponent(query), { credentials: "same-origin", headers: { "Accept": "application/json" } })
