@@ -62,7 +62,7 @@ SUBJECT_FIELDS = ("id", "cycle_id", "school_id", "staff_id", "post", "rotated", 
 @dataclass(slots=True)
 class _Row:
     """A subject as the rules read it, from one values_list row (no model instances: a cycle may hold
-    500,000 subjects, bench_assessment); the rows whose rating changes are read as models to be saved."""
+    500,000 subjects, bench_assessment); the ratings that change are written set-based (_save_ratings)."""
 
     pk: int
     cycle_id: int
