@@ -80,7 +80,8 @@ class AssessmentRunAdmin(ReadOnlyAdmin):
 @admin.register(AssessmentSchedule)
 class AssessmentScheduleAdmin(SuperuserOnlyMixin, SimpleHistoryAdmin):
     """The regions' yearly assessment dates (evaluation.services_job.assessment_runs_due), super-users here;
-    a scoped bureau page for it is still to come."""
+    the bureau staff who run a region edit it on /evaluation/policies/<region>/schedule/ (and PATCH
+    /api/v1/evaluation/policies/<region>/schedule/), through services_incentives.region_policy_save."""
 
     list_display = ["__str__", "month", "day", "previous_year", "enabled"]
 

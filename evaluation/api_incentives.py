@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from evaluation import rules, selectors_incentives, services_incentives
-from evaluation.models import BoundPolicy, FundAllocation, FundPolicy, FundShare, TitleRatioPolicy
+from evaluation.models import AssessmentSchedule, BoundPolicy, FundAllocation, FundPolicy, FundShare, TitleRatioPolicy
 from org import scope
 from org.models import Region, School
 
@@ -114,6 +114,7 @@ def _policy_serializer(kind, model, fields):
 _policy_serializer("bound", BoundPolicy, services_incentives.BOUND_FIELDS)
 _policy_serializer("fund", FundPolicy, FundPolicy.FIELDS)
 _policy_serializer("title", TitleRatioPolicy, TitleRatioPolicy.FIELDS)
+_policy_serializer("schedule", AssessmentSchedule, services_incentives.SCHEDULE_FIELDS)
 
 
 class RegionPolicySerializer(serializers.Serializer):
@@ -121,11 +122,14 @@ class RegionPolicySerializer(serializers.Serializer):
     bound = POLICY_SERIALIZERS["bound"]()
     fund = POLICY_SERIALIZERS["fund"]()
     title = POLICY_SERIALIZERS["title"]()
+    schedule = POLICY_SERIALIZERS["schedule"](help_text="the yearly assessment date (month and day null: none set)")
 
 
 class RegionPolicyViewSet(scope.ScopedViewSetMixin, viewsets.GenericViewSet):
     """The evaluation policies in force in a visible region (bound rules, award fund, senior-title ratios);
-    PATCH /{region}/bound/, /fund/ or /title/ changes the region's own row (bureau staff of the region or above), as the edit pages do."""
+    PATCH /{region}/bound/, /fund/, /title/ or /schedule/ (the yearly assessment date: month, day, previous_year,
+    enabled; 2月30日 refused with 400) changes the region's own row (bureau staff of the region or above), as the
+    edit pages do."""
 
     model = Region
     serializer_class = RegionPolicySerializer
@@ -167,3 +171,8 @@ class RegionPolicyViewSet(scope.ScopedViewSetMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["patch"], url_path="title")
     def title_ratios(self, request, pk=None):
         return self._change(request, "title")
+
+    @extend_schema(request=POLICY_SERIALIZERS["schedule"], responses=RegionPolicySerializer)
+    @action(detail=True, methods=["patch"])
+    def schedule(self, request, pk=None):
+        return self._change(request, "schedule")

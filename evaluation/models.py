@@ -446,7 +446,7 @@ class AssessmentSchedule(models.Model):
     def clean(self):
         from evaluation.rules import yearly_date_problem
 
-        problem = yearly_date_problem(self.month, self.day)
+        problem = None if self.month is None or self.day is None else yearly_date_problem(self.month, self.day)
         if problem:
             raise ValidationError(problem)
 

@@ -767,13 +767,18 @@ def resolve_bound(people: Mapping[str, BoundPerson], effects: Sequence[BoundEffe
             promotions.append((strength, key, tuple(sorted(ups, key=lambda e: e.effect != PROMOTE))))
     refused: dict[str, list[str]] = {}
     separate_used: dict[str, bool] = {}
-    by_unit: dict[str, list[str]] = {}
-    if promotions:  # each check counts one unit's people, not the whole cycle's (500,000 in bench_assessment)
+    counts: dict[str, list[int]] = {}  # unit -> [subjects, 优秀, rotated, rotated 优秀], kept as promotions go
+    if promotions:  # counted once and updated per promotion, not recounted per check (500,000 in bench_assessment)
         for key, person in people.items():
-            by_unit.setdefault(person.unit, []).append(key)
+            row = counts.setdefault(person.unit, [0, 0, 0, 0])
+            excellent = rating[key] == Rating.EXCELLENT
+            row[0] += 1
+            row[1] += excellent
+            row[2] += bool(person.rotated)
+            row[3] += bool(person.rotated) and excellent
     for _strength, key, ups in sorted(promotions):
         person = people[key]
-        check = _unit_check(people, rating, person.unit, quota, by_unit)
+        check = _unit_check(counts, person.unit, quota)
         general_room = check.limit - (check.excellent - check.rotated_excellent + max(check.rotated_excellent - check.rotated_limit, 0))
         separate_room = check.rotated_limit - check.rotated_excellent if quota.separate_percent is not None else 0
         if quota.separate_percent is not None and person.rotated and separate_room > 0:
@@ -783,9 +788,13 @@ def resolve_bound(people: Mapping[str, BoundPerson], effects: Sequence[BoundEffe
             rating[key], decided[key] = Rating.EXCELLENT.value, ups
         else:
             refused.setdefault(person.unit, []).append(key)
+            continue
+        row = counts[person.unit]  # a promotion starts below 优秀 (see above): one more 优秀 in its unit
+        row[1] += 1
+        row[3] += bool(person.rotated)
     refusals = []
     for unit, keys in refused.items():
-        check = _unit_check(people, rating, unit, quota, by_unit)
+        check = _unit_check(counts, unit, quota)
         refusals.append(Refusal(unit, tuple(people[k].name for k in keys), tuple(keys), check.limit,
                                 check.excellent - check.rotated_excellent if quota.separate_percent is not None else check.excellent,
                                 check.rotated_limit, check.rotated_excellent))
@@ -794,9 +803,13 @@ def resolve_bound(people: Mapping[str, BoundPerson], effects: Sequence[BoundEffe
     return BoundOutcome(changes, refusals, overruled)
 
 
-def _unit_check(people, rating, unit, quota: QuotaRule, by_unit: Mapping[str, list[str]]) -> QuotaCheck:
-    return check_quota(unit, [(rating[k], people[k].rotated) for k in by_unit.get(unit, ())],
-                       quota.percent, quota.rounding, quota.separate_percent)
+def _unit_check(counts: Mapping[str, list[int]], unit: str, quota: QuotaRule) -> QuotaCheck:
+    """check_quota of one unit from its running counts [subjects, 优秀, rotated, rotated 优秀] (same numbers)."""
+    subjects, excellent, rotated, rotated_excellent = counts.get(unit, (0, 0, 0, 0))
+    if quota.separate_percent is None:
+        return QuotaCheck(unit, subjects, excellent, quota_limit(subjects, quota.percent, quota.rounding))
+    return QuotaCheck(unit, subjects, excellent, quota_limit(subjects - rotated, quota.percent, quota.rounding),
+                      rotated, rotated_excellent, quota_limit(rotated, quota.separate_percent, quota.rounding))
 
 
 # --- the trace, in words -----------------------------------------------------------------------------

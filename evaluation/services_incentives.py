@@ -13,7 +13,8 @@ year-end cycles (year-end 年终 and school-year summative 学年终结性) run 
   group, a rural school or a weak school; the months are rules.months_at_destination summed over the
   person's stints (at most 12); the rating is the person's final rating in those cycles (none: no share).
 
-`region_policy_save` creates or changes a region's own row of BoundPolicy, FundPolicy or TitleRatioPolicy.
+`region_policy_save` creates or changes a region's own row of BoundPolicy, FundPolicy, TitleRatioPolicy or
+AssessmentSchedule (the region's yearly assessment date, issue 13 item 4).
 """
 
 import datetime as dt
@@ -29,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from alliances.models import Membership
 from evaluation import rules
 from evaluation.models import (
+    AssessmentSchedule,
     BoundPolicy,
     Cycle,
     FundAllocation,
@@ -51,10 +53,12 @@ FUND_CYCLE_KINDS = (Cycle.Kind.YEAR_END, Cycle.Kind.YEAR_SUMMATIVE)
 FUND_CYCLE_STATES = (Cycle.Status.CLOSED, Cycle.Status.PUBLISHED)
 ROTATED_STATES = (Assignment.State.APPROVED, Assignment.State.IN_PLACE, Assignment.State.COMPLETED,
                   Assignment.State.CONVERTED)
-POLICY_MODELS = {"bound": BoundPolicy, "fund": FundPolicy, "title": TitleRatioPolicy}
+POLICY_MODELS = {"bound": BoundPolicy, "fund": FundPolicy, "title": TitleRatioPolicy, "schedule": AssessmentSchedule}
 BOUND_FIELDS = ("improvement_threshold", "weight_own", "weight_quality", "weight_students", "weight_exchange",
                 "students_full", "exchange_full", "teacher_marked_gain", "deputies", "preschool_excellent_share")
-POLICY_FIELDS = {"bound": BOUND_FIELDS, "fund": FundPolicy.FIELDS, "title": TitleRatioPolicy.FIELDS}
+SCHEDULE_FIELDS = ("month", "day", "previous_year", "enabled")
+POLICY_FIELDS = {"bound": BOUND_FIELDS, "fund": FundPolicy.FIELDS, "title": TitleRatioPolicy.FIELDS,
+                 "schedule": SCHEDULE_FIELDS}
 
 
 def fund_cycles(region: Region, year: int):
@@ -139,11 +143,12 @@ def fund_allocate(*, actor: User, region: Region, year: int) -> FundAllocation:
 
 @transaction.atomic
 def region_policy_save(*, actor: User, kind: str, region: Region, data: dict):
-    """Create or change a region's own row of a per-region evaluation policy (`kind`: "bound", "fund" or
-    "title"); the bureau staff of the region or of one above it (PermissionDenied otherwise). `data`: field
+    """Create or change a region's own row of a per-region evaluation policy (`kind`: "bound", "fund", "title"
+    or "schedule", the yearly assessment date: month, day, previous_year, enabled); the bureau staff of the region or of one above it (PermissionDenied otherwise). `data`: field
     name → value from POLICY_FIELDS[kind] (another key: TypeError). The row's own validation refuses impossible
-    numbers with Chinese messages (weights not adding to 100, a staff share above 60 %, no senior title),
-    nothing changed. A region without its own row starts from the policy it used so far."""
+    numbers with Chinese messages (weights not adding to 100, a staff share above 60 %, no senior title, a yearly
+    date that is no date such as 2月30日: rules.yearly_date_problem), nothing changed. A region without its own row
+    starts from the policy it used so far (a schedule: no date, enabled)."""
     from org.services.people import stated_fields
 
     stated_fields(data, POLICY_FIELDS[kind], "region_policy_save")
@@ -169,11 +174,15 @@ class PolicyRows:
 
     def in_force(self, kind: str, region: Region):
         """The row a region uses for a policy kind: its own, its nearest ancestor's, the default row (bound rules),
-        or an unsaved row with the defaults (seed 003's figures for bound rules and the fund, seed 002's ratios)."""
+        or an unsaved row with the defaults (seed 003's figures for bound rules and the fund, seed 002's ratios).
+        The yearly assessment date ("schedule") is not inherited: the region's own row or an unsaved one without
+        a date (the job then only runs when started by hand)."""
         model = POLICY_MODELS[kind]
         if kind not in self.rows:
             self.rows[kind] = {row.region_id: row for row in model.objects.all()}
         rows, node = self.rows[kind], region
+        if kind == "schedule":
+            return rows.get(region.pk) or AssessmentSchedule(region=region)
         while node is not None:
             if node.pk in rows:
                 return rows[node.pk]

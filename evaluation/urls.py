@@ -49,4 +49,5 @@ urlpatterns = [
     path("policies/<int:pk>/bound/", views_incentives.BoundPolicyEditView.as_view(), name="bound-policy-edit"),
     path("policies/<int:pk>/fund/", views_incentives.FundPolicyEditView.as_view(), name="fund-policy-edit"),
     path("policies/<int:pk>/title-ratios/", views_incentives.TitleRatioPolicyEditView.as_view(), name="title-policy-edit"),
+    path("policies/<int:pk>/schedule/", views_incentives.SchedulePolicyEditView.as_view(), name="schedule-policy-edit"),
 ]

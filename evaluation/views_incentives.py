@@ -14,7 +14,7 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from evaluation import exports, rules, selectors_incentives, services_incentives
-from evaluation.models import BoundPolicy, FundAllocation, FundPolicy, TitleRatioPolicy
+from evaluation.models import AssessmentSchedule, BoundPolicy, FundAllocation, FundPolicy, TitleRatioPolicy
 from evaluation.views import ScopedView
 from org import scope
 from org.downloads import file_download
@@ -151,7 +151,8 @@ class TitleRatioExportView(TitleRatioView):
 # --- per-region policies ---------------------------------------------------------------------------
 
 
-POLICY_TITLES = {"bound": _("Bound-rule policy"), "fund": _("Award fund rule"), "title": _("Senior-title post ratios")}
+POLICY_TITLES = {"bound": _("Bound-rule policy"), "fund": _("Award fund rule"), "title": _("Senior-title post ratios"),
+                 "schedule": _("Yearly assessment date")}
 
 
 class BoundPolicyForm(forms.ModelForm):
@@ -184,11 +185,22 @@ class TitleRatioPolicyForm(forms.ModelForm):
         fields = TitleRatioPolicy.FIELDS
 
 
-POLICY_FORMS = {"bound": BoundPolicyForm, "fund": FundPolicyForm, "title": TitleRatioPolicyForm}
+class ScheduleForm(forms.ModelForm):
+    """The region's yearly assessment date (AssessmentSchedule); 2月30日 and the like are refused by the model's
+    clean (rules.yearly_date_problem), then again by the service."""
+
+    class Meta:
+        model = AssessmentSchedule
+        fields = services_incentives.SCHEDULE_FIELDS
+
+
+POLICY_FORMS = {"bound": BoundPolicyForm, "fund": FundPolicyForm, "title": TitleRatioPolicyForm,
+                "schedule": ScheduleForm}
 
 
 class PolicyListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
-    """The evaluation policies in force in each visible region, with edit links for the bureau staff who run it."""
+    """The evaluation policies in force in each visible region (and its yearly assessment date), with edit links
+    for the bureau staff who run it."""
 
     model = Region
     template_name = "evaluation/policy_list.html"
@@ -250,3 +262,10 @@ class FundPolicyEditView(PolicyEditView):
 
 class TitleRatioPolicyEditView(PolicyEditView):
     kind = "title"
+
+
+class SchedulePolicyEditView(PolicyEditView):
+    """The region's yearly assessment date (issue 13 item 4): beat's daily job starts the region's closed
+    year-end cycles on it (services_job.assessment_runs_due)."""
+
+    kind = "schedule"

@@ -291,15 +291,15 @@ def test_fund_policy_page_caps_the_staff_share_at_60(client, world, county_user)
 def test_policy_list_and_api_are_pinned(client, world, county_user, city_user, django_assert_num_queries):
     region_policy_save(actor=city_user, kind="fund", region=world.county_b, data={"staff_percent": D(50)})
     client.force_login(county_user)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         body = client.get(reverse("evaluation:policy-list")).content.decode()
     assert "咸安区" in body and "嘉鱼县" not in body
     client.force_login(city_user)  # three regions, the same reads: one per policy kind
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         body = client.get(reverse("evaluation:policy-list")).content.decode()
     assert "嘉鱼县" in body and "50.00 %" in body
     client = api(city_user)
-    with django_assert_num_queries(4):  # the regions, then one read per policy kind
+    with django_assert_num_queries(5):  # the regions, then one read per policy kind (the schedule included)
         rows = client.get("/api/v1/evaluation/policies/").data
     assert {row["region"]: row["fund"]["staff_percent"] for row in rows}[world.county_b.pk] == "50.00"
 
@@ -319,3 +319,74 @@ def test_policy_api_reads_and_changes_a_region(world, county_user, supervisor_us
     assert api(supervisor_user).patch(f"/api/v1/evaluation/policies/{world.county_a.pk}/fund/", {"staff_percent": "10"},
                                       format="json").status_code == 403
     assert not FundPolicy.objects.exists()
+
+
+# --- the yearly assessment date (issue 13 item 4) ---------------------------------------------------------
+
+def test_schedule_page_sets_the_regions_yearly_date_with_audit(client, world, county_user):
+    from evaluation.models import AssessmentSchedule
+
+    client.force_login(county_user)
+    url = reverse("evaluation:schedule-policy-edit", args=[world.county_a.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"month": "2", "day": "30", "enabled": "on"})
+    assert response.status_code == 200 and "2月30日不是有效的日期。" in response.content.decode()
+    assert not AssessmentSchedule.objects.exists()
+    response = client.post(url, {"month": "13", "day": "1", "enabled": "on"})
+    assert response.status_code == 200 and not AssessmentSchedule.objects.exists()
+    assert client.post(url, {"month": "2", "day": "29", "previous_year": "on", "enabled": "on"}).status_code == 302
+    schedule = AssessmentSchedule.objects.get(region=world.county_a)
+    assert (schedule.month, schedule.day, schedule.previous_year, schedule.enabled) == (2, 29, True, True)
+    assert schedule.history.first().history_user == county_user
+    body = client.get(reverse("evaluation:policy-list")).content.decode()
+    assert "每年2月29日（考核上一年度）" in body and url in body
+
+
+def test_schedule_is_the_regions_own_not_inherited(world, city_user):
+    from evaluation.models import AssessmentSchedule
+    from evaluation.services_incentives import policy_in_force
+
+    region_policy_save(actor=city_user, kind="schedule", region=world.city, data={"month": 1, "day": 15})
+    assert policy_in_force("schedule", world.county_a).pk is None  # the city's date is the city's cycles' only
+    region_policy_save(actor=city_user, kind="schedule", region=world.county_a, data={"month": 12, "day": 31})
+    assert AssessmentSchedule.objects.get(region=world.county_a).day == 31
+    with pytest.raises(ValidationError):
+        region_policy_save(actor=city_user, kind="schedule", region=world.county_a, data={"month": 4, "day": 31})
+    with pytest.raises(ValidationError):
+        region_policy_save(actor=city_user, kind="schedule", region=world.county_b, data={"enabled": True})  # no date
+    assert not AssessmentSchedule.objects.filter(region=world.county_b).exists()
+    region_policy_save(actor=city_user, kind="schedule", region=world.county_a, data={"month": 4, "day": 30})
+    assert AssessmentSchedule.objects.get(region=world.county_a).month == 4
+
+
+def test_schedule_pages_are_scoped(client, world, county_user, city_user, supervisor_user):
+    from evaluation.models import AssessmentSchedule
+
+    client.force_login(county_user)
+    assert client.get(reverse("evaluation:schedule-policy-edit", args=[world.county_b.pk])).status_code == 404
+    client.force_login(supervisor_user)  # sees county A, runs nothing
+    url = reverse("evaluation:schedule-policy-edit", args=[world.county_a.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"month": "3", "day": "1", "enabled": "on"}).status_code == 403
+    assert not AssessmentSchedule.objects.exists()
+    client.force_login(city_user)  # the city edits its counties
+    url = reverse("evaluation:schedule-policy-edit", args=[world.county_b.pk])
+    assert client.post(url, {"month": "3", "day": "1", "enabled": "on"}).status_code == 302
+    assert AssessmentSchedule.objects.get(region=world.county_b).month == 3
+
+
+def test_schedule_api_reads_and_changes_a_region(world, county_user, supervisor_user):
+    from evaluation.models import AssessmentSchedule
+
+    rows = api(county_user).get("/api/v1/evaluation/policies/").data
+    assert {r["region"]: r["schedule"]["month"] for r in rows}[world.county_a.pk] is None
+    path = f"/api/v1/evaluation/policies/{world.county_a.pk}/schedule/"
+    refused = api(county_user).patch(path, {"month": 2, "day": 30}, format="json")
+    assert refused.status_code == 400 and "2月30日" in str(refused.data)
+    response = api(county_user).patch(path, {"month": 2, "day": 28, "previous_year": True}, format="json")
+    assert response.status_code == 200 and response.data["schedule"]["day"] == 28
+    assert response.data["schedule"]["previous_year"] is True and response.data["schedule"]["enabled"] is True
+    assert api(county_user).patch(f"/api/v1/evaluation/policies/{world.county_b.pk}/schedule/", {"month": 1, "day": 1},
+                                  format="json").status_code == 404
+    assert api(supervisor_user).patch(path, {"enabled": False}, format="json").status_code == 403
+    assert AssessmentSchedule.objects.get(region=world.county_a).enabled is True

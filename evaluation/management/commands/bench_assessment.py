@@ -10,7 +10,8 @@ ids drawn from each table's sequence. Then it runs the yearly job on each cycle 
 in a child process (the same code the Celery task runs) and prints its wall time, its peak memory
 (the child's maximum resident set, getrusage) and its rate (subjects and score rows per second); then
 once more, to show the second run changes nothing. The data stay (a fresh city per call); pass
-`--delete` to remove them afterwards.
+`--delete` to remove them afterwards, or time the job again on a city built earlier with `--reuse CYCLE
+[CYCLE ...]` (nothing built; both runs are then reruns, as a beat retry or a second start would be).
 """
 
 import datetime as dt
@@ -73,10 +74,15 @@ class Command(BaseCommand):
         parser.add_argument("--people", type=int, default=500000)
         parser.add_argument("--seed", type=int, default=13)
         parser.add_argument("--delete", action="store_true", help="remove the built city afterwards")
+        parser.add_argument("--reuse", type=int, nargs="+", metavar="CYCLE",
+                            help="time the job on these existing cycles (a city built by an earlier call), building nothing")
 
-    def handle(self, *args, schools, people, seed, delete, **options):
+    def handle(self, *args, schools, people, seed, delete, reuse=None, **options):
         if connection.vendor != "postgresql":
             raise CommandError("bench_assessment needs PostgreSQL (DATABASE_URL=postgres://...).")
+        if reuse:
+            self.time_cycles([(c.name, c, c.subjects.count()) for c in Cycle.objects.filter(pk__in=reuse).order_by("pk")])
+            return
         if schools < GROUP_SIZE or people < 3 * schools:
             raise CommandError("Give at least 6 schools and 3 people per school.")
         rng = random.Random(seed)
@@ -86,6 +92,12 @@ class Command(BaseCommand):
                           f"in {time.monotonic() - started:.1f} s")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+        self.time_cycles(cycles)
+        if delete:
+            self.remove(cycles)
+
+    def time_cycles(self, cycles) -> None:
+        """Run the job twice on each (label, cycle, subjects) and print the figures."""
         total_wall = 0.0
         for label, cycle, subjects in cycles:
             for attempt in ("first run", "second run"):
@@ -98,8 +110,6 @@ class Command(BaseCommand):
                 self.stdout.write("    " + next(line for line in output.splitlines() if "：" in line or ": " in line
                                                   and "/" not in line))
         self.stdout.write(f"yearly job, both cycles (first runs): {total_wall:.1f} s")
-        if delete:
-            self.remove(cycles)
 
     def timed_run(self, cycle_id: int) -> tuple[float, float, str]:
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
