@@ -232,6 +232,7 @@ SPECTACULAR_SETTINGS = {
         "ActivityKindEnum": "alliances.models.Activity.Kind",
         "CycleKindEnum": "evaluation.models.Cycle.Kind",
         "RatingChangeKindEnum": "evaluation.models.RatingChange.Kind",
+        "SchoolStageEnum": "org.models.School.Stage",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -85,11 +85,13 @@ class TitleRatioSerializer(serializers.Serializer):
     status = serializers.CharField(source="check.status")
 
 
-class TitleRatioViewSet(scope.ScopedViewSetMixin, viewsets.ViewSet):
+class TitleRatioViewSet(scope.ScopedViewSetMixin, viewsets.GenericViewSet):
     """Senior-title post ratios per visible school; ?region= (and below), ?stage=, ?status= (over, under, at,
     unset, empty) filter."""
 
     model = School
+    serializer_class = TitleRatioSerializer
+    pagination_class = None  # one row per school, computed (selectors_incentives.title_ratio_rows)
 
     @extend_schema(responses=TitleRatioSerializer(many=True))
     def list(self, request):

@@ -55,6 +55,6 @@ def test_coverage_counts_visible_schools_only(groups, county_user):
 
 
 def test_the_section_reads_a_fixed_number_of_queries(groups, city_user, django_assert_num_queries):
-    with django_assert_num_queries(6):  # 3 figures, 3 for the scope
+    with django_assert_num_queries(5):  # 3 figures, 3 for the scope
         dashboard.alliances_dashboard(user=city_user, today=TODAY)
 

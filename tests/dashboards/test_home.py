@@ -53,7 +53,7 @@ def test_the_inbox_counts_what_waits_for_the_user(client, rotation, county_user,
     assert not [item for item in inbox if "exemption" in item[2]]
 
 
-@pytest.mark.parametrize(("role", "queries"), [("city_user", 35), ("county_user", 36)])
+@pytest.mark.parametrize(("role", "queries"), [("city_user", 34), ("county_user", 35)])
 def test_the_home_page_reads_a_fixed_number_of_queries(client, rotation, role, queries, request,
                                                        django_assert_num_queries):
     client.force_login(request.getfixturevalue(role))

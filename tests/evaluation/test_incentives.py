@@ -143,10 +143,10 @@ def test_fund_pages_are_scoped_and_pinned(client, world, county_user, county_b_u
     allocation = fund_allocate(actor=county_user, region=world.county_a, year=2026)
     fund_allocate(actor=county_b_user, region=world.county_b, year=2026)
     client.force_login(county_user)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         body = client.get(reverse("evaluation:fund-list")).content.decode()
     assert "咸安区" in body and "嘉鱼县" not in body
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         body = client.get(allocation.get_absolute_url()).content.decode()
     assert "3000000.01" in body and "赵老师" in body
     client.force_login(county_b_user)
@@ -204,7 +204,7 @@ def test_title_ratio_page_lists_over_and_under_with_numbers(client, world, count
     for i in range(3):  # more schools, the same queries
         StaffFactory(school=SchoolFactory(code=f"A09{i}", region=world.county_a), title="高级教师")
     # session, user, roles, regions below (scope); the filter's regions; schools; staff by school and title; policies
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(reverse("evaluation:title-ratios"))
     rows = {row.school.name: row.check for row in response.context["object_list"]}
     assert {"咸安实验小学", "咸安一中"} <= set(rows) and "嘉鱼实验小学" not in rows  # county B's school is outside
@@ -235,7 +235,7 @@ def test_title_ratio_export_reads_back(client, world, city_user, titled):
 
 def test_title_ratio_api_is_scoped(world, county_user, city_user, titled, django_assert_num_queries):
     client = api(county_user)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         rows = client.get("/api/v1/evaluation/title-ratios/").data
     assert {r["school_name"] for r in rows} == {"咸安实验小学", "咸安一中"}
     rows = api(city_user).get("/api/v1/evaluation/title-ratios/", {"status": "at"}).data
@@ -291,11 +291,11 @@ def test_fund_policy_page_caps_the_staff_share_at_60(client, world, county_user)
 def test_policy_list_and_api_are_pinned(client, world, county_user, city_user, django_assert_num_queries):
     region_policy_save(actor=city_user, kind="fund", region=world.county_b, data={"staff_percent": D(50)})
     client.force_login(county_user)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         body = client.get(reverse("evaluation:policy-list")).content.decode()
     assert "咸安区" in body and "嘉鱼县" not in body
     client.force_login(city_user)  # three regions, the same reads: one per policy kind
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         body = client.get(reverse("evaluation:policy-list")).content.decode()
     assert "嘉鱼县" in body and "50.00 %" in body
     client = api(city_user)

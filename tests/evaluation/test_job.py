@@ -380,7 +380,7 @@ def test_the_runs_list_pins_its_queries(bound, client, city_user, django_assert_
     client.force_login(city_user)
     url = reverse("evaluation:cycle-runs", args=[cycle.pk])
     client.get(url)
-    with django_assert_num_queries(8):  # session, user, roles (scope), cycle, regions seen, runs with their starters, ...
+    with django_assert_num_queries(7):  # session, user, roles (scope), cycle, regions seen, runs with their starters, ...
         page = client.get(url).content.decode()
     assert page.count("/evaluation/runs/") == 4 and "年度定时" in page
 

@@ -195,12 +195,12 @@ def test_my_exports_lists_own_jobs_with_pinned_queries(client, world, county_use
     ExportJob.objects.create(user=city_user, kind="rotation.eligibility", filename="theirs.xlsx")
     client.force_login(county_user)
     client.get(reverse("org:export-list"))  # warm the session
-    with django_assert_num_queries(7):  # session, user, roles, regions twice (scope, the menu), count, page
+    with django_assert_num_queries(6):  # session, user, roles, regions once (scope and the menu), count, page
         response = client.get(reverse("org:export-list"))
     body = response.content.decode()
     assert "mine-2.xlsx" in body and "theirs.xlsx" not in body
     ExportJob.objects.create(user=county_user, kind="org.workbook", filename="more.xlsx")
-    with django_assert_num_queries(7):  # the same with one more row
+    with django_assert_num_queries(6):  # the same with one more row
         client.get(reverse("org:export-list"))
     api = APIClient()
     api.force_authenticate(county_user)

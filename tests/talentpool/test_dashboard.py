@@ -80,5 +80,5 @@ def test_promotions_against_targets_and_outside_the_pool(client, world, city_use
 
 
 def test_the_section_reads_a_fixed_number_of_queries(members, city_user, django_assert_num_queries):
-    with django_assert_num_queries(10):  # 3 resolve the scope; no intake, so no count of its nominations
+    with django_assert_num_queries(9):  # 3 resolve the scope; no intake, so no count of its nominations
         dashboard.talentpool_dashboard(user=city_user, today=TODAY)
