@@ -8,7 +8,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from evaluation import rules, selectors_incentives, services_incentives
-from evaluation.models import AssessmentSchedule, BoundPolicy, FundAllocation, FundPolicy, FundShare, TitleRatioPolicy
+from evaluation.models import (
+    AssessmentSchedule,
+    BoundPolicy,
+    FundAllocation,
+    FundPolicy,
+    FundShare,
+    TitleRatioPolicy,
+)
 from org import scope
 from org.models import Region, School
 
