@@ -38,8 +38,10 @@ class ExportRefused(Exception):
 class ExportPlan:
     """One export, ready to write: its file name, a cheap row count, the writer and the audit to record.
 
-    `count(limit=None)`: the rows the workbook will hold (an upper bound is fine: it only chooses inline or job);
-    with a `limit` it may stop counting there (`bounded_count`: COUNT over a LIMIT subquery, cheap on 500,000 rows);
+    `count(limit)`: min(the rows the workbook will hold, limit), which chooses inline or job, so it must count the
+    rows written, not the rows scanned (a roster filtered after evaluation counts its matches); it may stop
+    counting at `limit` (`bounded_count`: COUNT over a LIMIT subquery, cheap on 500,000 rows). `count()` without
+    a limit only sizes a job's progress bar: an upper bound is fine there (the finished job records the rows written);
     `write(stream)`: writes the workbook; `audit()`: records what the export disclosed (unmasked ID
     numbers), called once the file is written."""
 

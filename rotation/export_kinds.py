@@ -1,17 +1,22 @@
 """The export kinds of rotation (org.exporting): the eligibility roster (交流资格名册), a job above the threshold."""
 
+from itertools import islice
+
 from django.utils.translation import gettext_lazy as _
 
 from org import scope
-from org.exporting import ExportPlan, ExportRefused, counter, register_export, request_for
+from org.exporting import ExportPlan, ExportRefused, bounded_count, counter, register_export, request_for
 
 
 def eligibility_plan(user, query, args: dict) -> ExportPlan:
     """The eligibility roster of the visible active staff with the list's filters (?as_of=, ?region=, ?school=, ?q=,
     ?status=, ?reason=: the rows whose evaluated status or reason match, as on the list).
 
-    Raises ExportRefused(the filter errors) for bad parameters. Counts the staff rows (one COUNT; with a status
-    or reason filter an upper bound, the rows are only known once evaluated). Full ID
+    Raises ExportRefused(the filter errors) for bad parameters. Counts the staff rows (one COUNT). With a status
+    or reason filter the rows are only known once evaluated: `count(limit)` then evaluates the staff (as the list
+    page does) until `limit` rows match, so the inline-or-job choice is made on the rows the roster will hold (a
+    filter matching nobody is written inline, not as a job); `count()` without a limit stays the staff count (an
+    upper bound, the job's progress only). Full ID
     numbers for bureau staff, whose export is recorded as an unmasking (org.services.privacy)."""
     from org.models import Unmasking
     from org.services.privacy import unmaskings_record
@@ -32,9 +37,15 @@ def eligibility_plan(user, query, args: dict) -> ExportPlan:
         if full_ids:
             unmaskings_record(actor=user, staff=staff, kind=Unmasking.Kind.EXPORT, detail=detail)
 
+    def count(limit: int | None = None) -> int:
+        scanned = bounded_count(staff, limit)
+        if (not status and not reason) or limit is None or scanned < limit:
+            return scanned  # the rows are at most the staff: fewer staff than the limit already decide it
+        return sum(1 for _ in islice(selectors.evaluate_matching(staff, on, status=status, reason=reason), limit))
+
     return ExportPlan(
         filename=f"eligibility-{on.isoformat()}.xlsx",
-        count=counter(staff),
+        count=count,
         write=lambda stream: exports.write_eligibility(stream, staff, on, full_ids=full_ids, status=status, reason=reason),
         audit=audit,
     )

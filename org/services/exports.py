@@ -120,7 +120,9 @@ def export_job_run(*, job_id: int) -> None:
             status=ExportJob.Status.FAILED, error=message, heartbeat_at=None, finished_at=timezone.now())
         return
     ExportJob.objects.filter(pk=job_id).update(
-        status=ExportJob.Status.DONE, file=job.file.name, rows_done=written, rows_total=max(written, job.rows_total),
+        # a finished job's total is the rows written (the plan's count may have been an upper bound, e.g. the staff
+        # scanned for a roster filtered after evaluation: "0 / 216" read like an unfinished job)
+        status=ExportJob.Status.DONE, file=job.file.name, rows_done=written, rows_total=written,
         heartbeat_at=None, finished_at=timezone.now(), error="")
 
 

@@ -245,3 +245,31 @@ def test_a_crashing_export_marks_its_job_failed_in_chinese(client, world, county
     assert response.status_code == 302 and job.status == ExportJob.Status.FAILED and job.error.startswith("导出因内部错误")
     page = client.get(job.get_absolute_url()).content.decode()
     assert job.error in page and 'data-running="0"' in page
+
+
+# --- review r3: a roster filtered after evaluation is sized by the rows it holds, not the staff scanned -------
+
+
+def test_filtered_eligibility_export_matching_nobody_is_inline_not_a_job(client, world, county_user,
+                                                                          django_capture_on_commit_callbacks):
+    _county_staff(world, 8)  # 8 staff scanned > EXPORT_INLINE_MAX_ROWS (5), none of them nursing
+    client.force_login(county_user)
+    response = _export(client, django_capture_on_commit_callbacks, reverse(ELIGIBILITY), as_of="2026-09-01",
+                       reason="EX_PREGNANCY_NURSING")
+    assert response.status_code == 200 and len(_rows(_body(response))) == 1  # the header only
+    assert not ExportJob.objects.exists()
+
+
+def test_a_finished_job_counts_the_rows_written_and_my_exports_shows_them(client, world, county_user,
+                                                                          django_capture_on_commit_callbacks):
+    _county_staff(world, 8)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.export_job_create(actor=county_user, kind="rotation.eligibility", filename="e.xlsx", args={},
+                                         query={"as_of": ["2026-09-01"], "reason": ["EX_PREGNANCY_NURSING"]},
+                                         rows_total=0)
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.DONE and job.rows_done == job.rows_total == 0  # not 0 / 8 (staff scanned)
+    client.force_login(county_user)
+    body = client.get(reverse("org:export-list")).content.decode()
+    cell = body.split(f'data-testid="export-rows-{job.pk}">')[1].split("</td>")[0]
+    assert cell == "0"
