@@ -42,4 +42,5 @@ def alliances_plan(user, query, args: dict) -> ExportPlan:
     )
 
 
-ALLIANCES = register_export("alliances.export", _("Alliances export"), alliances_plan)
+ALLIANCES = register_export("alliances.export", _("Alliances export"), alliances_plan,
+                            page="alliances:group-list")  # only the groups' export reads filters

@@ -16,12 +16,14 @@ from typing import BinaryIO
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import QueryDict
+from django.http import HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect
+from django.urls import resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
 from org.downloads import file_download
 
+MSG_BAD_PARAMETERS = _("Check the parameters: %(errors)s")
 MSG_EXPORT_QUEUED = _("The export has more than %(limit)s rows: it is being written in the background. This page "
                       "shows its progress; the file is kept for you under “My exports”.")
 
@@ -56,16 +58,21 @@ class ExportKind:
     kind: str
     label: str
     plan: Callable[[object, QueryDict, dict], ExportPlan]
+    page: str | None = None  # the URL name of the list whose filters the export reads (shown again when refused)
 
 
 _KINDS: dict[str, ExportKind] = {}
 
 
-def register_export(kind: str, label, plan: Callable[[object, QueryDict, dict], ExportPlan]) -> ExportKind:
-    """Register an export kind (at most 48 characters, e.g. "rotation.eligibility"); returns it."""
+def register_export(kind: str, label, plan: Callable[[object, QueryDict, dict], ExportPlan], *,
+                    page: str | None = None) -> ExportKind:
+    """Register an export kind (at most 48 characters, e.g. "rotation.eligibility"); returns it.
+
+    `page`: the URL name (no arguments) of the list page whose filters the plan reads; a refused export
+    (ExportRefused: bad or out-of-scope filters) answers that page with its form errors (status 400)."""
     if len(kind) > 48:
         raise ValueError(kind)
-    _KINDS[kind] = ExportKind(kind, label, plan)
+    _KINDS[kind] = ExportKind(kind, label, plan, page)
     return _KINDS[kind]
 
 
@@ -105,12 +112,22 @@ def query_from(data: dict) -> QueryDict:
 
 def export_response(request, kind: str, args: dict | None = None, *, api: bool = False):
     """Answer an export request: the file inline when small, else a queued ExportJob (a redirect to its page;
-    with `api`, 202 and the job). Raises what the kind's plan raises (ExportRefused, Http404, PermissionDenied)."""
+    with `api`, 202 and the job). Filters the plan refuses (ExportRefused) answer 400 before any job, the same
+    way for every kind: with `api` the API's error shape (a ValidationError, by field), else the kind's list page
+    with the filter form's errors and MSG_BAD_PARAMETERS (`refused_response`). Raises what else the plan raises
+    (Http404, PermissionDenied)."""
     from org import services
 
     args = args or {}
     export = get_export(kind)
-    plan = export.plan(request.user, request.GET, args)
+    try:
+        plan = export.plan(request.user, request.GET, args)
+    except ExportRefused as refused:
+        if api:
+            from rest_framework.exceptions import ValidationError
+
+            raise ValidationError(refused.errors) from None
+        return refused_response(request, export, refused)
     total = plan.count(settings.EXPORT_INLINE_MAX_ROWS + 1)
     if total <= settings.EXPORT_INLINE_MAX_ROWS:
         response = file_download(plan.write, plan.filename)
@@ -129,6 +146,22 @@ def export_response(request, kind: str, args: dict | None = None, *, api: bool =
         return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
     messages.info(request, MSG_EXPORT_QUEUED % {"limit": settings.EXPORT_INLINE_MAX_ROWS})
     return redirect(job.get_absolute_url())
+
+
+def refused_response(request, export: ExportKind, refused: ExportRefused):
+    """A 400 for refused filters: the kind's list page (`export.page`) rendered for the same query string, so its
+    filter form shows the Chinese field errors, with MSG_BAD_PARAMETERS on top; a kind without a page answers
+    the message as text."""
+    errors = refused.errors
+    text = errors.as_text().replace("\n", " ") if hasattr(errors, "as_text") else str(errors)
+    if export.page is None:
+        return HttpResponseBadRequest(MSG_BAD_PARAMETERS % {"errors": text}, content_type="text/plain; charset=utf-8")
+    messages.error(request, MSG_BAD_PARAMETERS % {"errors": text})
+    response = resolve(reverse(export.page)).func(request)
+    if hasattr(response, "render"):
+        response.render()
+    response.status_code = 400
+    return response
 
 
 def request_for(user, query: QueryDict):

@@ -81,5 +81,6 @@ def roster_plan(user, query, args: dict) -> ExportPlan:
     )
 
 
-ROSTER = register_export("rotation.roster", _("Rotation roster"), roster_plan)
-ELIGIBILITY = register_export("rotation.eligibility", _("Eligibility roster"), eligibility_plan)
+ROSTER = register_export("rotation.roster", _("Rotation roster"), roster_plan, page="rotation:assignment-list")
+ELIGIBILITY = register_export("rotation.eligibility", _("Eligibility roster"), eligibility_plan,
+                              page="rotation:eligibility-list")

@@ -3,16 +3,20 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from org.exporting import ExportPlan, counter, register_export, request_for
+from org.exporting import ExportPlan, ExportRefused, counter, register_export, request_for
 
 
 def nominations_plan(user, query, args: dict) -> ExportPlan:
-    """The nomination roster with the list's filters (talentpool.filters.NominationFilter); one COUNT."""
+    """The nomination roster with the list's filters (talentpool.filters.NominationFilter); one COUNT.
+    Raises ExportRefused for bad filters."""
     from talentpool import exports, selectors
     from talentpool.downloads import record_roster_unmasking
     from talentpool.filters import NominationFilter
 
-    rows = NominationFilter(query, queryset=selectors.nomination_list(user=user), request=request_for(user, query)).qs
+    filterset = NominationFilter(query, queryset=selectors.nomination_list(user=user), request=request_for(user, query))
+    if not filterset.is_valid():  # refused like every kind's bad filters (org.exporting.export_response)
+        raise ExportRefused(filterset.errors)
+    rows = filterset.qs
     return ExportPlan(
         filename=f"nominations-{timezone.localdate():%Y%m%d}.xlsx",
         count=counter(rows),
@@ -22,12 +26,16 @@ def nominations_plan(user, query, args: dict) -> ExportPlan:
 
 
 def members_plan(user, query, args: dict) -> ExportPlan:
-    """The pool roster with the list's filters (talentpool.filters.PoolMemberFilter); one COUNT."""
+    """The pool roster with the list's filters (talentpool.filters.PoolMemberFilter); one COUNT.
+    Raises ExportRefused for bad filters."""
     from talentpool import exports, selectors
     from talentpool.downloads import record_roster_unmasking
     from talentpool.filters import PoolMemberFilter
 
-    rows = PoolMemberFilter(query, queryset=selectors.pool_member_list(user=user), request=request_for(user, query)).qs
+    filterset = PoolMemberFilter(query, queryset=selectors.pool_member_list(user=user), request=request_for(user, query))
+    if not filterset.is_valid():  # refused like every kind's bad filters (org.exporting.export_response)
+        raise ExportRefused(filterset.errors)
+    rows = filterset.qs
     return ExportPlan(
         filename=f"pool-{timezone.localdate():%Y%m%d}.xlsx",
         count=counter(rows),
@@ -36,5 +44,6 @@ def members_plan(user, query, args: dict) -> ExportPlan:
     )
 
 
-NOMINATIONS = register_export("talentpool.nominations", _("Nomination roster"), nominations_plan)
-MEMBERS = register_export("talentpool.members", _("Pool roster"), members_plan)
+NOMINATIONS = register_export("talentpool.nominations", _("Nomination roster"), nominations_plan,
+                              page="talentpool:nomination-list")
+MEMBERS = register_export("talentpool.members", _("Pool roster"), members_plan, page="talentpool:member-list")

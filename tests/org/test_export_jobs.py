@@ -273,3 +273,33 @@ def test_a_finished_job_counts_the_rows_written_and_my_exports_shows_them(client
     body = client.get(reverse("org:export-list")).content.decode()
     cell = body.split(f'data-testid="export-rows-{job.pk}">')[1].split("</td>")[0]
     assert cell == "0"
+
+
+# --- review r3: refused filters answer the same way for every kind: the list page with its Chinese errors ------
+
+
+def test_out_of_scope_region_answers_the_list_page_with_the_form_error(client, world, county_user):
+    _county_staff(world, 2)
+    client.force_login(county_user)
+    response = client.get(reverse(ELIGIBILITY), {"region": world.county_b.pk})
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
+    body = response.content.decode()
+    assert 'data-testid="filter-errors"' in body and "请检查参数" in body and "选择一个有效的选项" in body
+    assert world.county_b.name not in body  # the other county is not named
+    assert not ExportJob.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["talentpool:nomination-export", "talentpool:member-export",
+                                  "rotation:assignment-export"])
+def test_every_filtered_kind_refuses_an_out_of_scope_filter(client, world, county_user, name):
+    client.force_login(county_user)
+    response = client.get(reverse(name), {"region": world.county_b.pk})
+    assert response.status_code == 400 and 'data-testid="filter-errors"' in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/talentpool/nominations/export/", "/api/v1/talentpool/members/export/"])
+def test_talentpool_api_exports_refuse_an_out_of_scope_filter(world, county_user, path):
+    api = APIClient()
+    api.force_authenticate(county_user)
+    response = api.get(path, {"region": world.county_b.pk})
+    assert response.status_code == 400 and "region" in response.json()
