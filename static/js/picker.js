@@ -25,6 +25,13 @@
           return div;
         },
       },
+      // When results arrive the selected empty option ("all") would stay the active one (Tom Select keeps the
+      // selected item active in single mode), so Enter chose "" and submitted the form unfiltered: make the first
+      // answered option the active one, as it is highlighted.
+      onLoad: function () {
+        var first = Array.prototype.filter.call(this.selectable(), function (el) { return el.dataset.value !== ""; })[0];
+        if (first && this.control_input.value) { this.setActiveOption(first); }
+      },
       load: function (query, callback) {
         var self = this;
         fetch(url + "?q=" + encodeURIComponent(query), { credentials: "same-origin", headers: { "Accept": "application/json" } })
@@ -33,5 +40,14 @@
           .catch(function () { callback(); });
       },
     });
+    // Enter while a search is typed but its answer has not come (or matched nothing) must not submit the form
+    // with the old value: it waits; Enter on a highlighted option selects it (Tom Select), the next one submits.
+    var picker = select.tomselect;
+    picker.control_input.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" || !picker.control_input.value) { return; }
+      if (picker.loading || !picker.activeOption || picker.activeOption.dataset.value === "") {
+        event.preventDefault();
+      }
+    }, true);
   });
 })();
