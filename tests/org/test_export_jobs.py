@@ -303,3 +303,10 @@ def test_talentpool_api_exports_refuse_an_out_of_scope_filter(world, county_user
     api.force_authenticate(county_user)
     response = api.get(path, {"region": world.county_b.pk})
     assert response.status_code == 400 and "region" in response.json()
+
+
+def test_the_groups_export_refuses_an_out_of_scope_filter_on_its_list_page(client, world, county_user):
+    client.force_login(county_user)
+    response = client.get(reverse("alliances:export", args=["groups"]), {"region": world.county_b.pk})
+    assert response.status_code == 400 and 'data-testid="filter-errors"' in response.content.decode()
+    assert not ExportJob.objects.exists()
