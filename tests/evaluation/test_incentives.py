@@ -288,6 +288,36 @@ def test_fund_policy_page_caps_the_staff_share_at_60(client, world, county_user)
     assert FundPolicy.objects.get(region=world.county_a).fund_fen == FUND
 
 
+def test_fund_policy_with_every_school_weight_zero_is_refused_in_chinese(client, world, county_user):
+    """A rule under which no school can receive anything is refused at the service (page, API), nothing saved."""
+    with pytest.raises(ValidationError) as refused:
+        region_policy_save(actor=county_user, kind="fund", region=world.county_a,
+                           data={"school_excellent": 0, "school_qualified": 0})
+    assert "学校" in " ".join(refused.value.messages) and not FundPolicy.objects.exists()
+    with pytest.raises(ValidationError):
+        region_policy_save(actor=county_user, kind="fund", region=world.county_a,
+                           data={"staff_percent": D(30), "staff_excellent": 0, "staff_qualified": 0})
+    assert not FundPolicy.objects.exists()
+    region_policy_save(actor=county_user, kind="fund", region=world.county_a,  # no staff share: staff weights unused
+                       data={"staff_percent": D(0), "staff_excellent": 0, "staff_qualified": 0})
+    client.force_login(county_user)
+    data = {"fund_yuan": "3000000.01", "staff_percent": "60", "school_excellent": "0", "school_qualified": "0",
+            "staff_excellent": "2", "staff_qualified": "1"}
+    response = client.post(reverse("evaluation:fund-policy-edit", args=[world.county_a.pk]), data)
+    assert response.status_code == 200 and "学校" in response.content.decode()
+    assert FundPolicy.objects.get(region=world.county_a).staff_percent == 0
+    refused = api(county_user).patch(f"/api/v1/evaluation/policies/{world.county_a.pk}/fund/",
+                                     {"school_excellent": 0, "school_qualified": 0}, format="json")
+    assert refused.status_code == 400 and FundPolicy.objects.get(region=world.county_a).school_excellent == 1
+
+
+def test_a_fund_rule_saved_with_every_school_weight_zero_is_not_allocated(world, county_user, funded):
+    FundPolicy.objects.filter(region=world.county_a).update(school_excellent=0, school_qualified=0)  # an older row
+    with pytest.raises(ValidationError) as refused:
+        fund_allocate(actor=county_user, region=world.county_a, year=2026)
+    assert "学校" in " ".join(refused.value.messages) and not FundAllocation.objects.exists()
+
+
 def test_policy_list_and_api_are_pinned(client, world, county_user, city_user, django_assert_num_queries):
     region_policy_save(actor=city_user, kind="fund", region=world.county_b, data={"staff_percent": D(50)})
     client.force_login(county_user)
