@@ -156,6 +156,20 @@ def test_fund_pages_are_scoped_and_pinned(client, world, county_user, county_b_u
     assert client.get(allocation.get_absolute_url()).status_code == 200
 
 
+def test_the_detail_page_says_where_the_staff_share_went_when_no_staff_qualify(client, world, county_user, county_b_user,
+                                                                             city_user, funded):
+    """No rotated person qualifies: the staff pool is 0 and the 60 % went to the schools; the page says so rather than
+    showing "0.00（60.00 %）" beside the school pool."""
+    empty = fund_allocate(actor=county_b_user, region=world.county_b, year=2026)
+    full = fund_allocate(actor=county_user, region=world.county_a, year=2026)
+    client.force_login(city_user)
+    body = client.get(empty.get_absolute_url()).content.decode()
+    assert empty.staff_pool_fen == 0 and "0.00（60.00 %）" not in body
+    assert "没有符合条件的交流教师" in body and "60.00 %" in body
+    body = client.get(full.get_absolute_url()).content.decode()
+    assert "1800000.01（60.00 %）" in body and "没有符合条件的交流教师" not in body
+
+
 def test_the_compute_page_allocates_and_refuses_in_chinese(client, world, county_user, funded):
     client.force_login(county_user)
     response = client.post(reverse("evaluation:fund-compute"), {"region": world.county_a.pk, "year": 2025}, follow=True)
