@@ -170,6 +170,40 @@ def test_the_detail_page_says_where_the_staff_share_went_when_no_staff_qualify(c
     assert "1800000.01（60.00 %）" in body and "没有符合条件的交流教师" not in body
 
 
+def test_fund_and_title_ratio_pages_read_the_same_queries_at_two_sizes(client, world, county_user, funded, titled,
+                                                                      django_assert_num_queries):
+    """The fund's detail page, its list and the title-ratio page pinned at two sizes: more shares, allocations and
+    schools (in other regions' policies' reach too), the same queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from evaluation.models import FundShare
+
+    allocation = fund_allocate(actor=county_user, region=world.county_a, year=2026)
+    client.force_login(county_user)
+    urls = (allocation.get_absolute_url(), reverse("evaluation:fund-list"), reverse("evaluation:title-ratios"))
+    for url in urls:
+        client.get(url)
+    counts = {}
+    for url in urls:
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        counts[url] = len(captured)
+    for i in range(4):
+        school = SchoolFactory(code=f"A07{i}", region=world.county_a)
+        person = StaffFactory(school=school, title="高级教师")
+        FundShare.objects.create(allocation=allocation, kind="school", school=school, rating=Rating.EXCELLENT,
+                                 weight=1, amount_fen=0, basis={"composite": "80.00"})
+        FundShare.objects.create(allocation=allocation, kind="staff", school=school, staff=person,
+                                 rating=Rating.QUALIFIED, weight=1, amount_fen=0, basis={"months": 4})
+        FundAllocation.objects.create(region=world.county_a, year=2010 + i, fund_fen=1, staff_percent=0, staff_pool_fen=0,
+                                      school_pool_fen=1, unallocated_fen=1, computed_by=county_user)
+    TitleRatioPolicy.objects.create(region=world.county_a)
+    for url in urls:
+        with django_assert_num_queries(counts[url]):
+            client.get(url)
+
+
 def test_the_compute_page_allocates_and_refuses_in_chinese(client, world, county_user, funded):
     client.force_login(county_user)
     response = client.post(reverse("evaluation:fund-compute"), {"region": world.county_a.pk, "year": 2025}, follow=True)
