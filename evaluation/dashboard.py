@@ -2,14 +2,15 @@
 
 Figures (issue 14, item 5) of the latest visible cycle that is open, closed or published: subjects and the
 scores still missing by rater; the final ratings by county and by stage; 优秀 against the cycle's quota
-(quota_percent of the subjects, before rounding per unit); ratings changed by bound rules (RatingChange kind
-"rule"). Each links to the cycle's page (its subject list, missing list and distribution) or its exports.
+(the whole places rules.check_quota allows per quota unit, as the cycle page counts them, summed); ratings
+changed by bound rules (RatingChange kind "rule"). Each links to the cycle's page (its subject list, missing list and distribution) or its exports.
 """
 
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from evaluation import rules
 from evaluation.models import Assignment, Cycle, RatingChange, Subject
 from org import charts, scope
 from org.models import School, UserRole
@@ -35,10 +36,17 @@ def evaluation_dashboard(*, user) -> dict:
     by_county: dict[str, dict] = {}
     by_stage: dict[str, dict] = {}
     stages = dict(School.Stage.choices)
-    for row in subjects.values("school__region__name", "school__stage", "final_rating").annotate(n=Count("*")).order_by():
+    units: dict[str, list[tuple[str, bool]]] = {}  # the quota's units as the cycle page counts them (selectors.quota_checks)
+    for row in subjects.values("school__region__name", "school__name", "school__stage", "rotated", "final_rating").annotate(
+            n=Count("*")).order_by():
         for table, key in ((by_county, row["school__region__name"]), (by_stage, str(stages.get(row["school__stage"], "")))):
             cell = table.setdefault(key, {})
             cell[row["final_rating"] or "none"] = cell.get(row["final_rating"] or "none", 0) + row["n"]
+        unit = {Cycle.QuotaUnit.SCHOOL: row["school__name"], Cycle.QuotaUnit.COUNTY: row["school__region__name"]}.get(
+            cycle.quota_unit, cycle.name)
+        units.setdefault(unit, []).extend([(row["final_rating"], row["rotated"])] * row["n"])
+    checks = [rules.check_quota(unit, ratings, cycle.quota_percent, cycle.rounding, cycle.rotated_percent)
+              for unit, ratings in units.items()]
     total = sum(sum(cells.values()) for cells in by_county.values())
     excellent = sum(cells.get(Rating.EXCELLENT, 0) for cells in by_county.values())
     changed = {row["to_rating"]: row["n"] for row in (
@@ -57,7 +65,7 @@ def evaluation_dashboard(*, user) -> dict:
         "scale": [labels[code] for code in SCALE],
         "by_county": [(name, [cells.get(code, 0) for code in SCALE]) for name, cells in sorted(by_county.items())],
         "by_stage": [(name, [cells.get(code, 0) for code in SCALE]) for name, cells in sorted(by_stage.items())],
-        "excellent": excellent, "quota": round(float(cycle.quota_percent) * total / 100, 1),
+        "excellent": excellent, "quota": sum(check.limit + check.rotated_limit for check in checks),
         "rule_changes": [(labels.get(code, code), n) for code, n in changed.items()],
         "chart": chart if any(cells.get(code) for cells in by_county.values() for code in SCALE) else None,
     }

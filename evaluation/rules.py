@@ -928,6 +928,11 @@ STAFF_SHARE_CEILING = Decimal("60")  # seed 003: 奖励资金的60%可用于奖�
 MSG_FUND_POSITIVE = _("The fund must be more than 0 yuan.")
 MSG_STAFF_SHARE = _("The share for rotated staff must be between 0 %% and %(ceiling)s %% (at most 60 %% of the fund).")
 MSG_RATING_WEIGHTS = _("Rating weights must be whole numbers of 0 or more.")
+MSG_SCHOOL_WEIGHTS_ZERO = _("The school weights of 优秀 and of 合格 are both 0: no school could receive any of the fund. "
+                            "Give at least one of them a weight above 0.")
+MSG_STAFF_WEIGHTS_ZERO = _("The staff weights of 优秀 and of 合格 are both 0 while %(percent)s %% of the fund is kept for "
+                           "rotated staff: no one could receive it. Give at least one of them a weight above 0, or set "
+                           "the staff share to 0 %%.")
 
 
 def allocate_fen(amount: int, weights: Mapping[str, int]) -> dict[str, int]:
@@ -971,6 +976,9 @@ class FundRule:
     staff_qualified: int = 1
 
     def problems(self) -> list[str]:
+        """Chinese messages for a rule that cannot allocate as meant (empty: sound): a fund of 0, a staff share
+        outside 0..60 % (seed 003), a negative weight, both school weights 0 (the whole fund would stay unallocated)
+        or both staff weights 0 while a staff share is kept (that share could reach no one)."""
         problems = []
         if self.fund_fen <= 0:
             problems.append(str(MSG_FUND_POSITIVE))
@@ -978,6 +986,10 @@ class FundRule:
             problems.append(str(MSG_STAFF_SHARE % {"ceiling": STAFF_SHARE_CEILING}))
         if min(self.school_excellent, self.school_qualified, self.staff_excellent, self.staff_qualified) < 0:
             problems.append(str(MSG_RATING_WEIGHTS))
+        if self.school_excellent == 0 and self.school_qualified == 0:
+            problems.append(str(MSG_SCHOOL_WEIGHTS_ZERO))
+        if Decimal(self.staff_percent) > 0 and self.staff_excellent == 0 and self.staff_qualified == 0:
+            problems.append(str(MSG_STAFF_WEIGHTS_ZERO % {"percent": Decimal(self.staff_percent)}))
         return problems
 
     def school_weight(self, rating: str) -> int:

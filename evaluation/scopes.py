@@ -9,6 +9,8 @@
 - Assignments and scores: bureau staff see those of subjects in their scope; everyone else only
   their own. So a subject's school never learns who scored it (rater anonymity).
 - Rating changes: bureau staff and supervisors in scope only.
+- Runs of the yearly assessment job: bureau staff of the cycle's region or of one above it (a run's summary
+  covers the whole cycle), never a county for its city's cycle.
 - Per-region policies (bound rules, award fund, senior-title ratios) are region-owned: visible to whoever
   sees the region, changed by the bureau staff who run it (org.scope.register_region_owned).
 - Award fund allocations and their shares: bureau staff and supervisors of the allocation's region or of one
@@ -115,10 +117,14 @@ def _rating_changes(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:
 
 @scope.register(AssessmentRun)
 def _runs(user, queryset: QuerySet, current: scope.Scope) -> QuerySet:
-    """Runs of the yearly job: bureau staff whose scope touches the cycle's region."""
+    """Runs of the yearly job: bureau staff of the cycle's region or of one above it. Not a county for its city's
+    cycle: a run's summary covers the whole cycle (its subject count, and refusals naming other counties' schools
+    and people)."""
     if not scope.is_bureau_staff(user) or current.is_empty:
         return queryset.none()
-    return queryset.filter(cycle__region_id__in=_regions_seen(user))
+    if current.everything:
+        return queryset
+    return queryset.filter(cycle__region_id__in=current.region_ids)
 
 
 @scope.register(AssessmentSchedule)

@@ -112,8 +112,8 @@ def _fund_inputs(region: Region, year: int, cycles: list[Cycle]):
 def fund_allocate(*, actor: User, region: Region, year: int) -> FundAllocation:
     """Allocate (or re-allocate) a region's award fund of `year` (see the module docstring). The region's bureau
     staff or a region above it (PermissionDenied otherwise); ValidationError when no cycle of the year is closed
-    or published (nothing changes). Returns the allocation; its shares plus its unallocated amount equal the
-    fund to the fen."""
+    or published, or when the fund rule in force could not allocate (FundRule.problems), nothing changed.
+    Returns the allocation; its shares plus its unallocated amount equal the fund to the fen."""
     if not scope.runs_region(actor, region.pk):
         raise PermissionDenied(MSG_FUND_FORBIDDEN)
     cycles = list(fund_cycles(region, year))
@@ -121,6 +121,9 @@ def fund_allocate(*, actor: User, region: Region, year: int) -> FundAllocation:
         raise ValidationError(MSG_FUND_NO_CYCLE % {"year": year, "region": region.name})
     policy = FundPolicy.for_region(region)
     rule = policy.as_rule()
+    problems = rule.problems()  # a row saved before its validation refused it (e.g. every school weight 0)
+    if problems:
+        raise ValidationError(problems)
     schools, people, home = _fund_inputs(region, year, cycles)
     outcome = rules.allocate_fund(rule, schools, people)
     allocation = FundAllocation.objects.select_for_update().filter(region=region, year=year).first() \

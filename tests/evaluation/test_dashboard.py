@@ -3,8 +3,8 @@ equal to the cycle page's subject list, and the pinned query count."""
 
 import pytest
 
-from evaluation import dashboard, services
-from evaluation.models import Subject
+from evaluation import dashboard, selectors, services
+from evaluation.models import Cycle, Subject
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +36,17 @@ def test_the_subject_figure_equals_the_cycle_page(client, opened, county_user):
 def test_the_section_reads_a_fixed_number_of_queries(opened, city_user, django_assert_num_queries):
     with django_assert_num_queries(5):
         dashboard.evaluation_dashboard(user=city_user)
+
+
+@pytest.mark.parametrize(("unit", "rounding", "places"), [
+    (Cycle.QuotaUnit.SCHOOL, "half_up", 0),  # three schools of one subject: 20 % of 1 = 0.2 → 0 each
+    (Cycle.QuotaUnit.CYCLE, "half_up", 1),  # 20 % of 3 = 0.6 → 1
+    (Cycle.QuotaUnit.SCHOOL, "ceiling", 3),  # 0.2 → 1 each (进一法)
+])
+def test_the_quota_is_the_cycle_pages_whole_places(opened, city_user, unit, rounding, places):
+    """The home page's 优秀 quota is the same whole number of places the cycle page lists (rules.check_quota per
+    quota unit), never quota_percent × subjects before rounding (0.6)."""
+    Cycle.objects.filter(pk=opened.pk).update(quota_unit=unit, rounding=rounding, quota_percent=20)
+    opened.refresh_from_db()
+    quota = dashboard.evaluation_dashboard(user=city_user)["quota"]
+    assert quota == places == sum(check.limit + check.rotated_limit for check in selectors.quota_checks(opened))

@@ -112,6 +112,24 @@ def test_an_empty_fund_is_refused():
     assert rules.FundRule(fund_fen=0).problems() and not rules.FundRule(fund_fen=1).problems()
 
 
+@pytest.mark.parametrize(("excellent", "qualified", "ok"), [(0, 0, False), (1, 0, True), (0, 1, True)])
+def test_school_weights_both_zero_are_refused(excellent, qualified, ok):
+    problems = rules.FundRule(school_excellent=excellent, school_qualified=qualified).problems()
+    assert (problems == []) is ok
+    if not ok:
+        assert "学校" in problems[0] and "0" in problems[0]
+
+
+@pytest.mark.parametrize(("percent", "excellent", "qualified", "ok"), [
+    (D("0.01"), 0, 0, False), (D(60), 0, 0, False), (D(0), 0, 0, True),  # no staff share: staff weights unused
+    (D(60), 1, 0, True), (D(60), 0, 1, True)])
+def test_staff_weights_both_zero_are_refused_when_a_staff_share_is_kept(percent, excellent, qualified, ok):
+    problems = rules.FundRule(staff_percent=percent, staff_excellent=excellent, staff_qualified=qualified).problems()
+    assert (problems == []) is ok
+    if not ok:
+        assert "交流" in problems[0] and str(percent) in problems[0]
+
+
 # --- months at the destination ---------------------------------------------------------------------
 
 @pytest.mark.parametrize(("start", "end", "months"), [

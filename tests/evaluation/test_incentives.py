@@ -156,6 +156,54 @@ def test_fund_pages_are_scoped_and_pinned(client, world, county_user, county_b_u
     assert client.get(allocation.get_absolute_url()).status_code == 200
 
 
+def test_the_detail_page_says_where_the_staff_share_went_when_no_staff_qualify(client, world, county_user, county_b_user,
+                                                                             city_user, funded):
+    """No rotated person qualifies: the staff pool is 0 and the 60 % went to the schools; the page says so rather than
+    showing "0.00（60.00 %）" beside the school pool."""
+    empty = fund_allocate(actor=county_b_user, region=world.county_b, year=2026)
+    full = fund_allocate(actor=county_user, region=world.county_a, year=2026)
+    client.force_login(city_user)
+    body = client.get(empty.get_absolute_url()).content.decode()
+    assert empty.staff_pool_fen == 0 and "0.00（60.00 %）" not in body
+    assert "没有符合条件的交流教师" in body and "60.00 %" in body
+    body = client.get(full.get_absolute_url()).content.decode()
+    assert "1800000.01（60.00 %）" in body and "没有符合条件的交流教师" not in body
+
+
+def test_fund_and_title_ratio_pages_read_the_same_queries_at_two_sizes(client, world, county_user, funded, titled,
+                                                                      django_assert_num_queries):
+    """The fund's detail page, its list and the title-ratio page pinned at two sizes: more shares, allocations and
+    schools (in other regions' policies' reach too), the same queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from evaluation.models import FundShare
+
+    allocation = fund_allocate(actor=county_user, region=world.county_a, year=2026)
+    client.force_login(county_user)
+    urls = (allocation.get_absolute_url(), reverse("evaluation:fund-list"), reverse("evaluation:title-ratios"))
+    for url in urls:
+        client.get(url)
+    counts = {}
+    for url in urls:
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        counts[url] = len(captured)
+    for i in range(4):
+        school = SchoolFactory(code=f"A07{i}", region=world.county_a)
+        person = StaffFactory(school=school, title="高级教师")
+        FundShare.objects.create(allocation=allocation, kind="school", school=school, rating=Rating.EXCELLENT,
+                                 weight=1, amount_fen=0, basis={"composite": "80.00"})
+        FundShare.objects.create(allocation=allocation, kind="staff", school=school, staff=person,
+                                 rating=Rating.QUALIFIED, weight=1, amount_fen=0, basis={"months": 4})
+        FundAllocation.objects.create(region=world.county_a, year=2010 + i, fund_fen=1, staff_percent=0, staff_pool_fen=0,
+                                      school_pool_fen=1, unallocated_fen=1, computed_by=county_user)
+    TitleRatioPolicy.objects.create(region=world.county_a)
+    for url in urls:
+        with django_assert_num_queries(counts[url]):
+            client.get(url)
+
+
 def test_the_compute_page_allocates_and_refuses_in_chinese(client, world, county_user, funded):
     client.force_login(county_user)
     response = client.post(reverse("evaluation:fund-compute"), {"region": world.county_a.pk, "year": 2025}, follow=True)
@@ -286,6 +334,36 @@ def test_fund_policy_page_caps_the_staff_share_at_60(client, world, county_user)
     assert "60" in response.content.decode()
     assert client.post(url, {**data, "staff_percent": "60"}).status_code == 302
     assert FundPolicy.objects.get(region=world.county_a).fund_fen == FUND
+
+
+def test_fund_policy_with_every_school_weight_zero_is_refused_in_chinese(client, world, county_user):
+    """A rule under which no school can receive anything is refused at the service (page, API), nothing saved."""
+    with pytest.raises(ValidationError) as refused:
+        region_policy_save(actor=county_user, kind="fund", region=world.county_a,
+                           data={"school_excellent": 0, "school_qualified": 0})
+    assert "学校" in " ".join(refused.value.messages) and not FundPolicy.objects.exists()
+    with pytest.raises(ValidationError):
+        region_policy_save(actor=county_user, kind="fund", region=world.county_a,
+                           data={"staff_percent": D(30), "staff_excellent": 0, "staff_qualified": 0})
+    assert not FundPolicy.objects.exists()
+    region_policy_save(actor=county_user, kind="fund", region=world.county_a,  # no staff share: staff weights unused
+                       data={"staff_percent": D(0), "staff_excellent": 0, "staff_qualified": 0})
+    client.force_login(county_user)
+    data = {"fund_yuan": "3000000.01", "staff_percent": "60", "school_excellent": "0", "school_qualified": "0",
+            "staff_excellent": "2", "staff_qualified": "1"}
+    response = client.post(reverse("evaluation:fund-policy-edit", args=[world.county_a.pk]), data)
+    assert response.status_code == 200 and "学校" in response.content.decode()
+    assert FundPolicy.objects.get(region=world.county_a).staff_percent == 0
+    refused = api(county_user).patch(f"/api/v1/evaluation/policies/{world.county_a.pk}/fund/",
+                                     {"school_excellent": 0, "school_qualified": 0}, format="json")
+    assert refused.status_code == 400 and FundPolicy.objects.get(region=world.county_a).school_excellent == 1
+
+
+def test_a_fund_rule_saved_with_every_school_weight_zero_is_not_allocated(world, county_user, funded):
+    FundPolicy.objects.filter(region=world.county_a).update(school_excellent=0, school_qualified=0)  # an older row
+    with pytest.raises(ValidationError) as refused:
+        fund_allocate(actor=county_user, region=world.county_a, year=2026)
+    assert "学校" in " ".join(refused.value.messages) and not FundAllocation.objects.exists()
 
 
 def test_policy_list_and_api_are_pinned(client, world, county_user, city_user, django_assert_num_queries):

@@ -357,6 +357,20 @@ def test_run_pages_are_scoped(bound, client, city_user, world):
         assert client.get(url).status_code == 200
 
 
+def test_a_countys_staff_do_not_see_the_runs_of_their_citys_cycle(bound, client, city_user, county_user):
+    """The run's summary covers the whole city cycle (its subjects, refusals naming other counties' schools and
+    people): a county that sees the cycle does not see its runs."""
+    cycle, _subjects, _member = bound
+    run = _run(cycle, actor=city_user)
+    AssessmentRun.objects.filter(pk=run.pk).update(summary={"subjects": 3, "refusals": ["嘉鱼县某校：名额已满"]})
+    client.force_login(county_user)
+    assert client.get(cycle.get_absolute_url()).status_code == 200  # the cycle itself stays visible
+    for url in (run.get_absolute_url(), reverse("evaluation:run-status", args=[run.pk])):
+        assert client.get(url).status_code == 404
+    assert "/evaluation/runs/" not in client.get(reverse("evaluation:cycle-runs", args=[cycle.pk])).content.decode()
+    assert api(county_user).get("/api/v1/evaluation/assessment-runs/").data["count"] == 0
+
+
 def test_the_run_page_is_bureau_staff_only(bound, client, city_user, principal_user):
     cycle, _subjects, _member = bound
     Cycle.objects.filter(pk=cycle.pk).update(status=Cycle.Status.CLOSED)

@@ -356,3 +356,12 @@ def test_a_school_cycles_subject_table_is_headed_school(client, cycle, city_user
     page = client.get(cycle.get_absolute_url()).content.decode()
     head = page.split('data-testid="subject-table"')[1].split("</thead>")[0]
     assert "<th>学校</th><th>学校</th>" in head and "任教学科" not in head
+
+
+def test_cycle_and_scheme_names_are_headed_mingcheng_not_a_persons_name(client, city_user, cycle):
+    """"Name" of a cycle, a scheme or a rater group is 名称 (msgctxt "name of a thing"); 姓名 stays for people."""
+    client.force_login(city_user)
+    for url in (reverse("evaluation:cycle-list"), reverse("evaluation:cycle-create"), reverse("evaluation:scheme-list")):
+        body = client.get(url).content.decode()
+        assert "<th>名称</th>" in body and "<th>姓名</th>" not in body, url
+    assert "<th>姓名</th>" in client.get(reverse("org:staff-list")).content.decode()
