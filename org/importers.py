@@ -654,7 +654,11 @@ def _staff_reference_ok(number: str, row: ParsedRow, sheet_name: str, context: I
         problems.add(sheet_name, row.row, "身份证号", MSG_TRANSFER_ROWS % {"row": context.transfer_rows[number]})
         return False
     if not context.staff_known(number) or not context.staff_manageable(number):
-        see = problems.see_row(STAFF_SHEET, "id_number", number) if not context.staff_known(number) else None
+        # A row of the 教职工 sheet that was refused (e.g. a person registered in another city): point to it,
+        # never "not in the 教职工 sheet"; a person only in the database is told as unknown (scope).
+        in_sheet = number in context.staff_in_file
+        see = (problems.see_row(STAFF_SHEET, "id_number", number)
+               if in_sheet or not context.staff_known(number) else None)
         problems.add(sheet_name, row.row, "身份证号", see or MSG_UNKNOWN_STAFF % {"id": idcard.mask(number)})
         return False
     return True

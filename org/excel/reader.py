@@ -454,7 +454,7 @@ class XlsxReader(_Reader):
                         writing.write(cleaned)
                         if not chunk:
                             break
-        except (zipfile.BadZipFile, OSError, ValueError):
+        except BaseException:  # whatever stops the copy (a bad file, memory, an interrupt): never leave it
             target.unlink(missing_ok=True)
             raise
         if special or rows_seen == 0 or last_row > 2 * rows_seen + 1000:

@@ -129,3 +129,22 @@ def test_the_list_names_the_county_left_to_the_city_and_the_requester(world, boo
     client.force_login(county_user)
     page = client.get(reverse("org:transfer-list")).content.decode()
     assert world.county_b.name not in page and 'data-testid="transfer-from">—<' in page
+
+
+def test_other_rows_of_a_person_of_another_city_point_to_their_refused_staff_row(world, book, county_user):
+    """Their 任职经历 row points to the refused 教职工 row; it never says the ID is not in the 教职工 sheet."""
+    from org.models import Region
+    from tests.factories import RegionFactory, SchoolFactory, StaffFactory
+
+    province = RegionFactory(code="420000", name="湖北省", level=Region.Level.PROVINCE)
+    Region.objects.filter(pk=world.city.pk).update(parent=province)
+    other_city = RegionFactory(code="421000", name="襄阳市", level=Region.Level.CITY, parent=province)
+    school = SchoolFactory(code="X001", name="襄城小学", region=RegionFactory(code="421002", parent=other_city))
+    person = StaffFactory(school=school)
+    path = book({"教职工": [staff_row("跨市老师", person.id_number, "A001", school_start="2026-09-01")],
+                 "任职经历": [[person.id_number, "A001", "", "2001.09", "2002.08"]]})
+    result = base_data_importer.run(path, user=county_user, commit=False)
+    history = [p for p in result.problems if p.sheet == "任职经历"]
+    assert [(p.row, p.column) for p in history] == [(2, "身份证号")]
+    assert "第 2 行" in history[0].message and "既不在" not in history[0].message
+    assert "襄阳" not in history[0].message and "X001" not in history[0].message
