@@ -38,6 +38,7 @@ import codecs
 import csv
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -150,7 +151,7 @@ def check_upload(path, *, max_bytes: int | None = None) -> str:
         try:
             with zipfile.ZipFile(path) as archive:
                 members = archive.infolist()
-        except (zipfile.BadZipFile, OSError, ValueError):
+        except (zipfile.BadZipFile, zlib.error, OSError, ValueError):
             raise ExcelFileError(MSG_MALFORMED) from None
         names = {member.filename for member in members}
         if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
@@ -273,7 +274,7 @@ class XlsxReader(_Reader):
             self.sheets = self._read_workbook()
             self._strings = self._read_shared_strings()
             self._date_styles = self._read_styles()
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError, etree.XMLSyntaxError):
+        except (zipfile.BadZipFile, zlib.error, KeyError, OSError, ValueError, etree.XMLSyntaxError):
             raise ExcelFileError(MSG_MALFORMED) from None
         self._stats: dict[str, SheetStats] = {}
         self._path, self._calamine = str(path), None
@@ -410,7 +411,7 @@ class XlsxReader(_Reader):
                 yield from self._fast_rows(sheet_name, merges)
             else:
                 yield from self._rows(member, stats, merges)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, IndexError, TypeError,
+        except (zipfile.BadZipFile, zlib.error, KeyError, OSError, ValueError, EOFError, IndexError, TypeError,
                 self._etree.XMLSyntaxError):
             raise ExcelFileError(MSG_MALFORMED) from None  # e.g. a shared-string index beyond the table
 
@@ -757,7 +758,7 @@ class OpenpyxlReader(_Reader):
 
         try:
             self._book = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        except (zipfile.BadZipFile, zlib.error, KeyError, OSError, ValueError):
             raise ExcelFileError(MSG_MALFORMED) from None
         self.sheets = [SheetInfo(name) for name in self._book.sheetnames]
         self._stats = {}
