@@ -17,7 +17,8 @@ def status_choices():
 
 
 def reason_choices():
-    return [(code, code) for code in rules.REASON_CODES]
+    """The reason codes as values, their labels in the bureau's words as what the select shows."""
+    return [(code, rules.reason_label(code)) for code in rules.REASON_CODES]
 
 
 def _keep(queryset, name, value):

@@ -75,7 +75,18 @@ class EligibilityListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterV
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        return {**context, "as_of": self.as_of, "query": self.request.GET.urlencode()}
+        self.show_as_of(self.filterset.form)
+        return {**context, "as_of": self.as_of, "today": timezone.localdate(), "query": self.request.GET.urlencode()}
+
+    def show_as_of(self, form) -> None:
+        """The date input shows the date the page used when none was asked (a refused date stays as typed)."""
+        if form.is_bound and (form.data.get("as_of") or "as_of" in form.errors):
+            return
+        if form.is_bound:
+            form.data = form.data.copy()
+            form.data["as_of"] = self.as_of.isoformat()
+        else:
+            form.initial["as_of"] = self.as_of.isoformat()
 
 
 class EligibilityExportView(LoginRequiredMixin, TemplateView):

@@ -16,3 +16,9 @@ def rotation_rating(code: str) -> str:
     from rotation.models import Rating
 
     return str(Rating(code).label) if code in Rating.values else "—"
+
+
+@register.filter
+def reason_label(code: str) -> str:
+    """A reason code in the bureau's words (rules.reason_label); the page keeps the code as a tooltip."""
+    return rules.reason_label(code)
