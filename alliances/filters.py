@@ -1,8 +1,10 @@
 """FilterSets of the alliances lists, shared by pages and the API; choice lists are scoped."""
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alliances import rules, selectors
@@ -11,13 +13,33 @@ from org.filters import visible_regions
 from org.forms import StyledForm
 
 
+def term_choices():
+    return rules.term_choices(timezone.localdate())
+
+
+class TermField(forms.ChoiceField):
+    """A term chosen by its name (2026—2027学年第一学期), sent as its code (2026-autumn); any well-formed code is
+    taken, offered or not (links and the API may name an older term)."""
+
+    def valid_value(self, value):
+        try:
+            rules.parse_term(value)
+        except ValueError:
+            return False
+        return True
+
+
+class TermFilter(django_filters.ChoiceFilter):
+    field_class = TermField
+
+
 class GroupFilter(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(choices=GroupType.choices, label=_("type"))
     region = django_filters.ModelChoiceFilter(queryset=visible_regions, label=_("owning region"))
     active = django_filters.BooleanFilter(field_name="dissolved_on", lookup_expr="isnull", label=_("active"))
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("name"))
-    gaps = django_filters.CharFilter(label=_("With compliance gaps in term (e.g. 2026-autumn)"), method="filter_gaps")
-    idle = django_filters.CharFilter(label=_("Without activity in term (e.g. 2026-autumn)"), method="filter_idle")
+    gaps = TermFilter(label=_("With compliance gaps in term"), choices=term_choices, method="filter_gaps")
+    idle = TermFilter(label=_("Without activity in term"), choices=term_choices, method="filter_idle")
 
     class Meta:
         model = Group
@@ -46,8 +68,13 @@ class ActivityFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Activity.Kind.choices, label=_("kind"))
     held_after = django_filters.DateFilter(field_name="held_on", lookup_expr="gte", label=_("from"))
     held_before = django_filters.DateFilter(field_name="held_on", lookup_expr="lte", label=_("until"))
+    term = TermFilter(label=_("term"), choices=term_choices, method="filter_term")
 
     class Meta:
         model = Activity
-        fields = ["group", "kind", "held_after", "held_before"]
+        fields = ["group", "kind", "held_after", "held_before", "term"]
         form = StyledForm
+
+    def filter_term(self, queryset, name, value):
+        term = _term(value)
+        return queryset.filter(held_on__range=(term.start, term.end))

@@ -215,8 +215,34 @@ class Term:
         season = gettext("autumn") if self.season == "autumn" else gettext("spring")
         return f"{self.year} {season}"
 
+    @property
+    def name(self) -> str:
+        """The term as schools name it: 2026—2027学年第一学期 (autumn 2026), 2026—2027学年第二学期 (spring 2027)."""
+        first = self.year if self.season == "autumn" else self.year - 1
+        template = MSG_TERM_FIRST if self.season == "autumn" else MSG_TERM_SECOND
+        return str(template % {"first": first, "second": first + 1})
+
     def __str__(self):
         return self.code
+
+
+MSG_TERM_FIRST = _("%(first)s–%(second)s school year, first term")
+MSG_TERM_SECOND = _("%(first)s–%(second)s school year, second term")
+TERM_CHOICES_YEARS = 6  # named terms offered by the filters: this many school years back, and the next term
+
+
+def next_term(term: Term) -> Term:
+    return Term(term.year + 1, "spring") if term.season == "autumn" else Term(term.year, "autumn")
+
+
+def term_choices(today: date) -> list[tuple[str, str]]:
+    """(code, name) of the terms a filter offers, newest first: the next term, the current one and those of the
+    last TERM_CHOICES_YEARS school years."""
+    term, terms = next_term(term_of(today)), []
+    for _index in range(2 * TERM_CHOICES_YEARS + 2):
+        terms.append((term.code, term.name))
+        term = previous_term(term)
+    return terms
 
 
 def term_of(day: date) -> Term:
