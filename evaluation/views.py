@@ -59,7 +59,7 @@ class SchemeDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView
             rows=selectors.scheme_rows(scheme), problems=selectors.scheme_problems(scheme),
             can_edit=permissions.may_manage_region(self.request.user, scheme.region_id),
             versions=Scheme.objects.filter(lineage=scheme.lineage).order_by("version"),
-            history=history_of(scheme), **kwargs)
+            history=history_of(scheme, user=self.request.user), **kwargs)
 
 
 class ScopedView(LoginRequiredMixin, scope.ScopedQuerysetMixin, View):

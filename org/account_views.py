@@ -111,7 +111,8 @@ class UserDetailView(LoginRequiredMixin, BureauOnlyMixin, scope.ScopedQuerysetMi
 
     def get_context_data(self, **kwargs):
         account = getattr(self.object, "account", None)
-        return super().get_context_data(account=account, history=history_of(account) if account else [], **kwargs)
+        history = history_of(account, user=self.request.user) if account else []
+        return super().get_context_data(account=account, history=history, **kwargs)
 
 
 class UserCreateView(LoginRequiredMixin, BureauOnlyMixin, FormView):

@@ -577,6 +577,12 @@ class ScopedAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return visible_to(request.user, super().get_queryset(request))
 
+    def get_historical_record_context_helper(self, request, historical_record):
+        """The history list shows verbose names and display values, ID numbers masked (org.selectors)."""
+        from org.selectors import HistoryAdminHelper  # org.selectors builds on this module
+
+        return HistoryAdminHelper(self.model, historical_record)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         kwargs["queryset"] = _choices_for(request.user, db_field.remote_field.model)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

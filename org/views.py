@@ -55,7 +55,7 @@ class SchoolDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView
         return super().get_context_data(
             can_edit=scope.can_manage(self.request.user, school),
             staff_count=school.staff.filter(status=Staff.Status.ACTIVE).count(),
-            history=selectors.history_of(school),
+            history=selectors.history_of(school, user=self.request.user),
             **kwargs,
         )
 
@@ -126,7 +126,7 @@ class StaffDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView)
             unmaskings=staff.unmaskings.select_related("user").all()[:50] if show_id_number else (),
             work_history=staff.work_history.select_related("school").order_by("start"),
             staff_sections=hooks.staff_sections(self.request, staff),
-            history=selectors.history_of(staff),
+            history=selectors.history_of(staff, user=self.request.user),
             **kwargs,
         )
 

@@ -182,7 +182,8 @@ class ExemptionDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailV
         exemption = self.object
         may_decide = exemption.state == Exemption.State.APPLIED and scope.can_manage(self.request.user, exemption)
         return super().get_context_data(
-            decide_form=ExemptionDecideForm() if may_decide else None, history=history_of(exemption), **kwargs
+            decide_form=ExemptionDecideForm() if may_decide else None,
+            history=history_of(exemption, user=self.request.user), **kwargs
         )
 
 
@@ -215,7 +216,8 @@ class ExemptionDecideView(web.ActionView):
 
     def invalid(self, obj, form):
         return render(self.request, "rotation/exemption_detail.html",
-                      {"object": obj, "exemption": obj, "decide_form": form, "history": history_of(obj)})
+                      {"object": obj, "exemption": obj, "decide_form": form,
+                       "history": history_of(obj, user=self.request.user)})
 
     def refused(self, obj, form, error):
         add_errors(form, error)
@@ -264,7 +266,7 @@ class PlanDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
         may_edit = permissions.may_set_policy(self.request.user, self.object.region)
         form = kwargs.pop("form", None) or SharesForm(plan=self.object, quotas=[row["quota"] for row in rows])
         return super().get_context_data(rows=rows, shares_form=form if may_edit else None,
-                                        history=history_of(self.object), **kwargs)
+                                        history=history_of(self.object, user=self.request.user), **kwargs)
 
 
 class PlanSharesView(web.ActionView):
@@ -352,7 +354,7 @@ class AssignmentDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, Detail
             may_inspect=permissions.may_inspect(user),
             inspections=assignment.inspections.select_related("inspector"),
             transition_form=kwargs.pop("form", None) or TransitionForm(),
-            history=history_of(assignment), **kwargs,
+            history=history_of(assignment, user=self.request.user), **kwargs,
         )
 
 
