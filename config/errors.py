@@ -24,10 +24,10 @@ PAGES = {
 }
 
 
-def error_page(request, status: int, page=None):
-    """The layout's error page for `status`, with the texts of PAGES[page or status]."""
+def error_page(request, status: int, page=None, reason: str = ""):
+    """The layout's error page for `status`, with the texts of PAGES[page or status] (and a 403's reason)."""
     title, explanation = PAGES[page or status]
-    context = {"title": title, "explanation": explanation, "status": status}
+    context = {"title": title, "explanation": explanation, "status": status, "reason": reason}
     try:
         return render(request, "errors/error.html", context, status=status)
     except DatabaseError:  # the layout reads the user's roles; with the database down, show the page bare
@@ -39,7 +39,10 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
-    return error_page(request, 403)
+    """A 403 says why when the refusal gave a reason (a page's or a service's Chinese message: e.g. only bureau
+    staff may create programs); a 403 never concerns a row out of scope (that is the 404), so it tells nothing
+    about what exists."""
+    return error_page(request, 403, reason=str(exception) if exception is not None and exception.args else "")
 
 
 def page_not_found(request, exception=None):

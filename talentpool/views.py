@@ -2,8 +2,10 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 from django_filters.views import FilterView
@@ -12,12 +14,26 @@ from org import scope, web
 from org.attachments import AttachmentDownloadView
 from org.permissions import may_create_region_rows
 from org.selectors import history_of
-from org.web import MSG_SAVED, ServiceFormMixin
+from org.web import MSG_SAVED, ManagerOnlyMixin, ServiceFormMixin
 from talentpool import forms, permissions, selectors, services
 from talentpool.filters import IntakeFilter, NominationFilter, ProgramFilter
 from talentpool.models import EligibilityRule, Intake, Nomination, Objection, Program, Track
 
 S = Nomination.Status
+MSG_NOMINATORS_ONLY = _("Only principals (for their own school's staff) and bureau staff may nominate.")
+
+
+def _run_by_user_or_403(user, program: Program) -> Program:
+    """A visible program's tracks, rules and intakes are created by the bureau running it: everyone else is
+    told so (403, the Chinese page), not shown a form the service would refuse."""
+    if not permissions.runs_region(user, program.region_id):
+        raise PermissionDenied(services.MSG_PROGRAM_OUT_OF_SCOPE)
+    return program
+
+
+def may_nominate_anyone(user) -> bool:
+    """Principals (their own school's staff) and bureau staff who manage a region (its staff)."""
+    return bool(scope.headed_school_ids(user)) or may_create_region_rows(user)
 
 
 class IndexView(LoginRequiredMixin, TemplateView):
@@ -56,7 +72,7 @@ class ProgramDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailVie
         )
 
 
-class ProgramCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
+class ProgramCreateView(LoginRequiredMixin, ManagerOnlyMixin, ServiceFormMixin, CreateView):
     model = Program
     form_class = forms.ProgramForm
     template_name = "talentpool/form.html"
@@ -90,6 +106,7 @@ class TrackCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
     def get_form_kwargs(self):
         """The program is read before the form is shown or posted: outside the scope, 404 (not a form)."""
         program = scope.get_visible_or_404(self.request.user, Program, pk=self.kwargs["program"])
+        _run_by_user_or_403(self.request.user, program)
         return {**super().get_form_kwargs(), "instance": Track(program=program)}
 
     def redirect_to(self, track):
@@ -113,7 +130,9 @@ class RuleCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
     service, instance_kwarg = staticmethod(services.eligibility_rule_save), "rule"
 
     def get_form_kwargs(self):
-        track = scope.get_visible_or_404(self.request.user, Track, pk=self.kwargs["track"])
+        track = scope.get_visible_or_404(self.request.user, Track.objects.select_related("program"),
+                                         pk=self.kwargs["track"])
+        _run_by_user_or_403(self.request.user, track.program)
         return {**super().get_form_kwargs(), "instance": EligibilityRule(track=track)}
 
     def redirect_to(self, rule):
@@ -151,7 +170,9 @@ class IntakeCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
     service, instance_kwarg = staticmethod(services.intake_save), "intake"
 
     def get_form_kwargs(self):
-        track = scope.get_visible_or_404(self.request.user, Track, pk=self.kwargs["track"])
+        track = scope.get_visible_or_404(self.request.user, Track.objects.select_related("program"),
+                                         pk=self.kwargs["track"])
+        _run_by_user_or_403(self.request.user, track.program)
         return {**super().get_form_kwargs(), "instance": Intake(track=track, quota=track.annual_quota)}
 
     def redirect_to(self, intake):
@@ -248,6 +269,8 @@ class NominationCreateView(web.ServiceFormView):
 
     def dispatch(self, request, *args, **kwargs):
         self.intake = scope.get_visible_or_404(request.user, Intake.objects.select_related("track__program"), pk=kwargs["intake"])
+        if request.user.is_authenticated and not may_nominate_anyone(request.user):
+            raise PermissionDenied(MSG_NOMINATORS_ONLY)  # supervisors, reviewers: nobody they could nominate
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -10,7 +10,7 @@ from django_filters.views import FilterView
 
 from org import scope
 from org.selectors import history_of
-from org.web import MSG_SAVED, FormTitleMixin, ServiceFormMixin
+from org.web import MSG_SAVED, FormTitleMixin, ManagerOnlyMixin, ServiceFormMixin
 from talentpool import forms, selectors, services
 from talentpool.filters import AppointmentFilter, PoolMemberFilter
 from talentpool.models import Appointment, PoolMember, Studio, TrainingBatch
@@ -116,7 +116,7 @@ class TrainingDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailVi
         )
 
 
-class TrainingCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
+class TrainingCreateView(LoginRequiredMixin, ManagerOnlyMixin, ServiceFormMixin, CreateView):
     model = TrainingBatch
     form_class = forms.TrainingBatchForm
     template_name = "talentpool/form.html"
@@ -154,7 +154,7 @@ class StudioDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView
         )
 
 
-class StudioCreateView(LoginRequiredMixin, ServiceFormMixin, CreateView):
+class StudioCreateView(LoginRequiredMixin, ManagerOnlyMixin, ServiceFormMixin, CreateView):
     model = Studio
     form_class = forms.StudioForm
     template_name = "talentpool/form.html"
@@ -187,7 +187,7 @@ class AppointmentListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterV
         return super().get_context_data(report=selectors.promotion_report(user=self.request.user), **kwargs)
 
 
-class AppointmentCreateView(LoginRequiredMixin, FormTitleMixin, CreateView):
+class AppointmentCreateView(LoginRequiredMixin, ManagerOnlyMixin, FormTitleMixin, CreateView):
     model = Appointment
     form_class = forms.AppointmentForm
     template_name = "talentpool/form.html"
