@@ -73,8 +73,10 @@ __all__ = [
 ]
 
 MSG_DUPLICATE = _("Duplicate of row %(row)s in this sheet.")
-MSG_UNKNOWN_REGION = _("Region code %(code)s is neither in the 区县 sheet nor in the system.")
-MSG_UNKNOWN_SCHOOL = _("School code %(code)s is neither in the 学校 sheet nor in the system.")
+# One message for "unknown" and "registered outside your region" (DESIGN.md: which codes exist outside the
+# user's region is not told): a region or school code of another county reads exactly like a missing one.
+MSG_UNKNOWN_REGION = _("Region code %(code)s is not in the 区县 sheet, and does not exist or is outside your region.")
+MSG_UNKNOWN_SCHOOL = _("School code %(code)s is not in the 学校 sheet, and does not exist or is outside your region.")
 # One message for "unknown" and "registered in another county": a reference sheet must not
 # reveal which ID numbers exist outside the user's region.
 MSG_UNKNOWN_STAFF = _("ID number %(id)s is neither in the 教职工 sheet nor among the staff of your region.")
@@ -83,8 +85,10 @@ MSG_PARENT_REQUIRED = _("A new county needs 上级代码 (the code of its city);
 MSG_PARENT_LEVEL = _("Region %(parent)s cannot be above %(child)s: by their codes (GB/T 2260) it is not a higher level.")
 MSG_LEVEL_CHANGED = _("Code %(code)s is registered at another level (province, city or county) than its code says.")
 MSG_SCHOOL_NOT_COUNTY = _("Region %(code)s is a city or a province; a school belongs to a county or district.")
-MSG_REGION_SCOPE = _("You may not create or change region %(code)s: it is outside your region.")
-MSG_SCHOOL_SCOPE = _("You may not create or change school %(code)s: it is outside your region.")
+MSG_REGION_SCOPE = _("Region code %(code)s does not exist or is outside your region: you may not create or "
+                     "change it.")
+MSG_SCHOOL_SCOPE = _("School code %(code)s does not exist or is outside your region: you may not create or "
+                     "change it.")
 MSG_TRANSFER_ROWS = _(
     "This person is registered in another county and row %(row)s of 教职工 asks for their transfer; import "
     "their other rows after the city bureau approves it (leave these rows out for now)."
@@ -204,9 +208,32 @@ class ImportContext:
 
     def __post_init__(self):
         self.scope = scope.scope_for(self.user) if self.user is not None else scope.Scope(everything=True)
+        self._seen_regions = None
 
     def manages(self, region_id: int | None) -> bool:
         return self.scope.everything or region_id in self.scope.manage_region_ids
+
+    def sees_region(self, code: str) -> bool:
+        """Whether the user may know region `code` exists: new in this file, or a region they see or one above
+        (org.scope.regions_seen, asked once). Any other code reads like a missing one."""
+        if self.scope.everything or code in self.new_region_parent:
+            return True
+        return self.plan.region_ids.get(code) in self._seen()[0]
+
+    def in_partly_seen_city(self, code: str) -> bool:
+        """Whether county `code` lies, by its digits (GB/T 2260), in a city the user sees only in part (a county
+        bureau's city): whether or not the county exists, the user may not write there. Decided from the code
+        and the user's scope alone, never from what exists."""
+        _ids, partly_seen_codes = self._seen()
+        return not self.scope.everything and f"{code[:4]}00" in partly_seen_codes
+
+    def _seen(self) -> tuple[set, set]:
+        """(ids of the regions seen, codes of those seen only as a region above their own), asked once."""
+        if self._seen_regions is None:
+            ids = scope.regions_seen(self.user)
+            above = Region.objects.filter(id__in=ids - set(self.scope.region_ids)).values_list("code", flat=True)
+            self._seen_regions = (ids, set(above))
+        return self._seen_regions
 
     def region_anchor(self, code: str | None) -> int | None:
         """The id of the region `code`, or of its nearest ancestor already in the system when it is new in
@@ -421,7 +448,10 @@ def _plan_region(row: ParsedRow, context: ImportContext, sheet: SheetResult, pro
     code, parent_code = values["code"], values.get("parent")
     level = region_level(code)
     existing = context.regions.get(code)
-    if parent_code and not _region_known(parent_code, context):
+    hidden = existing is not None and not context.sees_region(code)
+    if hidden:
+        existing = None  # another county's or city's region: answered as if it did not exist
+    if parent_code and not (_region_known(parent_code, context) and context.sees_region(parent_code)):
         problems.add(REGION_SHEET, row.row, "上级代码", problems.see_row(REGION_SHEET, "code", parent_code)
                      or MSG_UNKNOWN_REGION % {"code": parent_code})
         return False
@@ -439,7 +469,7 @@ def _plan_region(row: ParsedRow, context: ImportContext, sheet: SheetResult, pro
         if not parent_code and level == Region.Level.COUNTY:
             problems.add(REGION_SHEET, row.row, "上级代码", MSG_PARENT_REQUIRED)
             return False
-        if not context.manages(anchor):
+        if hidden or not context.manages(anchor):
             problems.add(REGION_SHEET, row.row, "区县代码", MSG_REGION_SCOPE % {"code": code})
             return False
         context.plan.regions.append((code, new, None))
@@ -487,7 +517,14 @@ def _plan_school(row: ParsedRow, seen: dict, new_regions: set, context: ImportCo
     if not _first_seen(seen, code, row, SCHOOL_SHEET, problems, "学校代码"):
         return
     region_id = context.plan.region_ids.get(region_code)
-    if region_id is None and region_code not in new_regions:
+    unknown = (region_id is None and region_code not in new_regions) or not context.sees_region(region_code)
+    if unknown and not problems.see_row(REGION_SHEET, "code", region_code) \
+            and context.in_partly_seen_city(region_code):
+        # a county of the user's city they do not manage, existing or not: the same answer either way
+        problems.add(SCHOOL_SHEET, row.row, "学校代码", MSG_SCHOOL_SCOPE % {"code": code})
+        problems.reject(SCHOOL_SHEET, "code", code, row.row)
+        return
+    if unknown:
         problems.add(SCHOOL_SHEET, row.row, "区县代码", problems.see_row(REGION_SHEET, "code", region_code)
                      or MSG_UNKNOWN_REGION % {"code": region_code})
         problems.reject(SCHOOL_SHEET, "code", code, row.row)
