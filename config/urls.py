@@ -1,7 +1,9 @@
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from org import account_views
@@ -22,8 +24,19 @@ api_v1 = [
          name="api-docs"),
 ]
 
+class FaviconView(RedirectView):
+    """/favicon.ico, which browsers ask for whatever the page's <link rel="icon">: the static file (WhiteNoise serves
+    it, cached), resolved per request so a manifest storage's hashed name is used."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("favicon.ico")
+
+
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password-change"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -15,6 +15,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from evaluation import forms, importers, permissions, rules, selectors, services, services_job
+from evaluation.filters import ResultFilter
 from evaluation.models import (
     AssessmentRun,
     Assignment,
@@ -27,8 +28,10 @@ from evaluation.models import (
     Subject,
 )
 from org import scope
-from org.downloads import file_download
+from org.api import ExportJobSerializer
+from org.downloads import XLSX, file_download
 from org.excel import ExcelFileError, check_xlsx
+from org.exporting import export_response
 from org.models import Region, School, Staff
 from org.ratings import EVALUATION_SCALE
 
@@ -373,14 +376,23 @@ class RatingChangeSerializer(serializers.Serializer):
 
 
 class SubjectViewSet(scope.ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    """Subjects with their results; `rating` records a collective decision."""
+    """Subjects with their results, filtered as the results list (/evaluation/results/: ?cycle=, ?region=, ?stage=,
+    ?final_rating=, ?rule_to=, ?missing_rater=, ...); `rating` records a collective decision; `export` is the list's
+    Excel file."""
 
     model = Subject
     serializer_class = AssessedSubjectSerializer
-    filterset_fields = ["cycle", "school", "final_rating"]
+    filterset_class = ResultFilter
 
     def narrow(self, queryset):
         return queryset.select_related("school__region", "staff").order_by("cycle", "school__code", "id")
+
+    @extend_schema(responses={(200, XLSX): bytes, 202: ExportJobSerializer})
+    @action(detail=False, methods=["get"])
+    def export(self, request):
+        """The results list as filtered (same parameters; without ?cycle= the home page's cycle) as xlsx. Above
+        EXPORT_INLINE_MAX_ROWS: 202 with an export job; refused filters: 400 by field."""
+        return export_response(request, "evaluation.result_list", {"via": "api"}, api=True)
 
     @extend_schema(request=RatingChangeSerializer, responses=AssessedSubjectSerializer)
     @action(detail=True, methods=["post"])

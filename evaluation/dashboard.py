@@ -3,8 +3,11 @@
 Figures (issue 14, item 5) of the latest visible cycle that is open, closed or published: subjects and the
 scores still missing by rater; the final ratings by county and by stage; 优秀 against the cycle's quota
 (the whole places rules.check_quota allows per quota unit, as the cycle page counts them, summed); ratings
-changed by bound rules (RatingChange kind "rule"). Each links to the cycle's page (its subject list, missing list and distribution) or its exports.
+changed by bound rules (RatingChange kind "rule", counted per subject). Each links to the results list filtered
+the same way (evaluation.views_results; issue 14, item 7).
 """
+
+from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.urls import reverse
@@ -23,23 +26,33 @@ def current_cycle(*, user) -> Cycle | None:
     return scope.visible_to(user, Cycle).filter(status__in=statuses).order_by("-year", "-as_of", "-id").first()
 
 
+def results_url(cycle: Cycle, **filters) -> str:
+    """The results list (evaluation.views_results) filtered as a figure: its rows are the figure's count."""
+    return f"{reverse('evaluation:result-list')}?{urlencode({'cycle': cycle.pk, **filters})}"
+
+
 def evaluation_dashboard(*, user) -> dict:
-    """Everything the evaluation section shows (five queries with a cycle, one without)."""
+    """Everything the evaluation section shows (five queries with a cycle, one without). Every figure links to the
+    results list filtered the same way (issue 14, item 7), whose rows, and its export's, are the figure."""
     cycle = current_cycle(user=user)
     if cycle is None:
         return {"cycle": None}
     subjects = scope.visible_to(user, Subject).filter(cycle=cycle)
     detail = reverse("evaluation:cycle-detail", args=[cycle.pk])
+    # Subjects (not assignments) a rater still owes: a rater scoring a subject's sections apart owes it once.
     missing = list(scope.visible_to(user, Assignment).filter(cycle=cycle, submitted_at__isnull=True, subject__in=subjects)
-                   .values("rater__username", "rater__first_name", "rater__last_name").annotate(n=Count("*"))
-                   .order_by("-n", "rater__username")[:20])
-    by_county: dict[str, dict] = {}
-    by_stage: dict[str, dict] = {}
+                   .values("rater_id", "rater__username", "rater__first_name", "rater__last_name")
+                   .annotate(n=Count("subject", distinct=True)).order_by("-n", "rater__username")[:20])
+    for row in missing:
+        row["url"] = results_url(cycle, missing_rater=row["rater_id"])
+    by_county: dict[tuple[str, int], dict] = {}
+    by_stage: dict[tuple[str, str], dict] = {}
     stages = dict(School.Stage.choices)
     units: dict[str, list[tuple[str, bool]]] = {}  # the quota's units as the cycle page counts them (selectors.quota_checks)
-    for row in subjects.values("school__region__name", "school__name", "school__stage", "rotated", "final_rating").annotate(
-            n=Count("*")).order_by():
-        for table, key in ((by_county, row["school__region__name"]), (by_stage, str(stages.get(row["school__stage"], "")))):
+    for row in subjects.values("school__region__name", "school__region_id", "school__name", "school__stage", "rotated",
+                               "final_rating").annotate(n=Count("*")).order_by():
+        for table, key in ((by_county, (row["school__region__name"], row["school__region_id"])),
+                           (by_stage, (str(stages.get(row["school__stage"], "")), row["school__stage"]))):
             cell = table.setdefault(key, {})
             cell[row["final_rating"] or "none"] = cell.get(row["final_rating"] or "none", 0) + row["n"]
         unit = {Cycle.QuotaUnit.SCHOOL: row["school__name"], Cycle.QuotaUnit.COUNTY: row["school__region__name"]}.get(
@@ -51,22 +64,29 @@ def evaluation_dashboard(*, user) -> dict:
     excellent = sum(cells.get(Rating.EXCELLENT, 0) for cells in by_county.values())
     changed = {row["to_rating"]: row["n"] for row in (
         scope.visible_to(user, RatingChange).filter(subject__in=subjects, kind=RatingChange.Kind.RULE)
-        .values("to_rating").annotate(n=Count("*")).order_by())}
+        .values("to_rating").annotate(n=Count("subject", distinct=True)).order_by())}
     labels = dict(Rating.choices)
+    counties = sorted(by_county.items())
     chart = charts.spec(
-        chart_id="evaluation-ratings", title=_("Final ratings by county"), kind="stack", categories=list(by_county),
-        series=[charts.Series(labels[code], [cells.get(code, 0) for cells in by_county.values()],
-                              [detail] * len(by_county)) for code in SCALE])
+        chart_id="evaluation-ratings", title=_("Final ratings by county"), kind="stack",
+        categories=[name for (name, _pk), _cells in counties],
+        series=[charts.Series(labels[code], [cells.get(code, 0) for _key, cells in counties],
+                              [results_url(cycle, region=pk, final_rating=code) for (_name, pk), _cells in counties])
+                for code in SCALE])
     return {
         "cycle": cycle, "detail": detail, "subjects": total, "missing": missing,
+        "subjects_url": results_url(cycle),
         "missing_total": sum(row["n"] for row in missing),
         "missing_export": reverse("evaluation:cycle-missing-export", args=[cycle.pk]),
         "results_export": reverse("evaluation:cycle-results-export", args=[cycle.pk]),
         "scale": [labels[code] for code in SCALE],
-        "by_county": [(name, [cells.get(code, 0) for code in SCALE]) for name, cells in sorted(by_county.items())],
-        "by_stage": [(name, [cells.get(code, 0) for code in SCALE]) for name, cells in sorted(by_stage.items())],
-        "excellent": excellent, "quota": sum(check.limit + check.rotated_limit for check in checks),
-        "rule_changes": [(labels.get(code, code), n) for code, n in changed.items()],
+        "by_county": [(name, [(cells.get(code, 0), results_url(cycle, region=pk, final_rating=code)) for code in SCALE])
+                      for (name, pk), cells in counties],
+        "by_stage": [(name, [(cells.get(code, 0), results_url(cycle, stage=stage, final_rating=code)) for code in SCALE])
+                     for (name, stage), cells in sorted(by_stage.items())],
+        "excellent": excellent, "excellent_url": results_url(cycle, final_rating=Rating.EXCELLENT),
+        "quota": sum(check.limit + check.rotated_limit for check in checks),
+        "rule_changes": [(labels.get(code, code), n, results_url(cycle, rule_to=code)) for code, n in changed.items()],
         "chart": chart if any(cells.get(code) for cells in by_county.values() for code in SCALE) else None,
     }
 

@@ -15,14 +15,16 @@ def _number(text):
     return Decimal(text) if text not in (None, "") else ""
 
 
-def results_export(target, *, user, cycle) -> None:
-    """One row per visible subject: school, county, person, total, each group's part, ratings."""
-    groups = [g for g in selectors.groups_of(cycle) if not g.is_self]
+def results_export(target, *, user, cycle, queryset=None) -> None:
+    """One row per visible subject (or per row of `queryset`, already scoped and filtered): school, county, person,
+    total, each group's part (of `cycle`, when given), ratings."""
+    groups = [g for g in selectors.groups_of(cycle) if not g.is_self] if cycle is not None else []
     headers = ["学校代码", "学校", "区县", "姓名", "岗位", "总分", *[f"{g.name}贡献" for g in groups], "自评",
                "原始等次", "最终等次"]
 
     def rows():
-        for subject in selectors.subject_list(user=user, cycle=cycle).iterator(chunk_size=2000):
+        subjects = queryset if queryset is not None else selectors.subject_list(user=user, cycle=cycle)
+        for subject in subjects.iterator(chunk_size=2000):
             parts = subject.result.get("by_group", {})
             yield [subject.school.code, subject.school.name, subject.school.region.name,
                    subject.staff.name if subject.staff_id else "", str(subject.get_post_display()) if subject.post else "",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluation import views, views_incentives, views_runs, views_scoring
+from evaluation import views, views_incentives, views_results, views_runs, views_scoring
 
 app_name = "evaluation"
 urlpatterns = [
@@ -30,6 +30,8 @@ urlpatterns = [
     path("cycles/<int:pk>/runs/start/", views_runs.RunStartView.as_view(), name="run-start"),
     path("runs/<int:pk>/", views_runs.RunDetailView.as_view(), name="run-detail"),
     path("runs/<int:pk>/status/", views_runs.RunStatusView.as_view(), name="run-status"),
+    path("results/", views_results.ResultListView.as_view(), name="result-list"),
+    path("results/export.xlsx", views_results.ResultExportView.as_view(), name="result-export"),
     path("my/", views_scoring.MyAssignmentsView.as_view(), name="my-assignments"),
     path("assignments/<int:pk>/score/", views_scoring.ScoreView.as_view(), name="score"),
     path("assignments/<int:pk>/correct/", views_scoring.ScoreCorrectView.as_view(), name="score-correct"),

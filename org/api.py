@@ -4,7 +4,7 @@ same services as their edit pages (visible else 404, manageable else 403); impor
 import datetime as dt
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, parsers, permissions, serializers, viewsets
 from rest_framework import status as http_status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -14,7 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from org import scope, services
+from org.downloads import XLSX
 from org.excel import importer_kinds
+from org.exporting import export_response
 from org.filters import RegionFilter, SchoolFilter, StaffFilter, WorkHistoryFilter
 from org.middleware import MSG_CHANGE_FIRST
 from org.models import Account, ExportJob, ImportJob, Region, School, Staff, Unmasking, WorkHistory
@@ -126,6 +128,13 @@ class SchoolViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, PatchThroug
     serializer_class = SchoolSerializer
     filterset_class = SchoolFilter
 
+    @extend_schema(responses={(200, XLSX): bytes, 202: OpenApiResponse(description="an export job (/api/v1/exports/<id>/)")})
+    @action(detail=False, methods=["get"])
+    def export(self, request):
+        """The schools as filtered on the list (same parameters) as the import's 学校 sheet (xlsx). Above
+        EXPORT_INLINE_MAX_ROWS: 202 with an export job (/api/v1/exports/<id>/); refused filters: 400 by field."""
+        return export_response(request, "org.schools", {"via": "api"}, api=True)
+
 
 class HistoryEntrySerializer(serializers.Serializer):
     date = serializers.DateTimeField(source="record.history_date")
@@ -156,6 +165,13 @@ class StaffViewSet(VersionedViewSetMixin, scope.ScopedViewSetMixin, PatchThrough
 
     serializer_class = StaffSerializer
     filterset_class = StaffFilter
+
+    @extend_schema(responses={(200, XLSX): bytes, 202: OpenApiResponse(description="an export job (/api/v1/exports/<id>/)")})
+    @action(detail=False, methods=["get"])
+    def export(self, request):
+        """The staff as filtered on the list (same parameters) as the import's 教职工 sheet (xlsx; it imports back
+        unchanged). Above EXPORT_INLINE_MAX_ROWS: 202 with an export job; refused filters: 400 by field."""
+        return export_response(request, "org.staff", {"via": "api"}, api=True)
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)

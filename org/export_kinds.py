@@ -31,4 +31,56 @@ def workbook_plan(user, query, args: dict) -> ExportPlan:
     )
 
 
+def _filtered(filter_class, rows, user, query):
+    """The list page's FilterSet over the user's rows; ExportRefused with its errors when a filter is refused
+    (a bad value, or a region or school outside the user's scope)."""
+    from org.exporting import ExportRefused, request_for
+
+    filterset = filter_class(query, queryset=rows, request=request_for(user, query))
+    if not filterset.is_valid():
+        raise ExportRefused(filterset.errors)
+    return filterset.qs
+
+
+def staff_plan(user, query, args: dict) -> ExportPlan:
+    """The staff list (/org/staff/) with its filters (org.filters.StaffFilter) as one 教职工 sheet in the import
+    layout (it imports back unchanged); one COUNT. Bureau staff get full ID numbers, recorded as an unmasking."""
+    from org import exports, selectors
+    from org.exporting import counter
+    from org.filters import StaffFilter
+    from org.models import Unmasking
+    from org.services.privacy import unmaskings_record
+
+    rows = _filtered(StaffFilter, selectors.staff_list(user=user), user, query)
+    detail = "教职工名单 (API)" if args.get("via") == "api" else "教职工名单"
+
+    def audit():
+        if scope.is_bureau_staff(user):
+            unmaskings_record(actor=user, staff=rows, kind=Unmasking.Kind.EXPORT, detail=detail)
+
+    return ExportPlan(
+        filename=f"staff-{timezone.localdate():%Y%m%d}.xlsx",
+        count=counter(rows),
+        write=lambda stream: exports.staff_sheet_export(stream, user=user, queryset=rows),
+        audit=audit,
+    )
+
+
+def schools_plan(user, query, args: dict) -> ExportPlan:
+    """The school list (/org/schools/) with its filters (org.filters.SchoolFilter) as one 学校 sheet in the import
+    layout; one COUNT."""
+    from org import exports, selectors
+    from org.exporting import counter
+    from org.filters import SchoolFilter
+
+    rows = _filtered(SchoolFilter, selectors.school_list(user=user), user, query)
+    return ExportPlan(
+        filename=f"schools-{timezone.localdate():%Y%m%d}.xlsx",
+        count=counter(rows),
+        write=lambda stream: exports.school_sheet_export(stream, user=user, queryset=rows),
+    )
+
+
 WORKBOOK = register_export("org.workbook", _("Workbook export"), workbook_plan)
+STAFF = register_export("org.staff", _("Staff list"), staff_plan, page="org:staff-list")
+SCHOOLS = register_export("org.schools", _("School list"), schools_plan, page="org:school-list")

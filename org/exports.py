@@ -37,8 +37,8 @@ def _regions(user) -> Iterator[dict]:
         yield {"code": code, "name": name, "parent": parent}
 
 
-def _schools(user) -> Iterator[dict]:
-    queryset = selectors.school_list(user=user).order_by("code").values_list(
+def _schools(user, queryset=None) -> Iterator[dict]:
+    queryset = (queryset if queryset is not None else selectors.school_list(user=user)).order_by("code").values_list(
         "code", "name", "region__code", "stage", "location", "is_weak")
     for code, name, region, stage, location, is_weak in queryset.iterator(chunk_size=CHUNK):
         yield {"code": code, "name": name, "region": region, "stage": stage, "location": location, "is_weak": is_weak}
@@ -48,8 +48,9 @@ STAFF_VALUES = ("name", "id_number", "gender", "birth_date", "school__code", "po
                 "title", "honour_level", "work_start", "school_start", "post_start", "status")
 
 
-def _staff(user, *, full_ids: bool) -> Iterator[dict]:
-    queryset = selectors.staff_list(user=user).order_by("school__code", "id").values_list(*STAFF_VALUES)
+def _staff(user, *, full_ids: bool, queryset=None) -> Iterator[dict]:
+    queryset = (queryset if queryset is not None else selectors.staff_list(user=user)).order_by(
+        "school__code", "id").values_list(*STAFF_VALUES)
     for row in queryset.iterator(chunk_size=CHUNK):
         record = dict(zip(STAFF_VALUES, row, strict=True))
         record["school"] = record.pop("school__code")
@@ -87,3 +88,19 @@ def base_data_export(target, *, user) -> None:
                   widths=[22 if column.text_format else 14 for column in spec.columns])
         for spec in BASE_DATA_SPEC.sheets
     ))
+
+
+def _sheet(spec: SheetSpec, records: Iterable[dict]) -> SheetData:
+    return SheetData(spec.name, spec.headers, _rows(spec, records),
+                     widths=[22 if column.text_format else 14 for column in spec.columns])
+
+
+def staff_sheet_export(target, *, user, queryset) -> None:
+    """The staff list as filtered (`queryset`, already scoped): one 教职工 sheet in the import layout, so the
+    importer reads it back unchanged; full ID numbers and birth dates for bureau staff only."""
+    write_workbook(target, [_sheet(STAFF_SPEC, _staff(user, full_ids=scope.is_bureau_staff(user), queryset=queryset))])
+
+
+def school_sheet_export(target, *, user, queryset) -> None:
+    """The school list as filtered (`queryset`, already scoped): one 学校 sheet in the import layout."""
+    write_workbook(target, [_sheet(SCHOOL_SPEC, _schools(user, queryset=queryset))])

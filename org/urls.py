@@ -5,9 +5,11 @@ from org import account_views, export_views, import_views, pickers, views
 app_name = "org"
 urlpatterns = [
     path("schools/", views.SchoolListView.as_view(), name="school-list"),
+    path("schools/export.xlsx", views.SchoolExportView.as_view(), name="school-export"),
     path("schools/<int:pk>/", views.SchoolDetailView.as_view(), name="school-detail"),
     path("schools/<int:pk>/edit/", views.SchoolUpdateView.as_view(), name="school-edit"),
     path("staff/", views.StaffListView.as_view(), name="staff-list"),
+    path("staff/export.xlsx", views.StaffExportView.as_view(), name="staff-export"),
     path("staff/<int:pk>/", views.StaffDetailView.as_view(), name="staff-detail"),
     path("staff/<int:pk>/edit/", views.StaffUpdateView.as_view(), name="staff-edit"),
     path("users/", account_views.UserListView.as_view(), name="user-list"),

@@ -7,10 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
 from org import hooks, idcard, scope, selectors, services, versioning, web
+from org.exporting import export_response
 from org.filters import SchoolFilter, StaffFilter
 from org.forms import SchoolForm, StaffForm, TransferDecisionForm
 from org.models import School, Staff, TransferRequest, Unmasking
@@ -44,6 +46,14 @@ class SchoolListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
 
     def narrow(self, queryset):
         return queryset.select_related("region").order_by("code")
+
+
+class SchoolExportView(LoginRequiredMixin, View):
+    """The school list as filtered on its page, as the import's 学校 sheet (org.export_kinds); a job above
+    EXPORT_INLINE_MAX_ROWS; bad or out-of-scope filters: the list page with its errors, 400."""
+
+    def get(self, request):
+        return export_response(request, "org.schools")
 
 
 class SchoolDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):
@@ -106,6 +116,14 @@ class StaffListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
 
     def narrow(self, queryset):
         return queryset.select_related("school", "school__region").order_by("school__code", "name", "id")
+
+
+class StaffExportView(LoginRequiredMixin, View):
+    """The staff list as filtered on its page, as the import's 教职工 sheet (org.export_kinds); a job above
+    EXPORT_INLINE_MAX_ROWS; bad or out-of-scope filters: the list page with its errors, 400."""
+
+    def get(self, request):
+        return export_response(request, "org.staff")
 
 
 class StaffDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView):

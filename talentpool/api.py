@@ -603,6 +603,13 @@ class AppointmentViewSet(scope.ScopedViewSetMixin, mixins.CreateModelMixin, view
     serializer_class = AppointmentSerializer
     filterset_class = AppointmentFilter
 
+    @extend_schema(responses={(200, XLSX): bytes, 202: ExportJobSerializer})
+    @action(detail=False, methods=["get"])
+    def export(self, request):
+        """The appointments as filtered on the list (same parameters) as xlsx. Above EXPORT_INLINE_MAX_ROWS: 202
+        with an export job; refused filters: 400 by field."""
+        return export_response(request, "talentpool.appointments", {"via": "api"}, api=True)
+
     def create(self, request, *args, **kwargs):
         data = _valid(AppointmentSerializer, request)
         staff = scope.get_visible_or_404(request.user, Staff, pk=data["staff"].pk)

@@ -88,6 +88,28 @@ def pool_roster(target, *, user, queryset=None) -> None:
     write_workbook(target, [SheetData("人才库名册", POOL_HEADERS, pool_rows(user=user, queryset=queryset))])
 
 
+APPOINTMENT_HEADERS = ["姓名", "身份证号", "任职岗位", "学校代码", "学校名称", "区县", "任职日期", "是否来自人才库",
+                       "非人才库校长提醒", "任职文号"]
+APPOINTMENT_VALUES = ("staff__name", "staff__id_number", "to_post", "school__code", "school__name", "school__region__name",
+                      "appointed_on", "from_pool_id", "outside_pool_warning", "document_ref")
+
+
+def appointment_rows(*, user, queryset) -> Iterator[list]:
+    """The appointments (already scoped and filtered) in the list's order; ID numbers in full for bureau staff."""
+    from talentpool.models import Appointment
+
+    full = scope.is_bureau_staff(user)
+    posts = _labels(Appointment.ToPost.choices)
+    for (name, id_number, post, school_code, school_name, region, on, from_pool, warning, ref) in \
+            queryset.order_by("-appointed_on", "id").values_list(*APPOINTMENT_VALUES).iterator(chunk_size=CHUNK):
+        yield [name, _id(id_number, full), posts[post], school_code, school_name, region, _date(on),
+               "是" if from_pool else "否", "是" if warning else "否", ref]
+
+
+def appointment_roster(target, *, user, queryset) -> None:
+    write_workbook(target, [SheetData("干部任用名单", APPOINTMENT_HEADERS, appointment_rows(user=user, queryset=queryset))])
+
+
 # --- the public notice (公示) -----------------------------------------------------------------------
 
 

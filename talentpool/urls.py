@@ -65,5 +65,6 @@ urlpatterns = [
     path("studios/<int:pk>/", views_pool.StudioDetailView.as_view(), name="studio-detail"),
     path("studios/<int:pk>/members/", views_pool.StudioMemberView.as_view(), name="studio-member"),
     path("appointments/", views_pool.AppointmentListView.as_view(), name="appointment-list"),
+    path("appointments/export.xlsx", views_docs.AppointmentExportView.as_view(), name="appointment-export"),
     path("appointments/new/", views_pool.AppointmentCreateView.as_view(), name="appointment-create"),
 ]

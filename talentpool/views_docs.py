@@ -39,3 +39,10 @@ class NominationExportView(LoginRequiredMixin, View):
 class MemberExportView(LoginRequiredMixin, View):
     def get(self, request):
         return export_response(request, "talentpool.members")  # a job above EXPORT_INLINE_MAX_ROWS
+
+
+class AppointmentExportView(LoginRequiredMixin, View):
+    """The appointments as filtered on the list page (bad or out-of-scope filters: that page with its errors, 400)."""
+
+    def get(self, request):
+        return export_response(request, "talentpool.appointments")  # a job above EXPORT_INLINE_MAX_ROWS

@@ -45,3 +45,25 @@ def test_a_list_shows_its_new_button_only_to_users_who_may_open_it(client, reque
     opens = client.get(target).status_code == 200
     usable = opens and (create_name not in REGION_ROW_PAGES or may_create_region_rows(request.getfixturevalue(role)))
     assert shown == usable, f"{role} on {list_name}: button {'shown' if shown else 'hidden'}, page {'usable' if usable else 'not usable'}"
+
+
+EXPORTS = [  # (list page, its Excel export): issue 14 item 7
+    ("org:staff-list", "org:staff-export"),
+    ("org:school-list", "org:school-export"),
+    ("talentpool:appointment-list", "talentpool:appointment-export"),
+    ("evaluation:result-list", "evaluation:result-export"),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("list_name", "export_name"), EXPORTS)
+def test_a_list_shows_its_export_button_only_to_users_who_may_export(client, request, role, list_name, export_name):
+    client.force_login(request.getfixturevalue(role))
+    listed = client.get(reverse(list_name))
+    if listed.status_code != 200:
+        assert listed.status_code in (403, 404)
+        return
+    target = reverse(export_name)
+    shown = f'href="{target}?' in listed.content.decode()
+    exports = client.get(target).status_code == 200
+    assert shown == exports, f"{role} on {list_name}: button {'shown' if shown else 'hidden'}, export {exports}"

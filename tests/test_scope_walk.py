@@ -58,6 +58,11 @@ ALLOWED = {
     "alliances.api.CoverageViewSet": "selectors.coverage_rows over visible schools",
     "talentpool.views_docs.NominationExportView": "selectors.nomination_list(user=...)",
     "talentpool.views_docs.MemberExportView": "selectors.pool_member_list(user=...)",
+    "talentpool.views_docs.AppointmentExportView": "selectors.appointment_list(user=...) through AppointmentFilter",
+    "org.views.StaffExportView": "selectors.staff_list(user=...) through StaffFilter (scoped choices)",
+    "org.views.SchoolExportView": "selectors.school_list(user=...) through SchoolFilter (scoped choices)",
+    "evaluation.views_results.ResultExportView": "selectors.subject_list(user=...) through ResultFilter (scoped choices)",
+    "config.urls.FaviconView": "a redirect to a static file",
     # Create forms: the form's choices are scoped and the service checks the actor; a parent row named
     # in the URL is read with scope.get_visible_or_404.
     "talentpool.views.ProgramCreateView": "create form",
