@@ -3,8 +3,10 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
+from alliances.models import Group
 from org import demo, idcard
 from org.models import Region, School, Staff, UserRole, WorkHistory
+from tests.alliances.test_demo_and_tasks import demo_alliances
 
 pytestmark = pytest.mark.django_db
 
@@ -16,10 +18,10 @@ def counts():
     return [m.objects.count() for m in models] + [Staff.history.count(), Assignment.history.count()]
 
 
-def test_load_demo_builds_xianning_and_is_idempotent_with_a_rotation_plan_and_a_random_superuser_password():
-    """One forced load under the test settings (DEBUG=0, production) checked three ways: the city and its
-    rotation plan, the superuser's random password printed once, and a second load changing nothing (the demo
-    is the slowest setup of the suite, so these share it)."""
+def test_load_demo_builds_xianning_with_its_plan_and_alliances_a_random_superuser_password_and_is_idempotent():
+    """One forced load under the test settings (DEBUG=0, production) checked four ways: the city and its
+    rotation plan, its alliances (tests/alliances/test_demo_and_tasks.py), the superuser's random password printed
+    once, and a second load changing nothing (the demo is the slowest setup of the suite, so these share it)."""
     from io import StringIO
 
     from django.contrib.auth import get_user_model
@@ -34,8 +36,10 @@ def test_load_demo_builds_xianning_and_is_idempotent_with_a_rotation_plan_and_a_
         shown = out.getvalue().split("not the demo one: ")[1].split()[0]
         assert admin.check_password(shown)
         _rotation_plan_with_counties_ahead_and_behind()
+        groups = demo_alliances()
         call_command("load_demo", force=True, stdout=open("/dev/null", "w"))
     assert counts() == first
+    assert Group.objects.count() == groups
     assert set(Region.objects.filter(level="county").values_list("code", flat=True)) == {
         "421202", "421221", "421222", "421223", "421224", "421281"
     }
