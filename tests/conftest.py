@@ -16,6 +16,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 # tests/test_deploy_settings.py checks the production values themselves.
 django_settings.SECURE_SSL_REDIRECT = False
 django_settings.SESSION_COOKIE_SECURE = django_settings.CSRF_COOKIE_SECURE = False
+# Every user the tests create gets a password (tests/factories.py, the demo's accounts): PBKDF2's 1,000,000
+# rounds cost ~0.5 s of CPU each, the suite's largest single cost. The tests check passwords (set, changed,
+# refused, checked at login), not the strength of the hash: they use Django's fast hasher, as Django's own
+# test-speed advice says. Production keeps Django's default PBKDF2 (config/settings.py does not set the hashers).
+django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

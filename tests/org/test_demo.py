@@ -3,8 +3,10 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
+from alliances.models import Group
 from org import demo, idcard
 from org.models import Region, School, Staff, UserRole, WorkHistory
+from tests.alliances.test_demo_and_tasks import demo_alliances
 
 pytestmark = pytest.mark.django_db
 
@@ -16,11 +18,28 @@ def counts():
     return [m.objects.count() for m in models] + [Staff.history.count(), Assignment.history.count()]
 
 
-def test_load_demo_builds_xianning_and_is_idempotent():
-    call_command("load_demo", force=True, stdout=open("/dev/null", "w"))
-    first = counts()
-    call_command("load_demo", force=True, stdout=open("/dev/null", "w"))
+def test_load_demo_builds_xianning_with_its_plan_and_alliances_a_random_superuser_password_and_is_idempotent():
+    """One forced load under the test settings (DEBUG=0, production) checked four ways: the city and its
+    rotation plan, its alliances (tests/alliances/test_demo_and_tasks.py), the superuser's random password printed
+    once, and a second load changing nothing (the demo is the slowest setup of the suite, so these share it)."""
+    from io import StringIO
+
+    from django.contrib.auth import get_user_model
+    from django.test.utils import override_settings
+
+    with override_settings(DEBUG=False):
+        out = StringIO()
+        call_command("load_demo", force=True, stdout=out)
+        first = counts()
+        admin = get_user_model().objects.get(is_superuser=True)
+        assert not admin.check_password(demo.PASSWORD)
+        shown = out.getvalue().split("not the demo one: ")[1].split()[0]
+        assert admin.check_password(shown)
+        _rotation_plan_with_counties_ahead_and_behind()
+        groups = demo_alliances()
+        call_command("load_demo", force=True, stdout=open("/dev/null", "w"))
     assert counts() == first
+    assert Group.objects.count() == groups
     assert set(Region.objects.filter(level="county").values_list("code", flat=True)) == {
         "421202", "421221", "421222", "421223", "421224", "421281"
     }
@@ -33,10 +52,9 @@ def test_load_demo_builds_xianning_and_is_idempotent():
         assert (info.birth_date, info.gender) == (staff.birth_date, staff.gender)
 
 
-def test_load_demo_includes_a_rotation_plan_with_counties_ahead_and_behind():
+def _rotation_plan_with_counties_ahead_and_behind():
     from rotation.models import Assignment, Plan, Progress
 
-    call_command("load_demo", force=True, stdout=open("/dev/null", "w"))
     plan = Plan.objects.get()
     assert sum(plan.quotas.values_list("share", flat=True)) == plan.target == 240
     assert Assignment.objects.filter(plan=plan, state="approved").exists()
@@ -49,8 +67,11 @@ def test_load_demo_includes_a_rotation_plan_with_counties_ahead_and_behind():
 
 
 @pytest.mark.parametrize("day", [date(2031, 2, 10), date(2031, 10, 5)])
-def test_the_demo_never_expires(monkeypatch, day, settings):
-    """Loaded in any year, the demo shows a running plan and an open intake (issue 10, 13)."""
+def test_the_demo_never_expires_and_with_debug_the_superuser_gets_the_demo_password(monkeypatch, day, settings):
+    """Loaded in any year, the demo shows a running plan and an open intake (issue 10, 13); loaded with DEBUG=1,
+    the superuser's password is the demo one (checked on the same load)."""
+    from django.contrib.auth import get_user_model
+
     from rotation.models import Plan
     from talentpool.models import Intake
 
@@ -62,6 +83,7 @@ def test_the_demo_never_expires(monkeypatch, day, settings):
     assert plan.assignments.exists()
     assert Intake.objects.filter(opens__lte=day, closes__gte=day).exists()
     assert not Staff.objects.filter(school_start__gt=date(day.year + 1, 9, 1)).exists()
+    assert get_user_model().objects.get(username="admin").check_password(demo.PASSWORD)
 
 
 def test_load_demo_refuses_production_settings_unless_forced(settings):
@@ -71,29 +93,3 @@ def test_load_demo_refuses_production_settings_unless_forced(settings):
     with pytest.raises(CommandError, match="DEBUG=1"):
         call_command("load_demo", stdout=open("/dev/null", "w"))
     assert Region.objects.count() == Staff.objects.count() == 0
-
-
-def test_forced_load_demo_in_production_gives_the_superuser_a_random_password(settings):
-    from io import StringIO
-
-    from django.contrib.auth import get_user_model
-
-    from org import demo
-
-    settings.DEBUG = False
-    out = StringIO()
-    call_command("load_demo", force=True, stdout=out)
-    admin = get_user_model().objects.get(is_superuser=True)
-    assert not admin.check_password(demo.PASSWORD)
-    shown = out.getvalue().split("not the demo one: ")[1].split()[0]
-    assert admin.check_password(shown)
-
-
-def test_load_demo_with_debug_gives_the_demo_password(settings):
-    from django.contrib.auth import get_user_model
-
-    from org import demo
-
-    settings.DEBUG = True
-    call_command("load_demo", stdout=open("/dev/null", "w"))
-    assert get_user_model().objects.get(username="admin").check_password(demo.PASSWORD)

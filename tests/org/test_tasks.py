@@ -139,21 +139,32 @@ def _wait(condition, timeout: float, step: float = 0.1) -> float:
     raise AssertionError(f"not within {timeout} s")
 
 
+@pytest.fixture(scope="session")
+def kill_workbook(tmp_path_factory) -> bytes:
+    """The workbook of KILL_ROWS new staff, written once per test process (both kill tests upload it; each starts
+    from an empty database, so the same ID numbers are new to each)."""
+    from tests.org.conftest import staff_row, write_book
+
+    path = write_book(tmp_path_factory.mktemp("kill") / "big.xlsx",
+                      {"教职工": [staff_row(name=f"教师{n}") for n in range(KILL_ROWS)]})
+    return path.read_bytes()
+
+
 @pytest.fixture
-def committing_job(world, county_user, tmp_path, settings, monkeypatch):
+def committing_job(world, county_user, tmp_path, settings, monkeypatch, request):
     """A checked workbook of KILL_ROWS new staff, marked for import as the commit button does."""
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import transaction
 
     from org import services
     from org.models import ImportJob
-    from tests.org.conftest import staff_row, write_book
 
+    _require_redis_and_postgresql()  # before the workbook is built and checked: that costs seconds
+    kill_workbook = request.getfixturevalue("kill_workbook")
     settings.MEDIA_ROOT = tmp_path / "media"
     monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
-    path = write_book(tmp_path / "big.xlsx", {"教职工": [staff_row(name=f"教师{n}") for n in range(KILL_ROWS)]})
     job = services.import_job_create(actor=county_user, kind="base_data",
-                                     upload=SimpleUploadedFile("big.xlsx", path.read_bytes()))
+                                     upload=SimpleUploadedFile("big.xlsx", kill_workbook))
     job.refresh_from_db()
     assert job.status == ImportJob.Status.VALIDATED, (job.status, job.errors[:3])
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.COMMITTING)
