@@ -34,14 +34,19 @@ ALL_200 = dict.fromkeys(
      "training-create", "studio-create", "appointment-create", "nomination-create"], 200,
 )
 IN_REGION = {**ALL_200, "program-edit": 404}  # only the city's bureau runs (and edits) the city's program
+# Create pages refuse (403, the Chinese reason) who may not create there instead of a form failing on submit:
+# the city program's tracks, rules and intakes are the city bureau's; region rows need a bureau managing a
+# region; nominating needs a principal or bureau staff.
+NOT_RUNNER = {"track-create": 403, "rule-create": 403, "intake-create": 403}
+NOT_MANAGER = {"program-create": 403, "training-create": 403, "studio-create": 403, "appointment-create": 403}
 EXPECTED = {
     "city_user": ALL_200,
-    "county_user": IN_REGION,
-    "principal_user": IN_REGION,
-    "supervisor_user": IN_REGION,
+    "county_user": {**IN_REGION, **NOT_RUNNER},
+    "principal_user": {**IN_REGION, **NOT_RUNNER, **NOT_MANAGER},
+    "supervisor_user": {**IN_REGION, **NOT_RUNNER, **NOT_MANAGER, "nomination-create": 403},
     "reviewer_user": {  # a reviewer's scope holds no region: the program's rows answer 404
         **ALL_200, "program-edit": 404, "track-create": 404, "track-edit": 404, "rule-create": 404, "rule-edit": 404, "intake-create": 404,
-        "intake-edit": 404, "nomination-create": 404,
+        "intake-edit": 404, "nomination-create": 404, **NOT_MANAGER,
     },
 }
 
