@@ -17,8 +17,8 @@ ROLES = [
     ("xianan", "[data-testid=members-total]", "a[href*='/talentpool/members/export.xlsx']"),
     ("principal", "[data-testid=eligibility-by-stage] tbody a >> nth=0", "a[href*='/rotation/eligibility/export/']"),
     ("supervisor", "[data-testid=counted-421224]", "[data-testid=roster-export]"),
-    ("reviewer", "[data-testid=members-total]", "a[href*='/talentpool/members/export.xlsx']"),
 ]
+SECTIONS = ("dashboard-rotation", "dashboard-talentpool", "dashboard-alliances", "dashboard-evaluation")
 
 
 @pytest.fixture
@@ -26,14 +26,14 @@ def demo(transactional_db):
     call_command("load_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
-def _home(page, live_server, username: str):
+def _home(page, live_server, username: str, sections=SECTIONS):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     with page.expect_navigation():
         page.click("button[type=submit]")
     assert page.url.rstrip("/") == live_server.url
-    for section in ("inbox", "dashboard-rotation", "dashboard-talentpool", "dashboard-alliances", "dashboard-evaluation"):
+    for section in ("inbox", *sections):
         assert page.locator(f"[data-testid={section}]").count() == 1, section
 
 
@@ -61,4 +61,21 @@ def test_home_page_drill_down_and_export(demo, browser, live_server, username, f
         page.locator(export).first.click()
     assert download.value.suggested_filename.endswith(".xlsx")
     assert errors == []
+    context.close()
+
+
+def test_the_reviewer_home_page_is_the_inbox(demo, browser, live_server):
+    """A reviewer scores what is assigned to them and has no scope of schools: the inbox, no dashboards of zeros."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    _home(page, live_server, "reviewer", sections=())
+    for section in SECTIONS:
+        assert page.locator(f"[data-testid={section}]").count() == 0, section
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "home-reviewer.png"), full_page=True)
+    link = page.locator("[data-testid=inbox] a").first
+    with page.expect_navigation():
+        link.click()
+    assert page.locator("main").count() == 1
     context.close()
