@@ -130,16 +130,23 @@ def _policies(region_ids: list[int]) -> dict[int, Policy]:
 
 def eligibility_figures(*, user) -> dict:
     """The nightly eligibility counts of the visible schools: by stage and status, and by status and reason,
-    with the as-of date and the computation time. Three queries."""
-    figures = scope.visible_to(user, EligibilityFigure)
-    stamp = figures.aggregate(as_of=Max("as_of"), computed_at=Max("computed_at"))
-    if stamp["as_of"] is None:
+    with the as-of date and the computation time. One grouped query (stage × status × reason), summed here."""
+    rows = list(scope.visible_to(user, EligibilityFigure)
+                .filter(Q(reason="", status__in=SHOWN_STATUSES) | REASONS_OF_STATUS)
+                .values("school__stage", "status", "reason")
+                .annotate(n=Sum("count"), as_of=Max("as_of"), computed_at=Max("computed_at")).order_by("school__stage"))
+    if not rows:
         return {"as_of": None}
-    on = stamp["as_of"].isoformat()
+    as_of, computed_at = max(row["as_of"] for row in rows), max(row["computed_at"] for row in rows)
+    on = as_of.isoformat()
     by_stage: dict[str, dict] = {}
-    for row in (figures.filter(reason="", status__in=SHOWN_STATUSES).values("school__stage", "status")
-                .annotate(n=Sum("count")).order_by("school__stage")):
-        by_stage.setdefault(row["school__stage"], {})[row["status"]] = row["n"]
+    reasons: dict[tuple[str, str], int] = {}
+    for row in rows:  # one row per stage, status and reason (a few dozen), not per school
+        if row["reason"]:
+            key = (row["status"], row["reason"])
+            reasons[key] = reasons.get(key, 0) + row["n"]
+        else:
+            by_stage.setdefault(row["school__stage"], {})[row["status"]] = row["n"]
     stages = dict(School.Stage.choices)
     stage_rows = [
         {"stage": str(stages.get(stage, stage)), "cells": [
@@ -147,21 +154,19 @@ def eligibility_figures(*, user) -> dict:
             for status in SHOWN_STATUSES]}
         for stage, counts in by_stage.items()
     ]
-    reasons = {(row["status"], row["reason"]): row["n"] for row in (
-        figures.filter(REASONS_OF_STATUS).values("status", "reason").annotate(n=Sum("count")).order_by())}
     reason_rows = [
         {"label": rules.reason_label(reason), "status": rules.status_label(status), "n": n,
          "link": link("rotation:eligibility-list", as_of=on, status=status, reason=reason)}
         for (status, reason), n in sorted(reasons.items(), key=lambda item: SHOWN_REASONS.index(item[0][1]))
     ]
-    return {"as_of": stamp["as_of"], "computed_at": stamp["computed_at"],
+    return {"as_of": as_of, "computed_at": computed_at,
             "statuses": [rules.status_label(status) for status in SHOWN_STATUSES],
             "stage_rows": stage_rows, "reason_rows": reason_rows}
 
 
 def rotation_dashboard(*, user, today: date) -> dict:
-    """Everything the rotation section shows (eight queries with a plan and its policies, four without), after the
-    scope is resolved for the user."""
+    """Everything the rotation section shows (six queries with a plan and its policies, two without; a principal's
+    five), after the scope is resolved for the user."""
     plan = current_plan(user=user)
     schools = scope.school_view(user)
     if plan is None:
