@@ -124,3 +124,24 @@ def test_held_regions_are_dropped_when_a_role_is_given(county_user, world, city_
     assert world.county_b.pk not in scope.regions_seen(county_user)
     user_role_assign(actor=city_user, user=county_user, role="supervisor", region=world.city)
     assert world.county_b.pk in scope.regions_seen(county_user)
+
+
+@pytest.mark.parametrize("role", ["city_user", "county_user", "principal_user"])
+def test_the_talentpool_inbox_counts_in_one_query_equal_each_section_counted_apart(role, request, world):
+    from talentpool import dashboard as talentpool_dashboard
+    from talentpool import selectors as talentpool_selectors
+    from talentpool.models import Nomination
+    from tests.talentpool.factories import IntakeFactory, NominationFactory
+
+    intake = IntakeFactory(track__program__region=world.city)
+    S = Nomination.Status
+    for staff, status in ((world.staff_a, S.SUBMITTED), (StaffFactory(school=world.school_a), S.SUBMITTED),
+                          (world.staff_b, S.SUBMITTED), (StaffFactory(school=world.school_a), S.ASSESSMENT),
+                          (StaffFactory(school=world.school_b), S.NOTICE), (StaffFactory(school=world.school_a), S.RETURNED),
+                          (StaffFactory(school=world.school_a), S.ADMITTED)):
+        NominationFactory(intake=intake, staff=staff, status=status)
+    user = request.getfixturevalue(role)
+    expected = [(str(talentpool_selectors.INBOX_TITLES[key]), rows.count())
+                for key, rows in talentpool_selectors.inbox(user=user).items()]
+    assert [(label, n) for label, n, _url in talentpool_dashboard.inbox(user)] == expected
+    assert any(n for _label, n in expected)
