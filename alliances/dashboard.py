@@ -20,7 +20,8 @@ from org.charts import list_link as link
 def alliances_dashboard(*, user, today: date) -> dict:
     """Everything the alliances section shows (three queries, and three for the scope)."""
     term = rules.term_of(today)
-    rows = selectors.coverage_rows(user=user, on=today)
+    by_school = bool(scope.school_view(user))  # a principal: their school's row, under its name
+    rows = selectors.coverage_rows(user=user, on=today, by_school=by_school)
     counties: dict[str, dict] = {}
     for row in rows:  # county x stage aggregate rows
         entry = counties.setdefault(row.region, {"schools": 0, "in_groups": 0, "region_id": row.region_id})
@@ -32,13 +33,15 @@ def alliances_dashboard(*, user, today: date) -> dict:
                          gaps=Count("id", filter=Q(pk__in=selectors.gap_group_ids(term)))))
     groups["computed_at"] = scope.visible_to(user, Compliance).filter(term=term.code).aggregate(at=Max("computed_at"))["at"]
     chart = charts.spec(
-        chart_id="alliances-coverage", title=_("Schools in an education group by county, per cent"), kind="bar", percent=True,
+        chart_id="alliances-coverage", kind="bar", percent=True,
+        title=_("Your school in an education group, per cent") if by_school else _("Schools in an education group by county, per cent"),
         max_value=100, categories=list(counties),
         series=[charts.Series(_("in a group"), [round(100 * v["in_groups"] / v["schools"], 1) if v["schools"] else 0
                                                   for v in counties.values()],
-                              [link("alliances:group-list", region=v["region_id"], active="true") for v in counties.values()])])
+                              [link("alliances:group-list", **({} if by_school else {"region": v["region_id"]}), active="true")
+                               for v in counties.values()])])
     return {
-        "term": term, "rows": rows, "chart": chart if counties else None, "groups": groups,
+        "term": term, "rows": rows, "by_school": by_school, "chart": chart if counties else None, "groups": groups,
         "coverage_link": link("alliances:coverage"),
         "active_link": link("alliances:group-list", active="true"),
         "gaps_link": link("alliances:group-list", gaps=term.code),

@@ -133,18 +133,20 @@ class CoverageRow:
         return round(100 * self.in_groups / self.schools, 2) if self.schools else 0.0
 
 
-def coverage_rows(*, user, on: date) -> list[CoverageRow]:
-    """Share of visible schools in an active group on `on`, by county and stage (lead and member counted apart)."""
+def coverage_rows(*, user, on: date, by_school: bool = False) -> list[CoverageRow]:
+    """Share of visible schools in an active group on `on`, by county and stage (lead and member counted apart);
+    with `by_school`, one row per school under its own name (a principal's home page: scope.school_view)."""
+    place = ("id", "name", "code") if by_school else ("region_id", "region__name", "region__code")
     current = Membership.objects.filter(school=OuterRef("pk"), joined_on__lte=on, group__dissolved_on__isnull=True).filter(
         Q(left_on__isnull=True) | Q(left_on__gte=on))
     rows = (scope.visible_to(user, School)
             .annotate(led=Exists(current.filter(role=Membership.Role.LEAD)), joined=Exists(current.filter(role=Membership.Role.MEMBER)))
-            .values("region_id", "region__name", "region__code", "stage")
+            .values(*place, "stage")
             .annotate(n=Count("id"), lead=Count("id", filter=Q(led=True)), member=Count("id", filter=Q(joined=True, led=False)),
                       any=Count("id", filter=Q(led=True) | Q(joined=True)))
-            .order_by("region__code", "stage"))
+            .order_by(place[2], "stage"))
     labels = dict(School.Stage.choices)
-    return [CoverageRow(r["region_id"], r["region__name"], r["stage"], str(labels.get(r["stage"], r["stage"])), r["n"],
+    return [CoverageRow(r[place[0]], r[place[1]], r["stage"], str(labels.get(r["stage"], r["stage"])), r["n"],
                         r["any"], r["lead"], r["member"]) for r in rows]
 
 

@@ -16,7 +16,10 @@ Named rules (use these instead of rebuilding them from `scope_for(user)`)
     `staff_managed_or_headed(user)`     the queryset of those staff;
     `staff_check(user)`                 the same rule as a pure (school_id, region_id) -> bool, no query per row;
     `managed_q(user, path)`             a Q for rows whose school (reached through `path`) the user manages;
-    `has_role(user, *roles)`, `is_bureau_staff(user)`, `sees_everything(user)`, `manages_any(user)`.
+    `has_role(user, *roles)`, `is_bureau_staff(user)`, `sees_everything(user)`, `manages_any(user)`;
+    `has_scope(user)`                   the user sees some region or school (not a reviewer-only account);
+    `school_view(user)`                 the schools of a user who sees no region (a principal), else empty;
+    `hold_regions_seen(user)`           read `regions_seen` once for the rest of a request (the home page).
 `scope_for(user)` (the raw `Scope`) is for this module and the few places that need its sets:
 the navigation's context processor and the importers' per-row checks.
 
@@ -262,9 +265,35 @@ def manages_any(user) -> bool:
 def regions_seen(user) -> set[int]:
     """The regions the user sees (their own, those below, their schools' regions) and every region above
     them: what a region-owned row (a city program, a county policy) needs to be visible. One query
-    (two for principals); empty for users without a scope."""
+    (two for principals), none once `hold_regions_seen(user)` has read them; empty for users without a scope."""
+    held = getattr(user, "_org_regions_seen", None)
+    if held is not None:
+        return set(held)
     visible = set(visible_to(user, Region).values_list("id", "parent_id", "parent__parent_id").distinct())
     return {region for row in visible for region in row if region}
+
+
+def hold_regions_seen(user) -> frozenset[int]:
+    """Read `regions_seen(user)` once for the rest of the request: a page that asks many selectors of
+    region-owned rows (the home page's sections: plans, policies, programs, targets, cycles) passes the
+    user carrying them, instead of reading the regions again in each. Held on the user object like its
+    scope (`scope_for`), so it lives as long as the request or task that holds the user."""
+    held = frozenset(regions_seen(user))
+    user._org_regions_seen = held
+    return held
+
+
+def has_scope(user) -> bool:
+    """The user sees some region or school: bureau staff, supervisors, principals, superusers. A reviewer
+    (评审专家) sees only what is assigned to them, so no dashboard has figures of theirs."""
+    return not scope_for(user).is_empty
+
+
+def school_view(user) -> frozenset[int]:
+    """The schools a user sees one by one when it sees no region (a principal): dashboards show their
+    figures under the school, not under its county. Empty for everyone else."""
+    current = scope_for(user)
+    return frozenset() if current.everything or current.region_ids else current.school_ids
 
 
 def runs_region(user, region_id: int) -> bool:

@@ -23,19 +23,22 @@ from org.web import MSG_SAVED
 
 class HomeView(LoginRequiredMixin, TemplateView):
     """The first page after login, the same for every role (only the scope differs): the user's inbox (what waits
-    for them, with counts), the base-data counts and each app's dashboard section (org.hooks)."""
+    for them, with counts), the base-data counts and each app's dashboard section (org.hooks). A user without a
+    scope of regions or schools (a reviewer, who sees only what is assigned to them) gets the inbox only. The
+    regions the user sees are read once here and carried by the user to every section (scope.hold_regions_seen)."""
 
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
         user, today = self.request.user, timezone.localdate()
-        return super().get_context_data(
-            school_count=selectors.school_list(user=user).count(),
-            staff_count=selectors.staff_list(user=user).filter(status=Staff.Status.ACTIVE).count(),
-            inbox=hooks.inbox(user), sections=hooks.dashboard_sections(user, today),
-            map_script=settings.DASHBOARD_MAP_SCRIPT,
-            **kwargs,
-        )
+        context = {"roles": list(user.roles.select_related("region", "school")), "inbox": hooks.inbox(user),
+                   "scoped": scope.has_scope(user), "sections": [], "map_script": settings.DASHBOARD_MAP_SCRIPT}
+        if context["scoped"]:
+            scope.hold_regions_seen(user)
+            context.update(school_count=selectors.school_list(user=user).count(),
+                           staff_count=selectors.staff_list(user=user).filter(status=Staff.Status.ACTIVE).count(),
+                           sections=hooks.dashboard_sections(user, today))
+        return super().get_context_data(**context, **kwargs)
 
 
 class SchoolListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):

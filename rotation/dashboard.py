@@ -14,7 +14,7 @@ Every figure carries the URL of the list that produced it, with the same filters
 
 from datetime import date
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from org import charts, scope
@@ -82,6 +82,47 @@ def county_progress(*, user, plan: Plan, today: date) -> list[dict]:
     return rows
 
 
+def school_progress(*, user, plan: Plan, school_ids, today: date) -> list[dict]:
+    """A principal's rows (scope.school_view): per school, its own staff sent out under `plan` (approved + in place,
+    in place, approved only, key teachers) against its must-rotate + eligible staff in the nightly figures. A school
+    has no share of the target, so no expectation, level or warnings: those are the county's (the progress page).
+    Assignments into the school (which the principal also sees, to confirm arrivals) are not its progress. Three
+    queries."""
+    eligible = (EligibilityFigure.objects.filter(school=OuterRef("pk"), reason="", status__in=(rules.MUST_ROTATE, rules.ELIGIBLE))
+                .values("school").annotate(n=Sum("count")).values("n"))
+    schools = list(scope.visible_to(user, School).filter(id__in=school_ids).annotate(eligible=Subquery(eligible))
+                   .values("id", "code", "name", "region_id", "eligible").order_by("code"))
+    counted = {row.pop("from_school_id"): row for row in (
+        scope.visible_to(user, Assignment).filter(plan=plan, state__in=Assignment.COUNTED_STATES, from_school_id__in=school_ids)
+        .values("from_school_id")
+        .annotate(counted=Count("*"), in_place=Count("id", filter=Q(state=Assignment.State.IN_PLACE)),
+                  approved=Count("id", filter=Q(state=Assignment.State.APPROVED)),
+                  key=Count("id", filter=Q(is_key_teacher=True)))
+        .order_by())}
+    policies = _policies([row["region_id"] for row in schools] + [plan.region_id])
+    rows = []
+    for school in schools:
+        numbers, eligible_n = counted.get(school["id"], {}), school["eligible"] or 0
+        policy = policies.get(school["region_id"]) or policies.get(plan.region_id) or Policy()
+        n, base = numbers.get("counted", 0), {"plan": plan.pk, "from_school": school["id"]}
+        rows.append({
+            "county": school["name"], "code": school["code"], "share": None, "eligible": eligible_n,
+            "counted": n, "in_place": numbers.get("in_place", 0), "approved": numbers.get("approved", 0),
+            "key": numbers.get("key", 0), "expected": None, "level": None, "percent": None,
+            "rate": round(100 * n / eligible_n, 1) if eligible_n else None,
+            "key_share": round(100 * numbers.get("key", 0) / n, 1) if n else None,
+            "guidance_rate": policy.guidance_rate_percent, "guidance_key": policy.key_teacher_percent,
+            "warnings": {}, "unconfirmed": numbers.get("approved", 0) if today > plan.term_start else None,
+            "links": {
+                "counted": link("rotation:assignment-list", counted="true", **base),
+                "in_place": link("rotation:assignment-list", state=Assignment.State.IN_PLACE, **base),
+                "approved": link("rotation:assignment-list", state=Assignment.State.APPROVED, **base),
+                "key": link("rotation:assignment-list", counted="true", is_key_teacher="true", **base),
+            },
+        })
+    return rows
+
+
 def _policies(region_ids: list[int]) -> dict[int, Policy]:
     """The counties' own policies and the plan region's (a county without its own row follows the city)."""
     return {policy.region_id: policy for policy in Policy.objects.filter(region_id__in=region_ids)}
@@ -89,16 +130,23 @@ def _policies(region_ids: list[int]) -> dict[int, Policy]:
 
 def eligibility_figures(*, user) -> dict:
     """The nightly eligibility counts of the visible schools: by stage and status, and by status and reason,
-    with the as-of date and the computation time. Three queries."""
-    figures = scope.visible_to(user, EligibilityFigure)
-    stamp = figures.aggregate(as_of=Max("as_of"), computed_at=Max("computed_at"))
-    if stamp["as_of"] is None:
+    with the as-of date and the computation time. One grouped query (stage × status × reason), summed here."""
+    rows = list(scope.visible_to(user, EligibilityFigure)
+                .filter(Q(reason="", status__in=SHOWN_STATUSES) | REASONS_OF_STATUS)
+                .values("school__stage", "status", "reason")
+                .annotate(n=Sum("count"), as_of=Max("as_of"), computed_at=Max("computed_at")).order_by("school__stage"))
+    if not rows:
         return {"as_of": None}
-    on = stamp["as_of"].isoformat()
+    as_of, computed_at = max(row["as_of"] for row in rows), max(row["computed_at"] for row in rows)
+    on = as_of.isoformat()
     by_stage: dict[str, dict] = {}
-    for row in (figures.filter(reason="", status__in=SHOWN_STATUSES).values("school__stage", "status")
-                .annotate(n=Sum("count")).order_by("school__stage")):
-        by_stage.setdefault(row["school__stage"], {})[row["status"]] = row["n"]
+    reasons: dict[tuple[str, str], int] = {}
+    for row in rows:  # one row per stage, status and reason (a few dozen), not per school
+        if row["reason"]:
+            key = (row["status"], row["reason"])
+            reasons[key] = reasons.get(key, 0) + row["n"]
+        else:
+            by_stage.setdefault(row["school__stage"], {})[row["status"]] = row["n"]
     stages = dict(School.Stage.choices)
     stage_rows = [
         {"stage": str(stages.get(stage, stage)), "cells": [
@@ -106,25 +154,29 @@ def eligibility_figures(*, user) -> dict:
             for status in SHOWN_STATUSES]}
         for stage, counts in by_stage.items()
     ]
-    reasons = {(row["status"], row["reason"]): row["n"] for row in (
-        figures.filter(REASONS_OF_STATUS).values("status", "reason").annotate(n=Sum("count")).order_by())}
     reason_rows = [
         {"label": rules.reason_label(reason), "status": rules.status_label(status), "n": n,
          "link": link("rotation:eligibility-list", as_of=on, status=status, reason=reason)}
         for (status, reason), n in sorted(reasons.items(), key=lambda item: SHOWN_REASONS.index(item[0][1]))
     ]
-    return {"as_of": stamp["as_of"], "computed_at": stamp["computed_at"],
+    return {"as_of": as_of, "computed_at": computed_at,
             "statuses": [rules.status_label(status) for status in SHOWN_STATUSES],
             "stage_rows": stage_rows, "reason_rows": reason_rows}
 
 
 def rotation_dashboard(*, user, today: date) -> dict:
-    """Everything the rotation section shows (eight queries with a plan and its policies, four without), after the
-    scope is resolved for the user."""
+    """Everything the rotation section shows (six queries with a plan and its policies, two without; a principal's
+    five), after the scope is resolved for the user."""
     plan = current_plan(user=user)
-    counties = county_progress(user=user, plan=plan, today=today) if plan else []
-    return {"plan": plan, "counties": counties, "eligibility": eligibility_figures(user=user),
-            "chart": progress_map(counties, plan.region.name) if counties else None,
+    schools = scope.school_view(user)
+    if plan is None:
+        counties = []
+    elif schools:
+        counties = school_progress(user=user, plan=plan, school_ids=schools, today=today)
+    else:
+        counties = county_progress(user=user, plan=plan, today=today)
+    return {"plan": plan, "counties": counties, "eligibility": eligibility_figures(user=user), "by_school": bool(schools),
+            "chart": progress_map(counties, plan.region.name) if counties and not schools else None,
             "guidance": _guidance_totals(counties)}
 
 

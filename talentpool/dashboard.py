@@ -9,7 +9,8 @@ that produced it with the same filters (the member and nomination lists export t
 
 from datetime import date
 
-from django.db.models import Case, CharField, Count, Min, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, Min, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,16 +80,19 @@ def members(*, user, today: date) -> dict:
 
 
 def intakes(*, user) -> list[dict]:
-    """The visible intakes of the latest two years: quota, admitted and in progress (visible nominations)."""
-    rows = list(selectors.intake_list(user=user).order_by("-year", "id")
-                .values("id", "year", "quota", "track__name", "track__program__name")[:12])
-    counts = {row["intake_id"]: row for row in (
-        scope.visible_to(user, Nomination).filter(intake_id__in=[row["id"] for row in rows]).values("intake_id")
-        .annotate(admitted=Count("id", filter=Q(status=S.ADMITTED)), waiting=Count("id", filter=Q(status__in=WAITING)))
-        .order_by())}
+    """The visible intakes of the latest two years: quota, admitted and in progress (visible nominations). One query
+    (each count a subquery over the visible nominations of the intake)."""
+    visible = scope.visible_to(user, Nomination).filter(intake=OuterRef("pk")).order_by()
+
+    def counted(condition: Q):
+        return Coalesce(Subquery(visible.filter(condition).values("intake").annotate(n=Count("*")).values("n")), 0)
+
+    rows = (selectors.intake_list(user=user).order_by("-year", "id")
+            .annotate(admitted=counted(Q(status=S.ADMITTED)), waiting=counted(Q(status__in=WAITING)))
+            .values("id", "year", "quota", "track__name", "track__program__name", "admitted", "waiting")[:12])
     return [{
         "name": f'{row["track__program__name"]} · {row["track__name"]} · {row["year"]}', "quota": row["quota"],
-        "admitted": counts.get(row["id"], {}).get("admitted", 0), "waiting": counts.get(row["id"], {}).get("waiting", 0),
+        "admitted": row["admitted"], "waiting": row["waiting"],
         "admitted_link": link("talentpool:nomination-list", intake=row["id"], status=S.ADMITTED),
     } for row in rows]
 
@@ -125,7 +129,7 @@ def promotions(*, user) -> dict:
 
 
 def talentpool_dashboard(*, user, today: date) -> dict:
-    """Everything the talent-pool section shows (seven queries, two more for the region-owned rows' scope)."""
+    """Everything the talent-pool section shows (six queries; the region-owned rows' scope read once by the page)."""
     return {"members": members(user=user, today=today), "intakes": intakes(user=user),
             "nominations": nominations(user=user, now=timezone.now()), "promotions": promotions(user=user)}
 
@@ -135,7 +139,13 @@ def section(user, today: date):
 
 
 def inbox(user) -> list[tuple[str, int, str]]:
-    """The talent-pool inbox's sections (talentpool.selectors.inbox), counted."""
+    """The talent-pool inbox's sections (talentpool.selectors.inbox), counted: the nomination sections in one query
+    (a conditional count per section over the waiting nominations; every section is a waiting step), the
+    reviewer's scoring section apart."""
     url = link("talentpool:inbox")
-    return [(str(title), rows.count(), url) for title, rows in (
-        (selectors.INBOX_TITLES[key], rows) for key, rows in selectors.inbox(user=user).items())]
+    sections = selectors.inbox(user=user)
+    steps = {key: rows for key, rows in sections.items() if rows.model is Nomination}
+    counts = Nomination.objects.filter(status__in=WAITING).aggregate(
+        **{key: Count("pk", filter=Q(pk__in=rows.values("pk"))) for key, rows in steps.items()}) if steps else {}
+    return [(str(selectors.INBOX_TITLES[key]), counts[key] if key in steps else rows.count(), url)
+            for key, rows in sections.items()]

@@ -116,4 +116,5 @@ def user_role_assign(*, actor: User, user, role: str, region: Region | None = No
         user_role.region, user_role.school = region, school
         save_audited(user_role, actor=actor)
     user.__dict__.pop("_org_scope", None)
+    user.__dict__.pop("_org_regions_seen", None)
     return user_role

@@ -28,8 +28,8 @@ def rotation(world):
     return plan
 
 
-@pytest.mark.parametrize("role", ["city_user", "county_user", "principal_user", "supervisor_user", "reviewer_user"])
-def test_every_role_gets_the_same_page(client, rotation, role, request):
+@pytest.mark.parametrize("role", ["city_user", "county_user", "principal_user", "supervisor_user"])
+def test_every_role_with_a_scope_gets_the_same_page(client, rotation, role, request):
     client.force_login(request.getfixturevalue(role))
     body = client.get(reverse("home")).content.decode()
     for section in SECTIONS:
@@ -53,7 +53,9 @@ def test_the_inbox_counts_what_waits_for_the_user(client, rotation, county_user,
     assert not [item for item in inbox if "exemption" in item[2]]
 
 
-@pytest.mark.parametrize(("role", "queries"), [("city_user", 34), ("county_user", 35)])
+# 34 / 35 before: the regions seen read once per page, the roles line joined to its regions and schools (30 / 31),
+# the talent-pool inbox counted in one query, the eligibility figures read in one (28 / 28)
+@pytest.mark.parametrize(("role", "queries"), [("city_user", 28), ("county_user", 28), ("principal_user", 26), ("supervisor_user", 25)])
 def test_the_home_page_reads_a_fixed_number_of_queries(client, rotation, role, queries, request,
                                                        django_assert_num_queries):
     client.force_login(request.getfixturevalue(role))

@@ -63,7 +63,8 @@ def test_each_progress_figure_equals_its_list_and_its_export(client, plan, count
 
 def test_the_dashboard_reads_a_fixed_number_of_queries(plan, city_user, django_assert_num_queries):
     services.eligibility_figures_compute(on=AS_OF)
-    with django_assert_num_queries(11):  # 4 to resolve the scope (cached on the user), 8 figures
+    with django_assert_num_queries(9):  # 3 to resolve the scope (cached on the user), 6 figures (8 before the eligibility
+        # figures were read in one grouped query)
         dashboard.rotation_dashboard(user=city_user, today=TODAY)
 
 
