@@ -138,6 +138,16 @@ def _purge(model, queryset, seen: set) -> None:
 
 
 @transaction.atomic
+def purge_city(city: Region) -> None:
+    """Remove a city with its counties, schools and everything pointing at them (a city bench_assessment built)."""
+    tree = Region.objects.filter(models.Q(pk=city.pk) | models.Q(parent=city) | models.Q(parent__parent=city))
+    _purge(School, School.objects.filter(region__in=tree.values("pk")), set())
+    _purge(Region, Region.objects.filter(parent__parent=city), set())
+    _purge(Region, Region.objects.filter(parent=city), set())
+    _purge(Region, Region.objects.filter(pk=city.pk), set())
+
+
+@transaction.atomic
 def purge() -> None:
     """Remove the bench data (users, staff, schools, regions and everything pointing at them)."""
     User = get_user_model()
