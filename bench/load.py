@@ -11,6 +11,23 @@ from django.test.utils import CaptureQueriesContext
 
 from bench import wrk
 
+MIN_SECONDS = 3  # wrk seconds per endpoint, at least, whatever the budget
+OVERHEAD_S = 1.5  # per endpoint besides wrk: the single timed GET (queries), the settle, wrk's start
+IMPORT_RESERVE_S = 240  # the import piece at scale 1.0 (50k + 100k + 200k rows, files, floors), kept from the budget
+
+
+def import_reserve(scale: float) -> float:
+    """Seconds kept from the load piece's budget for the import piece that runs after it."""
+    return IMPORT_RESERVE_S * scale
+
+
+def endpoint_seconds(left: float, endpoints: int, users: int, *, most: float, least: float = MIN_SECONDS) -> float:
+    """wrk seconds per endpoint so that `users` users × (the login reference + `endpoints` endpoints, each with
+    OVERHEAD_S) fit in `left` seconds: at most `most`, at least `least`, rounded down to half a second."""
+    per_user = left / max(users, 1)
+    seconds = (per_user - endpoints * OVERHEAD_S) / (endpoints + 1)
+    return max(least, min(most, int(seconds * 2) / 2))
+
 
 def session_client(user) -> tuple[Client, str]:
     """A test client logged in as `user` (force_login: a real session row in the database) and the

@@ -191,17 +191,31 @@ def compliance(*, log=print) -> list[dict]:
 
 
 def assessment(scale: float, *, log=print) -> list[dict]:
-    """h13's `bench_assessment` command when it exists (a child process; its own data and output)."""
+    """h13's `bench_assessment` command when it exists (a child process; its own data and output): at `scale`
+    (--schools/--people), each cycle's job run once (--once), and the city it builds removed afterwards (it
+    would stay otherwise: 500,000 more staff in the bench database per run)."""
     if "bench_assessment" not in get_commands():
         return [unavailable("yearly assessment job", "no bench_assessment command")]
+    from bench.data import purge_city
+    from org.models import Region
+
     help_text = run_child([*MANAGE, "bench_assessment", "--help"], timeout=120)["output"]
     args = ["--scale", str(scale)] if "--scale" in help_text else []
+    if "--people" in help_text:
+        args += ["--schools", str(max(6, round(20_000 * scale))), "--people", str(max(18, round(500_000 * scale)))]
+    args += [flag for flag in ("--once",) if flag in help_text]
+    cities_before = set(Region.objects.filter(level=Region.Level.CITY).values_list("pk", flat=True))
     child = run_child([*MANAGE, "bench_assessment", *args], timeout=1800)
+    started = time.perf_counter()
+    for city in Region.objects.filter(level=Region.Level.CITY).exclude(pk__in=cities_before):
+        purge_city(city)
+    purge_s = time.perf_counter() - started
     tail = " | ".join(line for line in child["output"].strip().splitlines()[-3:])
-    log(f"bench_assessment: {child['seconds']:.1f} s, exit {child['code']}: {tail}")
+    log(f"bench_assessment {' '.join(args)}: {child['seconds']:.1f} s, exit {child['code']}: {tail} "
+        f"(its city removed in {purge_s:.1f} s)")
     return [row("yearly assessment (bench_assessment, wall)", child["seconds"], "s",
                 note=("" if child["code"] == 0 else f"exit {child['code']}: ") + tail[:300],
-                peak_mb=round(child["peak_mb"]))]
+                peak_mb=round(child["peak_mb"]), args=" ".join(args), purge_s=round(purge_s, 1))]
 
 
 # --- export --------------------------------------------------------------------------------------

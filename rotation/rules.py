@@ -8,6 +8,7 @@ gettext (English msgids; the UI language is zh-hans).
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
+from functools import lru_cache
 
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
@@ -150,28 +151,6 @@ def add_years(start: date, years: int) -> date:
         return start.replace(year=start.year + years, day=28)
 
 
-def _exemption_reasons(facts: StaffFacts, on: date, policy: PolicyData) -> list:
-    reasons = []
-    if facts.is_leader:
-        post_years = full_years(facts.post_start, on)
-        if post_years < policy.term_years:
-            reasons.append(Reason(EX_FIRST_TERM, MSG_FIRST_TERM, {"years": post_years, "term": policy.term_years}))
-    limit = policy.age_limit_men if facts.gender == MALE else policy.age_limit_women
-    age_yesterday = full_years(facts.birth_date, on - timedelta(days=1))
-    if age_yesterday >= limit:
-        reasons.append(Reason(EX_AGE, MSG_AGE, {"age": age_yesterday, "limit": limit}))
-    for code in EXEMPTION_RECORD_CODES:
-        for record in facts.exemptions:
-            if record.code == code and record.start <= on and (record.end is None or on <= record.end):
-                values = {"kind": EXEMPTION_LABELS[code], "start": record.start, "end": record.end or "—"}
-                reasons.append(Reason(code, MSG_RECORD, values))
-                break
-    experienced = _experience_reason(facts, on, policy)
-    if experienced:
-        reasons.append(experienced)
-    return reasons
-
-
 def served_years(start: date, last_day: date) -> int:
     """Full years served when `last_day` is the last day worked (结束时间): counted to the day after it,
     so 2012-09-01 → 2015-08-31 is 3 years and → 2015-08-30 is 2."""
@@ -185,7 +164,19 @@ def history_years(row: HistoryRow, on: date) -> int:
     return served_years(row.start, row.end)
 
 
-def _experience_reason(facts: StaffFacts, on: date, policy: PolicyData) -> Reason | None:
+def _records_in_force(exemptions: tuple, on: date) -> tuple:
+    """(code, start, end) of the first approved record of each kind in force at `on`, in EXEMPTION_RECORD_CODES order."""
+    found = []
+    for code in EXEMPTION_RECORD_CODES:
+        for record in exemptions:
+            if record.code == code and record.start <= on and (record.end is None or on <= record.end):
+                found.append((code, record.start, record.end))
+                break
+    return tuple(found)
+
+
+def _experience(facts: StaffFacts, on: date, policy: PolicyData) -> tuple[int, int]:
+    """(other schools with enough full years each, full years in rural schools) from the work history."""
     per_school: dict[int, int] = {}
     rural = 0
     for row in facts.history:
@@ -196,24 +187,58 @@ def _experience_reason(facts: StaffFacts, on: date, policy: PolicyData) -> Reaso
             rural += years
         if row.school_id != facts.school_id:
             per_school[row.school_id] = per_school.get(row.school_id, 0) + years
-    schools = sum(1 for years in per_school.values() if years >= policy.experience_years_per_school)
-    if schools >= policy.experience_schools:
-        return Reason(EX_EXPERIENCED, MSG_TWO_SCHOOLS, {"schools": schools, "years": policy.experience_years_per_school})
-    if facts.school_is_urban and rural >= policy.rural_years:
-        return Reason(EX_EXPERIENCED, MSG_RURAL_YEARS, {"years": rural, "limit": policy.rural_years})
-    return None
+    return sum(1 for years in per_school.values() if years >= policy.experience_years_per_school), rural
 
 
 def evaluate(facts: StaffFacts, on: date, policy: PolicyData) -> Decision:
-    """Decide one staff member's rotation status at date `on`; all matching reasons, first status wins."""
-    missing = _missing_data(facts)
-    if missing:
+    """Decide one staff member's rotation status at date `on`; all matching reasons, first status wins.
+
+    The dates and records are first reduced to the numbers the rules read (full years, the records in force,
+    the experience counts); `_decision` turns those numbers into the Decision, and is memoized: half a million
+    staff have a few thousand distinct combinations, so a city's roster builds each Decision once."""
+    leader = facts.is_leader
+    if facts.school_start is None or (leader and facts.post_start is None):
+        return _decision(policy, facts.school_start is None, leader and facts.post_start is None, leader)
+    return _decision(
+        policy, False, False, leader,
+        full_years(facts.post_start, on) if leader else 0,
+        facts.gender == MALE,
+        full_years(facts.birth_date, on - timedelta(days=1)),
+        _records_in_force(facts.exemptions, on) if facts.exemptions else (),
+        *(_experience(facts, on, policy) if facts.history else (0, 0)),
+        facts.school_is_urban,
+        full_years(facts.school_start, on),
+    )
+
+
+@lru_cache(maxsize=65536)
+def _decision(policy: PolicyData, no_school_start: bool, no_post_start: bool, leader: bool, leader_years: int = 0,
+              male: bool = False, age_yesterday: int = 0, records: tuple = (), schools: int = 0, rural: int = 0,
+              urban: bool = False, school_years: int = 0) -> Decision:
+    """The Decision behind `evaluate`'s numbers (pure: the same numbers always give an equal Decision).
+
+    Decisions and their reasons are immutable and shared between the staff members who have the same numbers."""
+    if no_school_start or no_post_start:
+        missing = []
+        if no_school_start:
+            missing.append(Reason(DATA_MISSING, MSG_DATA_SCHOOL_START))
+        if no_post_start:
+            missing.append(Reason(DATA_MISSING, MSG_DATA_POST_START))
         return Decision(UNKNOWN, tuple(missing))
-    reasons = _exemption_reasons(facts, on, policy)
+    reasons = []
+    if leader and leader_years < policy.term_years:
+        reasons.append(Reason(EX_FIRST_TERM, MSG_FIRST_TERM, {"years": leader_years, "term": policy.term_years}))
+    limit = policy.age_limit_men if male else policy.age_limit_women
+    if age_yesterday >= limit:
+        reasons.append(Reason(EX_AGE, MSG_AGE, {"age": age_yesterday, "limit": limit}))
+    for code, start, end in records:
+        reasons.append(Reason(code, MSG_RECORD, {"kind": EXEMPTION_LABELS[code], "start": start, "end": end or "—"}))
+    if schools >= policy.experience_schools:
+        reasons.append(Reason(EX_EXPERIENCED, MSG_TWO_SCHOOLS, {"schools": schools, "years": policy.experience_years_per_school}))
+    elif urban and rural >= policy.rural_years:
+        reasons.append(Reason(EX_EXPERIENCED, MSG_RURAL_YEARS, {"years": rural, "limit": policy.rural_years}))
     status = EXEMPT if reasons else None
-    school_years = full_years(facts.school_start, on)
-    if facts.is_leader:
-        leader_years = full_years(facts.post_start, on)
+    if leader:
         if leader_years >= policy.must_rotate_years:
             values = {"years": leader_years, "limit": policy.must_rotate_years}
             reasons.append(Reason(MUST_LEADER_TENURE, MSG_LEADER_TENURE, values))
@@ -229,15 +254,6 @@ def evaluate(facts: StaffFacts, on: date, policy: PolicyData) -> Decision:
         note = Reason("", MSG_NOT_YET, {"years": max(school_years, 0), "limit": policy.eligible_years})
         return Decision(NOT_YET, tuple(reasons), note)
     return Decision(status, tuple(reasons))
-
-
-def _missing_data(facts: StaffFacts) -> list:
-    missing = []
-    if facts.school_start is None:
-        missing.append(Reason(DATA_MISSING, MSG_DATA_SCHOOL_START))
-    if facts.is_leader and facts.post_start is None:
-        missing.append(Reason(DATA_MISSING, MSG_DATA_POST_START))
-    return missing
 
 
 def reason_label(code: str) -> str:

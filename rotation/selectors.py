@@ -9,11 +9,13 @@ chunk size whatever the number of staff.
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import islice
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from org import scope
+from org.lookups import Ids
 from org.models import Region, School, Staff, UserRole, WorkHistory
 from rotation import hooks, rules
 from rotation.models import (
@@ -102,10 +104,11 @@ def policy_list(*, user) -> QuerySet[Policy]:
 
 # --- eligibility -------------------------------------------------------------------------
 
-STAFF_COLUMNS = (
-    "id", "id_number", "name", "gender", "birth_date", "post", "school_id", "school__code", "school__name",
-    "school__location", "school__region_id", "school_start", "post_start",
+# What the rules read of a staff member, after the id: `_decisions` takes these as a row's last eight values.
+FACT_COLUMNS = (
+    "gender", "birth_date", "post", "school_id", "school__location", "school__region_id", "school_start", "post_start",
 )
+STAFF_COLUMNS = ("id", "id_number", "name", "school__code", "school__name", *FACT_COLUMNS)
 LEADERS = frozenset(Staff.LEADER_POSTS)
 URBAN, RURAL = School.Location.URBAN, School.Location.RURAL
 
@@ -147,16 +150,25 @@ def evaluate_staff(queryset: QuerySet[Staff], on: date, *, chunk_size: int = CHU
     One id-ordered query read through a cursor (`iterator`), cut into chunks; per chunk, one
     query for work history and one for approved exemptions of exactly the chunk's staff ids.
     """
-    resolver = resolver or PolicyResolver()
-    rows = queryset.order_by("id").values_list(*STAFF_COLUMNS).iterator(chunk_size=chunk_size)
-    chunk = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= chunk_size:
-            yield from _decide_chunk(chunk, on, resolver)
-            chunk = []
-    if chunk:
-        yield from _decide_chunk(chunk, on, resolver)
+    for row, decision in _decisions(queryset, on, STAFF_COLUMNS, chunk_size, resolver or PolicyResolver()):
+        (staff_id, id_number, name, code, school_name, _gender, _birth, post, school_id, _location, region_id,
+         _school_start, _post_start) = row
+        yield EligibilityRow(staff_id, id_number, name, post, code, school_name, region_id, decision, school_id)
+
+
+def _decisions(queryset, on, columns, chunk_size, resolver) -> Iterator[tuple[tuple, rules.Decision]]:
+    """(row, decision) for each staff member of `queryset`, rows read as `columns` (id first, FACT_COLUMNS last)."""
+    rows = queryset.order_by("id").values_list(*columns).iterator(chunk_size=chunk_size)
+    while chunk := list(islice(rows, chunk_size)):
+        ids = [row[0] for row in chunk]
+        history = _history_by_staff(ids)
+        exemptions = _exemptions_by_staff(ids, on)
+        for row in chunk:
+            staff_id = row[0]
+            gender, birth, post, school_id, location, region_id, school_start, post_start = row[-8:]
+            facts = rules.StaffFacts(gender, birth, post in LEADERS, school_id, location == URBAN, school_start, post_start,
+                                     history.get(staff_id, ()), exemptions.get(staff_id, ()))
+            yield row, rules.evaluate(facts, on, resolver.rules(region_id))
 
 
 def evaluate_matching(queryset: QuerySet[Staff], on: date, *, status: str | None = None,
@@ -168,31 +180,11 @@ def evaluate_matching(queryset: QuerySet[Staff], on: date, *, status: str | None
             yield row
 
 
-def _decide_chunk(chunk, on, resolver) -> Iterator[EligibilityRow]:
-    ids = [row[0] for row in chunk]
-    history = _history_by_staff(ids)
-    exemptions = _exemptions_by_staff(ids, on)
-    for row in chunk:
-        yield _decide(row, on, resolver, history.get(row[0], ()), exemptions.get(row[0], ()))
-
-
-def _decide(row, on, resolver, history, exemptions) -> EligibilityRow:
-    (staff_id, id_number, name, gender, birth, post, school_id, code, school_name, location, region_id,
-     school_start, post_start) = row
-    facts = rules.StaffFacts(
-        gender=gender, birth_date=birth, is_leader=post in LEADERS, school_id=school_id,
-        school_is_urban=location == URBAN, school_start=school_start, post_start=post_start,
-        history=history, exemptions=exemptions,
-    )
-    decision = rules.evaluate(facts, on, resolver.rules(region_id))
-    return EligibilityRow(staff_id, id_number, name, post, code, school_name, region_id, decision, school_id)
-
-
 def _history_by_staff(staff_ids: list[int]) -> dict[int, tuple]:
     """The chunk's work history, by exactly its staff ids (an id range could reach other counties' rows);
     `.order_by()` drops the model's default ordering and the joins it needs."""
     found: dict[int, list] = {}
-    rows = WorkHistory.objects.filter(staff_id__any=staff_ids).order_by().values_list(
+    rows = WorkHistory.objects.filter(staff_id__any=Ids(staff_ids)).order_by().values_list(
         "staff_id", "school_id", "school__location", "start", "end"
     )
     for staff_id, school_id, location, start, end in rows:
@@ -203,7 +195,7 @@ def _history_by_staff(staff_ids: list[int]) -> dict[int, tuple]:
 def _exemptions_by_staff(staff_ids: list[int], on: date) -> dict[int, tuple]:
     found: dict[int, list] = {}
     rows = Exemption.objects.filter(
-        staff_id__any=staff_ids, state=Exemption.State.APPROVED, start__lte=on
+        staff_id__any=Ids(staff_ids), state=Exemption.State.APPROVED, start__lte=on
     ).order_by().values_list("staff_id", "kind", "start", "end")
     for staff_id, kind, start, end in rows:
         found.setdefault(staff_id, []).append(rules.ExemptionRow(kind, start, end))
@@ -219,9 +211,11 @@ def staff_decision(staff: Staff, on: date, *, resolver: PolicyResolver | None = 
 def eligibility_counts(queryset: QuerySet[Staff], on: date) -> dict[int, dict[str, int]]:
     """Per county (region id): how many staff have each status."""
     counts: dict[int, dict[str, int]] = {}
-    for row in evaluate_staff(queryset, on):
-        per_status = counts.setdefault(row.region_id, dict.fromkeys(rules.STATUSES, 0))
-        per_status[row.decision.status] += 1
+    for row, decision in _decisions(queryset, on, ("id", *FACT_COLUMNS), CHUNK_SIZE, PolicyResolver()):
+        per_status = counts.get(row[6])
+        if per_status is None:
+            per_status = counts[row[6]] = dict.fromkeys(rules.STATUSES, 0)
+        per_status[decision.status] += 1
     return counts
 
 

@@ -113,3 +113,35 @@ def test_tiny_build_on_postgres_and_one_page_counted():
     assert status == 200 and queries > 0
     data.build(0.0001, log=lambda *_: None)  # a second build replaces the first
     assert Staff.objects.filter(school__code__startswith=data.SCHOOL_PREFIX).count() == 200
+
+
+def test_wrk_seconds_share_the_budget_left_within_the_bounds():
+    from bench import load
+
+    # 2 users × (login + 88 endpoints × (s + 1.5 s overhead)) must fit in the seconds left
+    seconds = load.endpoint_seconds(1200, 88, 2, most=10)
+    assert seconds == 5.0 and 2 * (89 * seconds + 88 * load.OVERHEAD_S) <= 1200
+    assert load.endpoint_seconds(1200, 88, 1, most=10) == 10  # the county user alone: the cap
+    assert load.endpoint_seconds(100, 88, 2, most=10) == load.MIN_SECONDS  # no budget left: the floor
+    assert load.endpoint_seconds(-50, 88, 2, most=10, least=2) == 2
+    assert load.endpoint_seconds(1000, 88, 2, most=10) == 4.0  # rounded down to half a second (4.1)
+    assert load.import_reserve(0.1) == load.IMPORT_RESERVE_S * 0.1
+
+
+@pytest.mark.django_db
+def test_the_city_bench_assessment_builds_is_removed_with_its_staff():
+    if connection.vendor != "postgresql":
+        pytest.skip("the bench data need PostgreSQL")
+    from bench import data
+    from org.models import Region, School, Staff, WorkHistory
+    from tests.factories import StaffFactory
+
+    kept = StaffFactory()
+    city = Region.objects.create(code="439480", name="基准市43948", level=Region.Level.CITY)
+    county = Region.objects.create(code="439481", name="县", level=Region.Level.COUNTY, parent=city)
+    school = School.objects.create(code="B43948-000001", name="校", region=county)
+    gone = StaffFactory(school=school)
+    WorkHistory.objects.create(staff=gone, school=school, start="2010-09-01")
+    data.purge_city(city)
+    assert not Region.objects.filter(code__startswith="43948").exists()
+    assert list(Staff.objects.all()) == [kept] and not WorkHistory.objects.exists()

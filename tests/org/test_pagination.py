@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from org import pagination, scope
+from org.lookups import Ids
 from org.models import Staff
 from org.pagination import BoundedPaginator
 from tests.factories import StaffFactory
@@ -132,6 +133,20 @@ def test_any_lookup_matches_an_in_list(world):
     assert set(Staff.objects.filter(pk__any=ids)) == set(Staff.objects.filter(pk__in=ids))
     assert not Staff.objects.filter(pk__any=[]).exists()
     assert Staff.objects.filter(school__any=[world.school_a.pk]).get() == world.staff_a
+
+
+def test_any_lookup_takes_ids_whole_as_one_array_literal(world):
+    """`Ids` is not walked item by item by the query builder; on PostgreSQL the ints go as one text literal."""
+    ids = Ids([world.staff_a.pk, 999999])
+    assert list(Staff.objects.filter(pk__any=ids)) == [world.staff_a]
+    assert not Staff.objects.filter(school__any=Ids([])).exists()
+    with CaptureQueriesContext(connection) as queries:
+        list(Staff.objects.filter(pk__any=ids))
+    sql = queries.captured_queries[0]["sql"]
+    if connection.vendor == "postgresql":
+        assert f"= ANY('{{{world.staff_a.pk},999999}}'::bigint[])" in sql
+    else:
+        assert f"IN ({world.staff_a.pk}, 999999)" in sql
 
 
 def test_scope_reads_the_region_tree_once(world, city_user):

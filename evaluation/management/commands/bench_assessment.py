@@ -9,7 +9,7 @@ per subject and four scored indicators (so 4 × (schools + people) score rows). 
 ids drawn from each table's sequence. Then it runs the yearly job on each cycle with `run_assessment`
 in a child process (the same code the Celery task runs) and prints its wall time, its peak memory
 (the child's maximum resident set, getrusage) and its rate (subjects and score rows per second); then
-once more, to show the second run changes nothing. The data stay (a fresh city per call); pass
+once more (not with `--once`), to show the second run changes nothing. The data stay (a fresh city per call); pass
 `--delete` to remove them afterwards, or time the job again on a city built earlier with `--reuse CYCLE
 [CYCLE ...]` (nothing built; both runs are then reruns, as a beat retry or a second start would be).
 """
@@ -74,10 +74,13 @@ class Command(BaseCommand):
         parser.add_argument("--people", type=int, default=500000)
         parser.add_argument("--seed", type=int, default=13)
         parser.add_argument("--delete", action="store_true", help="remove the built city afterwards")
+        parser.add_argument("--once", action="store_true",
+                            help="run the job once per cycle (no second run; the benchmark suite's time budget)")
         parser.add_argument("--reuse", type=int, nargs="+", metavar="CYCLE",
                             help="time the job on these existing cycles (a city built by an earlier call), building nothing")
 
-    def handle(self, *args, schools, people, seed, delete, reuse=None, **options):
+    def handle(self, *args, schools, people, seed, delete, once=False, reuse=None, **options):
+        self.attempts = ("first run",) if once else ("first run", "second run")
         if connection.vendor != "postgresql":
             raise CommandError("bench_assessment needs PostgreSQL (DATABASE_URL=postgres://...).")
         if reuse:
@@ -100,7 +103,7 @@ class Command(BaseCommand):
         """Run the job twice on each (label, cycle, subjects) and print the figures."""
         total_wall = 0.0
         for label, cycle, subjects in cycles:
-            for attempt in ("first run", "second run"):
+            for attempt in self.attempts:
                 wall, peak_mb, output = self.timed_run(cycle.pk)
                 if attempt == "first run":
                     total_wall += wall
