@@ -46,11 +46,11 @@ class GroupFilter(django_filters.FilterSet):
         fields = ["type", "region", "active", "q", "gaps", "idle"]
         form = StyledForm
 
-    def filter_gaps(self, queryset, name, value):
+    def filter_gaps(self, queryset, name, value: str):
         """Active groups whose latest compliance of the term has gaps (the dashboard's and coverage page's rule)."""
         return queryset.filter(dissolved_on__isnull=True, pk__in=selectors.gap_group_ids(_term(value)))
 
-    def filter_idle(self, queryset, name, value):
+    def filter_idle(self, queryset, name, value: str):
         term = _term(value)
         held = Activity.objects.filter(group=OuterRef("pk"), held_on__range=(term.start, term.end))
         return queryset.filter(dissolved_on__isnull=True).exclude(Exists(held))
@@ -75,6 +75,6 @@ class ActivityFilter(django_filters.FilterSet):
         fields = ["group", "kind", "held_after", "held_before", "term"]
         form = StyledForm
 
-    def filter_term(self, queryset, name, value):
+    def filter_term(self, queryset, name, value: str):
         term = _term(value)
         return queryset.filter(held_on__range=(term.start, term.end))
