@@ -73,8 +73,17 @@
     // No animation: figures appear at once (screenshots, print) and no frame runs after the page is left.
     chart.setOption(Object.assign({ animation: false }, spec.kind === "map" ? mapOption(spec) : cartesianOption(spec)));
     chart.on("click", (params) => follow(spec, params));
-    window.addEventListener("resize", () => chart.resize());
-    window.addEventListener("beforeprint", () => chart.resize());
+    // Resize once the window has settled, and never to an empty box: a map resized through a zero-size
+    // moment (a full-page screenshot, print preview) inverts a singular transform and throws inside ECharts.
+    let pending = null;
+    const resize = () => {
+      if (node.clientWidth > 0 && node.clientHeight > 0) chart.resize();
+    };
+    window.addEventListener("resize", () => {
+      clearTimeout(pending);
+      pending = setTimeout(resize, 150);
+    });
+    window.addEventListener("beforeprint", resize);
   }
 
   document.querySelectorAll(".chart[data-chart-source]").forEach(draw);

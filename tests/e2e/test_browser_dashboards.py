@@ -54,6 +54,13 @@ def _drill_down_and_export(browser, live_server, username, figure, export):
             charts.nth(index).locator("svg").first.wait_for()
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"home-{username}.png"), full_page=True)
+        # A window squeezed to nothing and back: the charts (the county map above all) skip the empty box
+        # instead of throwing inside ECharts (a singular transform), then draw at the restored size.
+        page.set_viewport_size({"width": 1, "height": 1000})
+        page.wait_for_timeout(400)
+        page.set_viewport_size({"width": 1400, "height": 1000})
+        page.wait_for_timeout(400)
+        assert errors == [], "\n".join(errors)
 
         link = page.locator(figure).first
         shown = link.inner_text().strip()
