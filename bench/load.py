@@ -23,10 +23,11 @@ def import_reserve(scale: float) -> float:
 
 def endpoint_seconds(left: float, endpoints: int, users: int, *, most: float, least: float = MIN_SECONDS) -> float:
     """wrk seconds per endpoint so that `users` users × (the login reference + `endpoints` endpoints, each with
-    OVERHEAD_S) fit in `left` seconds: at most `most`, at least `least`, rounded down to half a second."""
+    OVERHEAD_S) fit in `left` seconds: at most `most`, at least `least`, rounded down to whole seconds (wrk's
+    -d takes no fractions: "4.5s" makes it exit 1 with its usage)."""
     per_user = left / max(users, 1)
     seconds = (per_user - endpoints * OVERHEAD_S) / (endpoints + 1)
-    return max(least, min(most, int(seconds * 2) / 2))
+    return max(int(least), min(int(most), int(seconds)))
 
 
 def session_client(user) -> tuple[Client, str]:

@@ -50,7 +50,7 @@ def parse_output(text: str) -> dict:
 def run(url: str, *, duration: float = 10, connections: int = 2, cookie: str | None = None,
         timeout: int = 60) -> dict:
     """One wrk run (one thread, `connections` connections, `duration` seconds) -> parse_output's dict."""
-    command = [WRK, "-t1", f"-c{connections}", f"-d{duration:g}s", f"--timeout={timeout}s", "-s", str(LUA)]
+    command = [WRK, "-t1", f"-c{connections}", f"-d{max(1, int(duration))}s", f"--timeout={timeout}s", "-s", str(LUA)]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     done = subprocess.run([*command, url], capture_output=True, text=True, timeout=duration + timeout + 30)

@@ -124,7 +124,10 @@ def test_wrk_seconds_share_the_budget_left_within_the_bounds():
     assert load.endpoint_seconds(1200, 88, 1, most=10) == 10  # the county user alone: the cap
     assert load.endpoint_seconds(100, 88, 2, most=10) == load.MIN_SECONDS  # no budget left: the floor
     assert load.endpoint_seconds(-50, 88, 2, most=10, least=2) == 2
-    assert load.endpoint_seconds(1000, 88, 2, most=10) == 4.0  # rounded down to half a second (4.1)
+    assert load.endpoint_seconds(1000, 88, 2, most=10) == 4  # rounded down to whole seconds (4.1)
+    # 4.98 s left per endpoint: 4, never 4.5 (wrk's -d takes whole seconds; "4.5s" made the county's run exit 1)
+    assert load.endpoint_seconds(672, 103, 1, most=10) == 4
+    assert isinstance(load.endpoint_seconds(672, 103, 1, most=10.0, least=3.0), int)
     assert load.import_reserve(0.1) == load.IMPORT_RESERVE_S * 0.1
 
 
