@@ -97,13 +97,21 @@ def table(result: dict) -> str:
     return "\n".join(lines)
 
 
+def _wrk_seconds(result: dict) -> str:
+    """The wrk seconds each user's endpoints had (the budget chooses them per user; `--duration` is a cap)."""
+    chosen = {user: data["duration_s"] for user, data in result.get("endpoints", {}).items() if "duration_s" in data}
+    if not chosen:
+        return f"{result.get('options', {}).get('duration_s')}"
+    return ", ".join(f"{seconds:g} ({user})" for user, seconds in chosen.items())
+
+
 def markdown(result: dict) -> str:
     """The README's performance table: measures, then per user the endpoints (same figures as `table`)."""
     m = result.get("machine", {})
     out = [f"Scale {result.get('scale')}, {m.get('cores')} cores, {m.get('memory_mb')} MB, PostgreSQL "
            f"{str(m.get('postgresql', '')).split()[0]}, load average {m.get('load_average')} at the start and "
            f"{result.get('load_average_end')} at the end, commit {str(m.get('git_commit', ''))[:10]}, "
-           f"wrk {result.get('options', {}).get('duration_s')} s per endpoint, whole suite {result.get('wall_s')} s.", "",
+           f"wrk {_wrk_seconds(result)} s per endpoint, whole suite {result.get('wall_s')} s.", "",
            "| measure | figure | reference | ratio | target | note |", "| --- | ---: | ---: | ---: | --- | --- |"]
     for row in result.get("measures", []):
         extra = f", peak {row['peak_mb']} MB" if row.get("peak_mb") and row.get("unit") == "s" else ""

@@ -148,3 +148,10 @@ def test_the_city_bench_assessment_builds_is_removed_with_its_staff():
     data.purge_city(city)
     assert not Region.objects.filter(code__startswith="43948").exists()
     assert list(Staff.objects.all()) == [kept] and not WorkHistory.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the suite runs on PostgreSQL only")
+@pytest.mark.parametrize("users", ["", "city,province", "region"])
+def test_bench_refuses_unknown_users_before_building_anything(users):
+    with pytest.raises(CommandError, match="--users"):
+        call_command("bench", "--scale", "0.0001", "--users", users)

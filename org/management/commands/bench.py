@@ -46,10 +46,13 @@ class Command(BaseCommand):
                             help="seconds for the whole suite (default 1800); the wrk runs share what the other pieces "
                                  "leave; 0: no budget, --duration per endpoint")
         parser.add_argument("--only", default="", help="measure only the endpoints whose path matches this regex")
+        parser.add_argument("--users", default="city,county",
+                            help="comma-separated users whose endpoints the load piece measures: city, county (default both)")
         parser.add_argument("--skip", default="", help=f"comma-separated pieces to skip: {', '.join(PIECES)}")
         parser.add_argument("--output", default="", help="JSON file name under bench/results/ (default: by time)")
 
-    def handle(self, *args, scale, reuse, duration, min_duration, budget, only, skip, output, **options):
+    def handle(self, *args, scale, reuse, duration, min_duration, budget, only, skip, output, users="city,county",
+               **options):
         try:
             data.require_postgres()
         except data.NotPostgres as error:
@@ -57,13 +60,16 @@ class Command(BaseCommand):
         if scale <= 0:
             raise CommandError("--scale 必须大于 0")
         skipped = {piece.strip() for piece in skip.split(",") if piece.strip()}
+        chosen = {label.strip() for label in users.split(",") if label.strip()}
+        if not chosen or chosen - {"city", "county"}:
+            raise CommandError(f"--users: choose among city, county (got {users!r})")
         if skipped - set(PIECES):
             raise CommandError(f"--skip: unknown pieces {sorted(skipped - set(PIECES))}; known: {', '.join(PIECES)}")
         log = self.stdout.write
         started, wall = report.now(), time.perf_counter()
         result = {"scale": scale, "started_at": started, "machine": report.machine(),
                   "options": {"reuse": reuse, "duration_s": duration, "min_duration_s": min_duration, "budget_s": budget,
-                              "only": only, "skip": sorted(skipped)},
+                              "only": only, "skip": sorted(skipped), "users": sorted(chosen)},
                   "measures": [], "endpoints": {}, "pieces_s": {}}
         pieces = result["pieces_s"]
 
@@ -105,7 +111,8 @@ class Command(BaseCommand):
             if only:
                 endpoints = [e for e in endpoints if re.search(only, e.path)]
             User = get_user_model()
-            users = (("city", data.CITY_USER), ("county", data.COUNTY_USER))
+            users = tuple((label, name) for label, name in (("city", data.CITY_USER), ("county", data.COUNTY_USER))
+                          if label in chosen)
             reserve = 0 if "import" in skipped else load.import_reserve(scale)
             with load.wrk_server(_free_port(), log=log) as base:
                 for done, (label, username) in enumerate(users):
