@@ -65,7 +65,8 @@ def run_child(command: list[str], *, timeout: float, env: dict | None = None) ->
 
 # --- import --------------------------------------------------------------------------------------
 
-IMPORT_LINE = re.compile(r"^parse \+ validate \+ commit\s+(\d+) rows in\s+([\d.]+) s", re.MULTILINE)
+IMPORT_LINE = re.compile(r"^(?:parse \+ validate \+ commit|import \(check \+ commit, one transaction\))\s+(\d+) rows in\s+([\d.]+) s",
+                         re.MULTILINE)  # bench_import's import line (the older wording too)
 PHASE_PEAK = re.compile(r"^(?:parse|validate|commit)[^\n]*peak (\d+) MB", re.MULTILINE)
 
 
