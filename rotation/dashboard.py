@@ -41,13 +41,7 @@ def county_progress(*, user, plan: Plan, today: date) -> list[dict]:
     after the term start), key teachers, expected by `today`, the level and the guidance rates. Four queries."""
     quotas = list(scope.visible_to(user, Quota).filter(plan=plan)
                   .values("county_id", "county__name", "county__code", "share", "base").order_by("county__code"))
-    counted = {row.pop("from_school__region_id"): row for row in (
-        scope.visible_to(user, Assignment).filter(plan=plan, state__in=Assignment.COUNTED_STATES)
-        .values("from_school__region_id")
-        .annotate(counted=Count("*"), in_place=Count("id", filter=Q(state=Assignment.State.IN_PLACE)),
-                  approved=Count("id", filter=Q(state=Assignment.State.APPROVED)),
-                  key=Count("id", filter=Q(is_key_teacher=True)))
-        .order_by())}
+    counted = _counted_by(scope.visible_to(user, Assignment).filter(plan=plan), "from_school__region_id")
     policies = _policies([row["county_id"] for row in quotas] + [plan.region_id])
     warnings = {}
     for row in (scope.visible_to(user, ProgressWarning).filter(plan=plan).values("county_id", "level")
@@ -72,12 +66,7 @@ def county_progress(*, user, plan: Plan, today: date) -> list[dict]:
             "guidance_rate": policy.guidance_rate_percent, "guidance_key": policy.key_teacher_percent,
             "warnings": warnings.get(county, {}),
             "unconfirmed": numbers.get("approved", 0) if today > plan.term_start else None,
-            "links": {
-                "counted": link("rotation:assignment-list", counted="true", **base),
-                "in_place": link("rotation:assignment-list", state=Assignment.State.IN_PLACE, **base),
-                "approved": link("rotation:assignment-list", state=Assignment.State.APPROVED, **base),
-                "key": link("rotation:assignment-list", counted="true", is_key_teacher="true", **base),
-            },
+            "links": _assignment_links(base),
         })
     return rows
 
@@ -92,13 +81,8 @@ def school_progress(*, user, plan: Plan, school_ids, today: date) -> list[dict]:
                 .values("school").annotate(n=Sum("count")).values("n"))
     schools = list(scope.visible_to(user, School).filter(id__in=school_ids).annotate(eligible=Subquery(eligible))
                    .values("id", "code", "name", "region_id", "eligible").order_by("code"))
-    counted = {row.pop("from_school_id"): row for row in (
-        scope.visible_to(user, Assignment).filter(plan=plan, state__in=Assignment.COUNTED_STATES, from_school_id__in=school_ids)
-        .values("from_school_id")
-        .annotate(counted=Count("*"), in_place=Count("id", filter=Q(state=Assignment.State.IN_PLACE)),
-                  approved=Count("id", filter=Q(state=Assignment.State.APPROVED)),
-                  key=Count("id", filter=Q(is_key_teacher=True)))
-        .order_by())}
+    counted = _counted_by(scope.visible_to(user, Assignment).filter(plan=plan, from_school_id__in=school_ids),
+                          "from_school_id")
     policies = _policies([row["region_id"] for row in schools] + [plan.region_id])
     rows = []
     for school in schools:
@@ -113,14 +97,30 @@ def school_progress(*, user, plan: Plan, school_ids, today: date) -> list[dict]:
             "key_share": round(100 * numbers.get("key", 0) / n, 1) if n else None,
             "guidance_rate": policy.guidance_rate_percent, "guidance_key": policy.key_teacher_percent,
             "warnings": {}, "unconfirmed": numbers.get("approved", 0) if today > plan.term_start else None,
-            "links": {
-                "counted": link("rotation:assignment-list", counted="true", **base),
-                "in_place": link("rotation:assignment-list", state=Assignment.State.IN_PLACE, **base),
-                "approved": link("rotation:assignment-list", state=Assignment.State.APPROVED, **base),
-                "key": link("rotation:assignment-list", counted="true", is_key_teacher="true", **base),
-            },
+            "links": _assignment_links(base),
         })
     return rows
+
+
+def _counted_by(assignments, key: str) -> dict:
+    """{key value: {counted, in_place, approved, key}} of the counted assignments (approved + in place), grouped by
+    `key` (the sending county or school): one query."""
+    return {row.pop(key): row for row in (
+        assignments.filter(state__in=Assignment.COUNTED_STATES).values(key)
+        .annotate(counted=Count("*"), in_place=Count("id", filter=Q(state=Assignment.State.IN_PLACE)),
+                  approved=Count("id", filter=Q(state=Assignment.State.APPROVED)),
+                  key=Count("id", filter=Q(is_key_teacher=True)))
+        .order_by())}
+
+
+def _assignment_links(base: dict) -> dict:
+    """Each progress figure's assignment list, filtered by `base` (plan and county or sending school)."""
+    return {
+        "counted": link("rotation:assignment-list", counted="true", **base),
+        "in_place": link("rotation:assignment-list", state=Assignment.State.IN_PLACE, **base),
+        "approved": link("rotation:assignment-list", state=Assignment.State.APPROVED, **base),
+        "key": link("rotation:assignment-list", counted="true", is_key_teacher="true", **base),
+    }
 
 
 def _policies(region_ids: list[int]) -> dict[int, Policy]:
