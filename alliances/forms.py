@@ -3,7 +3,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from alliances import rules
 from alliances.models import (
     Activity,
     DispatchDetail,
@@ -93,19 +92,6 @@ class DispatchDetailForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = DispatchDetail
         fields = ["band", "subject", "senior_three"]
-
-
-class TermForm(StyledFormMixin, forms.Form):
-    term = forms.CharField(label=_("term"), required=False)
-
-    def clean_term(self):
-        value = self.cleaned_data["term"].strip()
-        if not value:
-            return None
-        try:
-            return rules.parse_term(value)
-        except ValueError:
-            raise forms.ValidationError(MSG_BAD_TERM) from None
 
 
 class SuggestForm(StyledFormMixin, forms.Form):

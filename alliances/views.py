@@ -32,9 +32,15 @@ MSG_SUGGESTED = _("Suggestions made; the pairs with gaps were passed in as partn
 
 
 def current_term(request) -> rules.Term:
+    """The term in `?term=` (2026-autumn), else today's; a term that cannot be read is said, once per request,
+    beside the page showing today's term (alliances.rules.parse_term)."""
+    given = request.GET.get("term", "").strip()
     try:
-        return rules.parse_term(request.GET.get("term", ""))
+        return rules.parse_term(given)
     except ValueError:
+        if given and not getattr(request, "_bad_term_said", False):
+            request._bad_term_said = True
+            messages.warning(request, forms.MSG_BAD_TERM)
         return rules.term_of(timezone.localdate())
 
 

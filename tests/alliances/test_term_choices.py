@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from alliances import rules
 from alliances.filters import ActivityFilter, GroupFilter
@@ -68,3 +68,16 @@ def test_the_activity_term_filter_keeps_the_terms_activities(client, world, coun
     client.force_login(county_user)
     response = client.get(reverse("alliances:activity-list"), {"term": "2026-autumn"})
     assert [a.held_on for a in response.context["object_list"]] == [dt.date(2026, 9, 10)]
+
+
+@pytest.mark.parametrize(("given", "warned"), [("2026-autumn", False), ("", False), ("2026-winter", True), ("秋季", True)])
+def test_a_term_that_cannot_be_read_is_said_beside_todays_term(client, county_user, world, given, warned):
+    group = GroupFactory(region=world.county_a, lead_school=world.school_a)
+    client.force_login(county_user)
+    with translation.override("zh-hans"):
+        response = client.get(group.get_absolute_url(), {"term": given} if given else {}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == (["请选择学期，例如 2026-autumn 或 2027-spring。"] if warned else [])
+    expected = rules.parse_term(given) if given and not warned else rules.term_of(timezone.localdate())
+    assert response.context["term"] == expected
