@@ -483,7 +483,11 @@ class EligibilityFigure(models.Model):
         verbose_name = _("eligibility figure")
         verbose_name_plural = _("eligibility figures")
         constraints = [models.UniqueConstraint(fields=["as_of", "school", "status", "reason"], name="eligibility_figure_once")]
-        indexes = [models.Index(fields=["as_of", "status"], name="eligibility_figure_asof")]
+        indexes = [
+            models.Index(fields=["as_of", "status"], name="eligibility_figure_asof"),
+            # the split's bases: a date's status rows (reason blank), read from the index alone
+            models.Index(fields=["as_of", "reason", "status"], include=["school", "count"], name="eligibility_figure_reason"),
+        ]
 
     def __str__(self):
         return f"{self.school_id} · {self.as_of} · {self.status} {self.reason} = {self.count}"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import islice
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from org import scope
@@ -267,7 +267,7 @@ def split_for_user(*, user, target: int, as_of: date, region: Region | None = No
     """The split of `target` over the counties the user sees (under `region` when given), by the MUST_ROTATE +
     ELIGIBLE counts stored for `as_of` (EligibilityFigure: deciding 500,000 staff live takes seconds); None when
     no figures are stored for that date (services.eligibility_figures_request queues them). Three queries."""
-    computed_at = EligibilityFigure.objects.filter(as_of=as_of).aggregate(at=Max("computed_at"))["at"]
+    computed_at = EligibilityFigure.objects.filter(as_of=as_of).values_list("computed_at", flat=True).first()
     if computed_at is None:
         return None
     figures = scope.visible_to(user, EligibilityFigure).filter(
