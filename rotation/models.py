@@ -303,6 +303,8 @@ class Assignment(Versioned, models.Model):
         indexes = [
             models.Index(fields=["plan", "state"], name="assignment_plan_state"),
             models.Index(fields=["staff", "state"], name="assignment_staff_state"),
+            # the lists' order: the first page read in order, not every assignment joined to its staff and sorted
+            models.Index(fields=["-start", "id"], name="assignment_start_id"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(planned_end__gt=models.F("start")), name="assignment_end_after_start"),
