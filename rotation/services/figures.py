@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from org import scope
+from org.locks import job_lock
 from rotation import selectors
 from rotation.models import EligibilityFigure
 
@@ -35,6 +36,7 @@ def eligibility_figures_compute(*, on: date | None = None, chunk_size: int = sel
     rows = [EligibilityFigure(school_id=school, as_of=on, status=status, reason=reason, count=n, computed_at=now)
             for (school, status, reason), n in counts.items()]
     with transaction.atomic():
+        job_lock(f"rotation.eligibility_figures.{on.isoformat()}")
         EligibilityFigure.objects.filter(as_of=on).delete()
         EligibilityFigure.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
