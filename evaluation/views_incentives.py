@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -117,6 +118,14 @@ class TitleRatioFilterForm(forms.Form):
         self.fields["region"].queryset = selectors_incentives.regions_for_filter(user)
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count (the title-ratio page sums its counts by status: no second COUNT query)."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property: this is its cached value
+
+
 class TitleRatioView(LoginRequiredMixin, scope.ScopedQuerysetMixin, TemplateView):
     """Each visible school's senior-title posts against its stage's ratio, over and under listed with numbers, from
     the stored checks (selectors_incentives.title_ratio_rows, which reads visible_to(user, TitleRatioFigure)) with
@@ -136,11 +145,11 @@ class TitleRatioView(LoginRequiredMixin, scope.ScopedQuerysetMixin, TemplateView
         form, rows = self.rows()
         if self.export:
             return file_download(lambda target: exports.title_ratio_export(target, rows=rows), "senior-title-ratios.xlsx")
-        page = self.paginator_class(rows, self.paginate_by).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
         found = selectors_incentives.title_ratio_counts(rows)
         counts = {status: found.get(status, 0) for status in STATUS_LABELS}
+        page = CountedPaginator(rows, self.paginate_by, count=sum(found.values())).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
         return self.render_to_response(self.get_context_data(
             filter_form=form, page_obj=page, object_list=page.object_list, is_paginated=page.has_other_pages(),
             status_labels=STATUS_LABELS, counts=counts, query=query.urlencode(),
