@@ -55,7 +55,8 @@ def title_ratio_counts(figures: QuerySet[TitleRatioFigure]) -> dict[str, int]:
 
 def title_ratio_computed_at():
     """When the stored checks were computed (None: never yet); one row read."""
-    return TitleRatioFigure.objects.values_list("computed_at", flat=True).first()
+    stored = TitleRatioFigure.objects.values_list("computed_at", flat=True)[:1]  # any row: one job wrote them all
+    return stored[0] if stored else None
 
 
 def regions_for_filter(user) -> QuerySet:

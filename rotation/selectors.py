@@ -267,9 +267,10 @@ def split_for_user(*, user, target: int, as_of: date, region: Region | None = No
     """The split of `target` over the counties the user sees (under `region` when given), by the MUST_ROTATE +
     ELIGIBLE counts stored for `as_of` (EligibilityFigure: deciding 500,000 staff live takes seconds); None when
     no figures are stored for that date (services.eligibility_figures_request queues them). Three queries."""
-    computed_at = EligibilityFigure.objects.filter(as_of=as_of).values_list("computed_at", flat=True).first()
-    if computed_at is None:
+    stored = EligibilityFigure.objects.filter(as_of=as_of).values_list("computed_at", flat=True)[:1]  # unordered:
+    if not stored:  # the as-of index finds a row or none (first() would walk the primary key past other dates)
         return None
+    computed_at = stored[0]
     figures = scope.visible_to(user, EligibilityFigure).filter(
         as_of=as_of, reason="", status__in=(rules.MUST_ROTATE, rules.ELIGIBLE))
     if region is not None:
