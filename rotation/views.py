@@ -106,8 +106,8 @@ class SplitView(LoginRequiredMixin, TemplateView):
 
     template_name = "rotation/split.html"
 
-    def get_context_data(self, **kwargs):
-        form = SplitForm(self.request.GET or None, user=self.request.user)
+    def get_context_data(self, form=None, **kwargs):
+        form = form or SplitForm(self.request.GET or None, user=self.request.user)
         split = selectors.split_for_user(user=self.request.user, **form.cleaned_data) if form.is_valid() else None
         return super().get_context_data(
             form=form, split=split, shares=split.shares if split else None, missing=form.is_valid() and split is None,
@@ -116,7 +116,7 @@ class SplitView(LoginRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = SplitForm(request.POST, user=request.user)
         if not form.is_valid():
-            return self.render_to_response(self.get_context_data())
+            return self.render_to_response(self.get_context_data(form=form), status=400)
         services.eligibility_figures_request(actor=request.user, on=form.cleaned_data["as_of"])
         messages.success(request, MSG_FIGURES_QUEUED % {"as_of": form.cleaned_data["as_of"].isoformat()})
         query = urlencode({name: request.POST.get(name, "") for name in form.fields})

@@ -76,6 +76,7 @@ def test_split_page_without_figures_offers_to_compute_them(client, world, county
     response = client.get(reverse("rotation:split"), query)
     assert response.context["missing"] and 'data-testid="split-missing"' in response.content.decode()
     assert client.post(reverse("rotation:split"), query).status_code == 403
+    assert client.post(reverse("rotation:split"), {"target": "9"}).status_code == 400  # no date: the form's errors
     assert not EligibilityFigure.objects.exists()
     client.force_login(county_user)
     with django_capture_on_commit_callbacks(execute=True):  # queued on commit; tasks run eagerly in tests
