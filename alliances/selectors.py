@@ -135,19 +135,25 @@ class CoverageRow:
 
 def coverage_rows(*, user, on: date, by_school: bool = False) -> list[CoverageRow]:
     """Share of visible schools in an active group on `on`, by county and stage (lead and member counted apart);
-    with `by_school`, one row per school under its own name (a principal's home page: scope.school_view)."""
+    with `by_school`, one row per school under its own name (a principal's home page: scope.school_view).
+    One query: each school's two memberships tested once (grouped by place, stage and the two flags), the few
+    flag combinations summed here; filtered counts would test them once per count."""
     place = ("id", "name", "code") if by_school else ("region_id", "region__name", "region__code")
     current = Membership.objects.filter(school=OuterRef("pk"), joined_on__lte=on, group__dissolved_on__isnull=True).filter(
         Q(left_on__isnull=True) | Q(left_on__gte=on))
     rows = (scope.visible_to(user, School)
             .annotate(led=Exists(current.filter(role=Membership.Role.LEAD)), joined=Exists(current.filter(role=Membership.Role.MEMBER)))
-            .values(*place, "stage")
-            .annotate(n=Count("id"), lead=Count("id", filter=Q(led=True)), member=Count("id", filter=Q(joined=True, led=False)),
-                      any=Count("id", filter=Q(led=True) | Q(joined=True)))
-            .order_by(place[2], "stage"))
-    labels = dict(School.Stage.choices)
-    return [CoverageRow(r[place[0]], r[place[1]], r["stage"], str(labels.get(r["stage"], r["stage"])), r["n"],
-                        r["any"], r["lead"], r["member"]) for r in rows]
+            .values(*place, "stage", "led", "joined").annotate(n=Count("*")).order_by(place[2], "stage"))
+    labels, found = dict(School.Stage.choices), {}
+    for r in rows:
+        key = (r[place[0]], r[place[1]], r["stage"])
+        counts = found.setdefault(key, [0, 0, 0, 0])  # schools, in groups, lead, member
+        counts[0] += r["n"]
+        counts[1] += r["n"] if r["led"] or r["joined"] else 0
+        counts[2] += r["n"] if r["led"] else 0
+        counts[3] += r["n"] if r["joined"] and not r["led"] else 0
+    return [CoverageRow(place_id, name, stage, str(labels.get(stage, stage)), *counts)
+            for (place_id, name, stage), counts in found.items()]
 
 
 def groups_without_activity(*, user, term: rules.Term) -> QuerySet[Group]:

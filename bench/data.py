@@ -325,3 +325,17 @@ def _users(city, counties) -> None:
         user.save(update_fields=["password"])
         user.groups.add(group)
         UserRole.objects.create(user=user, role=role, region_id=region_id)
+
+
+def store_figures(*, log=print) -> None:
+    """The figures that jobs store and pages read (the split's eligibility figures as of AS_OF, the senior-title
+    checks), computed when missing: what the nightly jobs would have left in a running system."""
+    from evaluation.models import TitleRatioFigure
+    from evaluation.services_figures import title_ratio_figures_compute
+    from rotation.models import EligibilityFigure
+    from rotation.services import eligibility_figures_compute
+
+    if not EligibilityFigure.objects.filter(as_of=AS_OF).exists():
+        log(f"storing the eligibility figures as of {AS_OF} (the nightly job's): {eligibility_figures_compute(on=AS_OF):,} rows")
+    if not TitleRatioFigure.objects.exists():
+        log(f"storing the senior-title checks (the nightly job's): {title_ratio_figures_compute():,} schools")

@@ -155,14 +155,21 @@ def eligibility(*, log=print) -> list[dict]:
 
 
 def split(*, log=print) -> list[dict]:
+    """The target split's two costs: deciding every staff member live (what a plan's creation still does) and the
+    job that stores the figures the split page and API read (rotation.services.eligibility_figures_compute); the
+    latter leaves the figures as of AS_OF stored for the load piece."""
     from org.models import Region
     from rotation import selectors
+    from rotation.services import eligibility_figures_compute
 
     city = Region.objects.get(code=CITY_CODE)
     seconds, shares = _timed(selectors.split_rows, counties=selectors.counties_under(region=city),
                              staff=selectors.all_active_staff(city), on=AS_OF, target=1000)
     log(f"target split: {len(shares)} counties in {seconds:.1f} s")
-    return [row(f"target split, {len(shares)} counties", seconds, "s")]
+    job_s, stored = _timed(eligibility_figures_compute, on=AS_OF)
+    log(f"eligibility figures job: {stored:,} rows in {job_s:.1f} s")
+    return [row(f"target split, {len(shares)} counties", seconds, "s"),
+            row(f"eligibility figures job (the split page's bases), {stored:,} rows", job_s, "s")]
 
 
 def progress(*, log=print) -> list[dict]:

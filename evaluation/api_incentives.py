@@ -83,22 +83,23 @@ class TitleRatioSerializer(serializers.Serializer):
     school_name = serializers.CharField(source="school.name")
     region = serializers.CharField(source="school.region.name")
     stage = serializers.CharField(source="school.stage")
-    posts = serializers.IntegerField(source="check.posts")
-    senior = serializers.IntegerField(source="check.senior")
-    actual_percent = serializers.DecimalField(source="check.actual_percent", max_digits=6, decimal_places=2, allow_null=True)
-    percent = serializers.DecimalField(source="check.percent", max_digits=6, decimal_places=2, allow_null=True)
-    ceiling = serializers.IntegerField(source="check.ceiling", allow_null=True)
-    difference = serializers.IntegerField(source="check.difference", allow_null=True)
-    status = serializers.CharField(source="check.status")
+    posts = serializers.IntegerField(source="ratio.posts")
+    senior = serializers.IntegerField(source="ratio.senior")
+    actual_percent = serializers.DecimalField(source="ratio.actual_percent", max_digits=6, decimal_places=2, allow_null=True)
+    percent = serializers.DecimalField(source="ratio.percent", max_digits=6, decimal_places=2, allow_null=True)
+    ceiling = serializers.IntegerField(source="ratio.ceiling", allow_null=True)
+    difference = serializers.IntegerField(source="ratio.difference", allow_null=True)
+    status = serializers.CharField(source="ratio.status")
+    computed_at = serializers.DateTimeField()
 
 
 class TitleRatioViewSet(scope.ScopedViewSetMixin, viewsets.GenericViewSet):
-    """Senior-title post ratios per visible school; ?region= (and below), ?stage=, ?status= (over, under, at,
-    unset, empty) filter."""
+    """Senior-title post ratios per visible school, paginated, from the stored checks (computed_at: when; nightly
+    and after a ratio policy change); ?region= (and below), ?stage=, ?status= (over, under, at, unset, empty)
+    filter."""
 
     model = School
     serializer_class = TitleRatioSerializer
-    pagination_class = None  # one row per school, computed (selectors_incentives.title_ratio_rows)
 
     @extend_schema(responses=TitleRatioSerializer(many=True))
     def list(self, request):
@@ -107,7 +108,7 @@ class TitleRatioViewSet(scope.ScopedViewSetMixin, viewsets.GenericViewSet):
             else None
         rows = selectors_incentives.title_ratio_rows(user=request.user, region=region, stage=params.get("stage", ""),
                                                      status=params.get("status", ""))
-        return Response(TitleRatioSerializer(rows, many=True).data)
+        return self.get_paginated_response(TitleRatioSerializer(self.paginate_queryset(rows), many=True).data)
 
 
 POLICY_SERIALIZERS = {}
@@ -152,8 +153,13 @@ class RegionPolicyViewSet(scope.ScopedViewSetMixin, viewsets.GenericViewSet):
                                         for kind in POLICY_SERIALIZERS}}
 
     def list(self, request):
-        policies = services_incentives.PolicyRows()
-        return Response([self._data(region, policies) for region in self.get_queryset()])
+        """One serializer per kind over all the regions (`many=True`): building a ModelSerializer's fields costs
+        milliseconds, once per region and kind it cost seconds for a city's hundred counties."""
+        policies, regions = services_incentives.PolicyRows(), list(self.get_queryset())
+        columns = {kind: serializer([policies.in_force(kind, region) for region in regions], many=True).data
+                   for kind, serializer in POLICY_SERIALIZERS.items()}
+        return Response([{"region": region.pk, **{kind: rows[i] for kind, rows in columns.items()}}
+                         for i, region in enumerate(regions)])
 
     def retrieve(self, request, pk=None):
         return Response(self._data(self.get_object()))

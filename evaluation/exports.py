@@ -88,7 +88,7 @@ def title_ratio_export(target, *, rows) -> None:
 
     def lines():
         for row in rows:
-            check, school = row.check, row.school
+            check, school = row.ratio, row.school
             yield [school.code, school.name, school.region.name, str(school.get_stage_display()), check.posts, check.senior,
                    check.actual_percent if check.actual_percent is not None else "",
                    check.percent if check.percent is not None else "", "" if check.ceiling is None else check.ceiling,

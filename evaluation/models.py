@@ -661,4 +661,31 @@ class TitleRatioPolicy(models.Model):
         return _resolve_region_row(cls, region) or cls(region=region)
 
 
+class TitleRatioFigure(models.Model):
+    """A school's senior-title check (rules.title_ratio: active staff, those holding a senior title of its region's
+    policy, the stage's ratio) as the job last computed it (services_incentives.title_ratio_figures_compute: nightly,
+    and queued when a ratio policy changes). Counting 500,000 staff by school and title takes seconds, too slow for
+    a page; the pages show `computed_at`. A derived table rebuilt whole, so it keeps no history of its own."""
+
+    school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="+", verbose_name=_("school"))
+    posts = models.PositiveIntegerField(_("posts"))
+    senior = models.PositiveIntegerField(_("senior titles"))
+    percent = models.DecimalField(_("ratio (%)"), max_digits=5, decimal_places=2, null=True)
+    ceiling = models.IntegerField(_("ceiling"), null=True)
+    status = models.CharField(_("result"), max_length=8)
+    computed_at = models.DateTimeField(_("computed at"))
+    scope_school_path = "school"
+
+    class Meta:
+        verbose_name = _("senior-title check")
+        verbose_name_plural = _("senior-title checks")
+
+    def __str__(self):
+        return f"{self.school_id} · {self.status}"
+
+    @property
+    def ratio(self) -> rules.TitleRatio:
+        return rules.TitleRatio(self.posts, self.senior, self.percent, self.ceiling, self.status)
+
+
 MSG_NO_SENIOR_TITLES = _("Name at least one title counted as senior.")

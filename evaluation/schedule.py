@@ -16,4 +16,9 @@ BEAT_SCHEDULE = {
         "task": "evaluation.assessment_runs_sweep",
         "schedule": float(os.environ.get("IMPORT_SWEEP_SECONDS", "60")),
     },
+    # Every night at 02:45: each school's senior-title check (services_figures.title_ratio_figures_compute).
+    "evaluation-title-ratio-figures-nightly": {
+        "task": "evaluation.compute_title_ratio_figures",
+        "schedule": crontab(hour=2, minute=45),
+    },
 }

@@ -166,6 +166,10 @@ def region_policy_save(*, actor: User, kind: str, region: Region, data: dict):
     for name, value in data.items():
         setattr(policy, name, value)
     save_audited(policy, actor=actor, reason=str(_("Policy changed")))
+    if kind == "title":  # the stored senior-title checks follow the new ratios
+        from evaluation.services_figures import queue_title_ratio_figures
+
+        queue_title_ratio_figures()
     return policy
 
 

@@ -29,3 +29,11 @@ def assessment_runs_due() -> list[int]:
 def assessment_runs_sweep() -> dict:
     """The beat job: restart or fail assessment runs whose heartbeat stopped (their worker died)."""
     return services_job.assessment_runs_sweep()
+
+
+@shared_task(name="evaluation.compute_title_ratio_figures")
+def compute_title_ratio_figures() -> int:
+    """The nightly job (and after a ratio policy change): every school's senior-title check, stored (idempotent)."""
+    from evaluation import services_figures
+
+    return services_figures.title_ratio_figures_compute()

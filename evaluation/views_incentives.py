@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from evaluation import exports, rules, selectors_incentives, services_incentives
+from evaluation import exports, rules, selectors_incentives, services_figures, services_incentives
 from evaluation.models import AssessmentSchedule, BoundPolicy, FundAllocation, FundPolicy, TitleRatioPolicy
 from evaluation.views import ScopedView
 from org import scope
@@ -21,6 +21,7 @@ from org.downloads import file_download
 from org.models import Region, School
 from org.web import add_refusal
 
+MSG_TITLE_FIGURES_QUEUED = _("The senior-title checks are being computed; reload the page in a moment.")
 MSG_ALLOCATED = _("Award fund allocated: %(count)s recipients, %(allocated)s of %(fund)s yuan, %(left)s yuan unallocated.")
 STATUS_LABELS = {
     rules.RATIO_OVER: _("Over the ratio"), rules.RATIO_UNDER: _("Under the ratio"), rules.RATIO_AT: _("At the ratio"),
@@ -117,9 +118,18 @@ class TitleRatioFilterForm(forms.Form):
         self.fields["region"].queryset = selectors_incentives.regions_for_filter(user)
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count (the title-ratio page sums its counts by status: no second COUNT query)."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property: this is its cached value
+
+
 class TitleRatioView(LoginRequiredMixin, scope.ScopedQuerysetMixin, TemplateView):
-    """Each visible school's senior-title posts against its stage's ratio, over and under listed with numbers
-    (rows from selectors_incentives.title_ratio_rows, which reads visible_to(user, School))."""
+    """Each visible school's senior-title posts against its stage's ratio, over and under listed with numbers, from
+    the stored checks (selectors_incentives.title_ratio_rows, which reads visible_to(user, TitleRatioFigure)) with
+    when they were computed; POST (bureau staff) queues them now."""
 
     model = School
     template_name = "evaluation/title_ratio.html"
@@ -135,17 +145,25 @@ class TitleRatioView(LoginRequiredMixin, scope.ScopedQuerysetMixin, TemplateView
         form, rows = self.rows()
         if self.export:
             return file_download(lambda target: exports.title_ratio_export(target, rows=rows), "senior-title-ratios.xlsx")
-        page = Paginator(rows, self.paginate_by).get_page(request.GET.get("page"))
+        found = selectors_incentives.title_ratio_counts(rows)
+        counts = {status: found.get(status, 0) for status in STATUS_LABELS}
+        page = CountedPaginator(rows, self.paginate_by, count=sum(found.values())).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
-        counts = {status: sum(1 for r in rows if r.check.status == status) for status in STATUS_LABELS}
         return self.render_to_response(self.get_context_data(
             filter_form=form, page_obj=page, object_list=page.object_list, is_paginated=page.has_other_pages(),
-            status_labels=STATUS_LABELS, counts=counts, query=query.urlencode()))
+            status_labels=STATUS_LABELS, counts=counts, query=query.urlencode(),
+            computed_at=selectors_incentives.title_ratio_computed_at(), may_compute=scope.is_bureau_staff(request.user)))
+
+    def post(self, request, *args, **kwargs):
+        services_figures.title_ratio_figures_request(actor=request.user)  # refused: PermissionDenied, 403
+        messages.success(request, MSG_TITLE_FIGURES_QUEUED)
+        return redirect("evaluation:title-ratios")
 
 
 class TitleRatioExportView(TitleRatioView):
     export = True
+    http_method_names = ["get", "head", "options"]
 
 
 # --- per-region policies ---------------------------------------------------------------------------

@@ -132,7 +132,11 @@ class Staff(Versioned, models.Model):
         ordering = ["school__code", "name"]
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
-        indexes = [models.Index(fields=["school", "status"], name="staff_school_status")]
+        indexes = [
+            models.Index(fields=["school", "status"], name="staff_school_status"),
+            # the staff picker's first page (ORDER BY name, id LIMIT 20) read in order, not sorted from the scope
+            models.Index(fields=["name", "id"], name="staff_name_id"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["id_number"], name="staff_id_number_unique"),
             models.CheckConstraint(condition=Q(id_number__regex=r"^[0-9]{17}[0-9X]$"), name="staff_id_number_form"),

@@ -1,12 +1,12 @@
 """REST API of rotation under /api/v1/rotation/: every list and action scoped to the user."""
 
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import decorators, exceptions, serializers, viewsets
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from org import scope
@@ -16,6 +16,7 @@ from org.attachments import AttachmentField
 from org.downloads import HTML, file_download, file_schema
 from org.exporting import export_response
 from org.models import Region, School, Staff
+from org.pagination import EstimatedPageNumberPagination
 from org.versioning import VersionedSerializerMixin, VersionedViewSetMixin
 from rotation import selectors, services
 from rotation.filters import (
@@ -91,7 +92,7 @@ class EligibilitySerializer(serializers.Serializer):
 class EligibilityViewSet(viewsets.ViewSet):
     """Eligibility of the visible active staff at ?as_of= (default: the next 1 September); ?status= filters."""
 
-    pagination_class = PageNumberPagination
+    pagination_class = EstimatedPageNumberPagination  # no exact COUNT(*) over a city's 500,000 staff
     serializer_class = EligibilitySerializer  # for the schema (a ViewSet has no get_serializer)
 
     def list(self, request):
@@ -119,6 +120,9 @@ class EligibilityViewSet(viewsets.ViewSet):
         return export_response(request, "rotation.eligibility", {"via": "api"}, api=True)
 
 
+MSG_NO_FIGURES = _("No eligibility figures are stored for this date; POST compute/ with the same parameters queues them.")
+
+
 class SplitQuerySerializer(serializers.Serializer):
     target = serializers.IntegerField(min_value=0)
     as_of = serializers.DateField()
@@ -130,23 +134,42 @@ class SplitRowSerializer(serializers.Serializer):
     name = serializers.CharField()
     base = serializers.IntegerField()
     share = serializers.IntegerField()
+    computed_at = serializers.DateTimeField()
 
 
 class SplitViewSet(viewsets.ViewSet):
-    """?target=N&as_of=YYYY-MM-DD[&region=CODE]: one row per visible county (code, name, base, share)."""
+    """?target=N&as_of=YYYY-MM-DD[&region=CODE]: one row per visible county (code, name, base, share, computed_at),
+    from the eligibility figures stored for that date (computed_at: when); 409 when none are stored, which
+    POST compute/ (same parameters, bureau staff) queues (202)."""
 
     serializer_class = SplitRowSerializer  # for the schema
 
-    def list(self, request):
-        query = SplitQuerySerializer(data=request.query_params)
+    def _query(self, data):
+        query = SplitQuerySerializer(data=data)
         query.is_valid(raise_exception=True)
         region = None
         if query.validated_data.get("region"):
-            region = scope.get_visible_or_404(request.user, Region, code=query.validated_data["region"])
-        shares = selectors.split_for_user(
-            user=request.user, target=query.validated_data["target"], as_of=query.validated_data["as_of"], region=region
-        )
-        return Response([{"code": s.code, "name": s.name, "base": s.base, "share": s.share} for s in shares])
+            region = scope.get_visible_or_404(self.request.user, Region, code=query.validated_data["region"])
+        return {**query.validated_data, "region": region}
+
+    def list(self, request):
+        split = selectors.split_for_user(user=request.user, **self._query(request.query_params))
+        if split is None:
+            return Response({"detail": MSG_NO_FIGURES}, status=409)
+        return Response([{"code": s.code, "name": s.name, "base": s.base, "share": s.share,
+                          "computed_at": serializers.DateTimeField().to_representation(split.computed_at)}
+                         for s in split.shares])
+
+    @extend_schema(request=SplitQuerySerializer, responses={202: None})
+    @decorators.action(detail=False, methods=["post"])
+    def compute(self, request):
+        """Queue the eligibility figures of `as_of` (bureau staff; 403 otherwise)."""
+        query = self._query(request.data)
+        try:
+            services.eligibility_figures_request(actor=request.user, on=query["as_of"])
+        except DjangoPermissionDenied as error:
+            raise exceptions.PermissionDenied(str(error.args[0])) from error
+        return Response({"as_of": query["as_of"].isoformat()}, status=202)
 
 
 class ExemptionSerializer(VersionedSerializerMixin, serializers.ModelSerializer):

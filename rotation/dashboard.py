@@ -15,12 +15,13 @@ Every figure carries the URL of the list that produced it, with the same filters
 from datetime import date
 
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from org import charts, scope
 from org.charts import list_link as link
 from org.models import School
-from rotation import rules
+from rotation import rules, selectors
 from rotation.models import Assignment, EligibilityFigure, Exemption, Plan, Policy, ProgressWarning, Quota
 
 SHOWN_STATUSES = (rules.MUST_ROTATE, rules.ELIGIBLE, rules.EXEMPT, rules.UNKNOWN)
@@ -29,6 +30,15 @@ SHOWN_REASONS = (rules.EX_FIRST_TERM, rules.EX_AGE, rules.EX_KEY_PROJECT, rules.
 # A reason is counted under the status it decides (an exempt leader's two terms are no reason to rotate).
 REASONS_OF_STATUS = (Q(status=rules.EXEMPT, reason__in=SHOWN_REASONS[:6])
                      | Q(status=rules.MUST_ROTATE, reason__in=SHOWN_REASONS[6:]))
+
+
+def shown_figures():
+    """The stored eligibility figures the dashboards show: those of the latest as-of date not after the coming term
+    start (the nightly job's; a later date asked for on the split page is not the coming term). A subquery, so
+    no query of its own."""
+    coming = selectors.default_as_of(timezone.localdate())
+    latest = EligibilityFigure.objects.filter(as_of__lte=coming).order_by("-as_of").values("as_of")[:1]
+    return EligibilityFigure.objects.filter(as_of=Subquery(latest))
 
 
 def current_plan(*, user) -> Plan | None:
@@ -77,7 +87,7 @@ def school_progress(*, user, plan: Plan, school_ids, today: date) -> list[dict]:
     has no share of the target, so no expectation, level or warnings: those are the county's (the progress page).
     Assignments into the school (which the principal also sees, to confirm arrivals) are not its progress. Three
     queries."""
-    eligible = (EligibilityFigure.objects.filter(school=OuterRef("pk"), reason="", status__in=(rules.MUST_ROTATE, rules.ELIGIBLE))
+    eligible = (shown_figures().filter(school=OuterRef("pk"), reason="", status__in=(rules.MUST_ROTATE, rules.ELIGIBLE))
                 .values("school").annotate(n=Sum("count")).values("n"))
     schools = list(scope.visible_to(user, School).filter(id__in=school_ids).annotate(eligible=Subquery(eligible))
                    .values("id", "code", "name", "region_id", "eligible").order_by("code"))
@@ -131,7 +141,7 @@ def _policies(region_ids: list[int]) -> dict[int, Policy]:
 def eligibility_figures(*, user) -> dict:
     """The nightly eligibility counts of the visible schools: by stage and status, and by status and reason,
     with the as-of date and the computation time. One grouped query (stage × status × reason), summed here."""
-    rows = list(scope.visible_to(user, EligibilityFigure)
+    rows = list(scope.visible_to(user, shown_figures())
                 .filter(Q(reason="", status__in=SHOWN_STATUSES) | REASONS_OF_STATUS)
                 .values("school__stage", "status", "reason")
                 .annotate(n=Sum("count"), as_of=Max("as_of"), computed_at=Max("computed_at")).order_by("school__stage"))

@@ -303,6 +303,8 @@ class Assignment(Versioned, models.Model):
         indexes = [
             models.Index(fields=["plan", "state"], name="assignment_plan_state"),
             models.Index(fields=["staff", "state"], name="assignment_staff_state"),
+            # the lists' order: the first page read in order, not every assignment joined to its staff and sorted
+            models.Index(fields=["-start", "id"], name="assignment_start_id"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(planned_end__gt=models.F("start")), name="assignment_end_after_start"),
@@ -483,7 +485,11 @@ class EligibilityFigure(models.Model):
         verbose_name = _("eligibility figure")
         verbose_name_plural = _("eligibility figures")
         constraints = [models.UniqueConstraint(fields=["as_of", "school", "status", "reason"], name="eligibility_figure_once")]
-        indexes = [models.Index(fields=["as_of", "status"], name="eligibility_figure_asof")]
+        indexes = [
+            models.Index(fields=["as_of", "status"], name="eligibility_figure_asof"),
+            # the split's bases: a date's status rows (reason blank), read from the index alone
+            models.Index(fields=["as_of", "reason", "status"], include=["school", "count"], name="eligibility_figure_reason"),
+        ]
 
     def __str__(self):
         return f"{self.school_id} · {self.as_of} · {self.status} {self.reason} = {self.count}"

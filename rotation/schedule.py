@@ -8,7 +8,7 @@ BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=0),
     },
     "rotation-eligibility-figures-nightly": {
-        "task": "rotation.tasks.compute_eligibility_figures",
+        "task": "rotation.tasks.refresh_eligibility_figures",
         "schedule": crontab(hour=2, minute=30),
     },
 }

@@ -8,10 +8,10 @@ chunk size whatever the number of staff.
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from itertools import islice
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from org import scope
@@ -20,6 +20,7 @@ from org.models import Region, School, Staff, UserRole, WorkHistory
 from rotation import hooks, rules
 from rotation.models import (
     Assignment,
+    EligibilityFigure,
     Exemption,
     Notification,
     Plan,
@@ -255,12 +256,29 @@ def evaluate_page(staff: list[Staff], on: date) -> list[EligibilityRow]:
     return [found[s.pk] for s in staff if s.pk in found]
 
 
-def split_for_user(*, user, target: int, as_of: date, region: Region | None = None) -> list[rules.SplitShare]:
-    """The split of `target` over the counties the user sees (under `region` when given)."""
-    return split_rows(
-        counties=counties_under(user=user, region=region), staff=eligibility_staff(user=user, region=region),
-        on=as_of, target=target,
-    )
+@dataclass(frozen=True)
+class StoredSplit:
+    shares: list[rules.SplitShare]
+    as_of: date
+    computed_at: datetime
+
+
+def split_for_user(*, user, target: int, as_of: date, region: Region | None = None) -> StoredSplit | None:
+    """The split of `target` over the counties the user sees (under `region` when given), by the MUST_ROTATE +
+    ELIGIBLE counts stored for `as_of` (EligibilityFigure: deciding 500,000 staff live takes seconds); None when
+    no figures are stored for that date (services.eligibility_figures_request queues them). Three queries."""
+    stored = EligibilityFigure.objects.filter(as_of=as_of).values_list("computed_at", flat=True)[:1]  # unordered:
+    if not stored:  # the as-of index finds a row or none (first() would walk the primary key past other dates)
+        return None
+    computed_at = stored[0]
+    figures = scope.visible_to(user, EligibilityFigure).filter(
+        as_of=as_of, reason="", status__in=(rules.MUST_ROTATE, rules.ELIGIBLE))
+    if region is not None:
+        figures = figures.filter(school__region__in=scope.region_tree(region))
+    counts = dict(figures.values("school__region_id").annotate(n=Sum("count")).values_list("school__region_id", "n")
+                  .order_by())
+    bases = [(county.code, county.name, counts.get(county.id, 0)) for county in counties_under(user=user, region=region)]
+    return StoredSplit(rules.split_target(target, bases), as_of, computed_at)
 
 
 # --- plans and the roster --------------------------------------------------------------------

@@ -28,6 +28,14 @@ def compute_all_progress() -> int:
 
 
 @shared_task
-def compute_eligibility_figures() -> int:
-    """The nightly job: the dashboards' eligibility counts by school, status and reason (idempotent)."""
-    return services.eligibility_figures_compute()
+def compute_eligibility_figures(on: str | None = None) -> int:
+    """The figures of one as-of date (asked for on the split page; idempotent: that date's set is replaced)."""
+    from datetime import date
+
+    return services.eligibility_figures_compute(on=date.fromisoformat(on) if on else None)
+
+
+@shared_task
+def refresh_eligibility_figures() -> int:
+    """The nightly job: the coming term's eligibility figures and the other stored dates' (idempotent)."""
+    return len(services.eligibility_figures_refresh())

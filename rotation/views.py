@@ -1,6 +1,7 @@
 """Thin rotation pages: validate, call a selector or service, render."""
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -39,6 +40,8 @@ from rotation.forms import (
 from rotation.models import Assignment, Exemption, Inspection, Notification, Plan, Policy, Suggestion
 
 MSG_RECOMPUTE_QUEUED = _("The progress is being recomputed; reload the page in a moment.")
+MSG_FIGURES_QUEUED = _("The eligibility figures as of %(as_of)s are being computed (about a minute for 500,000 staff); "
+                       "reload the page to see the split.")
 
 
 class IndexView(LoginRequiredMixin, TemplateView):
@@ -98,16 +101,26 @@ class EligibilityExportView(LoginRequiredMixin, TemplateView):
 
 
 class SplitView(LoginRequiredMixin, TemplateView):
-    """Split a target across the visible counties by MUST_ROTATE + ELIGIBLE counts."""
+    """Split a target across the visible counties by the MUST_ROTATE + ELIGIBLE counts stored for the as-of date,
+    saying when they were computed; POST (bureau staff) queues the figures of a date that has none."""
 
     template_name = "rotation/split.html"
 
-    def get_context_data(self, **kwargs):
-        form = SplitForm(self.request.GET or None, user=self.request.user)
-        shares = None
-        if form.is_valid():
-            shares = selectors.split_for_user(user=self.request.user, **form.cleaned_data)
-        return super().get_context_data(form=form, shares=shares, **kwargs)
+    def get_context_data(self, form=None, **kwargs):
+        form = form or SplitForm(self.request.GET or None, user=self.request.user)
+        split = selectors.split_for_user(user=self.request.user, **form.cleaned_data) if form.is_valid() else None
+        return super().get_context_data(
+            form=form, split=split, shares=split.shares if split else None, missing=form.is_valid() and split is None,
+            may_compute=scope.is_bureau_staff(self.request.user), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = SplitForm(request.POST, user=request.user)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        services.eligibility_figures_request(actor=request.user, on=form.cleaned_data["as_of"])
+        messages.success(request, MSG_FIGURES_QUEUED % {"as_of": form.cleaned_data["as_of"].isoformat()})
+        query = urlencode({name: request.POST.get(name, "") for name in form.fields})
+        return redirect(f"{request.path}?{query}")
 
 
 # --- policies ------------------------------------------------------------------------------

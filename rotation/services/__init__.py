@@ -45,7 +45,12 @@ from rotation.services.exemptions import (
     exemption_decide,
     policy_save,
 )
-from rotation.services.figures import eligibility_figures_compute
+from rotation.services.figures import (
+    MSG_FIGURES_FORBIDDEN,
+    eligibility_figures_compute,
+    eligibility_figures_refresh,
+    eligibility_figures_request,
+)
 from rotation.services.inspections import (
     MSG_INSPECT_FORBIDDEN,
     MSG_METHOD_REQUIRED,
@@ -79,6 +84,9 @@ from rotation.services.suggestions import (
 
 __all__ = [
     "eligibility_figures_compute",
+    "eligibility_figures_refresh",
+    "eligibility_figures_request",
+    "MSG_FIGURES_FORBIDDEN",
     "BATCH_ACTIONS",
     "EDITABLE_FIELDS",
     "MSG_CLOSE_REASON_REQUIRED",

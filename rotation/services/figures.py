@@ -1,13 +1,22 @@
-"""The stored eligibility figures of the dashboards (rotation.models.EligibilityFigure)."""
+"""The stored eligibility figures (rotation.models.EligibilityFigure): the dashboards' counts and the target split's
+bases, one set per as-of date (a term start)."""
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from org import scope
+from org.locks import job_lock
 from rotation import selectors
 from rotation.models import EligibilityFigure
+
+MSG_FIGURES_FORBIDDEN = _("Only bureau staff may ask for eligibility figures to be computed.")
+KEPT_DAYS = 366  # stored dates older than this before the coming term start are dropped by the nightly job
 
 
 def eligibility_figures_compute(*, on: date | None = None, chunk_size: int = selectors.CHUNK_SIZE) -> int:
@@ -15,7 +24,7 @@ def eligibility_figures_compute(*, on: date | None = None, chunk_size: int = sel
     store per school the count of each status and of each (status, reason); replaces that date's figures in one
     transaction, so a page reads either the old set or the new one. Returns the number of rows stored.
 
-    A system job (beat, nightly): no actor, nothing a user changed."""
+    A system job (beat, nightly, or queued by eligibility_figures_request): no actor, nothing a user changed."""
     on = on or selectors.default_as_of(timezone.localdate())
     counts: Counter = Counter()
     for row in selectors.evaluate_staff(selectors.all_active_staff(), on, chunk_size=chunk_size):
@@ -27,6 +36,29 @@ def eligibility_figures_compute(*, on: date | None = None, chunk_size: int = sel
     rows = [EligibilityFigure(school_id=school, as_of=on, status=status, reason=reason, count=n, computed_at=now)
             for (school, status, reason), n in counts.items()]
     with transaction.atomic():
-        EligibilityFigure.objects.all().delete()  # one as-of date at a time: the dashboards show the coming term
+        job_lock(f"rotation.eligibility_figures.{on.isoformat()}")
+        EligibilityFigure.objects.filter(as_of=on).delete()
         EligibilityFigure.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+def eligibility_figures_refresh(*, today: date | None = None) -> list[date]:
+    """The nightly job: recompute the coming term start's figures and every other stored date within a year
+    before it (a split asked for the current term), drop older dates. Returns the dates computed."""
+    coming = selectors.default_as_of(today or timezone.localdate())
+    EligibilityFigure.objects.filter(as_of__lt=coming - timedelta(days=KEPT_DAYS)).delete()
+    stored = set(EligibilityFigure.objects.values_list("as_of", flat=True).distinct().order_by())
+    dates = sorted(stored | {coming})
+    for on in dates:
+        eligibility_figures_compute(on=on)
+    return dates
+
+
+def eligibility_figures_request(*, actor: User, on: date) -> None:
+    """Bureau staff ask for the figures of an as-of date (the split page's "compute" button): queued once the
+    current transaction commits; the job replaces that date's figures whole, so asking twice is harmless."""
+    from rotation import tasks  # tasks import the services
+
+    if not scope.is_bureau_staff(actor):
+        raise PermissionDenied(MSG_FIGURES_FORBIDDEN)
+    transaction.on_commit(lambda: tasks.compute_eligibility_figures.delay(on.isoformat()))

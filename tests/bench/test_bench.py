@@ -111,6 +111,10 @@ def test_tiny_build_on_postgres_and_one_page_counted():
     assert cookie.startswith("sessionid=")
     status, queries = load.count_queries(client, "/org/schools/")
     assert status == 200 and queries > 0
+    data.store_figures(log=lambda *_: None)  # what the nightly jobs leave for the split and title-ratio pages
+    response = client.get("/rotation/split/", {"target": 10, "as_of": data.AS_OF.isoformat()}, secure=True)
+    assert response.status_code == 200 and sum(share.share for share in response.context["shares"]) == 10
+    assert client.get("/evaluation/title-ratios/", secure=True).context["computed_at"] is not None
     data.build(0.0001, log=lambda *_: None)  # a second build replaces the first
     assert Staff.objects.filter(school__code__startswith=data.SCHOOL_PREFIX).count() == 200
 

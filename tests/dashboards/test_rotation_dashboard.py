@@ -90,3 +90,12 @@ def test_eligibility_figures_equal_the_list_and_the_export(client, world, county
     for n, url in cells:
         assert list_count(client, url) == n, url
         assert export_rows(client, export_url(url, reverse("rotation:eligibility-export"))) == n, url
+
+
+def test_the_dashboards_show_the_coming_terms_figures_not_a_later_date_asked_for_the_split(world, county_user):
+    services.eligibility_figures_compute(on=AS_OF)
+    services.eligibility_figures_compute(on=dt.date(2099, 9, 1))  # a split asked for a term after the coming one
+    mine = dashboard.eligibility_figures(user=county_user)
+    assert mine["as_of"] == AS_OF
+    must = mine["statuses"].index(rules.status_label(rules.MUST_ROTATE))
+    assert [row["cells"][must][0] for row in mine["stage_rows"]] == [1]  # one date's counts, not two summed

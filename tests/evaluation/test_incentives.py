@@ -17,8 +17,10 @@ from evaluation.models import (
     FundAllocation,
     FundPolicy,
     Subject,
+    TitleRatioFigure,
     TitleRatioPolicy,
 )
+from evaluation.services_figures import title_ratio_figures_compute
 from evaluation.services_incentives import fund_allocate, region_policy_save
 from org.models import School, Staff, UserRole
 from org.ratings import Rating
@@ -244,6 +246,7 @@ def titled(world):
         for i in range(staff):
             StaffFactory(school=school, title="高级教师" if i < senior else "一级教师")
     StaffFactory(school=junior, title="正高级教师", status=Staff.Status.RETIRED)  # not counted
+    title_ratio_figures_compute()  # what the nightly job stores
     return junior
 
 
@@ -251,25 +254,43 @@ def test_title_ratio_page_lists_over_and_under_with_numbers(client, world, count
     client.force_login(county_user)
     for i in range(3):  # more schools, the same queries
         StaffFactory(school=SchoolFactory(code=f"A09{i}", region=world.county_a), title="高级教师")
-    # session, user, roles, regions below (scope); the filter's regions; schools; staff by school and title; policies
+    title_ratio_figures_compute()
+    # session, user, roles, regions below (scope); the filter's regions; the counts by status (the page's count
+    # too); the page's rows; when computed
     with django_assert_num_queries(8):
         response = client.get(reverse("evaluation:title-ratios"))
-    rows = {row.school.name: row.check for row in response.context["object_list"]}
+    rows = {row.school.name: row.ratio for row in response.context["object_list"]}
     assert {"咸安实验小学", "咸安一中"} <= set(rows) and "嘉鱼实验小学" not in rows  # county B's school is outside
     assert (rows["咸安实验小学"].posts, rows["咸安实验小学"].senior, rows["咸安实验小学"].ceiling,
             rows["咸安实验小学"].status) == (20, 3, 2, "over")
     assert (rows["咸安一中"].posts, rows["咸安一中"].senior, rows["咸安一中"].ceiling, rows["咸安一中"].status) == (10, 2, 3, "under")
+    assert response.context["counts"]["over"] == 4 and response.context["computed_at"] is not None
     response = client.get(reverse("evaluation:title-ratios"), {"status": "under"})
     assert [row.school.name for row in response.context["object_list"]] == ["咸安一中"]
     response = client.get(reverse("evaluation:title-ratios"), {"stage": "junior"})
     assert [row.school.name for row in response.context["object_list"]] == ["咸安一中"]
 
 
-def test_title_ratios_follow_the_regions_policy(client, world, city_user, county_user, titled):
-    region_policy_save(actor=city_user, kind="title", region=world.county_a, data={"primary": D(15)})
+def test_title_ratio_page_says_when_nothing_is_computed_and_bureau_staff_compute_now(
+        client, world, county_user, principal_user, titled, django_capture_on_commit_callbacks):
+    TitleRatioFigure.objects.all().delete()
+    client.force_login(principal_user)
+    response = client.get(reverse("evaluation:title-ratios"))
+    assert response.context["computed_at"] is None and not response.context["may_compute"]
+    assert client.post(reverse("evaluation:title-ratios")).status_code == 403
+    client.force_login(county_user)
+    with django_capture_on_commit_callbacks(execute=True):  # queued on commit; tasks run eagerly in tests
+        assert client.post(reverse("evaluation:title-ratios")).status_code == 302
+    assert TitleRatioFigure.objects.filter(school=world.school_a, status="over").exists()
+
+
+def test_title_ratios_follow_the_regions_policy(client, world, city_user, county_user, titled,
+                                                django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the checks are recomputed once the policy is saved
+        region_policy_save(actor=city_user, kind="title", region=world.county_a, data={"primary": D(15)})
     client.force_login(county_user)
     response = client.get(reverse("evaluation:title-ratios"), {"stage": "primary"})
-    assert response.context["object_list"][0].check.status == "at"  # 15 % of 20 = 3
+    assert response.context["object_list"][0].ratio.status == "at"  # 15 % of 20 = 3
 
 
 def test_title_ratio_export_reads_back(client, world, city_user, titled):
@@ -283,10 +304,11 @@ def test_title_ratio_export_reads_back(client, world, city_user, titled):
 
 def test_title_ratio_api_is_scoped(world, county_user, city_user, titled, django_assert_num_queries):
     client = api(county_user)
-    with django_assert_num_queries(5):
-        rows = client.get("/api/v1/evaluation/title-ratios/").data
-    assert {r["school_name"] for r in rows} == {"咸安实验小学", "咸安一中"}
-    rows = api(city_user).get("/api/v1/evaluation/title-ratios/", {"status": "at"}).data
+    with django_assert_num_queries(4):  # roles, regions below (scope); the page's count and rows
+        data = client.get("/api/v1/evaluation/title-ratios/").data
+    assert {r["school_name"] for r in data["results"]} == {"咸安实验小学", "咸安一中"} and data["count"] == 2
+    assert all(r["computed_at"] for r in data["results"])
+    rows = api(city_user).get("/api/v1/evaluation/title-ratios/", {"status": "at"}).data["results"]
     assert [(r["school_name"], r["posts"], r["senior"], r["ceiling"]) for r in rows] == [("嘉鱼实验小学", 10, 1, 1)]
     assert api(county_user).get("/api/v1/evaluation/title-ratios/", {"region": world.county_b.pk}).status_code == 404
 

@@ -1,9 +1,10 @@
 """Rotation API: scoped lists and actions, pinned query counts."""
 
 import pytest
+from django.utils.dateparse import parse_datetime
 from rest_framework.test import APIClient
 
-from rotation.models import Exemption
+from rotation.models import EligibilityFigure, Exemption
 from tests.factories import StaffFactory
 from tests.rotation.factories import ExemptionFactory, PolicyFactory
 
@@ -25,15 +26,29 @@ def test_eligibility_api_is_scoped_and_filters_status(api, world, county_user, d
     assert data["count"] == 0
 
 
-def test_split_api(api, world, city_user, county_user):
+def test_split_api(api, world, city_user, county_user, django_capture_on_commit_callbacks):
     api.force_authenticate(city_user)
-    data = api.get("/api/v1/rotation/split/", {"target": 9, "as_of": "2026-09-01"}).json()
-    assert data == [
+    query = {"target": 9, "as_of": "2026-09-01"}
+    response = api.get("/api/v1/rotation/split/", query)
+    assert response.status_code == 409  # no figures stored for the date yet
+    with django_capture_on_commit_callbacks(execute=True):  # queued on commit; tasks run eagerly in tests
+        assert api.post("/api/v1/rotation/split/compute/", query, format="json").status_code == 202
+    data = api.get("/api/v1/rotation/split/", query).json()
+    computed_at = EligibilityFigure.objects.values_list("computed_at", flat=True).first()
+    assert [{k: v for k, v in row.items() if k != "computed_at"} for row in data] == [
         {"code": "421202", "name": "咸安区", "base": 1, "share": 5},
         {"code": "421221", "name": "嘉鱼县", "base": 1, "share": 4},
     ]
+    assert {parse_datetime(row["computed_at"]) for row in data} == {computed_at}
     api.force_authenticate(county_user)
-    assert api.get("/api/v1/rotation/split/", {"target": 9, "as_of": "2026-09-01", "region": "421221"}).status_code == 404
+    assert api.get("/api/v1/rotation/split/", {**query, "region": "421221"}).status_code == 404
+    assert [row["share"] for row in api.get("/api/v1/rotation/split/", query).json()] == [9]
+
+
+def test_split_compute_is_for_bureau_staff(api, world, principal_user):
+    api.force_authenticate(principal_user)
+    response = api.post("/api/v1/rotation/split/compute/", {"target": 9, "as_of": "2026-09-01"}, format="json")
+    assert response.status_code == 403 and not EligibilityFigure.objects.exists()
 
 
 def test_policy_api_is_scoped(api, world, county_user):

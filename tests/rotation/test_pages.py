@@ -7,8 +7,10 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
-from rotation.models import Exemption, Policy
+from rotation import services
+from rotation.models import EligibilityFigure, Exemption, Policy
 from tests.factories import StaffFactory
 from tests.rotation.factories import ExemptionFactory
 
@@ -55,13 +57,46 @@ def test_eligibility_export_is_scoped(client, world, county_user):
     assert rows[1][4:7] == ("MUST_ROTATE", "应交流", "MUST_TEACHER_TENURE;ELIGIBLE_TENURE")
 
 
-def test_split_page_covers_visible_counties_only(client, world, county_user, city_user):
+def test_split_page_covers_visible_counties_only(client, world, county_user, city_user, django_assert_max_num_queries):
+    services.eligibility_figures_compute(on=dt.date(2026, 9, 1))
     client.force_login(city_user)
-    response = client.get(reverse("rotation:split"), {"target": "9", "as_of": "2026-09-01"})
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("rotation:split"), {"target": "9", "as_of": "2026-09-01"})
     assert [(s.code, s.share) for s in response.context["shares"]] == [("421202", 5), ("421221", 4)]
+    assert 'data-testid="split-freshness"' in response.content.decode()
     client.force_login(county_user)
     response = client.get(reverse("rotation:split"), {"target": "9", "as_of": "2026-09-01"})
     assert [(s.code, s.share) for s in response.context["shares"]] == [("421202", 9)]
+
+
+def test_split_page_without_figures_offers_to_compute_them(client, world, county_user, principal_user,
+                                                          django_capture_on_commit_callbacks):
+    query = {"target": "9", "as_of": "2026-09-01"}
+    client.force_login(principal_user)
+    response = client.get(reverse("rotation:split"), query)
+    assert response.context["missing"] and 'data-testid="split-missing"' in response.content.decode()
+    assert client.post(reverse("rotation:split"), query).status_code == 403
+    assert client.post(reverse("rotation:split"), {"target": "9"}).status_code == 400  # no date: the form's errors
+    assert not EligibilityFigure.objects.exists()
+    client.force_login(county_user)
+    with django_capture_on_commit_callbacks(execute=True):  # queued on commit; tasks run eagerly in tests
+        response = client.post(reverse("rotation:split"), query)
+    assert response.status_code == 302 and "as_of=2026-09-01" in response["Location"]
+    assert set(EligibilityFigure.objects.values_list("as_of", flat=True)) == {dt.date(2026, 9, 1)}
+    response = client.get(reverse("rotation:split"), query)
+    assert [(s.code, s.share) for s in response.context["shares"]] == [("421202", 9)]
+
+
+def test_figures_of_several_dates_are_kept_apart(world):
+    services.eligibility_figures_compute(on=dt.date(2026, 9, 1))
+    services.eligibility_figures_compute(on=dt.date(2027, 9, 1))
+    services.eligibility_figures_compute(on=dt.date(2026, 9, 1))  # replaces its own date only
+    assert set(EligibilityFigure.objects.values_list("as_of", flat=True)) == {dt.date(2026, 9, 1), dt.date(2027, 9, 1)}
+    EligibilityFigure.objects.create(school=world.school_a, as_of=dt.date(2024, 9, 1), status="ELIGIBLE", count=1,
+                                     computed_at=timezone.now())
+    dates = services.eligibility_figures_refresh(today=dt.date(2026, 11, 30))  # coming term start: 2027-09-01
+    assert dates == [dt.date(2026, 9, 1), dt.date(2027, 9, 1)]
+    assert set(EligibilityFigure.objects.values_list("as_of", flat=True)) == set(dates)
 
 
 def test_policy_pages(client, world, city_user, county_user):

@@ -107,6 +107,7 @@ class Command(BaseCommand):
             step = piece_done("export", step)
             save()
         if "load" not in skipped:
+            data.store_figures(log=log)
             endpoints = discover()
             if only:
                 endpoints = [e for e in endpoints if re.search(only, e.path)]
