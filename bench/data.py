@@ -21,6 +21,7 @@ from django.db import DatabaseError, connection, models, transaction
 
 from org.idcard import check_char
 from org.models import Region, School, Staff, UserRole, WorkHistory
+from org.services.figures import staff_figures_compute
 
 CITY_CODE = "970000"
 SCHOOL_PREFIX = "PB"
@@ -245,6 +246,7 @@ def build(scale: float, *, seed: int = 15, log=print) -> dict:
         assignment_count = _rotation(sizes, schools, counties, city, staff_id, rng)
         timings["alliances_rotation_s"] = round(time.perf_counter() - step, 1)
         _users(city, counties)
+    staff_figures_compute()  # what the periodic job stores for the home page (org.tasks.compute_staff_figures)
     step = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

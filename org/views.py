@@ -25,7 +25,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
     """The first page after login, the same for every role (only the scope differs): the user's inbox (what waits
     for them, with counts), the base-data counts and each app's dashboard section (org.hooks). A user without a
     scope of regions or schools (a reviewer, who sees only what is assigned to them) gets the inbox only. The
-    regions the user sees are read once here and carried by the user to every section (scope.hold_regions_seen)."""
+    regions the user sees are read once here and carried by the user to every section (scope.hold_regions_seen).
+    The active staff are the stored figures of the periodic job (org.services.figures), shown with their time."""
 
     template_name = "home.html"
 
@@ -35,9 +36,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
                    "scoped": scope.has_scope(user), "sections": [], "map_script": settings.DASHBOARD_MAP_SCRIPT}
         if context["scoped"]:
             scope.hold_regions_seen(user)
-            context.update(school_count=selectors.school_list(user=user).count(),
-                           staff_count=selectors.staff_list(user=user).filter(status=Staff.Status.ACTIVE).count(),
-                           sections=hooks.dashboard_sections(user, today))
+            staff = services.staff_figure(user=user)
+            context.update(school_count=selectors.school_list(user=user).count(), staff_count=staff["n"],
+                           staff_computed_at=staff["computed_at"], sections=hooks.dashboard_sections(user, today))
         return super().get_context_data(**context, **kwargs)
 
 
