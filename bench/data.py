@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group as AuthGroup
 from django.db import DatabaseError, connection, models, transaction
 
+from alliances.services.coverage import coverage_figures_compute
 from org.idcard import check_char
 from org.models import Region, School, Staff, UserRole, WorkHistory
 from org.services.figures import staff_figures_compute
@@ -246,7 +247,8 @@ def build(scale: float, *, seed: int = 15, log=print) -> dict:
         assignment_count = _rotation(sizes, schools, counties, city, staff_id, rng)
         timings["alliances_rotation_s"] = round(time.perf_counter() - step, 1)
         _users(city, counties)
-    staff_figures_compute()  # what the periodic job stores for the home page (org.tasks.compute_staff_figures)
+    staff_figures_compute()  # what the periodic jobs store for the home page (org and alliances tasks)
+    coverage_figures_compute()
     step = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

@@ -6,8 +6,11 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from alliances import services as alliances_services
+from org import services as org_services
 from rotation.models import Assignment, Exemption, Quota
-from tests.factories import SchoolFactory
+from tests.alliances.factories import GroupFactory, MembershipFactory
+from tests.factories import SchoolFactory, StaffFactory
 from tests.rotation.factories import AssignmentFactory, ExemptionFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +65,20 @@ def test_the_home_page_reads_a_fixed_number_of_queries(client, rotation, role, q
     client.get(reverse("home"))  # sessions and the like settle
     with django_assert_num_queries(queries):
         client.get(reverse("home"))
+
+
+@pytest.mark.parametrize(("role", "queries"), [("city_user", 28), ("county_user", 28), ("principal_user", 26), ("supervisor_user", 25)])
+def test_with_the_stored_figures_the_count_is_the_same_whatever_the_rows(client, rotation, role, queries, request, world,
+                                                                         django_assert_num_queries):
+    """The periodic jobs' figures (staff per school, coverage per region and stage) read in the queries they replace,
+    however many schools, staff and groups there are."""
+    client.force_login(request.getfixturevalue(role))
+    for _batch in range(2):
+        for region in (world.county_a, world.county_b):
+            StaffFactory.create_batch(2, school=SchoolFactory(region=region))
+            MembershipFactory(group=GroupFactory(region=region))
+        org_services.staff_figures_compute()
+        alliances_services.coverage_figures_compute()
+        client.get(reverse("home"))
+        with django_assert_num_queries(queries):
+            client.get(reverse("home"))
