@@ -13,7 +13,7 @@ from alliances.tasks import compute_coverage_figures
 from config.celery_app import app
 from org.models import UserRole
 from tests.alliances.factories import GroupFactory, MembershipFactory
-from tests.dashboards.helpers import export_rows, export_url, list_count
+from tests.dashboards.helpers import export_rows, export_url, home_body, list_count
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +97,7 @@ def test_stored_coverage_may_lag_the_live_page_and_says_when_it_was_computed(cli
     live = selectors.coverage_rows(user=county_user, on=TODAY)
     assert sum(row.in_groups for row in live) == sum(row.in_groups for row in stored) + 1
     client.force_login(county_user)
-    body = client.get(reverse("home")).content.decode()
+    body = home_body(client)
     assert 'data-testid="coverage-computed"' in body and timezone.localtime(at).strftime("%Y年%-m月%-d日 %H:%M") in body
     services.coverage_figures_compute(on=TODAY)  # the next run catches up
     assert _cells(dashboard.alliances_dashboard(user=county_user, today=TODAY)["rows"]) == _cells(live)
@@ -107,7 +107,7 @@ def test_before_the_first_run_the_section_says_so(client, groups, county_user):
     section = dashboard.alliances_dashboard(user=county_user, today=TODAY)
     assert section["stored"] and section["rows"] == [] and section["coverage_computed_at"] is None
     client.force_login(county_user)
-    assert "尚未统计" in client.get(reverse("home")).content.decode()
+    assert "尚未统计" in home_body(client)
 
 
 def test_a_principal_and_a_user_who_also_sees_a_school_elsewhere_are_counted_live(groups, principal_user, county_user,

@@ -15,6 +15,7 @@ from evaluation import dashboard, services
 from evaluation.models import Assignment, RatingChange, Subject
 from org.models import ExportJob, UserRole
 from org.ratings import Rating
+from tests.dashboards.helpers import home_body
 from tests.factories import SchoolFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +93,7 @@ def test_the_figures_are_what_the_city_and_the_county_see(rated, city_user, coun
 
 def test_the_home_page_links_the_figures_to_the_list(client, rated, county_user):
     client.force_login(county_user)
-    body = client.get(reverse("home")).content.decode()
+    body = home_body(client)
     data = dashboard.evaluation_dashboard(user=county_user)
     for _n, url in _figures(data):
         assert f'href="{url.replace("&", "&amp;")}"' in body, url
