@@ -42,11 +42,6 @@ def dashboard_functions() -> list:
     return [func for _order, func in _DASHBOARDS]
 
 
-def dashboard_sections(user, today) -> list[dict]:
-    sections = (func(user, today) for _order, func in _DASHBOARDS)
-    return [{"template": template, "context": context} for template, context in filter(None, sections)]
-
-
 def dashboard_names() -> list[str]:
     """Each section's name (its app's), in order: the home page loads each after the page from its own URL
     (org.views.DashboardSectionView, issue 14 item 8), so the page itself reads none of their figures."""
