@@ -1,9 +1,13 @@
 """The alliances section of the home page: aggregate reads only, scoped to the user.
 
-Figures (issue 14, item 4): the share of schools in an active group by county and stage (alliances.selectors
-.coverage_rows, one grouped query), groups with compliance gaps in the current term (each group's latest
-compliance row, computed nightly by the compliance job with its time) and active groups without any joint
-activity this term. Each links to its list with the same filters.
+Figures (issue 14, item 4): the share of schools in an active group by county and stage, groups with compliance
+gaps in the current term (each group's latest compliance row, computed nightly by the compliance job with its time)
+and active groups without any joint activity this term. Each links to its list with the same filters.
+
+The coverage of a user who sees schools by region is read from the figures the periodic job stores per region and
+stage (alliances.models.CoverageFigure, shown with their time; reading every school of a province on each visit is
+too slow, issue 14 item 8); a principal's school, or a user who also sees a school one by one, is counted live
+(alliances.selectors.coverage_rows), so no figure ever counts a school the user does not see.
 """
 
 from datetime import date
@@ -21,7 +25,9 @@ def alliances_dashboard(*, user, today: date) -> dict:
     """Everything the alliances section shows (three queries, and three for the scope)."""
     term = rules.term_of(today)
     by_school = bool(scope.school_view(user))  # a principal: their school's row, under its name
-    rows = selectors.coverage_rows(user=user, on=today, by_school=by_school)
+    stored = scope.sees_by_region_only(user)
+    rows = selectors.stored_coverage_rows(user=user) if stored else selectors.coverage_rows(user=user, on=today,
+                                                                                             by_school=by_school)
     counties: dict[str, dict] = {}
     for row in rows:  # county x stage aggregate rows
         entry = counties.setdefault(row.region, {"schools": 0, "in_groups": 0, "region_id": row.region_id})
@@ -42,6 +48,8 @@ def alliances_dashboard(*, user, today: date) -> dict:
                                for v in counties.values()])])
     return {
         "term": term, "rows": rows, "by_school": by_school, "chart": chart if counties else None, "groups": groups,
+        "stored": stored, "coverage_as_of": rows[0].as_of if stored and rows else None,
+        "coverage_computed_at": rows[0].computed_at if stored and rows else None,
         "coverage_link": link("alliances:coverage"),
         "active_link": link("alliances:group-list", active="true"),
         "gaps_link": link("alliances:group-list", gaps=term.code),

@@ -431,3 +431,28 @@ class ActivityAttachment(models.Model):
 
     def get_absolute_url(self):
         return reverse("alliances:attachment-download", args=[self.pk])
+
+
+class CoverageFigure(models.Model):
+    """How many of a region's schools of a stage are in an active group on a date (lead, member only, either), as the
+    coverage page counts them live (alliances.selectors.coverage_of). Stored by the periodic job
+    (alliances.tasks.compute_coverage_figures) for the home page: reading every school of a province on each visit is
+    too slow (issue 14, item 8). Keyed by the schools' own region, so a user who sees schools by region reads exactly
+    the rows of the regions whose schools they see (alliances.scopes); rebuilt whole by each run."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("region"))
+    stage = models.CharField(_("stage"), max_length=16, choices=School.Stage.choices)
+    schools = models.PositiveIntegerField(_("schools"))
+    in_groups = models.PositiveIntegerField(_("in a group"))
+    lead = models.PositiveIntegerField(_("lead schools"))
+    member = models.PositiveIntegerField(_("member schools"))
+    as_of = models.DateField(_("as of"))
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("coverage figure")
+        verbose_name_plural = _("coverage figures")
+        constraints = [models.UniqueConstraint(fields=["region", "stage"], name="coverage_figure_once")]
+
+    def __str__(self):
+        return f"{self.region_id} · {self.stage}: {self.in_groups}/{self.schools}"

@@ -13,6 +13,7 @@ from alliances.models import (
     Compliance,
     ComplianceItem,
     CourseNeed,
+    CoverageFigure,
     DispatchDetail,
     DispatchRequirement,
     Group,
@@ -61,3 +62,10 @@ def _requirements(user, queryset, scope_):
 @scope.register(DispatchDetail)
 def _details(user, queryset, scope_):
     return queryset.filter(assignment__in=scope.visible_to(user, Assignment))
+
+
+@scope.register(CoverageFigure)
+def _coverage_figures(user, queryset, scope_):
+    """The rows of the regions whose schools the user sees by region; schools seen one by one (a principal's) have no
+    row of their own, so their users read them live (alliances.dashboard), and a row never counts an unseen school."""
+    return queryset.filter(region_id__in=scope_.region_ids)

@@ -11,6 +11,7 @@ from alliances.models import (
     Compliance,
     ComplianceItem,
     CourseNeed,
+    CoverageFigure,
     DispatchRequirement,
     Group,
     GroupPost,
@@ -133,15 +134,26 @@ class CoverageRow:
         return round(100 * self.in_groups / self.schools, 2) if self.schools else 0.0
 
 
+@dataclass
+class StoredCoverageRow(CoverageRow):
+    as_of: date | None = None
+    computed_at: object = None
+
+
 def coverage_rows(*, user, on: date, by_school: bool = False) -> list[CoverageRow]:
     """Share of visible schools in an active group on `on`, by county and stage (lead and member counted apart);
-    with `by_school`, one row per school under its own name (a principal's home page: scope.school_view).
+    with `by_school`, one row per school under its own name (a principal's home page: scope.school_view)."""
+    return coverage_of(scope.visible_to(user, School), on=on, by_school=by_school)
+
+
+def coverage_of(schools: QuerySet[School], *, on: date, by_school: bool = False) -> list[CoverageRow]:
+    """`coverage_rows` of any school queryset (the periodic job's: every school, alliances.services.coverage).
     One query: each school's two memberships tested once (grouped by place, stage and the two flags), the few
     flag combinations summed here; filtered counts would test them once per count."""
     place = ("id", "name", "code") if by_school else ("region_id", "region__name", "region__code")
     current = Membership.objects.filter(school=OuterRef("pk"), joined_on__lte=on, group__dissolved_on__isnull=True).filter(
         Q(left_on__isnull=True) | Q(left_on__gte=on))
-    rows = (scope.visible_to(user, School)
+    rows = (schools
             .annotate(led=Exists(current.filter(role=Membership.Role.LEAD)), joined=Exists(current.filter(role=Membership.Role.MEMBER)))
             .values(*place, "stage", "led", "joined").annotate(n=Count("*")).order_by(place[2], "stage"))
     labels, found = dict(School.Stage.choices), {}
@@ -154,6 +166,18 @@ def coverage_rows(*, user, on: date, by_school: bool = False) -> list[CoverageRo
         counts[3] += r["n"] if r["joined"] and not r["led"] else 0
     return [CoverageRow(place_id, name, stage, str(labels.get(stage, stage)), *counts)
             for (place_id, name, stage), counts in found.items()]
+
+
+def stored_coverage_rows(*, user) -> list[CoverageRow]:
+    """`coverage_rows` by county and stage as the periodic job stored them (alliances.models.CoverageFigure), for the
+    home page of a user who sees schools by region only (`scope.sees_by_region_only`); one query, a few hundred rows
+    at province scale instead of every school."""
+    rows = (scope.visible_to(user, CoverageFigure).order_by("region__code", "stage")
+            .values("region_id", "region__name", "stage", "schools", "in_groups", "lead", "member", "as_of", "computed_at"))
+    labels = dict(School.Stage.choices)
+    return [StoredCoverageRow(r["region_id"], r["region__name"], r["stage"], str(labels.get(r["stage"], r["stage"])),
+                              r["schools"], r["in_groups"], r["lead"], r["member"], r["as_of"], r["computed_at"])
+            for r in rows]
 
 
 def groups_without_activity(*, user, term: rules.Term) -> QuerySet[Group]:

@@ -22,3 +22,9 @@ def compute_compliance_for_schools(school_ids: list[int], terms: list[str] | Non
         return 0
     today = rules.term_of(timezone.localdate()).code
     return sum(compute_compliance(term, group_ids) for term in dict.fromkeys([today, *(terms or [])]))
+
+
+@shared_task
+def compute_coverage_figures() -> int:
+    """The beat job: store the home page's coverage by region and stage for today (idempotent: replaces the last run)."""
+    return services.coverage_figures_compute(on=timezone.localdate())

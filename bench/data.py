@@ -19,8 +19,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group as AuthGroup
 from django.db import DatabaseError, connection, models, transaction
 
+from alliances.services.coverage import coverage_figures_compute
 from org.idcard import check_char
 from org.models import Region, School, Staff, UserRole, WorkHistory
+from org.services.figures import staff_figures_compute
 
 CITY_CODE = "970000"
 SCHOOL_PREFIX = "PB"
@@ -245,6 +247,8 @@ def build(scale: float, *, seed: int = 15, log=print) -> dict:
         assignment_count = _rotation(sizes, schools, counties, city, staff_id, rng)
         timings["alliances_rotation_s"] = round(time.perf_counter() - step, 1)
         _users(city, counties)
+    staff_figures_compute()  # what the periodic jobs store for the home page (org and alliances tasks)
+    coverage_figures_compute()
     step = time.perf_counter()
     with connection.cursor() as cursor:  # VACUUM sets the visibility map, so index-only scans read no heap (as on a
         # bureau's settled database); it cannot run inside a transaction (a test's), where ANALYZE alone does

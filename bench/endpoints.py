@@ -4,7 +4,8 @@ Kept: every route without a URL parameter that answers GET with a page or a list
 landing pages and dashboards, report pages, API list actions (a viewset route whose GET maps to
 `list`) and plain API views. Left out: routes with parameters (detail and action routes), create and
 edit forms, exports and downloads (.xlsx, export/), the admin, the API schema and docs, login,
-logout, the language switch, the API's root index and the token view. The login page is the
+logout, the language switch, the API's root index and the token view; the home page's sections
+(a parameter with a few known values) are kept, one endpoint each. The login page is the
 reference and is measured separately.
 """
 
@@ -61,10 +62,22 @@ def _is_list(route: str, name: str | None, callback) -> bool:
     return "get" in getattr(view, "http_method_names", ()) and hasattr(view, "get")
 
 
+def _expanded(route: str, name: str | None) -> list[tuple[str, str]]:
+    """A route whose parameter takes a few known values, as one (route, name) per value: the home page's sections,
+    each loaded after the page from its own URL (org.views.DashboardSectionView)."""
+    if name != "dashboard-section":
+        return []
+    from org import hooks
+
+    return [(route.replace("<slug:name>", section), f"{name}-{section}") for section in hooks.dashboard_names()]
+
+
 def discover(urlconf=None) -> list[Endpoint]:
     """Every list page, dashboard and API list of `urlconf` (default ROOT_URLCONF), in URL order."""
     found, seen = [], set()
     for route, namespace, name, callback in _walk(get_resolver(urlconf).url_patterns, "", None):
+        for path, label in _expanded(route, name):
+            found.append(Endpoint(path="/" + path, name=f"page:{label}", kind="page"))
         if not _is_list(route, name, callback):
             continue
         path = "/" + route

@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from org import account_views
 from org.api import TokenView, UserTokenRevokeView
-from org.views import HomeView
+from org.views import DashboardSectionView, HomeView
 
 api_v1 = [
     path("", include("org.api_urls")),
@@ -36,6 +36,7 @@ class FaviconView(RedirectView):
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    path("dashboard/<slug:name>/", DashboardSectionView.as_view(), name="dashboard-section"),
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password-change"),

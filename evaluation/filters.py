@@ -6,6 +6,8 @@ and `missing_rater` (subjects whose scores a rater still owes). Choice lists are
 region or school is refused with the form's error)."""
 
 import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +24,27 @@ def visible_cycles(request):
     return scope.visible_to(request.user, Cycle).order_by("-year", "-as_of", "-id") if request else Cycle.objects.none()
 
 
+def visible_raters(request):
+    """The raters of the assignments the user may see (those the home page lists, whatever their cycle)."""
+    users = get_user_model()._default_manager
+    if request is None:
+        return users.none()
+    raters = scope.visible_to(request.user, Assignment).values("rater_id")
+    return users.filter(pk__in=raters).order_by("username")
+
+
+class RaterField(forms.ModelChoiceField):
+    """A rater shown by name, as the home page shows them (family name first), with the user name."""
+
+    def label_from_instance(self, obj):
+        name = f"{obj.last_name}{obj.first_name}"
+        return f"{name}（{obj.username}）" if name else obj.username
+
+
+class RaterFilter(django_filters.ModelChoiceFilter):
+    field_class = RaterField
+
+
 RATING_CHOICES = [(rating.value, rating.label) for rating in EVALUATION_SCALE]
 
 
@@ -34,7 +57,7 @@ class ResultFilter(FilterSet):
     final_rating = django_filters.ChoiceFilter(choices=Rating.choices, label=_("final rating"))
     rule_to = django_filters.ChoiceFilter(choices=RATING_CHOICES, method="changed_by_rule",
                                           label=_("changed by a bound rule to"))
-    missing_rater = django_filters.NumberFilter(method="missing_from", label=_("scores missing from rater (ID)"))
+    missing_rater = RaterFilter(queryset=visible_raters, method="missing_from", label=_("scores missing from rater"))
 
     class Meta:
         model = Subject
@@ -51,8 +74,9 @@ class ResultFilter(FilterSet):
         return queryset.filter(pk__in=changes.values("subject_id"))
 
     def missing_from(self, queryset, name, value):
-        """Subjects whose scores rater `value` has not submitted (the assignments the user may see)."""
-        pending = scope.visible_to(self.request.user, Assignment).filter(rater_id=value, submitted_at__isnull=True)
+        """Subjects whose scores rater `value` (a user among `visible_raters`) has not submitted (the assignments the
+        user may see)."""
+        pending = scope.visible_to(self.request.user, Assignment).filter(rater=value, submitted_at__isnull=True)
         return queryset.filter(pk__in=pending.values("subject_id"))
 
 

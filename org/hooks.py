@@ -42,9 +42,24 @@ def dashboard_functions() -> list:
     return [func for _order, func in _DASHBOARDS]
 
 
-def dashboard_sections(user, today) -> list[dict]:
-    sections = (func(user, today) for _order, func in _DASHBOARDS)
-    return [{"template": template, "context": context} for template, context in filter(None, sections)]
+def dashboard_names() -> list[str]:
+    """Each section's name (its app's), in order: the home page loads each after the page from its own URL
+    (org.views.DashboardSectionView, issue 14 item 8), so the page itself reads none of their figures."""
+    return [_name(func) for _order, func in _DASHBOARDS]
+
+
+def dashboard_section_named(name: str, user, today) -> dict | None:
+    """The section `name` for the user ({"template", "context"}), None when there is no such section or it shows
+    nothing to this user."""
+    for _order, func in _DASHBOARDS:
+        if _name(func) == name:
+            found = func(user, today)
+            return {"template": found[0], "context": found[1]} if found else None
+    return None
+
+
+def _name(func) -> str:
+    return func.__module__.split(".")[0]
 
 
 def inbox_items(func):

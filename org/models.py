@@ -479,3 +479,22 @@ class TransferRequest(models.Model):
 
     def get_absolute_url(self):
         return reverse("org:transfer-list")
+
+
+class StaffFigure(models.Model):
+    """How many active staff a school has, stored by the periodic job (org.tasks.compute_staff_figures) for the home
+    page: counting 500,000 staff on every visit is too slow for a page (issue 14, item 8). A derived table rebuilt
+    whole by each run (a school without active staff has no row), so it keeps no history of its own; the page shows
+    when it was computed, since the staff list it links to is live."""
+
+    school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="+", verbose_name=_("school"))
+    active = models.PositiveIntegerField(_("active staff"))
+    computed_at = models.DateTimeField(_("computed at"))
+    scope_school_path = "school"
+
+    class Meta:
+        verbose_name = _("staff figure")
+        verbose_name_plural = _("staff figures")
+
+    def __str__(self):
+        return f"{self.school_id} = {self.active}"

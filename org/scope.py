@@ -19,6 +19,7 @@ Named rules (use these instead of rebuilding them from `scope_for(user)`)
     `has_role(user, *roles)`, `is_bureau_staff(user)`, `sees_everything(user)`, `manages_any(user)`;
     `has_scope(user)`                   the user sees some region or school (not a reviewer-only account);
     `school_view(user)`                 the schools of a user who sees no region (a principal), else empty;
+    `sees_by_region_only(user)`         every school the user sees is seen through a region (no school one by one);
     `hold_regions_seen(user)`           read `regions_seen` once for the rest of a request (the home page).
 `scope_for(user)` (the raw `Scope`) is for this module and the few places that need its sets:
 the navigation's context processor and the importers' per-row checks.
@@ -294,6 +295,14 @@ def school_view(user) -> frozenset[int]:
     figures under the school, not under its county. Empty for everyone else."""
     current = scope_for(user)
     return frozenset() if current.everything or current.region_ids else current.school_ids
+
+
+def sees_by_region_only(user) -> bool:
+    """Every school the user sees is seen through its region (superusers, bureau staff, supervisors; not a principal,
+    nor a county user who is also the principal of a school elsewhere): figures stored per region are then exactly
+    the user's schools."""
+    current = scope_for(user)
+    return current.everything or (bool(current.region_ids) and not current.school_ids)
 
 
 def runs_region(user, region_id: int) -> bool:

@@ -61,3 +61,9 @@ def export_jobs_sweep() -> dict:
     counts = sweep()
     counts["expired"] = export_files_expire()
     return counts
+
+
+@shared_task(name="org.compute_staff_figures")
+def compute_staff_figures() -> int:
+    """The beat job: store each school's active staff count for the home page (idempotent: replaces the last run)."""
+    return services.staff_figures_compute()

@@ -5,8 +5,10 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView, UpdateView
 from django_filters.views import FilterView
@@ -25,20 +27,50 @@ class HomeView(LoginRequiredMixin, TemplateView):
     """The first page after login, the same for every role (only the scope differs): the user's inbox (what waits
     for them, with counts), the base-data counts and each app's dashboard section (org.hooks). A user without a
     scope of regions or schools (a reviewer, who sees only what is assigned to them) gets the inbox only. The
-    regions the user sees are read once here and carried by the user to every section (scope.hold_regions_seen)."""
+    regions the user sees are read once here and carried by the user to every section (scope.hold_regions_seen).
+    The active staff are the stored figures of the periodic job (org.services.figures), shown with their time. Each
+    app's section is loaded after the page from its own URL (DashboardSectionView): the page reads no section's
+    figures, so it answers at once whatever the scope's size."""
 
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        user, today = self.request.user, timezone.localdate()
+        user = self.request.user
         context = {"roles": list(user.roles.select_related("region", "school")), "inbox": hooks.inbox(user),
                    "scoped": scope.has_scope(user), "sections": [], "map_script": settings.DASHBOARD_MAP_SCRIPT}
         if context["scoped"]:
             scope.hold_regions_seen(user)
-            context.update(school_count=selectors.school_list(user=user).count(),
-                           staff_count=selectors.staff_list(user=user).filter(status=Staff.Status.ACTIVE).count(),
-                           sections=hooks.dashboard_sections(user, today))
+            staff = services.staff_figure(user=user)
+            context.update(school_count=selectors.school_list(user=user).count(), staff_count=staff["n"],
+                           staff_computed_at=staff["computed_at"], sections=hooks.dashboard_names())
         return super().get_context_data(**context, **kwargs)
+
+
+class DashboardSectionView(LoginRequiredMixin, TemplateView):
+    """One app's home-page section (org.hooks), scoped to the user like the page: the home page's script asks for it
+    with the X-Dashboard-Fragment header and puts the fragment in its place; without the header (no script, or a
+    link followed) the section is a page of its own. 404 for an unknown section, a user without a scope of regions
+    or schools (a reviewer), or a section that shows nothing to the user."""
+
+    FRAGMENT_HEADER = "HTTP_X_DASHBOARD_FRAGMENT"
+
+    def get_template_names(self):
+        return ["includes/dashboard_fragment.html" if self.request.META.get(self.FRAGMENT_HEADER) else "home_section.html"]
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        if not scope.has_scope(user):
+            raise Http404
+        scope.hold_regions_seen(user)
+        section = hooks.dashboard_section_named(self.kwargs["name"], user, timezone.localdate())
+        if section is None:
+            raise Http404
+        return super().get_context_data(section=section, map_script=settings.DASHBOARD_MAP_SCRIPT, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        patch_vary_headers(response, ["X-Dashboard-Fragment"])
+        return response
 
 
 class SchoolListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from org import charts, scope
+from org.charts import links_to
 from org.charts import list_link as link
 from org.models import School
 from rotation import rules, selectors
@@ -57,7 +58,7 @@ def county_progress(*, user, plan: Plan, today: date) -> list[dict]:
     for row in (scope.visible_to(user, ProgressWarning).filter(plan=plan).values("county_id", "level")
                 .annotate(n=Count("*"), open=Count("id", filter=Q(cleared_on__isnull=True))).order_by()):
         warnings.setdefault(row["county_id"], {})[row["level"]] = (row["n"], row["open"])
-    rows = []
+    rows, assignments = [], links_to("rotation:assignment-list")
     for quota in quotas:  # one row per county (a handful), not per staff member
         county, numbers = quota["county_id"], counted.get(quota["county_id"], {})
         policy = policies.get(county) or policies.get(plan.region_id) or Policy()
@@ -76,7 +77,7 @@ def county_progress(*, user, plan: Plan, today: date) -> list[dict]:
             "guidance_rate": policy.guidance_rate_percent, "guidance_key": policy.key_teacher_percent,
             "warnings": warnings.get(county, {}),
             "unconfirmed": numbers.get("approved", 0) if today > plan.term_start else None,
-            "links": _assignment_links(base),
+            "links": _assignment_links(base, assignments),
         })
     return rows
 
@@ -94,7 +95,7 @@ def school_progress(*, user, plan: Plan, school_ids, today: date) -> list[dict]:
     counted = _counted_by(scope.visible_to(user, Assignment).filter(plan=plan, from_school_id__in=school_ids),
                           "from_school_id")
     policies = _policies([row["region_id"] for row in schools] + [plan.region_id])
-    rows = []
+    rows, assignments = [], links_to("rotation:assignment-list")
     for school in schools:
         numbers, eligible_n = counted.get(school["id"], {}), school["eligible"] or 0
         policy = policies.get(school["region_id"]) or policies.get(plan.region_id) or Policy()
@@ -107,7 +108,7 @@ def school_progress(*, user, plan: Plan, school_ids, today: date) -> list[dict]:
             "key_share": round(100 * numbers.get("key", 0) / n, 1) if n else None,
             "guidance_rate": policy.guidance_rate_percent, "guidance_key": policy.key_teacher_percent,
             "warnings": {}, "unconfirmed": numbers.get("approved", 0) if today > plan.term_start else None,
-            "links": _assignment_links(base),
+            "links": _assignment_links(base, assignments),
         })
     return rows
 
@@ -123,13 +124,14 @@ def _counted_by(assignments, key: str) -> dict:
         .order_by())}
 
 
-def _assignment_links(base: dict) -> dict:
-    """Each progress figure's assignment list, filtered by `base` (plan and county or sending school)."""
+def _assignment_links(base: dict, assignments) -> dict:
+    """Each progress figure's assignment list, filtered by `base` (plan and county or sending school); `assignments`
+    is the list's `links_to`, reversed once for all the rows."""
     return {
-        "counted": link("rotation:assignment-list", counted="true", **base),
-        "in_place": link("rotation:assignment-list", state=Assignment.State.IN_PLACE, **base),
-        "approved": link("rotation:assignment-list", state=Assignment.State.APPROVED, **base),
-        "key": link("rotation:assignment-list", counted="true", is_key_teacher="true", **base),
+        "counted": assignments(counted="true", **base),
+        "in_place": assignments(state=Assignment.State.IN_PLACE, **base),
+        "approved": assignments(state=Assignment.State.APPROVED, **base),
+        "key": assignments(counted="true", is_key_teacher="true", **base),
     }
 
 

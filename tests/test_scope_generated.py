@@ -35,6 +35,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.views import APIView
 
 from evaluation.models import Scheme
+from org import hooks
 from org.models import Region, UserRole
 from rotation.models import Assignment as RotationAssignment
 from rotation.models import Exemption, Plan, Suggestion
@@ -73,6 +74,7 @@ VIEW_MODELS = {
 VALUE_KWARGS = {
     "action": ["deactivate", "reset-password"],
     "kind": None,  # filled from the importers and alliances.exports.ExportView.KINDS
+    "name": None,  # the home page's sections (org.hooks.dashboard_names), each a list of figures
 }
 # Reference tables every signed-in user reads (talentpool/scopes.py registers them `_signed_in`): there is
 # no "outside" row, so their routes are not asked for a 404 and their rows carry no marker.
@@ -265,9 +267,14 @@ def _check_list_routes(client, builder, problems):
             continue
         if route in NOT_LISTS:
             continue
-        kinds = _kind_values(route) if "kind" in kwargs else [None]
-        for kind in kinds:
-            url = _path(route, {"kind": kind} if kind else {})
+        if "kind" in kwargs:
+            values = [{"kind": kind} for kind in _kind_values(route)]
+        elif "name" in kwargs:
+            values = [{"name": name} for name in hooks.dashboard_names()]
+        else:
+            values = [{}]
+        for value in values:
+            url = _path(route, value)
             variants = [url] + ([f"{url}?format=api"] if route.startswith("api/") else [])
             for address in variants:
                 response = client.get(address, HTTP_ACCEPT="text/html" if "format=api" in address else "*/*")

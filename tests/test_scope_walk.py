@@ -34,6 +34,7 @@ ALLOWED = {
     "org.api.UserTokenRevokeView": "org.accounts.managed_users(actor) via services.accounts._managed_user (404 outside)",
     # Landing pages and menus: counts and links read through scoped selectors, no row by its id.
     "org.views.HomeView": "home page",
+    "org.views.DashboardSectionView": "a home-page section: the app's dashboard selectors over visible_to(user, ...)",
     "talentpool.views.IndexView": "landing page",
     "rotation.views.IndexView": "landing page",
     "alliances.views.IndexView": "landing page",

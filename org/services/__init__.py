@@ -4,7 +4,8 @@
 - `basedata`: persisting a checked base-data import plan;
 - `jobs`: import jobs for any registered workbook kind;
 - `exports`: export jobs (large exports written by Celery, kept for their owner);
-- `transfers`: cross-county transfers requested by imports and decided by the city bureau.
+- `transfers`: cross-county transfers requested by imports and decided by the city bureau;
+- `figures`: the home page's stored staff figures (a periodic job).
 
 Import from `org.services` (the names below) or from the sub-module; tests that tune a module's
 constant patch the sub-module (e.g. `org.services.basedata.COPY_THRESHOLD`).
@@ -18,6 +19,7 @@ from org.services.exports import (
     export_job_run,
     export_jobs_sweep,
 )
+from org.services.figures import staff_figure, staff_figures_compute
 from org.services.jobs import (
     MSG_IMPORT_FORBIDDEN,
     import_job_commit,
@@ -49,6 +51,8 @@ __all__ = [
     "export_job_run",
     "export_jobs_sweep",
     "base_data_apply",
+    "staff_figure",
+    "staff_figures_compute",
     "import_job_commit",
     "import_job_commit_request",
     "import_job_crashed",

@@ -86,5 +86,11 @@
     window.addEventListener("beforeprint", resize);
   }
 
-  document.querySelectorAll(".chart[data-chart-source]").forEach(draw);
+  // The charts of a part of the page: the whole page now, each home-page section when it arrives (dashboard.js).
+  function drawIn(root) {
+    root.querySelectorAll(".chart[data-chart-source]").forEach(draw);
+  }
+
+  window.eduCharts = { drawIn: drawIn };
+  drawIn(document);
 })();

@@ -49,6 +49,13 @@ def test_discovery_keeps_list_pages_and_api_lists_only():
     assert "/rotation/split/?target=1000&as_of=2026-09-01" in endpoints  # a computation gets its inputs
 
 
+def test_discovery_measures_each_home_page_section_at_its_own_url():
+    endpoints = {e.path: e.name for e in discover()}
+    for section in ("rotation", "talentpool", "alliances", "evaluation"):
+        assert endpoints[f"/dashboard/{section}/"] == f"page:dashboard-section-{section}"
+    assert endpoints["/"] == "page:home"
+
+
 def test_discovery_covers_a_new_route_and_skips_detail_create_and_download():
     assert [e.path for e in discover(urlconf=__name__)] == ["/things/"]
 

@@ -37,6 +37,10 @@ def _home(page, live_server, username: str, sections=SECTIONS):
     with page.expect_navigation():
         page.click("button[type=submit]")
     assert page.url.rstrip("/") == live_server.url
+    # Each section arrives after the page (static/js/dashboard.js) and takes its placeholder's place.
+    holders = page.locator("[data-dashboard-fragment]")
+    while holders.count():
+        holders.first.wait_for(state="detached")
     for section in ("inbox", *sections):
         assert page.locator(f"[data-testid={section}]").count() == 1, section
 

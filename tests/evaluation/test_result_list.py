@@ -13,9 +13,10 @@ from rest_framework.test import APIClient
 
 from evaluation import dashboard, services
 from evaluation.models import Assignment, RatingChange, Subject
-from org.models import ExportJob
+from org.models import ExportJob, UserRole
 from org.ratings import Rating
-from tests.factories import SchoolFactory
+from tests.dashboards.helpers import home_body
+from tests.factories import SchoolFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +93,7 @@ def test_the_figures_are_what_the_city_and_the_county_see(rated, city_user, coun
 
 def test_the_home_page_links_the_figures_to_the_list(client, rated, county_user):
     client.force_login(county_user)
-    body = client.get(reverse("home")).content.decode()
+    body = home_body(client)
     data = dashboard.evaluation_dashboard(user=county_user)
     for _n, url in _figures(data):
         assert f'href="{url.replace("&", "&amp;")}"' in body, url
@@ -153,7 +154,7 @@ def test_export_above_the_threshold_is_a_job_with_the_lists_rows(client, rated, 
     assert job.status == ExportJob.Status.DONE and job.rows_total == 3 == _list_rows(client, url)
 
 
-RESULT_PAGE = 11  # session, user, roles, regions x2, the choice lists (cycles, regions, schools), count, page
+RESULT_PAGE = 12  # session, user, roles, regions x2, the choice lists (cycles, regions, schools, raters), count, page
 RESULT_API = 4  # the cycle filter, count, page, rater groups (the scope is cached on the force-authenticated user)
 
 
@@ -176,3 +177,27 @@ def test_the_list_page_and_its_api_read_a_fixed_number_of_queries(client, rated,
         assert client.get(reverse("evaluation:result-list"), params).context["paginator"].count == 7
     with django_assert_num_queries(RESULT_API):
         assert api.get("/api/v1/evaluation/subjects/", params).json()["count"] == 7
+
+
+def test_the_missing_rater_filter_names_the_rater_and_offers_only_raters_in_scope(client, rated, city_user, county_user,
+                                                                                    reviewer_user, world):
+    """The filter shows the rater's name, not a bare id; a county user's choice is among the raters of the assignments
+    they see: a rater who only scores county B's subjects is refused with the form's error, and never named."""
+    outsider = UserFactory(username="rater_b", first_name="芳", last_name="王")
+    UserRole.objects.create(user=outsider, role=UserRole.Role.REVIEWER)
+    services.assignments_create(actor=city_user, cycle=rated, raters=[outsider], group=rated.groups.get(name="专家组"),
+                                subjects=list(Subject.objects.filter(cycle=rated, school__code="B001")))
+    reviewer_user.last_name, reviewer_user.first_name = "李", "明"
+    reviewer_user.save(update_fields=["last_name", "first_name"])
+    client.force_login(county_user)
+    response = client.get(reverse("evaluation:result-list"), {"cycle": rated.pk, "missing_rater": reviewer_user.pk})
+    body = response.content.decode()
+    assert response.context["paginator"].count == 1
+    assert f'<option value="{reviewer_user.pk}" selected>李明（{reviewer_user.username}）</option>' in body
+    assert "王芳" not in body
+    response = client.get(reverse("evaluation:result-list"), {"cycle": rated.pk, "missing_rater": outsider.pk})
+    body = response.content.decode()
+    assert response.context["paginator"].count == 0 and 'data-testid="filter-errors"' in body and "王芳" not in body
+    client.force_login(city_user)
+    response = client.get(reverse("evaluation:result-list"), {"cycle": rated.pk, "missing_rater": outsider.pk})
+    assert response.context["paginator"].count == 1 and "王芳（rater_b）" in response.content.decode()

@@ -57,6 +57,7 @@ class Command(BaseCommand):
                                            (WITH_GAPS, self._with_gaps), (TOWNSHIP, self._township),
                                            (PRESCHOOL, self._preschool)] if make()]
         done = services.compliance_compute(term=self.term)
+        services.coverage_figures_compute(on=self.today)  # what the periodic job stores for the home page, fresh
         self.stdout.write(f"alliances demo: {Group.objects.count()} groups ({len(created)} parts new), "
                           f"compliance of {done} groups for {self.term.code}")
 

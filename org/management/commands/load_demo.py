@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from org import demo
+from org import demo, services
 from org.models import Region, School, Staff, UserRole, WorkHistory
 
 BUREAU_GROUP = "Bureau staff"
@@ -45,6 +45,7 @@ class Command(BaseCommand):
         # Apps add their own demo data as load_demo_<app> commands (org imports none of them).
         for name in sorted(command for command in get_commands() if command.startswith("load_demo_")):
             call_command(name, stdout=self.stdout)
+        services.staff_figures_compute()  # what the periodic job stores for the home page, fresh
         self.stdout.write(
             f"demo: {len(regions)} regions, {len(schools)} schools, {Staff.objects.count()} staff "
             f"({created_staff} new)"
