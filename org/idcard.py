@@ -94,7 +94,7 @@ class NumberRows:
         from array import array
 
         self._keys = array("q", [0]) * size  # 0: an empty slot
-        self._rows = array("l", [0]) * size
+        self._rows = array("i", [0]) * size  # an Excel row number fits in 32 bits
         self._mask = size - 1
 
     @staticmethod

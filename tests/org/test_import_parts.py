@@ -117,3 +117,22 @@ def test_number_rows_hold_what_a_dict_holds():
     assert held[numbers[0]] == 99 and len(held) == len(numbers)
     with pytest.raises(KeyError):
         held["421202196001010000"]
+
+
+def test_a_header_block_pasted_below_is_still_skipped_however_it_is_written():
+    """The repeated-header check looks at a cell only if it holds a character its header's text can begin
+    with; full-width, upper-case and annotated headers still count."""
+    from org.excel import Column, Problems, SheetSpec, cells, parse_sheet
+
+    spec = SheetSpec("教职工", (
+        Column("姓名", "name", cells.text(64), required=True),
+        Column("ID", "code", cells.text(64), required=True, aliases=("编号",)),
+        Column("备注", "note", cells.text(64)),
+    ))
+    rows = [["姓名", "ID", "备注"], ["张三", "a1", "x"],
+            ["姓　名（必填）", "ＩＤ", ""],  # the header block pasted again, as typed in another workbook
+            ["*姓名", "id", "备注"], ["李四", "a2", "ID"], ["王五", "编号", "姓名"]]
+    problems = Problems()
+    parsed = list(parse_sheet(spec, list(enumerate(rows, start=1)), problems))
+    assert not problems
+    assert [(row.row, row.values["name"]) for row in parsed] == [(2, "张三"), (5, "李四"), (6, "王五")]
