@@ -173,7 +173,7 @@ def parse_sheet(spec: SheetSpec, rows: Iterable[tuple[int, list]], problems: Pro
     header_texts = {}
     for position, column in mapping.items():
         names = {headers.normalise_header(name) for name in (column.header, *column.aliases)}
-        header_texts[position] = (names, _first_characters(names))
+        header_texts[position] = (names, _end_characters(names, 0), _end_characters(names, -1))
     key = spec.key
     for number, row in itertools.chain(buffered, iterator):
         width = len(row)
@@ -240,13 +240,14 @@ def _not_a_record(row: list, header_texts: dict) -> bool:
         return True
     repeated = 0
     width = len(row)
-    for position, (names, firsts) in header_texts.items():
+    for position, (names, firsts, lasts) in header_texts.items():
         if position >= width:
             continue
         text = row[position]
-        # A cell holding none of the characters its header's normalised text can begin with is no header:
-        # a few substring searches instead of normalising every cell of the sheet (20 % of the check).
-        if text.__class__ is str and (firsts is None or any(char in text for char in firsts)) \
+        # A cell holding none of the characters its header's normalised text can begin (or end) with is no
+        # header: a few substring searches instead of normalising every cell (20 % of the check).
+        if text.__class__ is str and (firsts is None or (any(char in text for char in firsts)
+                                                         and any(char in text for char in lasts))) \
                 and _normalised(text) in names:
             repeated += 1
             if repeated >= 2:
@@ -257,10 +258,10 @@ def _not_a_record(row: list, header_texts: dict) -> bool:
 _SOURCES: dict[str, set[str]] = {}  # a character -> the characters that fold to text holding it
 
 
-def _first_characters(names: set[str]) -> tuple[str, ...] | None:
-    """Every character a cell must hold (at least one of) to normalise to one of `names`: the names' first
-    characters and whatever normalise_header folds to them (full-width forms, upper case). None: no such
-    filter (a name that normalises to nothing)."""
+def _end_characters(names: set[str], end: int) -> tuple[str, ...] | None:
+    """Characters a cell must hold (at least one of) to normalise to one of `names`: the names' first
+    (end=0) or last (end=-1) characters and whatever normalise_header folds to them (full-width forms, upper
+    case). None: no such filter (a name that normalises to nothing)."""
     if not all(names):
         return None
     if not _SOURCES:
@@ -273,8 +274,8 @@ def _first_characters(names: set[str]) -> tuple[str, ...] | None:
                     _SOURCES.setdefault(folded, set()).add(character)
     out = set()
     for name in names:
-        out.add(name[0])
-        out.update(_SOURCES.get(name[0], ()))
+        out.add(name[end])
+        out.update(_SOURCES.get(name[end], ()))
     return tuple(sorted(out))
 
 
