@@ -13,14 +13,17 @@ counts) before the next is read; the commit reads the plan back batch by batch i
 Peak memory (RSS of the worker) is bounded, whatever the file's size on disk or of its XML, by
 
     ~100 MB   Python, Django and the app
-  + reader    streamed (lxml): ~20 MB; calamine (a dense sheet of at most FAST_READER_MAX_XML = 96 MB of
-              XML): ~1.7x the sheet's XML, at most ~165 MB; shared strings over 16 MB are spilled to disk
+  + reader    streamed (lxml): ~20 MB; calamine (a dense sheet, any size): one part of FAST_CHUNK_XML =
+              8 MB of XML at a time, ~45 MB; shared strings over 16 MB are spilled to disk
   + ~15 MB    one batch of BATCH_ROWS = 5,000 rows (rows, their plan, the database rows they match)
-  + ~120 B    per distinct staff ID number and school or region code of the file (duplicates and
-              references across sheets are found with them; 任职经历 keys cost about twice that)
+  + ~25 B     per staff ID number of the 教职工 sheet (idcard.NumberRows: duplicates and references
+              across sheets are found with it)
+  + ~120 B    per school or region code of the file, and ~200 B per 任职经历 / 暂不交流 row (their
+              duplicate keys)
 
-so under 300 MB for any upload the size limit lets in (measured: 241 MB at 100,000 staff read by calamine,
-less at 200,000 staff, whose 160 MB of XML is streamed). The preview keeps counts and the first
+so under 300 MB for any upload the size limit lets in (measured with `bench_import --memory-series`:
+~175 MB at 50,000 staff, ~190 MB at 200,000; it was 191 / 252 MB at 50,000 / 100,000 when calamine read
+a sheet whole). The preview keeps counts and the first
 PREVIEW_ROWS rows of each kind, the problems the first MAX_PROBLEMS.
 
 The 暂不交流 sheet belongs to the rotation app: it is parsed and checked here, and stored by

@@ -14,11 +14,13 @@ Readers, by format:
 
 - xlsx: `XlsxReader` first scans the sheet's bytes (1 MB at a time: declared extent, merged ranges,
   last row against row count, hidden rows or columns, formulas without values, formula errors, cells
-  beyond column GZ). A dense, plain sheet of up to FAST_READER_MAX_XML (96 MB of XML, ~110,000 staff
-  rows) is then read by python-calamine (~8x faster than streaming); every other sheet is streamed with
-  lxml (`iterparse`), one row at a time. A sheet that is dense but for cells showing nothing (a space or
-  a format at XFD1048576: a careless Ctrl+End) is copied once, in a streamed pass, to a temporary
-  workbook without those cells, which calamine reads (measured by `bench_import --stray-cell`). Cells are
+  beyond column GZ). A dense, plain sheet, whatever its size, is then read by python-calamine (~8x faster
+  than streaming) in parts of FAST_CHUNK_XML (8 MB of XML, ~10,000 staff rows), each copied uncompressed
+  into a small temporary workbook, read and deleted before the next (calamine holds what it reads whole);
+  every other sheet is streamed with lxml (`iterparse`), one row at a time. A sheet that is dense but for
+  cells showing nothing (a space or a format at XFD1048576: a careless Ctrl+End) is copied once, in a
+  streamed pass, to a temporary workbook without those cells (sheets of up to FAST_READER_MAX_XML), which
+  calamine reads the same way (measured by `bench_import --stray-cell`). Cells are
   placed by their own reference, so a stray cell with a value at XFD1048576 costs the streaming reader
   one row, not a billion empty cells (python-calamine allocates the whole used range and aborts the
   process on such a sheet, which is why it never sees one). Cells merged over a range read as the value
@@ -26,10 +28,11 @@ Readers, by format:
   cached value and a formula error come back as `cells.Unreadable` values, which the sheet parser
   reports with their real cause.
 
-  Memory bound of the reader (issue 16, 6), whatever the file: streamed, one 1 MB chunk, one row and
-  the shared-string table (at most the upload's size); fast path, one sheet of at most 96 MB of XML held
-  natively by calamine (measured with bench_import: +~140 MB at 81 MB of XML, 100,000 staff rows). The
-  importer adds a bounded batch and small per-key state (org.importers' docstring states the whole bound).
+  Memory bound of the reader (issues 15, 16), whatever the file: streamed, one 1 MB chunk, one row and
+  the shared-string table (at most 16 MB of XML, else spilled to disk); fast path, one part of 8 MB of
+  XML held natively by calamine with the shared strings (measured: +~45 MB, the same at 50,000 and 200,000
+  staff rows; read whole, 100,000 rows took +~140 MB). The importer adds a bounded batch and small per-key
+  state (org.importers' docstring states the whole bound).
 - xls (BIFF8): python-calamine; the format itself caps a sheet at 65,536 x 256 cells.
 - CSV (UTF-8 with or without BOM, or GB18030): one sheet named "CSV", recognised by its headers.
 """
@@ -240,7 +243,9 @@ _ODD_ROW = re.compile(rb'<row r="(?!\d)')  # a row number that is no number: the
 _EMPTY_ROW = re.compile(rb'<row\b[^>]*?(?:/>|>\s*</row>)')
 
 
-FAST_READER_MAX_XML = 96 << 20  # bytes of sheet XML (~110,000 staff rows); larger sheets are streamed
+# Bytes of sheet XML copied to disk without its blank cells (`_without_blank_cells`) for calamine; a larger sheet
+# stretched by a stray blank cell is streamed. (calamine's memory no longer depends on it: it reads by parts.)
+FAST_READER_MAX_XML = 256 << 20
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+)(\d+):([A-Z]+)(\d+)\"")
 # Built-in number formats that show dates (ECMA-376 18.8.30).
 DATE_FORMAT_IDS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46,
@@ -392,10 +397,10 @@ class XlsxReader(_Reader):
 
     def rows(self, sheet_name: str) -> Iterator[tuple[int, list]]:
         """The sheet's rows. A dense, plain sheet (its last row near its row count, no cell beyond column
-        GZ, no hidden rows or columns, no formula without value or formula error, XML up to
-        FAST_READER_MAX_XML) is read by python-calamine, ~8x faster; every other sheet by the streaming
-        reader, whose memory does not depend on the sheet. So calamine never meets a sparse used range
-        (it would allocate all of it), and its native memory stays under ~3x FAST_READER_MAX_XML."""
+        GZ, no hidden rows or columns, no formula without value or formula error) is read by python-calamine,
+        ~8x faster, part by part (`_fast_rows`); every other sheet by the streaming reader, whose memory does
+        not depend on the sheet. So calamine never meets a sparse used range (it would allocate all of it),
+        and its native memory stays that of one part of FAST_CHUNK_XML."""
         member = self._paths[sheet_name]
         stats = self.stats(sheet_name)
         stats.hidden_rows, stats.hidden_columns = 0, set()
@@ -478,8 +483,12 @@ class XlsxReader(_Reader):
 
         merge_fill = _MergeFill(merges)
         archive = zipfile.ZipFile(path) if path is not None else self._zip
+        # Every part carries the shared strings (calamine reads them again each time): a large table makes
+        # parts as large as itself, so copying and reading it costs at most the sheet once more.
+        strings = self._zip.getinfo("xl/sharedStrings.xml").file_size if self._strings else 0
+        limit = max(FAST_CHUNK_XML, strings) if strings > 1 << 20 else FAST_CHUNK_XML
         try:
-            for part in _sheet_parts(archive, self._paths[sheet_name], FAST_CHUNK_XML):
+            for part in _sheet_parts(archive, self._paths[sheet_name], limit):
                 book = None
                 try:
                     book = _calamine_open(self._part_workbook(archive, part))
