@@ -81,14 +81,16 @@ def mask(number: str) -> str:
 
 class NumberRows:
     """ID number -> row (of a sheet, where the number first appeared), for every person of a large file:
-    ~25 bytes an entry in two arrays (open addressing; 17 digits and a digit or X kept as one integer), where a dict of strings costs ~150 (30 MB at 200,000
-    staff; issue 15: memory must not grow with the file). Anything that is not a valid number's form is
-    kept in a plain dict beside (never the case for numbers idcard.parse accepted)."""
+    ~50 bytes an entry in three arrays (open addressing; 17 digits and a digit or X kept as one integer),
+    where a dict of strings costs ~150 (30 MB at 200,000 staff; issue 15: memory must not grow with the
+    file). (20 bytes a slot, two to four slots an entry: 200,000 numbers take 10 MB.) A key may also be (ID number, a non-negative integer under 2**64): a person's row of a sheet with
+    several rows a person (任职经历: the school and the start, packed). Anything that is not a valid number's
+    form is kept in a plain dict beside (never the case for numbers idcard.parse accepted)."""
 
-    __slots__ = ("_keys", "_rows", "_mask", "_count", "_other")
+    __slots__ = ("_keys", "_extras", "_rows", "_mask", "_count", "_other")
 
     def __init__(self):
-        self._other: dict[str, int] = {}
+        self._other: dict = {}
         self._allocate(1 << 12)
         self._count = 0
 
@@ -96,76 +98,78 @@ class NumberRows:
         from array import array
 
         self._keys = array("q", [0]) * size  # 0: an empty slot
+        self._extras = array("Q", [0]) * size
         self._rows = array("i", [0]) * size  # an Excel row number fits in 32 bits
         self._mask = size - 1
 
     @staticmethod
-    def _key(number: str) -> int | None:
-        if len(number) == 18 and number.isascii() and number[:17].isdigit() and (number[17] in DIGITS_X):
-            return int(number[:17]) * 11 + DIGITS_X.index(number[17]) + 1  # 0 stays free: an empty slot
+    def _key(key) -> tuple[int, int] | None:
+        number, extra = key if key.__class__ is tuple else (key, 0)
+        if len(number) == 18 and number.isascii() and number[:17].isdigit() and (number[17] in DIGITS_X) \
+                and 0 <= extra < 1 << 64:
+            return int(number[:17]) * 11 + DIGITS_X.index(number[17]) + 1, extra  # 0 stays free: an empty slot
         return None
 
-    def _slot(self, key: int) -> int:
-        keys, mask = self._keys, self._mask
-        slot = (key ^ (key >> 23)) & mask
+    def _slot(self, number: int, extra: int) -> int:
+        keys, extras, mask = self._keys, self._extras, self._mask
+        slot = (number ^ (number >> 23) ^ extra ^ (extra >> 31)) & mask
         while True:
             found = keys[slot]
-            if found == key or found == 0:
+            if found == 0 or (found == number and extras[slot] == extra):
                 return slot
             slot = (slot + 1) & mask
 
-    def setdefault(self, number: str, row: int) -> int:
-        """The row already held for `number`, else hold `row` for it and return it (one probe)."""
-        key = self._key(number)
-        if key is None:
-            return self._other.setdefault(number, row)
-        slot = self._slot(key)
-        if self._keys[slot] == key:
-            return self._rows[slot]
-        self._keys[slot], self._rows[slot] = key, row
+    def _put(self, slot: int, number: int, extra: int, row: int) -> None:
+        self._keys[slot], self._extras[slot], self._rows[slot] = number, extra, row
         self._count += 1
         if self._count * 2 > len(self._keys):
             self._grow()
+
+    def setdefault(self, key, row: int) -> int:
+        """The row already held for `key`, else hold `row` for it and return it (one probe)."""
+        packed = self._key(key)
+        if packed is None:
+            return self._other.setdefault(key, row)
+        slot = self._slot(*packed)
+        if self._keys[slot]:
+            return self._rows[slot]
+        self._put(slot, *packed, row)
         return row
 
     def _grow(self) -> None:
-        keys, rows = self._keys, self._rows
+        keys, extras, rows = self._keys, self._extras, self._rows
         self._allocate(len(keys) * 2)
-        for key, row in zip(keys, rows, strict=True):
-            if key:
-                slot = self._slot(key)
-                self._keys[slot], self._rows[slot] = key, row
+        for number, extra, row in zip(keys, extras, rows, strict=True):
+            if number:
+                slot = self._slot(number, extra)
+                self._keys[slot], self._extras[slot], self._rows[slot] = number, extra, row
 
-    def get(self, number: str, default=None):
-        key = self._key(number)
-        if key is None:
-            return self._other.get(number, default)
-        slot = self._slot(key)
-        return self._rows[slot] if self._keys[slot] == key else default
+    def get(self, key, default=None):
+        packed = self._key(key)
+        if packed is None:
+            return self._other.get(key, default)
+        slot = self._slot(*packed)
+        return self._rows[slot] if self._keys[slot] else default
 
-    def __contains__(self, number: str) -> bool:
-        return self.get(number) is not None
+    def __contains__(self, key) -> bool:
+        return self.get(key) is not None
 
-    def __getitem__(self, number: str) -> int:
-        row = self.get(number)
+    def __getitem__(self, key) -> int:
+        row = self.get(key)
         if row is None:
-            raise KeyError(number)
+            raise KeyError(key)
         return row
 
-    def __setitem__(self, number: str, row: int) -> None:
-        key = self._key(number)
-        if key is None:
-            self._other[number] = row
+    def __setitem__(self, key, row: int) -> None:
+        packed = self._key(key)
+        if packed is None:
+            self._other[key] = row
             return
-        slot = self._slot(key)
-        if self._keys[slot] != key:
-            self._keys[slot] = key
-            self._count += 1
-            if self._count * 2 > len(self._keys):
-                self._rows[slot] = row
-                self._grow()
-                return
-        self._rows[slot] = row
+        slot = self._slot(*packed)
+        if self._keys[slot]:
+            self._rows[slot] = row
+        else:
+            self._put(slot, *packed, row)
 
     def __len__(self) -> int:
         return self._count + len(self._other)

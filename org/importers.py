@@ -16,10 +16,9 @@ Peak memory (RSS of the worker) is bounded, whatever the file's size on disk or 
   + reader    streamed (lxml): ~20 MB; calamine (a dense sheet, any size): one part of FAST_CHUNK_XML =
               8 MB of XML at a time, ~45 MB; shared strings over 16 MB are spilled to disk
   + ~15 MB    one batch of BATCH_ROWS = 5,000 rows (rows, their plan, the database rows they match)
-  + ~25 B     per staff ID number of the 教职工 sheet (idcard.NumberRows: duplicates and references
-              across sheets are found with it)
-  + ~120 B    per school or region code of the file, and ~200 B per 任职经历 / 暂不交流 row (their
-              duplicate keys)
+  + ~50 B     per staff ID number of the 教职工 sheet and per 任职经历 / 暂不交流 row (idcard.NumberRows,
+              PersonDayKeys: duplicates and references across sheets are found with them)
+  + ~120 B    per school or region code of the file
 
 so under 300 MB for any upload the size limit lets in (measured with `bench_import --memory-series`:
 ~175 MB at 50,000 staff, ~190 MB at 200,000; it was 191 / 252 MB at 50,000 / 100,000 when calamine read
@@ -387,8 +386,23 @@ def in_filters(ids: list, sql_type: str = "varchar"):
 _in_filters = in_filters
 
 
+class PersonDayKeys:
+    """(ID number, a code or kind, a date) -> the sheet row where it first appeared, for sheets with several
+    rows a person (任职经历, 暂不交流): packed into an idcard.NumberRows (~50 bytes a row, where a dict of
+    "number|code|day" strings costs ~200), the codes numbered as they come."""
+
+    def __init__(self):
+        self.rows = idcard.NumberRows()
+        self.codes: dict = {}
+
+    def setdefault(self, key: tuple, row: int) -> int:
+        number, code, day = key
+        index = self.codes.setdefault(code, len(self.codes))
+        return self.rows.setdefault((number, (index << 32) | day.toordinal()), row)
+
+
 def _first_seen(seen, key, row: ParsedRow, sheet: str, problems: Problems, column: str) -> bool:
-    """Whether `key` is new in this sheet (`seen`: a dict or an idcard.NumberRows); a duplicate names the
+    """Whether `key` is new in this sheet (`seen`: a dict, idcard.NumberRows or PersonDayKeys); a duplicate names the
     first row (one lookup: rows of a sheet have distinct numbers)."""
     first = seen.setdefault(key, row.row)
     if first != row.row:
@@ -709,7 +723,7 @@ def _staff_reference_ok(number: str, row: ParsedRow, sheet_name: str, context: I
 
 
 def _plan_history(rows, context: ImportContext, sheet: SheetResult, problems: Problems) -> None:
-    seen: dict = {}
+    seen = PersonDayKeys()
     plan = context.plan
     for batch in batched(rows, BATCH_ROWS):
         _resolve_schools(_codes(batch, "school"), context)
@@ -724,12 +738,13 @@ def _plan_history(rows, context: ImportContext, sheet: SheetResult, problems: Pr
             _plan_history_row(row, seen, existing, context, sheet, problems)
 
 
-def _plan_history_row(row: ParsedRow, seen: dict, existing: dict, context: ImportContext, sheet: SheetResult,
+def _plan_history_row(row: ParsedRow, seen: "PersonDayKeys", existing: dict, context: ImportContext,
+                      sheet: SheetResult,
                       problems: Problems) -> None:
     plan = context.plan
     values = row.values
     number, code, start = values["id_number"].number, values["school"], values["start"]
-    if not _first_seen(seen, f"{number}|{code}|{start.toordinal()}", row, HISTORY_SHEET, problems, "起始时间"):
+    if not _first_seen(seen, (number, code, start), row, HISTORY_SHEET, problems, "起始时间"):
         return
     if not _staff_reference_ok(number, row, HISTORY_SHEET, context, problems):
         return
@@ -769,7 +784,7 @@ def _codes_of_ids(rows) -> set[str]:
 
 def _plan_exemptions(rows, context: ImportContext, sheet: SheetResult, problems: Problems) -> None:
     """Check the rows here; a registered handler (rotation) plans them batch by batch and stores them."""
-    seen: dict = {}
+    seen = PersonDayKeys()
     handler = sheet_handler(EXEMPTION_SHEET)
     checked = 0
     for batch in batched(rows, BATCH_ROWS):
@@ -778,7 +793,7 @@ def _plan_exemptions(rows, context: ImportContext, sheet: SheetResult, problems:
         for row in batch:
             values = row.values
             number = values["id_number"].number
-            key = f"{number}|{values['kind']}|{values['start'].toordinal()}"
+            key = (number, values["kind"], values["start"])
             if not _first_seen(seen, key, row, EXEMPTION_SHEET, problems, "起始时间"):
                 continue
             if not _staff_reference_ok(number, row, EXEMPTION_SHEET, context, problems):

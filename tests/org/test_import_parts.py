@@ -136,3 +136,49 @@ def test_a_header_block_pasted_below_is_still_skipped_however_it_is_written():
     parsed = list(parse_sheet(spec, list(enumerate(rows, start=1)), problems))
     assert not problems
     assert [(row.row, row.values["name"]) for row in parsed] == [(2, "张三"), (5, "李四"), (6, "王五")]
+
+
+@pytest.mark.django_db
+def test_duplicate_history_and_exemption_rows_name_the_first(world, book, city_user):
+    """The same person, school (or kind) and start twice is a duplicate; another school, kind or start is not."""
+    number = world.staff_a.id_number
+    path = book({
+        "任职经历": [[number, "A001", "", "2001-09-01", "2002-08-31"], [number, "B001", "", "2001-09-01", ""],
+                     [number, "A001", "", "2003-09-01", ""], [number, "A001", "", "2001-09-01", ""]],
+        "暂不交流": [[number, "患病", "2024-09-01", "", ""], [number, "孕期哺乳期", "2024-09-01", "", ""],
+                     [number, "患病", "2024-09-01", "", ""]],
+    })
+    result = base_data_importer.run(path, user=city_user, commit=False)
+    assert [(p.sheet, p.row, p.column, p.message) for p in result.problems] == [
+        ("任职经历", 5, "起始时间", str(importers.MSG_DUPLICATE % {"row": 2})),
+        ("暂不交流", 4, "起始时间", str(importers.MSG_DUPLICATE % {"row": 2}))]
+
+
+def test_person_day_keys_tell_apart_code_and_day():
+    keys = importers.PersonDayKeys()
+    number = make_id_number(date(1980, 5, 6), "M")
+    assert keys.setdefault((number, "A001", date(2001, 9, 1)), 2) == 2
+    assert keys.setdefault((number, "A002", date(2001, 9, 1)), 3) == 3
+    assert keys.setdefault((number, "A001", date(2001, 9, 2)), 4) == 4
+    assert keys.setdefault((number, "A001", date(2001, 9, 1)), 5) == 2
+    assert len(keys.rows) == 3
+
+
+def test_a_columns_parsed_values_are_reused_by_value_and_type_and_errors_still_reach_every_row():
+    from org.excel import CellError, Column, Problems, SheetSpec, cells, parse_sheet
+
+    calls = []
+
+    def shown(value):
+        calls.append(value)
+        if value == "坏":
+            raise CellError("坏值")
+        return f"{type(value).__name__}:{value}"
+
+    spec = SheetSpec("表", (Column("姓名", "name", cells.text(64), required=True), Column("值", "value", shown)))
+    rows = [["姓名", "值"], ["甲", 1], ["乙", 1.0], ["丙", True], ["丁", 1], ["戊", "坏"], ["己", "坏"]]
+    problems = Problems()
+    parsed = list(parse_sheet(spec, list(enumerate(rows, start=1)), problems))
+    assert [row.values["value"] for row in parsed] == ["int:1", "float:1.0", "bool:True", "int:1"]
+    assert [(p.row, p.column, p.message) for p in problems] == [(6, "值", "坏值"), (7, "值", "坏值")]
+    assert calls == [1, 1.0, True, "坏"]  # each distinct (type, value) parsed once
