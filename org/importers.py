@@ -13,14 +13,16 @@ counts) before the next is read; the commit reads the plan back batch by batch i
 Peak memory (RSS of the worker) is bounded, whatever the file's size on disk or of its XML, by
 
     ~100 MB   Python, Django and the app
-  + reader    streamed (lxml): ~20 MB; calamine (a dense sheet of at most FAST_READER_MAX_XML = 96 MB of
-              XML): ~1.7x the sheet's XML, at most ~165 MB; shared strings over 16 MB are spilled to disk
+  + reader    streamed (lxml): ~20 MB; calamine (a dense sheet, any size): one part of FAST_CHUNK_XML =
+              8 MB of XML at a time, ~45 MB; shared strings over 16 MB are spilled to disk
   + ~15 MB    one batch of BATCH_ROWS = 5,000 rows (rows, their plan, the database rows they match)
-  + ~120 B    per distinct staff ID number and school or region code of the file (duplicates and
-              references across sheets are found with them; 任职经历 keys cost about twice that)
+  + ~50 B     per staff ID number of the 教职工 sheet and per 任职经历 / 暂不交流 row (idcard.NumberRows,
+              PersonDayKeys: duplicates and references across sheets are found with them)
+  + ~120 B    per school or region code of the file
 
-so under 300 MB for any upload the size limit lets in (measured: 241 MB at 100,000 staff read by calamine,
-less at 200,000 staff, whose 160 MB of XML is streamed). The preview keeps counts and the first
+so under 300 MB for any upload the size limit lets in (measured with `bench_import --memory-series`:
+~175 MB at 50,000 staff, ~190 MB at 200,000; it was 191 / 252 MB at 50,000 / 100,000 when calamine read
+a sheet whole). The preview keeps counts and the first
 PREVIEW_ROWS rows of each kind, the problems the first MAX_PROBLEMS.
 
 The 暂不交流 sheet belongs to the rotation app: it is parsed and checked here, and stored by
@@ -31,6 +33,7 @@ batch by batch; until then the result says, in Chinese, that it was checked but 
 import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import connection
 from django.db.models.expressions import RawSQL
@@ -192,7 +195,7 @@ class ImportContext:
 
     user: object
     plan: BaseDataPlan
-    staff_in_file: dict[str, int] = field(default_factory=dict)  # ID number -> its 教职工 row
+    staff_in_file: idcard.NumberRows = field(default_factory=idcard.NumberRows)  # ID number -> its 教职工 row
     staff_school_region: dict[str, int | None] = field(default_factory=dict)  # ID -> region id of the DB school
     regions: dict[str, tuple] = field(default_factory=dict)  # code -> (id, code, name, level, parent id,
     #                                                            parent code), from the DB
@@ -205,6 +208,7 @@ class ImportContext:
     transfer_rows: dict[str, int] = field(default_factory=dict)  # ID number -> 教职工 row of a transfer
     new_schools: dict[str, int | None] = field(default_factory=dict)  # code -> region id (None: new region)
     looked_up: set = field(default_factory=set)  # ("region" | "school", code) already asked of the database
+    today: date = field(default_factory=timezone.localdate)  # asked once: per row it cost 10 % of the check
 
     def __post_init__(self):
         self.scope = scope.scope_for(self.user) if self.user is not None else scope.Scope(everything=True)
@@ -382,11 +386,28 @@ def in_filters(ids: list, sql_type: str = "varchar"):
 _in_filters = in_filters
 
 
-def _first_seen(seen: dict, key, row: ParsedRow, sheet: str, problems: Problems, column: str) -> bool:
-    if key in seen:
-        problems.add(sheet, row.row, column, MSG_DUPLICATE % {"row": seen[key]})
+class PersonDayKeys:
+    """(ID number, a code or kind, a date) -> the sheet row where it first appeared, for sheets with several
+    rows a person (任职经历, 暂不交流): packed into an idcard.NumberRows (~50 bytes a row, where a dict of
+    "number|code|day" strings costs ~200), the codes numbered as they come."""
+
+    def __init__(self):
+        self.rows = idcard.NumberRows()
+        self.codes: dict = {}
+
+    def setdefault(self, key: tuple, row: int) -> int:
+        number, code, day = key
+        index = self.codes.setdefault(code, len(self.codes))
+        return self.rows.setdefault((number, (index << 32) | day.toordinal()), row)
+
+
+def _first_seen(seen, key, row: ParsedRow, sheet: str, problems: Problems, column: str) -> bool:
+    """Whether `key` is new in this sheet (`seen`: a dict, idcard.NumberRows or PersonDayKeys); a duplicate names the
+    first row (one lookup: rows of a sheet have distinct numbers)."""
+    first = seen.setdefault(key, row.row)
+    if first != row.row:
+        problems.add(sheet, row.row, column, MSG_DUPLICATE % {"row": first})
         return False
-    seen[key] = row.row
     return True
 
 
@@ -585,7 +606,7 @@ def _staff_values(values: dict, info: idcard.IdInfo, school_id) -> dict:
     return new
 
 
-def _staff_row_problems(values: dict, info: idcard.IdInfo, row: ParsedRow, problems: Problems) -> bool:
+def _staff_row_problems(values: dict, info: idcard.IdInfo, row: ParsedRow, problems: Problems, today: date) -> bool:
     ok = True
     if values.get("gender") and values["gender"] != info.gender:
         problems.add(STAFF_SHEET, row.row, "性别", MSG_GENDER % {
@@ -601,7 +622,7 @@ def _staff_row_problems(values: dict, info: idcard.IdInfo, row: ParsedRow, probl
         ok = False
     elif values.get("school_start"):
         refusals = rules.school_start_refusals(school_start=values["school_start"], birth_date=info.birth_date,
-                                               today=timezone.localdate())
+                                               today=today)
         for message in refusals.get("school_start", []):
             problems.add(STAFF_SHEET, row.row, "现校起始时间", message)
             ok = False
@@ -624,7 +645,7 @@ def _plan_staff_row(row: ParsedRow, context: ImportContext, sheet: SheetResult, 
     if not _first_seen(context.staff_in_file, number, row, STAFF_SHEET, problems, "身份证号"):
         return
     known, school_id, region_id = _school_for(code, context)
-    if not _staff_row_problems(values, info, row, problems):
+    if not _staff_row_problems(values, info, row, problems, context.today):
         problems.reject(STAFF_SHEET, "id_number", number, row.row)
         return
     if not known:
@@ -702,7 +723,7 @@ def _staff_reference_ok(number: str, row: ParsedRow, sheet_name: str, context: I
 
 
 def _plan_history(rows, context: ImportContext, sheet: SheetResult, problems: Problems) -> None:
-    seen: dict = {}
+    seen = PersonDayKeys()
     plan = context.plan
     for batch in batched(rows, BATCH_ROWS):
         _resolve_schools(_codes(batch, "school"), context)
@@ -717,12 +738,13 @@ def _plan_history(rows, context: ImportContext, sheet: SheetResult, problems: Pr
             _plan_history_row(row, seen, existing, context, sheet, problems)
 
 
-def _plan_history_row(row: ParsedRow, seen: dict, existing: dict, context: ImportContext, sheet: SheetResult,
+def _plan_history_row(row: ParsedRow, seen: "PersonDayKeys", existing: dict, context: ImportContext,
+                      sheet: SheetResult,
                       problems: Problems) -> None:
     plan = context.plan
     values = row.values
     number, code, start = values["id_number"].number, values["school"], values["start"]
-    if not _first_seen(seen, f"{number}|{code}|{start.toordinal()}", row, HISTORY_SHEET, problems, "起始时间"):
+    if not _first_seen(seen, (number, code, start), row, HISTORY_SHEET, problems, "起始时间"):
         return
     if not _staff_reference_ok(number, row, HISTORY_SHEET, context, problems):
         return
@@ -762,7 +784,7 @@ def _codes_of_ids(rows) -> set[str]:
 
 def _plan_exemptions(rows, context: ImportContext, sheet: SheetResult, problems: Problems) -> None:
     """Check the rows here; a registered handler (rotation) plans them batch by batch and stores them."""
-    seen: dict = {}
+    seen = PersonDayKeys()
     handler = sheet_handler(EXEMPTION_SHEET)
     checked = 0
     for batch in batched(rows, BATCH_ROWS):
@@ -771,7 +793,7 @@ def _plan_exemptions(rows, context: ImportContext, sheet: SheetResult, problems:
         for row in batch:
             values = row.values
             number = values["id_number"].number
-            key = f"{number}|{values['kind']}|{values['start'].toordinal()}"
+            key = (number, values["kind"], values["start"])
             if not _first_seen(seen, key, row, EXEMPTION_SHEET, problems, "起始时间"):
                 continue
             if not _staff_reference_ok(number, row, EXEMPTION_SHEET, context, problems):

@@ -14,11 +14,13 @@ Readers, by format:
 
 - xlsx: `XlsxReader` first scans the sheet's bytes (1 MB at a time: declared extent, merged ranges,
   last row against row count, hidden rows or columns, formulas without values, formula errors, cells
-  beyond column GZ). A dense, plain sheet of up to FAST_READER_MAX_XML (96 MB of XML, ~110,000 staff
-  rows) is then read by python-calamine (~8x faster than streaming); every other sheet is streamed with
-  lxml (`iterparse`), one row at a time. A sheet that is dense but for cells showing nothing (a space or
-  a format at XFD1048576: a careless Ctrl+End) is copied once, in a streamed pass, to a temporary
-  workbook without those cells, which calamine reads (measured by `bench_import --stray-cell`). Cells are
+  beyond column GZ). A dense, plain sheet, whatever its size, is then read by python-calamine (~8x faster
+  than streaming) in parts of FAST_CHUNK_XML (8 MB of XML, ~10,000 staff rows), each copied uncompressed
+  into a small temporary workbook, read and deleted before the next (calamine holds what it reads whole);
+  every other sheet is streamed with lxml (`iterparse`), one row at a time. A sheet that is dense but for
+  cells showing nothing (a space or a format at XFD1048576: a careless Ctrl+End) is copied once, in a
+  streamed pass, to a temporary workbook without those cells (sheets of up to FAST_READER_MAX_XML), which
+  calamine reads the same way (measured by `bench_import --stray-cell`). Cells are
   placed by their own reference, so a stray cell with a value at XFD1048576 costs the streaming reader
   one row, not a billion empty cells (python-calamine allocates the whole used range and aborts the
   process on such a sheet, which is why it never sees one). Cells merged over a range read as the value
@@ -26,16 +28,18 @@ Readers, by format:
   cached value and a formula error come back as `cells.Unreadable` values, which the sheet parser
   reports with their real cause.
 
-  Memory bound of the reader (issue 16, 6), whatever the file: streamed, one 1 MB chunk, one row and
-  the shared-string table (at most the upload's size); fast path, one sheet of at most 96 MB of XML held
-  natively by calamine (measured with bench_import: +~140 MB at 81 MB of XML, 100,000 staff rows). The
-  importer adds a bounded batch and small per-key state (org.importers' docstring states the whole bound).
+  Memory bound of the reader (issues 15, 16), whatever the file: streamed, one 1 MB chunk, one row and
+  the shared-string table (at most 16 MB of XML, else spilled to disk); fast path, one part of 8 MB of
+  XML held natively by calamine with the shared strings (measured: +~45 MB, the same at 50,000 and 200,000
+  staff rows; read whole, 100,000 rows took +~140 MB). The importer adds a bounded batch and small per-key
+  state (org.importers' docstring states the whole bound).
 - xls (BIFF8): python-calamine; the format itself caps a sheet at 65,536 x 256 cells.
 - CSV (UTF-8 with or without BOM, or GB18030): one sheet named "CSV", recognised by its headers.
 """
 
 import codecs
 import csv
+import itertools
 import re
 import zipfile
 import zlib
@@ -239,7 +243,9 @@ _ODD_ROW = re.compile(rb'<row r="(?!\d)')  # a row number that is no number: the
 _EMPTY_ROW = re.compile(rb'<row\b[^>]*?(?:/>|>\s*</row>)')
 
 
-FAST_READER_MAX_XML = 96 << 20  # bytes of sheet XML (~110,000 staff rows); larger sheets are streamed
+# Bytes of sheet XML copied to disk without its blank cells (`_without_blank_cells`) for calamine; a larger sheet
+# stretched by a stray blank cell is streamed. (calamine's memory no longer depends on it: it reads by parts.)
+FAST_READER_MAX_XML = 256 << 20
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+)(\d+):([A-Z]+)(\d+)\"")
 # Built-in number formats that show dates (ECMA-376 18.8.30).
 DATE_FORMAT_IDS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46,
@@ -291,6 +297,7 @@ class XlsxReader(_Reader):
             self._calamine.close()
         for path in self._cleaned:
             path.unlink(missing_ok=True)
+        self._drop_part()
 
     def _parse(self, member: str):
         with self._zip.open(member) as handle:
@@ -304,6 +311,8 @@ class XlsxReader(_Reader):
                 target = rel.get("Target", "")
                 member = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
                 targets[rel.get("Id")] = member
+        properties = root.find(f"{NS}workbookPr")
+        self._date1904 = properties is not None and properties.get("date1904") in ("1", "true")
         sheets = []
         for index, sheet in enumerate(root.iter(f"{NS}sheet"), start=1):
             name = sheet.get("name", "")
@@ -383,16 +392,15 @@ class XlsxReader(_Reader):
                            column_index(last_col.decode())))
         if rows_seen:  # progress counts the rows present, not a used range that runs to row 1,048,576
             stats.declared_rows = min(stats.declared_rows or rows_seen, rows_seen)
-        size = self._zip.getinfo(member).file_size
-        dense = rows_seen > 0 and last_row <= 2 * rows_seen + 1000 and size <= FAST_READER_MAX_XML
+        dense = rows_seen > 0 and last_row <= 2 * rows_seen + 1000
         return merges, dense and not special, always
 
     def rows(self, sheet_name: str) -> Iterator[tuple[int, list]]:
         """The sheet's rows. A dense, plain sheet (its last row near its row count, no cell beyond column
-        GZ, no hidden rows or columns, no formula without value or formula error, XML up to
-        FAST_READER_MAX_XML) is read by python-calamine, ~8x faster; every other sheet by the streaming
-        reader, whose memory does not depend on the sheet. So calamine never meets a sparse used range
-        (it would allocate all of it), and its native memory stays under ~3x FAST_READER_MAX_XML."""
+        GZ, no hidden rows or columns, no formula without value or formula error) is read by python-calamine,
+        ~8x faster, part by part (`_fast_rows`); every other sheet by the streaming reader, whose memory does
+        not depend on the sheet. So calamine never meets a sparse used range (it would allocate all of it),
+        and its native memory stays that of one part of FAST_CHUNK_XML."""
         member = self._paths[sheet_name]
         stats = self.stats(sheet_name)
         stats.hidden_rows, stats.hidden_columns = 0, set()
@@ -465,37 +473,90 @@ class XlsxReader(_Reader):
         return target
 
     def _fast_rows(self, sheet_name: str, merges, *, path: Path | None = None) -> Iterator[tuple[int, list]]:
+        """The sheet read by python-calamine, FAST_CHUNK_XML bytes of its rows at a time: each part of the sheet
+        is copied (uncompressed) into a small temporary workbook with the file's styles and shared strings,
+        which calamine loads, the rows are yielded and the part is dropped before the next. calamine holds a
+        whole sheet in memory (~1.7x its XML), so read whole its memory grew with the file; by parts it is
+        bounded by the part, whatever the sheet (issue 15). `path`: a cleaned copy of the workbook to read
+        the sheet from instead (`_without_blank_cells`)."""
         import python_calamine
 
         merge_fill = _MergeFill(merges)
-        book = None
+        archive = zipfile.ZipFile(path) if path is not None else self._zip
+        # Every part carries the shared strings (calamine reads them again each time): a large table makes
+        # parts as large as itself, so copying and reading it costs at most the sheet once more.
+        strings = self._zip.getinfo("xl/sharedStrings.xml").file_size if self._strings else 0
+        limit = max(FAST_CHUNK_XML, strings) if strings > 1 << 20 else FAST_CHUNK_XML
         try:
-            if path is not None:
-                book = _calamine_open(path)
-            elif self._calamine is None:
-                self._calamine = _calamine_open(self._path)
-            sheet = (book or self._calamine).get_sheet_by_name(sheet_name)
-            for number, row in enumerate(sheet.iter_rows(), start=1):  # calamine pads from row 1
-                if not merge_fill.active:
-                    out = [None if value == "" or (value.__class__ is str and value.isspace()) else value
-                           for value in row]
-                    if out.count(None) != len(out):
+            for part in _sheet_parts(archive, self._paths[sheet_name], limit):
+                book = None
+                try:
+                    book = _calamine_open(self._part_workbook(archive, part))
+                    sheet = book.get_sheet_by_name(_PART_SHEET)
+                    first_row, first_column = sheet.start or (0, 0)
+                    pad = [None] * first_column  # calamine leaves out the empty columns left of the part's cells
+                    rows = itertools.islice(sheet.iter_rows(), first_row, None)  # it pads rows from row 1
+                    for number, row in enumerate(rows, start=first_row + 1):
+                        if not merge_fill.active:
+                            out = [None if value == "" or (value.__class__ is str and value.isspace()) else value
+                                   for value in row]
+                            if out.count(None) != len(out):
+                                yield number, pad + out if first_column else out
+                            continue
+                        values = {position + first_column: value for position, value in enumerate(row)
+                                  if not (value is None or value == ""
+                                          or (value.__class__ is str and value.isspace()))}
+                        merge_fill.fill(number, values)
+                        if not values:
+                            continue
+                        out = [None] * (max(values) + 1)
+                        for position, value in values.items():
+                            out[position] = value
                         yield number, out
-                    continue
-                values = {position: value for position, value in enumerate(row)
-                          if not (value is None or value == "" or (value.__class__ is str and value.isspace()))}
-                merge_fill.fill(number, values)
-                if not values:
-                    continue
-                out = [None] * (max(values) + 1)
-                for position, value in values.items():
-                    out[position] = value
-                yield number, out
+                finally:
+                    if book is not None:
+                        book.close()
+                    self._drop_part()
         except (python_calamine.CalamineError, ValueError):
             raise ExcelFileError(MSG_MALFORMED) from None
         finally:
-            if book is not None:
-                book.close()
+            if path is not None:
+                archive.close()
+
+    _part_path: Path | None = None
+
+    def _part_workbook(self, archive: zipfile.ZipFile, part: "_SheetPart") -> Path:
+        """A temporary workbook (stored, not compressed) holding one part of a sheet as its only sheet, with
+        the file's styles (date formats), shared strings and date system."""
+        import shutil
+        import tempfile
+
+        handle = tempfile.NamedTemporaryFile(prefix="sheet-part-", suffix=".xlsx", delete=False)
+        self._part_path = Path(handle.name)
+        handle.close()
+        names = set(archive.namelist())
+        with zipfile.ZipFile(self._part_path, "w", zipfile.ZIP_STORED) as out:
+            out.writestr("[Content_Types].xml", _PART_CONTENT_TYPES)
+            out.writestr("_rels/.rels", _PART_RELS)
+            out.writestr("xl/workbook.xml", _PART_WORKBOOK.replace(
+                b"{properties}", b'<workbookPr date1904="1"/>' if self._date1904 else b""))
+            out.writestr("xl/_rels/workbook.xml.rels", _PART_WORKBOOK_RELS)
+            for member in ("xl/styles.xml", "xl/sharedStrings.xml"):
+                if member in names:
+                    with archive.open(member) as reading, out.open(member, "w", force_zip64=True) as writing:
+                        shutil.copyfileobj(reading, writing, 1 << 20)
+            with out.open(_PART_MEMBER, "w", force_zip64=True) as writing:
+                writing.write(part.head)
+                for data in part.rows:
+                    writing.write(data)
+                writing.write(part.tail)
+        part.rows.clear()  # the part is on disk now: its bytes are not kept while calamine reads it
+        return self._part_path
+
+    def _drop_part(self) -> None:
+        if self._part_path is not None:
+            self._part_path.unlink(missing_ok=True)
+            self._part_path = None
 
     def _rows(self, member: str, stats: SheetStats, merges) -> Iterator[tuple[int, list]]:
         strings, date_styles = self._strings, self._date_styles
@@ -668,6 +729,96 @@ def _cell_value(cell, strings, date_styles, value_tag, formula_tag):
             moment = EXCEL_EPOCH + timedelta(days=number)
             return moment.date() if number.is_integer() else moment
     return number
+
+
+FAST_CHUNK_XML = 8 << 20  # bytes of sheet XML calamine reads at once (~10,000 staff rows; ~45 MB in memory)
+_PART_SHEET = "S"
+_PART_MEMBER = "xl/worksheets/sheet1.xml"
+_PART_CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    b'<Default Extension="xml" ContentType="application/xml"/>'
+    b'<Override PartName="/xl/workbook.xml" '
+    b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    b'<Override PartName="/xl/worksheets/sheet1.xml" '
+    b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    b'<Override PartName="/xl/styles.xml" '
+    b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+    b'<Override PartName="/xl/sharedStrings.xml" '
+    b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+_PART_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    b'<Relationship Id="rId1" Target="xl/workbook.xml" '
+    b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/></Relationships>')
+_PART_WORKBOOK = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">{properties}'
+    b'<sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
+_PART_WORKBOOK_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    b'<Relationship Id="rId1" Target="worksheets/sheet1.xml" '
+    b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
+    b'<Relationship Id="rId2" Target="styles.xml" '
+    b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"/>'
+    b'<Relationship Id="rId3" Target="sharedStrings.xml" '
+    b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/></Relationships>')
+_SHEET_DATA_OPEN = re.compile(rb"<((?:\w+:)?)sheetData\b[^>]*?(/?)>")
+_ROOT_OPEN = re.compile(rb"<((?:\w+:)?)worksheet\b")
+_DIMENSION_ELEMENT = re.compile(rb"<(?:\w+:)?dimension\b[^>]*/>")
+
+
+@dataclass
+class _SheetPart:
+    """Part of a sheet's XML that is a worksheet of its own: the sheet's head (without its declared extent,
+    which calamine would allocate), whole rows, and the closing tags."""
+
+    head: bytes
+    rows: list[bytes]
+    tail: bytes
+
+
+def _sheet_parts(archive: zipfile.ZipFile, member: str, limit: int) -> Iterator[_SheetPart]:
+    """The rows of sheet `member`, cut between rows into parts of about `limit` bytes of XML, read at most 1 MB
+    at a time (one part in memory)."""
+    step = min(1 << 20, limit)
+    with archive.open(member) as handle:
+        data = b""
+        while (opening := _SHEET_DATA_OPEN.search(data)) is None:
+            chunk = handle.read(step)
+            if not chunk:
+                return  # no sheetData: no rows
+            data += chunk
+        if opening.group(2):
+            return  # <sheetData/>
+        root = _ROOT_OPEN.search(data)
+        root_prefix = root.group(1) if root else b""
+        prefix = opening.group(1)
+        head = _DIMENSION_ELEMENT.sub(b"", data[:opening.end()], count=1)
+        tail = b"</" + prefix + b"sheetData></" + root_prefix + b"worksheet>"
+        row_end, data_end = b"</" + prefix + b"row>", re.compile(rb"</" + re.escape(prefix) + rb"sheetData>")
+        pending, rows, size, done = data[opening.end():], [], 0, False
+        while not done:
+            chunk = handle.read(step)
+            pending += chunk
+            end = data_end.search(pending)
+            if end is not None or not chunk:
+                rows.append(pending[:end.start()] if end is not None else pending)
+                done = True
+            else:
+                cut = pending.rfind(row_end)
+                if cut < 0:
+                    continue
+                cut += len(row_end)
+                rows.append(pending[:cut])
+                pending = pending[cut:]
+            size += len(rows[-1])
+            if size >= limit or done:
+                yield _SheetPart(head, rows, tail)
+                rows, size = [], 0
 
 
 def _calamine_open(path):

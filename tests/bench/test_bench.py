@@ -179,3 +179,18 @@ def test_the_import_line_of_bench_import_is_found():
               "peak 300 MB\n")
     match = IMPORT_LINE.search(output)
     assert match and match.group(1) == "100000" and float(match.group(2)) == 21.5
+
+
+def test_the_import_peak_is_the_importers_phases_not_the_raw_read():
+    """bench_import prints a peak per phase; the import's peak is its check's and import's, never the raw
+    calamine read beside them (the reference, which holds the whole sheet)."""
+    from bench.measures import PHASE_PEAK
+
+    output = ("raw read, python-calamine                                    100001 rows in   1.13 s =    88,660 rows/s, "
+              "peak 250 MB\n"
+              "check (dry run, nothing written)                             100000 rows in   4.82 s =    20,759 rows/s, "
+              "peak 171 MB\n"
+              "import (check + commit, one transaction)                     100000 rows in   8.13 s =    12,297 rows/s, "
+              "peak 182 MB\n"
+              "peak memory of the import: 182 MB (issue 15 target: 300 MB)\n")
+    assert [int(peak) for peak in PHASE_PEAK.findall(output)] == [171, 182]
