@@ -252,6 +252,7 @@ DATE_FORMAT_IDS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30,
                              47, 50, 51, 52, 53, 54, 55, 56, 57, 58})
 _FORMAT_NOISE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
 EXCEL_EPOCH = datetime(1899, 12, 30)
+EXCEL_EPOCH_1904 = datetime(1904, 1, 1)  # workbookPr date1904="1" (ECMA-376 Part 1, 18.17.4.1)
 
 
 def column_index(letters: str) -> int:
@@ -313,6 +314,7 @@ class XlsxReader(_Reader):
                 targets[rel.get("Id")] = member
         properties = root.find(f"{NS}workbookPr")
         self._date1904 = properties is not None and properties.get("date1904") in ("1", "true")
+        self._epoch = EXCEL_EPOCH_1904 if self._date1904 else EXCEL_EPOCH  # a Mac workbook counts days from 1904
         sheets = []
         for index, sheet in enumerate(root.iter(f"{NS}sheet"), start=1):
             name = sheet.get("name", "")
@@ -593,9 +595,9 @@ class XlsxReader(_Reader):
                     elif kind is None and cell.get("s") is None:
                         text = cell.findtext(value_tag)  # a plain number: the common case after text
                         value = float(text) if text else _cell_value(cell, strings, date_styles,
-                                                                                   value_tag, formula_tag)
+                                                                     value_tag, formula_tag, self._epoch)
                     else:
-                        value = _cell_value(cell, strings, date_styles, value_tag, formula_tag)
+                        value = _cell_value(cell, strings, date_styles, value_tag, formula_tag, self._epoch)
                     if value is not None and value != "" and not (value.__class__ is str and value.isspace()):
                         values[position] = value
                 hidden = element.get("hidden") in ("1", "true")
@@ -699,7 +701,7 @@ def _inline_text(element) -> str:
     return "".join(parts)
 
 
-def _cell_value(cell, strings, date_styles, value_tag, formula_tag):
+def _cell_value(cell, strings, date_styles, value_tag, formula_tag, epoch=EXCEL_EPOCH):
     kind = cell.get("t")
     value_node = cell.find(value_tag)
     text = value_node.text if value_node is not None else None
@@ -726,7 +728,7 @@ def _cell_value(cell, strings, date_styles, value_tag, formula_tag):
     if style is not None and date_styles:
         index = int(style)
         if index < len(date_styles) and date_styles[index] and 0 <= number < 2958466:
-            moment = EXCEL_EPOCH + timedelta(days=number)
+            moment = epoch + timedelta(days=number)
             return moment.date() if number.is_integer() else moment
     return number
 

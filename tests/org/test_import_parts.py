@@ -87,6 +87,8 @@ def test_parts_keep_the_workbooks_1904_date_system(tmp_path, monkeypatch):
     with open_workbook(path) as parted:
         assert list(parted.rows("教职工")) == expected
     assert expected[0] == (1, ["教师1", date(2001, 2, 3)])
+    with open_workbook(path, reader="stream") as streamed:  # the streaming reader counts from 1904 too
+        assert _trimmed(streamed.rows("教职工")) == _trimmed(expected)
 
 
 @pytest.mark.django_db
