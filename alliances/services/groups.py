@@ -31,6 +31,8 @@ MSG_ALREADY_MEMBER = _("%(school)s is already a member of this group.")
 MSG_LEFT_BEFORE_JOINED = _("%(school)s cannot leave before it joined (%(joined)s).")
 MSG_LEAD_LEAVES = _("The lead school %(school)s cannot leave; dissolve the group instead.")
 MSG_DISSOLVE_BEFORE_FOUNDED = _("A group cannot be dissolved before it was founded (%(on)s).")
+MSG_JOINED_BEFORE_FOUNDED = _("%(school)s cannot join before the group was founded (%(on)s).")
+MSG_POST_BEFORE_FOUNDED = _("A post of the group cannot start before the group was founded (%(on)s).")
 MSG_POST_SCHOOL = _("%(school)s is not a school of this group.")
 MSG_HEAD_AT_LEAD = _("The head of group holds the post at the lead school.")
 MSG_POST_STAFF = _("%(staff)s works at neither the lead school nor %(school)s.")
@@ -130,6 +132,8 @@ def membership_add(*, actor: User, group: Group, school: School, joined_on: date
     members = current_members(group)
     if school.pk == group.lead_school_id or school in members:
         raise ValidationError(MSG_ALREADY_MEMBER % {"school": school.name})
+    if joined_on < group.founded_on:
+        raise ValidationError({"joined_on": MSG_JOINED_BEFORE_FOUNDED % {"school": school.name, "on": group.founded_on}})
     _check(group.type, group.tier, group.lead_school, [*members, school], exclude_group=group.pk, on=joined_on)
     membership = Membership(group=group, school=school, joined_on=joined_on)
     save_audited(membership, actor=actor, reason="joined")
@@ -180,6 +184,8 @@ def post_appoint(*, actor: User, group: Group, school: School, staff: Staff, kin
     _check_dates(start=start)
     group = Group.objects.select_for_update().get(pk=group.pk)
     require_manager(actor, group)
+    if start < group.founded_on:
+        raise ValidationError({"start": MSG_POST_BEFORE_FOUNDED % {"on": group.founded_on}})
     school_ids = set(group.memberships.filter(left_on__isnull=True).values_list("school_id", flat=True))
     if school.pk not in school_ids:
         raise ValidationError({"school": MSG_POST_SCHOOL % {"school": school.name}})
