@@ -236,7 +236,7 @@ class PlanListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
         return queryset.select_related("region").order_by("-term_start", "id")
 
 
-class PlanCreateView(LoginRequiredMixin, FormView):
+class PlanCreateView(LoginRequiredMixin, web.ManagerOnlyMixin, FormView):
     form_class = PlanForm
     template_name = "rotation/form_page.html"
     extra_context = {"title": _("New rotation plan")}
