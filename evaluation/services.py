@@ -569,6 +569,9 @@ def quality_save(*, actor: User, school: School, year: int, data: dict) -> tuple
     """Create or change a school's yearly quality row; returns (row, created)."""
     if not scope.can_manage(actor, school):
         raise PermissionDenied(MSG_NOT_MANAGER)
+    problems = rules.quality_problems(year=year, quality_score=data.get("quality_score"), this_year=timezone.localdate().year)
+    if problems:
+        raise ValidationError(problems)
     row = SchoolQuality.objects.filter(school=school, year=year).first()
     created = row is None
     row = row or SchoolQuality(school=school, year=year)
