@@ -37,6 +37,7 @@ MSG_POST_SCHOOL = _("%(school)s is not a school of this group.")
 MSG_HEAD_AT_LEAD = _("The head of group holds the post at the lead school.")
 MSG_POST_STAFF = _("%(staff)s works at neither the lead school nor %(school)s.")
 MSG_NO_PRINCIPAL = _("The lead school %(school)s has no principal on record; appoint the head of group by hand.")
+MSG_MAX_BELOW_MIN = _("The upper limit %(maximum)s cannot be below the lower limit %(minimum)s.")
 MSG_REQUIREMENT_FORBIDDEN = _("Only bureau staff may change dispatch requirements, and only for their own region.")
 
 
@@ -225,6 +226,8 @@ def requirement_save(*, actor: User, group_type: str, kind: str, region: Region 
     """Set a requirement for a region (a row overriding the default), or the default itself (superusers)."""
     if not permissions.may_set_requirement(actor, region):
         raise PermissionDenied(MSG_REQUIREMENT_FORBIDDEN)
+    if maximum is not None and maximum < minimum:
+        raise ValidationError({"maximum": MSG_MAX_BELOW_MIN % {"maximum": maximum, "minimum": minimum}})
     row = DispatchRequirement.objects.select_for_update().filter(group_type=group_type, kind=kind, region=region).first()
     row = row or DispatchRequirement(group_type=group_type, kind=kind, region=region)
     row.minimum, row.maximum, row.subjects, row.key_honour, row.active = minimum, maximum, subjects, key_honour, active

@@ -111,3 +111,14 @@ def test_activities_import_and_round_trip(world, county_user, tmp_path):
     activities_importer.export(tmp_path / "out.xlsx", user=county_user)
     again = activities_importer.run(tmp_path / "out.xlsx", user=county_user, commit=True)
     assert again.ok and again.sheets[0].unchanged == 1 and Activity.objects.count() == 1
+
+
+def test_a_requirements_upper_limit_below_its_lower_is_named_in_chinese(world, county_user, tmp_path):
+    """It reached the database's check constraint: the workbook's commit failed and the page said only
+    “约束 requirement_max_not_below_min 是无效的”."""
+    head = ["集团类型", "派出要求", "区域代码", "数量", "不多于", "必须覆盖的学科", "骨干教师最低荣誉等级", "适用"]
+    path = _book(tmp_path / "r.xlsx", {"派出要求": [head, ["城乡手拉手帮扶联盟", "每学期城区派出人数", "421202", 9, 2, "", "县级", "是"]]})
+    result = requirements_importer.run(path, user=county_user, commit=True)
+    assert not result.committed
+    assert any("2" in p.message and "9" in p.message and "不少于" in p.message for p in result.problems), [p.message for p in result.problems]
+    assert not DispatchRequirement.objects.filter(region=world.county_a).exists()

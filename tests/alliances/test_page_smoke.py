@@ -92,3 +92,14 @@ def test_a_groups_write_pages_answer_403_to_those_who_may_only_read_it(client, w
     client.force_login(county_user)
     for name in names:
         assert client.get(reverse(name, args=[group.pk])).status_code == 200, name
+
+
+def test_a_requirements_upper_limit_below_its_lower_is_refused_on_the_page_in_chinese(client, world, county_user):
+    default = DispatchRequirement.objects.filter(region__isnull=True, kind=rules.STAFF_PER_TERM).first() or \
+        DispatchRequirement.objects.create(group_type=GroupType.HAND_IN_HAND, kind=rules.STAFF_PER_TERM, minimum=3, maximum=5)
+    client.force_login(county_user)
+    data = {"region": world.county_a.pk, "minimum": 9, "maximum": 2, "subjects": "", "key_honour": 2, "active": "on"}
+    response = client.post(reverse("alliances:requirement-edit", args=[default.pk]), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and "requirement_max_not_below_min" not in page and "不少于" in page
+    assert not DispatchRequirement.objects.filter(region=world.county_a).exists()
