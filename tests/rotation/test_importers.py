@@ -205,3 +205,14 @@ def test_import_approving_a_pending_exemption_records_the_decision(world, book, 
     assert (pending.state, pending.decided_by, pending.decision_reason, pending.document_no) == (
         "approved", county_user, "由基础数据导入批准。", "咸教〔2026〕9号")
     assert pending.decided_at is not None and pending.history.latest().history_user == county_user
+
+
+def test_a_plan_name_two_visible_plans_bear_is_refused_not_guessed(world, county_user, roster_book, rural):
+    """Each year's plan may be called 秋季城乡交流: a roster row naming it was filed under one of them at random."""
+    PlanFactory(region=world.city, name="秋季城乡交流", term_start=dt.date(2026, 9, 1))
+    PlanFactory(region=world.city, name="秋季城乡交流", term_start=dt.date(2027, 9, 1))
+    path = roster_book([{"身份证号": world.staff_a.id_number, "接收学校代码": "A900", "交流计划": "秋季城乡交流"}])
+    result = roster_importer.run(path, user=county_user, commit=True)
+    assert not result.committed and not Assignment.objects.exists()
+    problem = next(p for p in result.problems if p.column == "交流计划")
+    assert "2026-09-01" in str(problem.message) and "2027-09-01" in str(problem.message)
