@@ -30,6 +30,7 @@ from org.models import School, Staff
 from rotation.models import Assignment, Exemption, Plan
 from rotation.selectors import PolicyResolver
 from rotation.services.assignments import assignment_create
+from rotation.services.exemptions import MSG_PREGNANCY_NOT_FEMALE
 from rotation.sheets import ROSTER_BOOK, ROSTER_SHEET, ROSTER_SPEC
 
 # The engine's choice values for 类别 → the rotation reason codes.
@@ -62,6 +63,9 @@ class ExemptionSheetHandler:
         for row in rows:
             number, values = row.values["id_number"].number, row.values
             kind = KINDS[values["kind"]]
+            if kind == Exemption.Kind.PREGNANCY_NURSING and idcard.parse(number).gender == "M":
+                problems.add(EXEMPTION_SHEET, row.row, "类别", MSG_PREGNANCY_NOT_FEMALE % {"name": idcard.mask(number)})
+                continue
             current = existing.get((staff_ids[number], kind, values["start"]))
             if current is not None and current.state == Exemption.State.REJECTED:
                 message = MSG_OVERTURNS_REJECTION % {"row": row.row, "kind": Exemption.Kind(kind).label, "start": values["start"]}

@@ -198,7 +198,11 @@ class ExemptionApplyView(LoginRequiredMixin, FormView):
         return {"staff": self.request.GET.get("staff")}
 
     def form_valid(self, form):
-        exemption = services.exemption_apply(actor=self.request.user, **form.cleaned_data)
+        try:
+            exemption = services.exemption_apply(actor=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
         messages.success(self.request, MSG_SAVED)
         return redirect(exemption)
 
