@@ -19,6 +19,7 @@ from org.services import save_audited
 
 MSG_ACTIVITY_SCHOOL = _("%(school)s is not a school of this group.")
 MSG_PARTICIPANT = _("%(staff)s does not work at a school of this activity.")
+MSG_HELD_IN_FUTURE = _("%(on)s is after today (%(today)s): record an activity once it has been held.")
 MSG_HELD_BEFORE_FOUNDED = _("The activity cannot be held before the group was founded (%(on)s).")
 MSG_ACTIVITY_NOT_MEMBER_ON = _("%(school)s was not a school of this group on %(on)s.")
 
@@ -31,6 +32,9 @@ def activity_create(*, actor: User, group: Group, kind: str, held_on: date, titl
     if refusals:
         raise ValidationError(refusals)
     require_manager(actor, group)
+    today = timezone.localdate()
+    if held_on > today:  # a record of what was held: a date ahead would count as this term's activity before it happens
+        raise ValidationError({"held_on": MSG_HELD_IN_FUTURE % {"on": held_on, "today": today}})
     if held_on < group.founded_on:
         raise ValidationError({"held_on": MSG_HELD_BEFORE_FOUNDED % {"on": group.founded_on}})
     school_ids = set(group.memberships.values_list("school_id", flat=True))

@@ -107,3 +107,19 @@ def test_an_activity_names_only_schools_that_were_members_that_day(world, county
     activity = services.activity_create(actor=county_user, group=group, kind=Activity.Kind.JOINT_RESEARCH,
                                         held_on=dt.date(2026, 3, 2), title="联合教研", schools=[world.school_a, late])
     assert set(activity.schools.all()) == {world.school_a, late}
+
+
+@pytest.mark.django_db
+def test_an_activity_dated_ahead_of_today_is_refused(world, county_user):
+    """A record of a held activity: dated next month, it counted as this term's activity before it happened."""
+    from django.utils import timezone
+
+    from alliances.models import Activity
+
+    group = _group(county_user, world)
+    ahead = timezone.localdate() + dt.timedelta(days=20)
+    with pytest.raises(ValidationError) as error:
+        services.activity_create(actor=county_user, group=group, kind=Activity.Kind.FORUM, held_on=ahead, title="下月论坛")
+    assert ahead.isoformat() in " ".join(error.value.messages)
+    assert not Activity.objects.exists()
+    services.activity_create(actor=county_user, group=group, kind=Activity.Kind.FORUM, held_on=timezone.localdate(), title="今天的论坛")
