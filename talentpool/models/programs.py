@@ -11,7 +11,6 @@ from simple_history.models import HistoricalRecords
 from org.models import Region, School, Staff
 from org.versioning import Versioned
 
-
 MSG_LEVEL_REGION = _("A %(level)s program cannot be owned by %(region)s: city-level programs belong to a city, "
                      "county-level ones to a county.")
 
@@ -95,6 +94,9 @@ class Program(Versioned, models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("talentpool:program-detail", args=[self.pk])
+
     def clean(self):
         """The level is the pool's tier (市级/县级): a city-level program is owned by a city (or a province), a
         county-level one by a county; a county's "city-level" pool would make its members city-tier."""
@@ -104,9 +106,6 @@ class Program(Versioned, models.Model):
         county = self.region.level == Region.Level.COUNTY
         if county != (self.level == Level.COUNTY):
             raise ValidationError({"level": MSG_LEVEL_REGION % {"level": Level(self.level).label, "region": self.region.name}})
-
-    def get_absolute_url(self):
-        return reverse("talentpool:program-detail", args=[self.pk])
 
     @property
     def end_year(self) -> int:
