@@ -123,3 +123,20 @@ def test_an_activity_dated_ahead_of_today_is_refused(world, county_user):
     assert ahead.isoformat() in " ".join(error.value.messages)
     assert not Activity.objects.exists()
     services.activity_create(actor=county_user, group=group, kind=Activity.Kind.FORUM, held_on=timezone.localdate(), title="今天的论坛")
+
+
+@pytest.mark.django_db
+def test_a_dissolution_dated_ahead_keeps_its_schools_until_that_day(world, county_user):
+    """Found on a new city: a tight group dissolved "on 2027-06-01" let its member join a second tight group at
+    once: two tight groups for one school until June. Its membership holds until the dissolution's day."""
+    group = _group(county_user, world, founded_on=dt.date(2025, 9, 1))
+    member = group.memberships.get(role="member").school
+    services.group_dissolve(actor=county_user, group=group, on=dt.date(2027, 6, 1))
+    other_lead = SchoolFactory(region=world.county_a, name="咸安三小")
+    with pytest.raises(ValidationError) as error:
+        services.group_create(actor=county_user, name="二号集团", type=GroupType.TIGHT, region=world.county_a,
+                              lead_school=other_lead, members=[member], founded_on=dt.date(2026, 11, 15))
+    assert member.name in " ".join(error.value.messages)
+    second = services.group_create(actor=county_user, name="二号集团", type=GroupType.TIGHT, region=world.county_a,
+                                   lead_school=other_lead, members=[member], founded_on=dt.date(2027, 6, 2))
+    assert second.memberships.filter(school=member).exists()
