@@ -36,7 +36,25 @@ from org.models import Region, School
 MSG_UNKNOWN_REGION = _("Region %(code)s does not exist or is outside your scope.")
 MSG_UNKNOWN_SCHOOL = _("School %(code)s does not exist or is outside your scope.")
 MSG_UNKNOWN_GROUP = _("Group %(name)s is neither in the 集团 sheet nor on record.")
+MSG_AMBIGUOUS_GROUP = _("%(count)s groups you see are named %(name)s (%(regions)s): a row cannot tell which one it means; "
+                        "record it on that group's page.")
 MSG_MEMBER_OF_NEW = _("A new group's members join on its founding date; leave 退出日期 blank.")
+
+
+def _groups_by_name(user, names) -> tuple[dict, dict]:
+    """The visible groups the rows name: (name -> group) for the names one group bears, and (name -> groups) for
+    the names several bear. A name is not a key: two counties may each found a 实验小学教育集团, and a city clerk
+    sees both; a row naming it must not be filed under either at random."""
+    found = {}
+    for group in scope.visible_to(user, Group).filter(name__in=names).select_related("region").order_by("region__code", "pk"):
+        found.setdefault(group.name, []).append(group)
+    unique = {name: groups[0] for name, groups in found.items() if len(groups) == 1}
+    return unique, {name: groups for name, groups in found.items() if len(groups) > 1}
+
+
+def _ambiguous(problems, sheet, row, name, groups) -> None:
+    problems.add(sheet, row, "集团名称", MSG_AMBIGUOUS_GROUP % {
+        "count": len(groups), "name": name, "regions": "、".join(g.region.name for g in groups)})
 
 
 def _read(path, book_spec, result) -> dict[str, list]:
@@ -82,11 +100,17 @@ class GroupsImporter:
         schools = {s.code: s for s in scope.visible_to(user, School).filter(code__in=codes)}
         regions = {r.code: r for r in scope.manageable_regions(user).filter(code__in={r.values["region"] for r in group_rows})}
         names = {r.values["name"] for r in group_rows} | {r.values["group"] for r in member_rows}
-        existing = {g.name: g for g in scope.visible_to(user, Group).filter(name__in=names)}
+        existing, ambiguous = _groups_by_name(user, names)
         by_group = {}
         for row in member_rows:
+            if row.values["group"] in ambiguous:
+                _ambiguous(problems, MEMBER_SHEET, row.row, row.values["group"], ambiguous[row.values["group"]])
+                continue
             by_group.setdefault(row.values["group"], []).append(row)
         for row in group_rows:
+            if row.values["name"] in ambiguous:
+                _ambiguous(problems, GROUP_SHEET, row.row, row.values["name"], ambiguous[row.values["name"]])
+                continue
             self._group(row, by_group.pop(row.values["name"], []), user, schools, regions, existing, groups_sheet, members_sheet,
                         problems)
         for name, rows in by_group.items():
@@ -240,11 +264,14 @@ class ActivitiesImporter:
         result.rows = len(rows)
         sheet = SheetResult(ACTIVITY_SHEET)
         result.sheets.append(sheet)
-        groups = {g.name: g for g in scope.visible_to(user, Group).filter(name__in={r.values["group"] for r in rows})}
+        groups, ambiguous = _groups_by_name(user, {r.values["group"] for r in rows})
         existing = set(scope.visible_to(user, Activity).filter(group__in=groups.values()).values_list("group__name", "held_on", "title"))
         codes = {m.school.code: m.school for m in Membership.objects.filter(group__in=groups.values()).select_related("school")}
         with transaction.atomic():
             for row in rows:
+                if row.values["group"] in ambiguous:
+                    _ambiguous(result.problems, ACTIVITY_SHEET, row.row, row.values["group"], ambiguous[row.values["group"]])
+                    continue
                 self._row(row, user, groups, existing, codes, sheet, result.problems)
             if result.problems or not commit:
                 transaction.set_rollback(True)

@@ -211,7 +211,8 @@ class DispatchRequirement(models.Model):
             models.UniqueConstraint(fields=["group_type", "kind", "region"], name="requirement_once_per_region"),
             models.UniqueConstraint(fields=["group_type", "kind"], condition=Q(region__isnull=True), name="requirement_one_default"),
             models.CheckConstraint(condition=Q(maximum__isnull=True) | Q(maximum__gte=models.F("minimum")),
-                                   name="requirement_max_not_below_min"),
+                                   name="requirement_max_not_below_min",
+                                   violation_error_message=_("The upper limit (不多于) cannot be below the lower limit (不少于).")),
         ]
 
     def __str__(self):

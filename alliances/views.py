@@ -85,6 +85,21 @@ class GroupMixin(ScopedRowMixin):
         return super().get_context_data(group=self.group, **kwargs)
 
 
+class GroupChangeMixin(GroupMixin):
+    """Write pages of one group: 403 (the Chinese page) for users who may see the group but not change it
+    (supervisors, principals, another region's bureau), instead of a form that fails on submit."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            try:
+                group = self.get_queryset().get(pk=kwargs["pk"])
+            except self.model.DoesNotExist:
+                raise Http404(scope.MSG_NOT_FOUND) from None
+            if not permissions.may_manage_group(request.user, group):
+                raise PermissionDenied(services.MSG_GROUP_FORBIDDEN)
+        return super().dispatch(request, *args, **kwargs)
+
+
 class IndexView(LoginRequiredMixin, TemplateView):
     template_name = "alliances/index.html"
 
@@ -137,7 +152,7 @@ class GroupDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView)
             history=history_of(group), **kwargs)
 
 
-class MemberAddView(GroupMixin, web.ServiceFormView):
+class MemberAddView(GroupChangeMixin, web.ServiceFormView):
     form_class = forms.MemberAddForm
     template_name = FORM_PAGE
     title = _("Add a member school")
@@ -158,7 +173,7 @@ class MemberEndView(ActionView):
         services.membership_end(actor=self.request.user, membership=membership, **data)
 
 
-class DissolveView(GroupMixin, web.ServiceFormView):
+class DissolveView(GroupChangeMixin, web.ServiceFormView):
     form_class = forms.DissolveForm
     template_name = FORM_PAGE
     title = _("Dissolve the group")
@@ -169,7 +184,7 @@ class DissolveView(GroupMixin, web.ServiceFormView):
     service = staticmethod(services.group_dissolve)
 
 
-class PostAppointView(GroupMixin, web.ServiceFormView):
+class PostAppointView(GroupChangeMixin, web.ServiceFormView):
     """Record an appointment; ?school= proposes that school's default 执行校长 (a vice principal the lead dispatched)."""
 
     form_class = forms.PostForm
@@ -320,7 +335,7 @@ class ActivityListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView
         return selectors.activity_columns(queryset)
 
 
-class ActivityCreateView(GroupMixin, web.ServiceFormView):
+class ActivityCreateView(GroupChangeMixin, web.ServiceFormView):
     form_class = forms.ActivityForm
     template_name = FORM_PAGE
     title = _("Record a joint activity")

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluation import rules
@@ -166,6 +167,14 @@ class QualityForm(StyledFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = scope.manageable(user, School)
+
+    def clean(self):
+        data = super().clean()
+        problems = rules.quality_problems(year=data.get("year"), quality_score=data.get("quality_score"),
+                                          this_year=timezone.localdate().year)
+        for name, message in problems.items():
+            self.add_error(name, message)
+        return data
 
 
 class UploadForm(StyledFormMixin, forms.Form):

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluation import exports, rules, selectors, services
@@ -155,6 +156,9 @@ MSG_UNKNOWN_SCHOOL = _("No school with this code in your scope.")
 MSG_DUPLICATE = _("Duplicate of row %(row)s in this sheet.")
 
 
+COLUMN_OF = {"year": "年度", "quality_score": "教育教学质量"}
+
+
 class QualityImporter:
     kind = "evaluation_quality"
     label = _("School quality data")
@@ -185,6 +189,7 @@ class QualityImporter:
         schools = {s.code: s for s in scope.manageable(user, School).filter(code__in={r.values["school"] for r in rows})}
         existing = {(q.school_id, q.year): q for q in SchoolQuality.objects.filter(school__in=schools.values())}
         seen, plan = {}, []
+        this_year = timezone.localdate().year
         for row in rows:
             school = schools.get(row.values["school"])
             if school is None:
@@ -196,6 +201,11 @@ class QualityImporter:
                 continue
             seen[key] = row.row
             data = {name: row.values[name] for name in QUALITY_FIELDS}
+            typed = rules.quality_problems(year=key[1], quality_score=data["quality_score"], this_year=this_year)
+            for name, message in typed.items():
+                result.problems.add(QUALITY_SHEET, row.row, COLUMN_OF[name], message)
+            if typed:
+                continue
             current = existing.get(key)
             shown = {"学校代码": school.code, "学校名称": school.name, "年度": key[1]}
             if current is None:

@@ -52,6 +52,8 @@ MSG_WEIGHTS = _("The rater groups' weights add up to %(sum)s %%, not 100 %%.")
 MSG_THRESHOLDS = _("Rating thresholds must fall: 优秀 %(excellent)s ≥ 合格 %(qualified)s ≥ 基本合格 %(basic)s.")
 MSG_RANGE = _("%(value)s is outside the allowed range %(low)s–%(high)s.")
 MSG_RANK_RANGE = _("The rank must be a whole number of at least 1.")
+MSG_QUALITY_YEAR = _("Quality data for %(year)s cannot exist yet (this year is %(this)s): check the year.")
+MSG_QUALITY_NEGATIVE = _("A quality score cannot be negative (%(value)s).")
 MSG_THRESHOLD_VALUE = _("Enter 1 (met) or 0 (not met).")
 MSG_VETO_VALUE = _("Enter 1 (triggered) or 0 (not triggered).")
 
@@ -882,6 +884,17 @@ _FIGURES = {"gain", "threshold", "current", "previous", "teacher_gain", "share"}
 # --- the yearly assessment date (issue 13 item 4) -----------------------------------------------------
 
 MSG_YEARLY_DATE = _("%(month)s-%(day)s is not a date of the year.")
+
+
+def quality_problems(*, year: int | None, quality_score, this_year: int) -> dict[str, str]:
+    """A school's yearly quality row as typed, form or workbook: {field: message} for a year after this one
+    (2099 for 2019) and a negative quality score; the student increase may fall below zero."""
+    problems = {}
+    if year is not None and year > this_year:
+        problems["year"] = str(MSG_QUALITY_YEAR % {"year": year, "this": this_year})
+    if quality_score is not None and Decimal(quality_score) < 0:
+        problems["quality_score"] = str(MSG_QUALITY_NEGATIVE % {"value": quality_score})
+    return problems
 
 
 def yearly_date_problem(month: int, day: int) -> str | None:

@@ -224,19 +224,24 @@ def rater_label(user) -> str:
 
 def quota_checks(cycle: Cycle) -> list[rules.QuotaCheck]:
     """The 优秀 quota per unit (school, county or the whole cycle) on the final ratings."""
-    units = defaultdict(list)
+    units, names = defaultdict(list), {}
     rows = cycle.subjects.select_related("school__region").only(
-        "final_rating", "rotated", "school__name", "school__region__name")
+        "final_rating", "rotated", "school__code", "school__name", "school__region__code", "school__region__name")
     for subject in rows:
+        # Keyed by the school's (region's) code, never its name: a city has several 城关小学 in as many counties,
+        # each its own unit; a name shared by two units is told apart by the code.
         if cycle.quota_unit == Cycle.QuotaUnit.SCHOOL:
-            unit = subject.school.name
+            key, name = subject.school.code, subject.school.name
         elif cycle.quota_unit == Cycle.QuotaUnit.COUNTY:
-            unit = subject.school.region.name
+            key, name = subject.school.region.code, subject.school.region.name
         else:
-            unit = cycle.name
-        units[unit].append((subject.final_rating, subject.rotated))
-    return [rules.check_quota(unit, ratings, cycle.quota_percent, cycle.rounding, cycle.rotated_percent)
-            for unit, ratings in sorted(units.items())]
+            key, name = "", cycle.name
+        names[key] = name
+        units[key].append((subject.final_rating, subject.rotated))
+    shared = {name for name in names.values() if list(names.values()).count(name) > 1}
+    labels = {key: f"{name}（{key}）" if name in shared else name for key, name in names.items()}
+    return [rules.check_quota(labels[key], ratings, cycle.quota_percent, cycle.rounding, cycle.rotated_percent)
+            for key, ratings in sorted(units.items(), key=lambda item: (labels[item[0]], item[0]))]
 
 
 def quota_message(check: rules.QuotaCheck) -> str:

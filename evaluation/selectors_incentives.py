@@ -4,7 +4,14 @@
 from django.db.models import Count, QuerySet
 
 from evaluation import rules
-from evaluation.models import FundAllocation, FundShare, TitleRatioFigure, TitleRatioPolicy
+from evaluation.models import (
+    CycleEvent,
+    FundAllocation,
+    FundShare,
+    RatingChange,
+    TitleRatioFigure,
+    TitleRatioPolicy,
+)
 from org import scope
 from org.models import Region
 
@@ -16,6 +23,18 @@ def allocation_list(*, user) -> QuerySet:
 def share_list(*, user, allocation: FundAllocation) -> QuerySet:
     return (scope.visible_to(user, FundShare).filter(allocation=allocation)
             .select_related("school__region", "staff").order_by("kind", "-amount_fen", "school__code", "id"))
+
+
+def fund_changes_since(allocation: FundAllocation) -> int:
+    """What changed in the cycles the allocation read after it was computed: rating changes (a collective decision
+    after publication, bound rules) and cycle steps (reopened, closed again). Not zero: the shares rest on ratings
+    that are no longer the final ones, and the fund must be allocated again. One query."""
+    cycle_ids = [cycle["id"] for cycle in allocation.cycles]
+    if not cycle_ids or allocation.computed_at is None:
+        return 0
+    changes = RatingChange.objects.filter(subject__cycle_id__in=cycle_ids, at__gt=allocation.computed_at).order_by().values("pk")
+    steps = CycleEvent.objects.filter(cycle_id__in=cycle_ids, at__gt=allocation.computed_at).order_by().values("pk")
+    return changes.union(steps, all=True).count()
 
 
 class PolicyResolver:

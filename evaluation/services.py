@@ -52,8 +52,11 @@ MSG_QUOTA_ENFORCED = _("Publication refused, the 优秀 quota is exceeded: %(lis
 MSG_NO_SUBJECTS = _("The cycle has no subjects.")
 MSG_NO_ASSIGNMENTS = _("No rater is assigned yet.")
 MSG_SAME_RATING = _("The rating is already %(rating)s.")
+MSG_QUOTA_ENFORCED_CHANGE = _("The change is refused, it would exceed the enforced 优秀 quota of the published cycle: %(list)s")
 MSG_MEETING = _("Give the meeting reference of the collective decision.")
 MSG_RATING_STATUS = _("Ratings change only after the cycle has closed.")
+MSG_AS_OF_YEAR = _("The as-of date %(as_of)s is more than a year away from the cycle's year %(year)s: check the year.")
+MSG_PREVIOUS_NOT_EARLIER = _("The previous cycle %(previous)s (as of %(on)s) is not earlier than this cycle's as-of date %(as_of)s.")
 MSG_SECTION = _("The indicator group must be a section of the cycle's scheme.")
 MSG_RATER_GROUP_CYCLE = _("The rater group belongs to another cycle.")
 
@@ -168,6 +171,7 @@ def cycle_create(*, actor: User, data: dict, groups: list[dict] | None = None) -
     """Create a cycle in draft over a sound scheme and freeze that scheme version. `groups`: dicts of
     RaterGroup fields (name, weight, combine, trim, is_self); their weights must add up to 100."""
     ensure_manages_region(actor, data["region"].pk)
+    _check_cycle_dates(data)
     scheme = data["scheme"]
     problems = selectors.scheme_problems(scheme)
     if problems:
@@ -181,6 +185,26 @@ def cycle_create(*, actor: User, data: dict, groups: list[dict] | None = None) -
         scheme.frozen_at = timezone.now()
         save_audited(scheme, actor=actor, reason="used by a cycle")
     return cycle
+
+
+def _check_cycle_dates(data: dict) -> None:
+    """The as-of date decides each subject's school and post: a typo in its year (2019 for 2026) must not pass,
+    nor a "previous" cycle (the base of 增值) that is not earlier. A year-end assessment may be dated into
+    January, an academic year's into July: one year either side of the cycle's year is allowed."""
+    as_of = data.get("as_of")
+    if isinstance(as_of, str):
+        as_of = dt.date.fromisoformat(as_of)
+    if as_of is None or data.get("year") is None:
+        return
+    problems = {}
+    if abs(as_of.year - int(data["year"])) > 1:
+        problems["as_of"] = MSG_AS_OF_YEAR % {"as_of": as_of.isoformat(), "year": data["year"]}
+    previous = data.get("previous")
+    if previous is not None and previous.as_of >= as_of:
+        problems["previous"] = MSG_PREVIOUS_NOT_EARLIER % {
+            "previous": previous.name, "on": previous.as_of.isoformat(), "as_of": as_of.isoformat()}
+    if problems:
+        raise ValidationError(problems)
 
 
 def _check_weights(cycle: Cycle) -> None:
@@ -528,6 +552,12 @@ def rating_change(*, actor: User, subject: Subject, to_rating: str, meeting: str
                                          to_rating=to_rating, meeting=meeting.strip(), reason=reason.strip(), actor=actor)
     subject.final_rating = to_rating
     save_audited(subject, actor=actor, reason=reason.strip())
+    if (cycle.status == Cycle.Status.PUBLISHED and cycle.quota_mode == Cycle.QuotaMode.ENFORCE
+            and to_rating == Rating.EXCELLENT):
+        # Publication enforced the quota; a later decision must not take the cycle past it (rolled back).
+        over = [selectors.quota_message(check) for check in selectors.quota_checks(cycle) if not check.ok]
+        if over:
+            raise ValidationError(MSG_QUOTA_ENFORCED_CHANGE % {"list": "；".join(over)})
     return change
 
 
@@ -539,6 +569,9 @@ def quality_save(*, actor: User, school: School, year: int, data: dict) -> tuple
     """Create or change a school's yearly quality row; returns (row, created)."""
     if not scope.can_manage(actor, school):
         raise PermissionDenied(MSG_NOT_MANAGER)
+    problems = rules.quality_problems(year=year, quality_score=data.get("quality_score"), this_year=timezone.localdate().year)
+    if problems:
+        raise ValidationError(problems)
     row = SchoolQuality.objects.filter(school=school, year=year).first()
     created = row is None
     row = row or SchoolQuality(school=school, year=year)

@@ -229,7 +229,9 @@ class CycleDetailView(ScopedView):
             "subjects": subjects[:500], "subject_count": subjects.count(),
             "missing": selectors.missing_for_user(user=request.user, cycle=cycle) if cycle.status == Cycle.Status.OPEN else [],
             "distribution": selectors.distribution(user=request.user, cycle=cycle),
-            "events": cycle.events.select_related("actor") if scope.is_bureau_staff(request.user) else [],
+            # The cycle's own record (publication's quota warnings, reopen reasons) names schools of every county
+            # the cycle covers: its administrators' only, not every bureau that sees the cycle.
+            "events": cycle.events.select_related("actor") if admin else [],
             "quota": [(check, selectors.quota_message(check)) for check in selectors.quota_checks(cycle)]
             if admin and cycle.status in (Cycle.Status.CLOSED, Cycle.Status.PUBLISHED) else [],
         }

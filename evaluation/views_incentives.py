@@ -92,6 +92,7 @@ class FundDetailView(ScopedView):
             "allocation": allocation, "shares": shares, "fund": rules.yuan(allocation.fund_fen),
             "staff_pool": rules.yuan(allocation.staff_pool_fen), "school_pool": rules.yuan(allocation.school_pool_fen),
             "unallocated": rules.yuan(allocation.unallocated_fen),
+            "changes_since": selectors_incentives.fund_changes_since(allocation),
             "can_compute": scope.runs_region(request.user, allocation.region_id)})
 
 

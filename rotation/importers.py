@@ -30,6 +30,7 @@ from org.models import School, Staff
 from rotation.models import Assignment, Exemption, Plan
 from rotation.selectors import PolicyResolver
 from rotation.services.assignments import assignment_create
+from rotation.services.exemptions import MSG_PREGNANCY_NOT_FEMALE
 from rotation.sheets import ROSTER_BOOK, ROSTER_SHEET, ROSTER_SPEC
 
 # The engine's choice values for 类别 → the rotation reason codes.
@@ -62,6 +63,9 @@ class ExemptionSheetHandler:
         for row in rows:
             number, values = row.values["id_number"].number, row.values
             kind = KINDS[values["kind"]]
+            if kind == Exemption.Kind.PREGNANCY_NURSING and idcard.parse(number).gender == "M":
+                problems.add(EXEMPTION_SHEET, row.row, "类别", MSG_PREGNANCY_NOT_FEMALE % {"name": idcard.mask(number)})
+                continue
             current = existing.get((staff_ids[number], kind, values["start"]))
             if current is not None and current.state == Exemption.State.REJECTED:
                 message = MSG_OVERTURNS_REJECTION % {"row": row.row, "kind": Exemption.Kind(kind).label, "start": values["start"]}
@@ -124,6 +128,7 @@ class ExemptionSheetHandler:
 MSG_UNKNOWN_STAFF = _("ID number %(id)s is not a staff member in your scope.")
 MSG_UNKNOWN_SCHOOL = _("School code %(code)s is not a school in your scope.")
 MSG_UNKNOWN_PLAN = _("There is no rotation plan named %(name)s in your scope.")
+MSG_AMBIGUOUS_PLAN = _("%(count)s rotation plans you see are named %(name)s (%(which)s): a row cannot tell which one it means.")
 
 
 
@@ -158,7 +163,12 @@ class RosterImporter:
         numbers = {row.values["id_number"].number for row in rows}
         staff = {s.id_number: s for s in scope.visible_to(user, Staff).filter(id_number__in=numbers).select_related("school__region")}
         schools = {s.code: s for s in scope.visible_to(user, School).filter(code__in={row.values["to_school"] for row in rows})}
-        plans = {p.name: p for p in scope.visible_to(user, Plan).filter(name__in={row.values["plan"] for row in rows} - {None})}
+        named = {}  # a name is not a key: each year's plan may be called 秋季交流
+        for plan in (scope.visible_to(user, Plan).filter(name__in={row.values["plan"] for row in rows} - {None})
+                     .select_related("region").order_by("region__code", "term_start", "pk")):
+            named.setdefault(plan.name, []).append(plan)
+        plans = {name: found[0] for name, found in named.items() if len(found) == 1}
+        ambiguous = {name: found for name, found in named.items() if len(found) > 1}
         existing = set(Assignment.objects.filter(staff__in=staff.values()).values_list("staff__id_number", "to_school__code", "start"))
         resolver = PolicyResolver()  # one per import: the policies and regions are read once, not per row
         for row in rows:
@@ -167,6 +177,12 @@ class RosterImporter:
             label = {"row": row.row, "label": f"{idcard.mask(number)} → {values['to_school']}", "changes": []}
             if (number, values["to_school"], values["start"]) in existing:
                 sheet.record("unchanged", label)
+                continue
+            if values["plan"] in ambiguous:
+                found = ambiguous[values["plan"]]
+                problems.add(ROSTER_SHEET, row.row, "交流计划", MSG_AMBIGUOUS_PLAN % {
+                    "count": len(found), "name": values["plan"],
+                    "which": "、".join(f"{p.region.name} {p.term_start.isoformat()}" for p in found)})
                 continue
             if self._refs_ok(row, staff, schools, plans, problems):
                 self._create(row, user, staff[number], schools[values["to_school"]], plans.get(values["plan"]), problems,

@@ -211,7 +211,11 @@ class ExemptionApplyView(LoginRequiredMixin, FormView):
         return {"staff": self.request.GET.get("staff")}
 
     def form_valid(self, form):
-        exemption = services.exemption_apply(actor=self.request.user, **form.cleaned_data)
+        try:
+            exemption = services.exemption_apply(actor=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
         messages.success(self.request, MSG_SAVED)
         return redirect(exemption)
 
@@ -249,7 +253,7 @@ class PlanListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, ListView):
         return queryset.select_related("region").order_by("-term_start", "id")
 
 
-class PlanCreateView(LoginRequiredMixin, FormView):
+class PlanCreateView(LoginRequiredMixin, web.ManagerOnlyMixin, FormView):
     form_class = PlanForm
     template_name = "rotation/form_page.html"
     extra_context = {"title": _("New rotation plan")}

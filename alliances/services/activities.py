@@ -7,6 +7,7 @@ from pathlib import Path
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,9 @@ from org.services import save_audited
 
 MSG_ACTIVITY_SCHOOL = _("%(school)s is not a school of this group.")
 MSG_PARTICIPANT = _("%(staff)s does not work at a school of this activity.")
+MSG_HELD_IN_FUTURE = _("%(on)s is after today (%(today)s): record an activity once it has been held.")
+MSG_HELD_BEFORE_FOUNDED = _("The activity cannot be held before the group was founded (%(on)s).")
+MSG_ACTIVITY_NOT_MEMBER_ON = _("%(school)s was not a school of this group on %(on)s.")
 
 
 @transaction.atomic
@@ -28,11 +32,20 @@ def activity_create(*, actor: User, group: Group, kind: str, held_on: date, titl
     if refusals:
         raise ValidationError(refusals)
     require_manager(actor, group)
+    today = timezone.localdate()
+    if held_on > today:  # a record of what was held: a date ahead would count as this term's activity before it happens
+        raise ValidationError({"held_on": MSG_HELD_IN_FUTURE % {"on": held_on, "today": today}})
+    if held_on < group.founded_on:
+        raise ValidationError({"held_on": MSG_HELD_BEFORE_FOUNDED % {"on": group.founded_on}})
     school_ids = set(group.memberships.values_list("school_id", flat=True))
+    on_the_day = set(group.memberships.filter(Q(left_on__isnull=True) | Q(left_on__gte=held_on), joined_on__lte=held_on)
+                     .values_list("school_id", flat=True))
     schools = list(schools) or [group.lead_school]
     for school in schools:
         if school.pk not in school_ids:
             raise ValidationError({"schools": MSG_ACTIVITY_SCHOOL % {"school": school.name}})
+        if school.pk not in on_the_day:
+            raise ValidationError({"schools": MSG_ACTIVITY_NOT_MEMBER_ON % {"school": school.name, "on": held_on}})
     chosen = {school.pk for school in schools}
     for person in participants:
         if person.school_id not in chosen:

@@ -31,10 +31,13 @@ MSG_ALREADY_MEMBER = _("%(school)s is already a member of this group.")
 MSG_LEFT_BEFORE_JOINED = _("%(school)s cannot leave before it joined (%(joined)s).")
 MSG_LEAD_LEAVES = _("The lead school %(school)s cannot leave; dissolve the group instead.")
 MSG_DISSOLVE_BEFORE_FOUNDED = _("A group cannot be dissolved before it was founded (%(on)s).")
+MSG_JOINED_BEFORE_FOUNDED = _("%(school)s cannot join before the group was founded (%(on)s).")
+MSG_POST_BEFORE_FOUNDED = _("A post of the group cannot start before the group was founded (%(on)s).")
 MSG_POST_SCHOOL = _("%(school)s is not a school of this group.")
 MSG_HEAD_AT_LEAD = _("The head of group holds the post at the lead school.")
 MSG_POST_STAFF = _("%(staff)s works at neither the lead school nor %(school)s.")
 MSG_NO_PRINCIPAL = _("The lead school %(school)s has no principal on record; appoint the head of group by hand.")
+MSG_MAX_BELOW_MIN = _("The upper limit %(maximum)s cannot be below the lower limit %(minimum)s.")
 MSG_REQUIREMENT_FORBIDDEN = _("Only bureau staff may change dispatch requirements, and only for their own region.")
 
 
@@ -62,7 +65,9 @@ def school_infos(schools) -> dict[int, rules.SchoolInfo]:
 
 
 def _tight_elsewhere(school_ids, exclude_group: int | None, on: date) -> dict[int, str]:
-    rows = (Membership.objects.filter(school_id__in=school_ids, group__type=rules.TIGHT, group__dissolved_on__isnull=True)
+    """Schools still in another tight group on or after `on`. By the membership's own dates, not by whether the
+    group is dissolved: a dissolution dated ahead ends its memberships that day, and until then they still hold."""
+    rows = (Membership.objects.filter(school_id__in=school_ids, group__type=rules.TIGHT)
             .filter(Q(left_on__isnull=True) | Q(left_on__gte=on)).exclude(group_id=exclude_group)
             .values_list("school_id", "group__name"))
     return dict(rows)
@@ -130,6 +135,8 @@ def membership_add(*, actor: User, group: Group, school: School, joined_on: date
     members = current_members(group)
     if school.pk == group.lead_school_id or school in members:
         raise ValidationError(MSG_ALREADY_MEMBER % {"school": school.name})
+    if joined_on < group.founded_on:
+        raise ValidationError({"joined_on": MSG_JOINED_BEFORE_FOUNDED % {"school": school.name, "on": group.founded_on}})
     _check(group.type, group.tier, group.lead_school, [*members, school], exclude_group=group.pk, on=joined_on)
     membership = Membership(group=group, school=school, joined_on=joined_on)
     save_audited(membership, actor=actor, reason="joined")
@@ -180,6 +187,8 @@ def post_appoint(*, actor: User, group: Group, school: School, staff: Staff, kin
     _check_dates(start=start)
     group = Group.objects.select_for_update().get(pk=group.pk)
     require_manager(actor, group)
+    if start < group.founded_on:
+        raise ValidationError({"start": MSG_POST_BEFORE_FOUNDED % {"on": group.founded_on}})
     school_ids = set(group.memberships.filter(left_on__isnull=True).values_list("school_id", flat=True))
     if school.pk not in school_ids:
         raise ValidationError({"school": MSG_POST_SCHOOL % {"school": school.name}})
@@ -219,6 +228,8 @@ def requirement_save(*, actor: User, group_type: str, kind: str, region: Region 
     """Set a requirement for a region (a row overriding the default), or the default itself (superusers)."""
     if not permissions.may_set_requirement(actor, region):
         raise PermissionDenied(MSG_REQUIREMENT_FORBIDDEN)
+    if maximum is not None and maximum < minimum:
+        raise ValidationError({"maximum": MSG_MAX_BELOW_MIN % {"maximum": maximum, "minimum": minimum}})
     row = DispatchRequirement.objects.select_for_update().filter(group_type=group_type, kind=kind, region=region).first()
     row = row or DispatchRequirement(group_type=group_type, kind=kind, region=region)
     row.minimum, row.maximum, row.subjects, row.key_honour, row.active = minimum, maximum, subjects, key_honour, active

@@ -19,6 +19,7 @@ MSG_EXEMPTION_APPLY_FORBIDDEN = _("Only the staff member's principal or county b
 MSG_EXEMPTION_DECIDE_FORBIDDEN = _("Only the county bureau of the staff member's school may decide an exemption.")
 MSG_EXEMPTION_NOT_PENDING = _("This exemption has already been decided.")
 MSG_DECISION_REASON_REQUIRED = _("Give the reason for the decision.")
+MSG_PREGNANCY_NOT_FEMALE = _("%(name)s is recorded as male: a 孕期哺乳期 exemption is for women.")
 
 
 @transaction.atomic
@@ -42,6 +43,8 @@ def exemption_apply(*, actor: User, staff: Staff, kind: str, start, end=None, gr
     """Record a school's application for a 暂不交流 exemption."""
     if not may_apply_exemption(actor, staff):
         raise PermissionDenied(MSG_EXEMPTION_APPLY_FORBIDDEN)
+    if kind == Exemption.Kind.PREGNANCY_NURSING and staff.gender == Staff.Gender.MALE:
+        raise ValidationError({"kind": MSG_PREGNANCY_NOT_FEMALE % {"name": staff.name}})
     exemption = Exemption(staff=staff, kind=kind, start=start, end=end, grounds=grounds, applied_by=actor)
     if attachment:
         exemption.attachment = attachment

@@ -10,6 +10,8 @@ from simple_history.models import HistoricalRecords
 from org.models import Region, School, Staff
 from talentpool.models.pool import PoolMember
 
+MSG_END_BEFORE_START = _("The end date cannot be before the start date.")
+
 
 class MentoringPair(models.Model):
     mentor = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="mentees", verbose_name=_("mentor"))
@@ -26,7 +28,8 @@ class MentoringPair(models.Model):
         verbose_name_plural = _("mentoring pairs")
         constraints = [
             models.UniqueConstraint(fields=["mentor", "mentee", "start"], name="mentoring_pair_unique"),
-            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="mentoring_end_after_start"),
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="mentoring_end_after_start",
+                                   violation_error_message=MSG_END_BEFORE_START),
         ]
 
     def __str__(self):
@@ -54,7 +57,8 @@ class TrainingBatch(models.Model):
         ordering = ["-start", "id"]
         verbose_name = _("training batch")
         verbose_name_plural = _("training batches")
-        constraints = [models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="training_end_after_start")]
+        constraints = [models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="training_end_after_start",
+                                             violation_error_message=MSG_END_BEFORE_START)]
 
     def __str__(self):
         return self.name

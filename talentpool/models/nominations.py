@@ -12,6 +12,8 @@ from org.models import Staff
 from org.versioning import Versioned
 from talentpool.models.programs import ScoringItem, Track
 
+MSG_CLOSES_BEFORE_OPENS = _("The intake cannot close before it opens.")
+
 
 class Intake(Versioned, models.Model):
     track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="intakes", verbose_name=_("track"))
@@ -27,7 +29,8 @@ class Intake(Versioned, models.Model):
         verbose_name_plural = _("intakes")
         constraints = [
             models.UniqueConstraint(fields=["track", "year"], name="intake_once_per_track_year"),
-            models.CheckConstraint(condition=Q(closes__gte=models.F("opens")), name="intake_closes_after_opens"),
+            models.CheckConstraint(condition=Q(closes__gte=models.F("opens")), name="intake_closes_after_opens",
+                                   violation_error_message=MSG_CLOSES_BEFORE_OPENS),
         ]
 
     def __str__(self):

@@ -11,6 +11,9 @@ from simple_history.models import HistoricalRecords
 from org.models import Region, School, Staff
 from org.versioning import Versioned
 
+MSG_LEVEL_REGION = _("A %(level)s program cannot be owned by %(region)s: city-level programs belong to a city, "
+                     "county-level ones to a county.")
+
 
 class Level(models.TextChoices):
     CITY = "city", _("City level")
@@ -93,6 +96,16 @@ class Program(Versioned, models.Model):
 
     def get_absolute_url(self):
         return reverse("talentpool:program-detail", args=[self.pk])
+
+    def clean(self):
+        """The level is the pool's tier (市级/县级): a city-level program is owned by a city (or a province), a
+        county-level one by a county; a county's "city-level" pool would make its members city-tier."""
+        super().clean()
+        if self.region_id is None or not self.level:
+            return
+        county = self.region.level == Region.Level.COUNTY
+        if county != (self.level == Level.COUNTY):
+            raise ValidationError({"level": MSG_LEVEL_REGION % {"level": Level(self.level).label, "region": self.region.name}})
 
     @property
     def end_year(self) -> int:

@@ -111,3 +111,44 @@ def test_activities_import_and_round_trip(world, county_user, tmp_path):
     activities_importer.export(tmp_path / "out.xlsx", user=county_user)
     again = activities_importer.run(tmp_path / "out.xlsx", user=county_user, commit=True)
     assert again.ok and again.sheets[0].unchanged == 1 and Activity.objects.count() == 1
+
+
+def test_a_requirements_upper_limit_below_its_lower_is_named_in_chinese(world, county_user, tmp_path):
+    """It reached the database's check constraint: the workbook's commit failed and the page said only
+    “约束 requirement_max_not_below_min 是无效的”."""
+    head = ["集团类型", "派出要求", "区域代码", "数量", "不多于", "必须覆盖的学科", "骨干教师最低荣誉等级", "适用"]
+    path = _book(tmp_path / "r.xlsx", {"派出要求": [head, ["城乡手拉手帮扶联盟", "每学期城区派出人数", "421202", 9, 2, "", "县级", "是"]]})
+    result = requirements_importer.run(path, user=county_user, commit=True)
+    assert not result.committed
+    assert any("2" in p.message and "9" in p.message and "不少于" in p.message for p in result.problems), [p.message for p in result.problems]
+    assert not DispatchRequirement.objects.filter(region=world.county_a).exists()
+
+
+def test_a_group_name_two_counties_share_is_refused_not_guessed(world, county_user, city_user, tmp_path):
+    """Two counties each found a 实验小学教育集团; the city clerk sees both. A 成员 or 联合活动 row naming it
+    was filed under one of them at random: it is refused now, naming the two regions."""
+    from alliances import services
+    from alliances.importers import activities_importer
+    from alliances.models import Activity, GroupType
+    from tests.conftest import _user_with_role
+
+    county_b_user = _user_with_role("county_b", "county_staff", region=world.county_b)
+    a = services.group_create(actor=county_user, name="实验小学教育集团", type=GroupType.TIGHT, region=world.county_a,
+                              lead_school=world.school_a, members=[SchoolFactory(region=world.county_a)], founded_on=dt.date(2026, 9, 1))
+    b = services.group_create(actor=county_b_user, name="实验小学教育集团", type=GroupType.TIGHT, region=world.county_b,
+                              lead_school=world.school_b, members=[SchoolFactory(region=world.county_b)], founded_on=dt.date(2026, 9, 1))
+    late = SchoolFactory(code="A777", region=world.county_a)
+    path = _book(tmp_path / "g.xlsx", {"集团": [GROUP_HEAD], "成员": [MEMBER_HEAD, ["实验小学教育集团", "A777", "2026-10-01", ""]]})
+    result = groups_importer.run(path, user=city_user, commit=True)
+    assert not result.committed
+    message = " ".join(p.message for p in result.problems)
+    assert world.county_a.name in message and world.county_b.name in message
+    assert not Membership.objects.filter(school=late).exists()
+    head = ["集团名称", "活动类型", "日期", "标题", "学校代码", "内容摘要"]
+    path = _book(tmp_path / "a.xlsx", {"联合活动": [head, ["实验小学教育集团", "联合教研", "2026-10-15", "数学联合教研", "", ""]]})
+    result = activities_importer.run(path, user=city_user, commit=True)
+    assert not result.committed and not Activity.objects.exists()
+    # each county, seeing its own group only, still imports by the name
+    path = _book(tmp_path / "m.xlsx", {"集团": [GROUP_HEAD], "成员": [MEMBER_HEAD, ["实验小学教育集团", "A777", "2026-10-01", ""]]})
+    assert groups_importer.run(path, user=county_user, commit=True).committed
+    assert Membership.objects.get(school=late).group == a and b.memberships.count() == 2

@@ -74,3 +74,32 @@ def test_principals_and_supervisors_get_403_on_the_write_pages(client, world, pr
                  "evaluation:cycle-create"):
         response = client.get(reverse(name))
         assert response.status_code == 403, name
+
+
+def test_a_groups_write_pages_answer_403_to_those_who_may_only_read_it(client, world, county_user, city_user):
+    """A city supervisor sees the group; its member, post, dissolve and activity forms were shown and failed on
+    submit. They answer 403 now, as the group page hides their links; the county clerk still gets the forms."""
+    from tests.conftest import _user_with_role
+
+    group = services.group_create(actor=county_user, name="集团", type=GroupType.TIGHT, region=world.county_a,
+                                  lead_school=world.school_a, members=[SchoolFactory(region=world.county_a)],
+                                  founded_on=dt.date(2026, 9, 1))
+    names = ("alliances:member-add", "alliances:group-dissolve", "alliances:post-appoint", "alliances:activity-create")
+    client.force_login(_user_with_role("city_supervisor", "supervisor", region=world.city))
+    assert client.get(group.get_absolute_url()).status_code == 200
+    for name in names:
+        assert client.get(reverse(name, args=[group.pk])).status_code == 403, name
+    client.force_login(county_user)
+    for name in names:
+        assert client.get(reverse(name, args=[group.pk])).status_code == 200, name
+
+
+def test_a_requirements_upper_limit_below_its_lower_is_refused_on_the_page_in_chinese(client, world, county_user):
+    default = DispatchRequirement.objects.filter(region__isnull=True, kind=rules.STAFF_PER_TERM).first() or \
+        DispatchRequirement.objects.create(group_type=GroupType.HAND_IN_HAND, kind=rules.STAFF_PER_TERM, minimum=3, maximum=5)
+    client.force_login(county_user)
+    data = {"region": world.county_a.pk, "minimum": 9, "maximum": 2, "subjects": "", "key_honour": 2, "active": "on"}
+    response = client.post(reverse("alliances:requirement-edit", args=[default.pk]), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and "requirement_max_not_below_min" not in page and "不少于" in page
+    assert not DispatchRequirement.objects.filter(region=world.county_a).exists()

@@ -151,3 +151,13 @@ def test_the_talentpool_inbox_counts_in_one_query_equal_each_section_counted_apa
                 for key, rows in talentpool_selectors.inbox(user=user).items()]
     assert [(label, n) for label, n, _url in talentpool_dashboard.inbox(user)] == expected
     assert any(n for _label, n in expected)
+
+
+def test_a_reviewers_two_scoring_items_say_what_they_score(client, plan, reviewer_user):
+    """The talent pool's nominations and the evaluation's assessments were both 待(我)评分, side by side."""
+    from django.utils import translation
+
+    client.force_login(reviewer_user)
+    with translation.override("zh-hans"):
+        body = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "提名待我评分" in body and "考核待我评分" in body

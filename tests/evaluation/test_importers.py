@@ -70,3 +70,29 @@ def test_results_export_has_each_group_part(assigned, city_user, reviewer_user, 
     first = dict(zip(headers, next(sheet.iter_rows(min_row=2, values_only=True)), strict=True))
     assert first["专家组贡献"] == 64.4 and first["学校互评贡献"] == 24.6 and first["总分"] == 89
     assert first["原始等次"] == first["最终等次"] and first["原始等次"]
+
+
+def test_a_year_not_yet_come_and_a_negative_score_are_refused_by_cell(tmp_path, world, county_user):
+    """Found on a new city's form: 2099 and -50 were stored; a quality row is of a year that has come."""
+    path = _book(tmp_path, [["A001", "", 2099, 80, 1, 1], ["A001", "", 2025, "-50", 1, 1], ["A001", "", 2024, 80, -30, 0]])
+    result = QualityImporter().run(path, user=county_user, commit=True)
+    problems = {(p.row, p.column) for p in result.problems}
+    assert problems == {(2, "年度"), (3, "教育教学质量")}
+    assert "2099" in " ".join(p.message for p in result.problems)
+    assert not SchoolQuality.objects.exists()
+
+
+def test_the_quality_form_and_service_refuse_the_same(client, world, county_user):
+    from django.core.exceptions import ValidationError
+    from django.urls import reverse
+
+    from evaluation import services
+
+    client.force_login(county_user)
+    response = client.post(reverse("evaluation:quality-create"), {
+        "school": world.school_a.pk, "year": 2099, "quality_score": "-50", "student_increase": "-3", "staff_exchanged": "1"})
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"year", "quality_score"}
+    with pytest.raises(ValidationError):
+        services.quality_save(actor=county_user, school=world.school_a, year=2099, data={"quality_score": D(80)})
+    assert not SchoolQuality.objects.exists()

@@ -148,7 +148,7 @@ def test_fund_pages_are_scoped_and_pinned(client, world, county_user, county_b_u
     with django_assert_num_queries(7):
         body = client.get(reverse("evaluation:fund-list")).content.decode()
     assert "咸安区" in body and "嘉鱼县" not in body
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):  # the 7th: what changed in the cycles since (fund_changes_since)
         body = client.get(allocation.get_absolute_url()).content.decode()
     assert "3000000.01" in body and "赵老师" in body
     client.force_login(county_b_user)
@@ -490,3 +490,19 @@ def test_schedule_api_reads_and_changes_a_region(world, county_user, supervisor_
                                   format="json").status_code == 404
     assert api(supervisor_user).patch(path, {"enabled": False}, format="json").status_code == 403
     assert AssessmentSchedule.objects.get(region=world.county_a).enabled is True
+
+
+def test_a_rating_changed_after_the_allocation_marks_it_out_of_date(client, world, county_user, city_user, funded, cycle):
+    """Found on a new city: the bureau's collective decision took a school from 优秀 to 合格 after the fund was
+    allocated; the fund page still paid it its share, silently. It says now the allocation is out of date."""
+    from evaluation import services
+
+    allocation = fund_allocate(actor=county_user, region=world.county_a, year=2026)
+    client.force_login(county_user)
+    assert 'data-testid="fund-stale"' not in client.get(allocation.get_absolute_url()).content.decode()
+    lead = Subject.objects.get(cycle=cycle, school=world.school_a, staff__isnull=True)
+    services.rating_change(actor=city_user, subject=lead, to_rating=Rating.QUALIFIED, meeting="局务会", reason="集体研究")
+    body = client.get(allocation.get_absolute_url()).content.decode()
+    assert 'data-testid="fund-stale"' in body
+    fund_allocate(actor=county_user, region=world.county_a, year=2026)
+    assert 'data-testid="fund-stale"' not in client.get(allocation.get_absolute_url()).content.decode()

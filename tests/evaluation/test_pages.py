@@ -365,3 +365,28 @@ def test_cycle_and_scheme_names_are_headed_mingcheng_not_a_persons_name(client, 
         body = client.get(url).content.decode()
         assert "<th>名称</th>" in body and "<th>姓名</th>" not in body, url
     assert "<th>姓名</th>" in client.get(reverse("org:staff-list")).content.decode()
+
+
+def test_the_cycle_record_is_not_shown_to_another_county(client, world, assigned, city_user, reviewer_user, reviewer2):
+    """Publication's quota warnings name the schools over quota: the cycle's record is for its administrators,
+    not for county B's bureau, which sees the city's cycle but none of county A's schools."""
+    from tests.conftest import _user_with_role
+
+    services.cycle_open(actor=city_user, cycle=assigned)
+    _submit_all(assigned, reviewer_user)
+    _submit_all(assigned, reviewer2)  # 92 from both: 优秀 at each school, whose quota (20 % of 1) is 0
+    services.cycle_close(actor=city_user, cycle=assigned)
+    warnings = services.cycle_publish(actor=city_user, cycle=assigned)
+    assert any("咸安实验小学" in warning for warning in warnings)
+    client.force_login(_user_with_role("county_b", "county_staff", region=world.county_b))
+    page = client.get(assigned.get_absolute_url()).content.decode()
+    assert "咸安实验小学" not in page and 'data-testid="cycle-events"' not in page
+    client.force_login(city_user)
+    assert "咸安实验小学" in client.get(assigned.get_absolute_url()).content.decode().split('data-testid="cycle-events"')[1]
+
+
+def test_an_assessment_subject_is_headed_pingjia_duixiang_not_a_teaching_subject(client, assigned, reviewer_user):
+    """"Subject" of an assessment is 评价对象 (msgctxt "assessment subject"); 任教学科 is a teacher's subject."""
+    client.force_login(reviewer_user)
+    page = client.get(reverse("evaluation:my-assignments")).content.decode()
+    assert "<th>评价对象</th>" in page and "任教学科" not in page

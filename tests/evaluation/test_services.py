@@ -316,3 +316,61 @@ def test_raters_assigned_per_indicator_group_score_only_their_section(assigned, 
         services.scores_save(actor=satisfaction, assignment=mine, values={"B1": "5"})
     services.scores_save(actor=satisfaction, assignment=mine, values={"C1": "15"}, submit=True)
     assert Assignment.objects.get(pk=mine.pk).submitted_at is not None
+
+
+QUALIFIED_72 = {**FULL, "B1": "8", "C1": "9"}  # 15 + 15 + 25 + 8 + 9 = 72: 合格
+
+
+def test_a_collective_decision_after_publication_cannot_pass_the_enforced_quota(assigned, city_user, reviewer_user, reviewer2):
+    assigned.quota_unit, assigned.quota_mode, assigned.quota_percent = Cycle.QuotaUnit.CYCLE, Cycle.QuotaMode.ENFORCE, D(50)
+    assigned.save()
+    _closed_with(assigned, city_user, reviewer_user, reviewer2, QUALIFIED_72)
+    services.cycle_publish(actor=city_user, cycle=assigned)  # 2 subjects, 50 %: one place, none used
+    first, second = Subject.objects.filter(cycle=assigned).order_by("pk")
+    services.rating_change(actor=city_user, subject=first, to_rating=Rating.EXCELLENT, meeting="局务会", reason="集体研究")
+    with pytest.raises(ValidationError) as error:
+        services.rating_change(actor=city_user, subject=second, to_rating=Rating.EXCELLENT, meeting="局务会", reason="集体研究")
+    assert "2026年度小学考核" in " ".join(error.value.messages)
+    second.refresh_from_db()
+    assert second.final_rating == Rating.QUALIFIED
+    assert RatingChange.objects.filter(subject=second).count() == 0
+
+
+def test_the_school_quota_tells_apart_schools_that_share_a_name(world, city_user, cycle, reviewer_user):
+    """A city has a 城关小学 in several counties: each is its own quota unit, named with its code."""
+    SchoolFactory(code="A090", name="城关小学", region=world.county_a, stage="primary")
+    SchoolFactory(code="B090", name="城关小学", region=world.county_b, stage="primary")
+    cycle.quota_unit = Cycle.QuotaUnit.SCHOOL
+    cycle.save()
+    services.subjects_generate(actor=city_user, cycle=cycle)
+    Subject.objects.filter(cycle=cycle, school__name="城关小学").update(final_rating=Rating.EXCELLENT)
+    checks = {check.unit: check for check in selectors.quota_checks(cycle)}
+    assert checks["城关小学（A090）"].subjects == 1 and checks["城关小学（B090）"].subjects == 1
+    assert "城关小学" not in checks
+
+
+def test_a_cycles_as_of_date_years_away_from_its_year_is_refused(world, city_user, scheme):
+    """Found on a new city: a 2026 year-end cycle dated 2019-03-01 took its subjects' schools and posts of 2019."""
+    import datetime as dt
+
+    data = {"region": world.city, "name": "2026年度", "year": 2026, "kind": "year_end", "scheme": scheme}
+    with pytest.raises(ValidationError) as error:
+        services.cycle_create(actor=city_user, data={**data, "as_of": dt.date(2019, 3, 1)}, groups=[{"name": "专家组", "weight": D(100)}])
+    assert "2019-03-01" in " ".join(error.value.messages)
+    assert not Cycle.objects.filter(name="2026年度").exists()
+    for as_of in (dt.date(2025, 12, 26), dt.date(2026, 12, 1), dt.date(2027, 1, 10)):  # one year either side
+        cycle = services.cycle_create(actor=city_user, data={**data, "as_of": as_of}, groups=[{"name": "专家组", "weight": D(100)}])
+        assert cycle.as_of == as_of
+
+
+def test_a_previous_cycle_must_be_earlier(world, city_user, scheme):
+    import datetime as dt
+
+    data = {"region": world.city, "kind": "year_end", "scheme": scheme}
+    later = services.cycle_create(actor=city_user, data={**data, "name": "2026", "year": 2026, "as_of": dt.date(2026, 12, 1)},
+                                  groups=[{"name": "专家组", "weight": D(100)}])
+    with pytest.raises(ValidationError) as error:
+        services.cycle_create(actor=city_user, data={**data, "name": "2025", "year": 2025, "as_of": dt.date(2025, 12, 1),
+                                                     "previous": later}, groups=[{"name": "专家组", "weight": D(100)}])
+    assert "2026-12-01" in " ".join(error.value.messages)
+    assert not Cycle.objects.filter(name="2025").exists()

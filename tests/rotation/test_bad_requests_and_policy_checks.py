@@ -155,3 +155,12 @@ def test_plan_filters_refuse_out_of_scope_plans_like_missing_ones(api, world, co
     outside, missing = api.get(path, {"plan": other.pk}), api.get(path, {"plan": 999999})
     assert outside.status_code == missing.status_code == 400
     assert list(outside.json()) == list(missing.json()) == ["plan"]
+
+
+def test_the_new_plan_page_answers_403_to_supervisors_and_principals(client, world, city_user, supervisor_user, principal_user):
+    """It showed a supervisor the form with the city to choose, then refused on submit."""
+    for user in (supervisor_user, principal_user):
+        client.force_login(user)
+        assert client.get(reverse("rotation:plan-create")).status_code == 403
+    client.force_login(city_user)
+    assert client.get(reverse("rotation:plan-create")).status_code == 200

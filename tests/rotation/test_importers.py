@@ -13,7 +13,7 @@ from org.models import School
 from rotation import rules, selectors
 from rotation.importers import ROSTER_SPEC, roster_importer
 from rotation.models import Assignment, Exemption
-from tests.factories import SchoolFactory, make_id_number
+from tests.factories import SchoolFactory, StaffFactory, make_id_number
 from tests.org.conftest import staff_row, write_book
 from tests.rotation.conftest import AS_OF
 from tests.rotation.factories import AssignmentFactory, PlanFactory
@@ -32,14 +32,15 @@ def counts(result):
 
 
 def test_exemption_sheet_is_stored_as_approved_and_feeds_the_engine(world, book, county_user):
-    path = book({"暂不交流": [[world.staff_a.id_number, "孕期哺乳期", "2026-03-01", "2027-02-28", "咸教〔2026〕1号"]]})
+    woman = StaffFactory(name="甲老师", school=world.school_a, sex="F")  # 孕期哺乳期 is for women
+    path = book({"暂不交流": [[woman.id_number, "孕期哺乳期", "2026-03-01", "2027-02-28", "咸教〔2026〕1号"]]})
     result = base_data_importer.run(path, user=county_user, commit=True)
     assert result.ok and result.committed and counts(result) == {"暂不交流": (1, 0, 0)}
     exemption = Exemption.objects.get()
     assert (exemption.kind, exemption.state, exemption.document_no, exemption.end) == (
         "EX_PREGNANCY_NURSING", "approved", "咸教〔2026〕1号", dt.date(2027, 2, 28))
     assert exemption.history.latest().history_user == county_user and exemption.decided_by == county_user
-    decision = selectors.staff_decision(world.staff_a, AS_OF)
+    decision = selectors.staff_decision(woman, AS_OF)
     assert decision.status == rules.EXEMPT and decision.codes[0] == rules.EX_PREGNANCY_NURSING
     again = base_data_importer.run(path, user=county_user, commit=True)
     assert counts(again) == {"暂不交流": (0, 0, 1)} and Exemption.objects.count() == 1
@@ -205,3 +206,44 @@ def test_import_approving_a_pending_exemption_records_the_decision(world, book, 
     assert (pending.state, pending.decided_by, pending.decision_reason, pending.document_no) == (
         "approved", county_user, "由基础数据导入批准。", "咸教〔2026〕9号")
     assert pending.decided_at is not None and pending.history.latest().history_user == county_user
+
+
+def test_a_plan_name_two_visible_plans_bear_is_refused_not_guessed(world, county_user, roster_book, rural):
+    """Each year's plan may be called 秋季城乡交流: a roster row naming it was filed under one of them at random."""
+    PlanFactory(region=world.city, name="秋季城乡交流", term_start=dt.date(2026, 9, 1))
+    PlanFactory(region=world.city, name="秋季城乡交流", term_start=dt.date(2027, 9, 1))
+    path = roster_book([{"身份证号": world.staff_a.id_number, "接收学校代码": "A900", "交流计划": "秋季城乡交流"}])
+    result = roster_importer.run(path, user=county_user, commit=True)
+    assert not result.committed and not Assignment.objects.exists()
+    problem = next(p for p in result.problems if p.column == "交流计划")
+    assert "2026-09-01" in str(problem.message) and "2027-09-01" in str(problem.message)
+
+
+def test_a_pregnancy_exemption_for_a_man_is_refused_by_row(world, book, county_user):
+    """Found on a new city: 孕期哺乳期 was approved for a man, by the form and by the workbook."""
+    path = book({"暂不交流": [[world.staff_a.id_number, "孕期哺乳期", "2026-03-01", "2027-02-28", ""]]})
+    result = base_data_importer.run(path, user=county_user, commit=True)
+    assert not result.committed and not Exemption.objects.exists()
+    assert [(p.row, p.column) for p in result.problems] == [(2, "类别")]
+
+
+def test_the_exemption_service_refuses_pregnancy_for_a_man(world, county_user):
+    from django.core.exceptions import ValidationError
+
+    from rotation.services import exemption_apply
+
+    with pytest.raises(ValidationError) as error:
+        exemption_apply(actor=county_user, staff=world.staff_a, kind="EX_PREGNANCY_NURSING", start=dt.date(2026, 9, 1))
+    assert world.staff_a.name in " ".join(error.value.messages)
+    woman = StaffFactory(school=world.school_a, sex="F")
+    assert exemption_apply(actor=county_user, staff=woman, kind="EX_PREGNANCY_NURSING", start=dt.date(2026, 9, 1)).pk
+
+
+def test_the_exemption_page_shows_the_refusal_on_the_form(client, world, county_user):
+    from django.urls import reverse
+
+    client.force_login(county_user)
+    response = client.post(reverse("rotation:exemption-create"), {
+        "staff": world.staff_a.pk, "kind": "EX_PREGNANCY_NURSING", "start": "2026-09-01", "end": "", "grounds": "哺乳期"})
+    assert response.status_code == 200 and "kind" in response.context["form"].errors
+    assert not Exemption.objects.exists()
