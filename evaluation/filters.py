@@ -11,6 +11,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from evaluation.models import Assignment, Cycle, RatingChange, Subject
 from org import scope
@@ -41,6 +43,7 @@ class RaterField(forms.ModelChoiceField):
         return f"{name}（{obj.username}）" if name else obj.username
 
 
+@extend_schema_field(OpenApiTypes.INT)  # the rater's user id (the schema cannot tell it from the filter's method)
 class RaterFilter(django_filters.ModelChoiceFilter):
     field_class = RaterField
 

@@ -147,7 +147,7 @@ def test_duplicate_history_and_exemption_rows_name_the_first(world, book, city_u
     path = book({
         "任职经历": [[number, "A001", "", "2001-09-01", "2002-08-31"], [number, "B001", "", "2001-09-01", ""],
                      [number, "A001", "", "2003-09-01", ""], [number, "A001", "", "2001-09-01", ""]],
-        "暂不交流": [[number, "患病", "2024-09-01", "", ""], [number, "孕期哺乳期", "2024-09-01", "", ""],
+        "暂不交流": [[number, "患病", "2024-09-01", "", ""], [number, "重点项目", "2024-09-01", "", ""],
                      [number, "患病", "2024-09-01", "", ""]],
     })
     result = base_data_importer.run(path, user=city_user, commit=False)
