@@ -89,8 +89,18 @@ class EligibilitySerializer(serializers.Serializer):
     explanation = serializers.CharField(source="decision.explanation")
 
 
+MSG_NO_DECISIONS = _("Filtering this many staff by status or reason needs the eligibility decisions stored for this "
+                     "date, and none are stored; POST compute/ with the same as_of queues them.")
+
+
+class AsOfSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+
+
 class EligibilityViewSet(viewsets.ViewSet):
-    """Eligibility of the visible active staff at ?as_of= (default: the next 1 September); ?status= filters."""
+    """Eligibility of the visible active staff at ?as_of= (default: the next 1 September); ?status= and ?reason=
+    filter by the decisions stored for the date (the response's computed_at says when), else decide a small scope
+    live, else answer 409 (POST compute/ queues them)."""
 
     pagination_class = EstimatedPageNumberPagination  # no exact COUNT(*) over a city's 500,000 staff
     serializer_class = EligibilitySerializer  # for the schema (a ViewSet has no get_serializer)
@@ -102,13 +112,36 @@ class EligibilityViewSet(viewsets.ViewSet):
         data = filterset.form.cleaned_data
         on = data.get("as_of") or selectors.default_as_of_for(today=timezone.localdate(), user=request.user)
         paginator = self.pagination_class()
-        if not data.get("status") and not data.get("reason"):  # paginate the staff first, decide only the page (like the list)
+        status, reason = data.get("status"), data.get("reason")
+        if not status and not reason:  # paginate the staff first, decide only the page (like the list)
             staff = paginator.paginate_queryset(filterset.qs.only("pk"), request, view=self)
-            page = selectors.evaluate_page(staff, on)
-        else:
-            rows = list(selectors.evaluate_matching(filterset.qs, on, status=data.get("status"), reason=data.get("reason")))
-            page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response(EligibilitySerializer(page, many=True).data)
+            return paginator.get_paginated_response(EligibilitySerializer(selectors.evaluate_page(staff, on), many=True).data)
+        computed_at = selectors.stored_decisions_at(on)
+        if computed_at:  # the decisions stored for the date, joined through the scoped staff (like the list)
+            rows = paginator.paginate_queryset(selectors.stored_matching(filterset.qs, on, status=status, reason=reason),
+                                               request, view=self)
+            response = paginator.get_paginated_response(
+                EligibilitySerializer([selectors.stored_row(row) for row in rows], many=True).data)
+            response.data["computed_at"] = serializers.DateTimeField().to_representation(computed_at)
+            return response
+        if not selectors.decide_live(filterset.qs):
+            return Response({"detail": MSG_NO_DECISIONS}, status=409)
+        rows = list(selectors.evaluate_matching(filterset.qs, on, status=status, reason=reason))
+        return paginator.get_paginated_response(
+            EligibilitySerializer(paginator.paginate_queryset(rows, request, view=self), many=True).data)
+
+    @extend_schema(request=AsOfSerializer, responses={202: None})
+    @decorators.action(detail=False, methods=["post"])
+    def compute(self, request):
+        """Queue the stored decisions (with the figures) of `as_of`, which ?status= and ?reason= over more than
+        selectors.LIVE_MAX_STAFF staff need (bureau staff; 403 otherwise)."""
+        query = AsOfSerializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        try:
+            services.eligibility_figures_request(actor=request.user, on=query.validated_data["as_of"])
+        except DjangoPermissionDenied as error:
+            raise exceptions.PermissionDenied(str(error.args[0])) from error
+        return Response({"as_of": query.validated_data["as_of"].isoformat()}, status=202)
 
     @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes,
                               202: ExportJobSerializer})

@@ -10,7 +10,8 @@ from org.exporting import ExportPlan, ExportRefused, bounded_count, counter, reg
 
 def eligibility_plan(user, query, args: dict) -> ExportPlan:
     """The eligibility roster of the visible active staff with the list's filters (?as_of=, ?region=, ?school=, ?q=,
-    ?status=, ?reason=: the rows whose evaluated status or reason match, as on the list).
+    ?status=, ?reason=: the rows whose status or reason match, as on the list: by the decisions stored for the
+    date when it has them).
 
     Raises ExportRefused(the filter errors) for bad parameters. Counts the staff rows (one COUNT). With a status
     or reason filter the rows are only known once evaluated: `count(limit)` then evaluates the staff (as the list
@@ -31,6 +32,8 @@ def eligibility_plan(user, query, args: dict) -> ExportPlan:
     full_ids = scope.is_bureau_staff(user)
     staff = filterset.qs
     status, reason = filterset.form.cleaned_data.get("status"), filterset.form.cleaned_data.get("reason")
+    # filtered: by the decisions stored for the date when it has them (a join), else decided (inline or as a job)
+    stored = bool((status or reason) and selectors.stored_decisions_at(on))
     detail = "交流资格名册 (API)" if args.get("via") == "api" else "交流资格名册"
 
     def audit():
@@ -38,15 +41,20 @@ def eligibility_plan(user, query, args: dict) -> ExportPlan:
             unmaskings_record(actor=user, staff=staff, kind=Unmasking.Kind.EXPORT, detail=detail)
 
     def count(limit: int | None = None) -> int:
+        if stored:
+            return bounded_count(selectors.stored_matching(staff, on, status=status, reason=reason), limit)
         scanned = bounded_count(staff, limit)
         if (not status and not reason) or limit is None or scanned < limit:
             return scanned  # the rows are at most the staff: fewer staff than the limit already decide it
+        if not selectors.decide_live(staff):
+            return scanned  # too many staff to decide in the request: the upper bound, so a job decides them
         return sum(1 for _ in islice(selectors.evaluate_matching(staff, on, status=status, reason=reason), limit))
 
     return ExportPlan(
         filename=f"eligibility-{on.isoformat()}.xlsx",
         count=count,
-        write=lambda stream: exports.write_eligibility(stream, staff, on, full_ids=full_ids, status=status, reason=reason),
+        write=lambda stream: exports.write_eligibility(stream, staff, on, full_ids=full_ids, status=status, reason=reason,
+                                                       stored=stored),
         audit=audit,
     )
 

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -493,3 +494,52 @@ class EligibilityFigure(models.Model):
 
     def __str__(self):
         return f"{self.school_id} · {self.as_of} · {self.status} {self.reason} = {self.count}"
+
+
+class EligibilityDecision(models.Model):
+    """A stored decision of one active staff member at an as-of date: the status row (reason blank) carries the
+    reasons and note that render the 说明; one more row per reason code (status repeated) lets a reason filter
+    join on an index, like EligibilityFigure's rows (portable: no array column).
+
+    Stored with the eligibility figures by the same job (rotation.services.figures), so that the eligibility
+    list, its API and export filtered by status or reason join on it instead of deciding a city's 500,000 staff
+    in the request (issue 15). Replaced whole per date; `computed_at` says how fresh it is."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="eligibility_decisions",
+                              verbose_name=_("staff"), db_index=False)
+    as_of = models.DateField(_("as of"))
+    status = models.CharField(_("status"), max_length=12)
+    reason = models.CharField(_("reason code"), max_length=24, blank=True)
+    # on the status row: [[code, msgid, params], ...] in rule order, and the NOT_YET note ([code, msgid, params])
+    reasons = models.JSONField(_("reasons"), encoder=DjangoJSONEncoder, null=True, blank=True)
+    note = models.JSONField(_("note"), encoder=DjangoJSONEncoder, null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+    scope_school_path = "staff__school"
+
+    class Meta:
+        verbose_name = _("eligibility decision")
+        verbose_name_plural = _("eligibility decisions")
+        constraints = [models.UniqueConstraint(fields=["as_of", "reason", "staff"], name="eligibility_decision_once")]
+        indexes = [
+            models.Index(fields=["as_of", "reason", "status", "staff"], name="eligibility_decision_filter"),
+            models.Index(fields=["staff"], name="eligibility_decision_staff"),  # the cascade on a staff delete
+        ]
+
+    def __str__(self):
+        return f"{self.staff_id} · {self.as_of} · {self.status} {self.reason}"
+
+    def decision(self) -> rules.Decision:
+        return decision_from(self.status, self.reasons, self.note)
+
+
+def decision_from(status: str, reasons: list | None, note) -> rules.Decision:
+    """The rules.Decision a stored status row stands for (its explanation renders as the live one does)."""
+    return rules.Decision(status, tuple(rules.Reason(code, msgid, params) for code, msgid, params in reasons or ()),
+                          rules.Reason(*note) if note else None)
+
+
+def decision_parts(decision: rules.Decision) -> tuple[list, list | None]:
+    """(reasons, note) of a decision, as EligibilityDecision stores them."""
+    note = decision.note
+    return ([[r.code, r.msgid, r.params] for r in decision.reasons],
+            [note.code, note.msgid, note.params] if note else None)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import islice
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from org import scope
@@ -20,6 +20,7 @@ from org.models import Region, School, Staff, UserRole, WorkHistory
 from rotation import hooks, rules
 from rotation.models import (
     Assignment,
+    EligibilityDecision,
     EligibilityFigure,
     Exemption,
     Notification,
@@ -29,6 +30,7 @@ from rotation.models import (
     ProgressWarning,
     Quota,
     Suggestion,
+    decision_from,
 )
 
 CHUNK_SIZE = 5000
@@ -179,6 +181,45 @@ def evaluate_matching(queryset: QuerySet[Staff], on: date, *, status: str | None
     for row in evaluate_staff(queryset, on):
         if (not status or row.decision.status == status) and (not reason or reason in row.decision.codes):
             yield row
+
+
+# A status or reason filter over more visible staff than this needs the decisions stored for the as-of date
+# (EligibilityDecision); up to it, the staff are decided live in the request (a county, a school: well under a second).
+LIVE_MAX_STAFF = 20_000
+STORED_COLUMNS = ("id", "id_number", "name", "post", "school__code", "school__name", "school__region_id", "school_id",
+                  "decided__status", "decided__reasons", "decided__note")
+
+
+def stored_decisions_at(on: date) -> datetime | None:
+    """When the decisions stored for `on` were computed, None when that date has none (one query on the index)."""
+    stored = EligibilityDecision.objects.filter(as_of=on).values_list("computed_at", flat=True)[:1]
+    return stored[0] if stored else None
+
+
+def decide_live(queryset: QuerySet[Staff]) -> bool:
+    """Whether a filtered roster of `queryset` may be decided in the request: fewer than LIVE_MAX_STAFF staff
+    (one COUNT bounded by LIVE_MAX_STAFF)."""
+    return queryset.order_by()[:LIVE_MAX_STAFF].count() < LIVE_MAX_STAFF
+
+
+def stored_matching(queryset: QuerySet[Staff], on: date, *, status: str | None = None,
+                    reason: str | None = None) -> QuerySet:
+    """The staff of `queryset` (already scoped) whose decision stored for `on` has `status` and carries `reason`
+    (either optional), as STORED_COLUMNS tuples in id order, like evaluate_matching's rows; `stored_row` makes
+    them EligibilityRows. A join on the date's status rows, and a semi-join on its reason rows for `reason`."""
+    rows = queryset.annotate(decided=FilteredRelation(
+        "eligibility_decisions", condition=Q(eligibility_decisions__as_of=on, eligibility_decisions__reason="")))
+    rows = rows.filter(decided__status=status) if status else rows.filter(decided__status__isnull=False)
+    if reason:
+        rows = rows.filter(Exists(EligibilityDecision.objects.filter(
+            as_of=on, reason=reason, staff_id=OuterRef("pk"), **({"status": status} if status else {}))))
+    return rows.order_by("id").values_list(*STORED_COLUMNS)
+
+
+def stored_row(row: tuple) -> EligibilityRow:
+    staff_id, id_number, name, post, code, school_name, region_id, school_id, status, reasons, note = row
+    return EligibilityRow(staff_id, id_number, name, post, code, school_name, region_id,
+                          decision_from(status, reasons, note), school_id)
 
 
 def _history_by_staff(staff_ids: list[int]) -> dict[int, tuple]:

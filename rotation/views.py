@@ -9,6 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +41,8 @@ from rotation.forms import (
 from rotation.models import Assignment, Exemption, Inspection, Notification, Plan, Policy, Suggestion
 
 MSG_RECOMPUTE_QUEUED = _("The progress is being recomputed; reload the page in a moment.")
+MSG_DECISIONS_QUEUED = _("The eligibility decisions as of %(as_of)s are being computed (about a minute for 500,000 "
+                         "staff); reload the page to filter by status or reason.")
 MSG_FIGURES_QUEUED = _("The eligibility figures as of %(as_of)s are being computed (about a minute for 500,000 staff); "
                        "reload the page to see the split.")
 
@@ -51,18 +54,29 @@ class IndexView(LoginRequiredMixin, TemplateView):
 add_errors = web.add_refusal  # by field where the form has it, else above the form
 
 
+class AsOfForm(forms.Form):
+    as_of = forms.DateField()
+    query = forms.CharField(required=False)  # the list's filters, to come back to
+
+
 def as_of_from(value, user) -> date:
     """The as-of date asked for, else the next term start of the user's region policy."""
     return value or selectors.default_as_of_for(today=timezone.localdate(), user=user)
 
 
 class EligibilityListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterView):
-    """Each visible active staff member's status and reasons at an as-of date, filterable by status."""
+    """Each visible active staff member's status and reasons at an as-of date, filterable by status and reason.
+
+    Filtered, the rows come from the decisions stored for the date (saying when they were computed), else are
+    decided live for a small scope (selectors.LIVE_MAX_STAFF), else the page says the stored decisions are
+    missing; POST (bureau staff) queues them (with the date's figures, as the split page does)."""
 
     model = Staff
     filterset_class = EligibilityFilter
     paginate_by = 50
     template_name = "rotation/eligibility_list.html"
+    computed_at = None
+    missing = False
 
     def narrow(self, queryset):
         return queryset.filter(status=Staff.Status.ACTIVE)
@@ -73,13 +87,32 @@ class EligibilityListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterV
         if not status and not reason:  # evaluate only the page shown
             paginator, page, staff, paginated = super().paginate_queryset(queryset.only("pk"), page_size)
             return paginator, page, selectors.evaluate_page(staff, self.as_of), paginated
-        rows = list(selectors.evaluate_matching(queryset, self.as_of, status=status, reason=reason))
-        return super().paginate_queryset(rows, page_size)
+        self.computed_at = selectors.stored_decisions_at(self.as_of)
+        if self.computed_at:  # join on the stored decisions, decode only the page shown
+            stored = selectors.stored_matching(queryset, self.as_of, status=status, reason=reason)
+            paginator, page, rows, paginated = super().paginate_queryset(stored, page_size)
+            return paginator, page, [selectors.stored_row(row) for row in rows], paginated
+        if selectors.decide_live(queryset):
+            rows = list(selectors.evaluate_matching(queryset, self.as_of, status=status, reason=reason))
+            return super().paginate_queryset(rows, page_size)
+        self.missing = True
+        return super().paginate_queryset([], page_size)
+
+    def post(self, request, *args, **kwargs):
+        """Queue the stored decisions (and figures) of the as-of date asked for; bureau staff only (403)."""
+        form = AsOfForm(request.POST)
+        if not form.is_valid():
+            return HttpResponseBadRequest()
+        services.eligibility_figures_request(actor=request.user, on=form.cleaned_data["as_of"])
+        messages.success(request, MSG_DECISIONS_QUEUED % {"as_of": form.cleaned_data["as_of"].isoformat()})
+        return redirect(f"{request.path}?{QueryDict(form.cleaned_data['query']).urlencode()}")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         self.show_as_of(self.filterset.form)
-        return {**context, "as_of": self.as_of, "today": timezone.localdate(), "query": self.request.GET.urlencode()}
+        return {**context, "as_of": self.as_of, "today": timezone.localdate(), "query": self.request.GET.urlencode(),
+                "computed_at": self.computed_at, "missing": self.missing,
+                "may_compute": self.missing and scope.is_bureau_staff(self.request.user)}
 
     def show_as_of(self, form) -> None:
         """The date input shows the date the page used when none was asked (a refused date stays as typed)."""
