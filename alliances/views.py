@@ -20,6 +20,7 @@ from alliances.models import (
     DispatchRequirement,
     Group,
     Membership,
+    membership_from_q,
 )
 from org import attachments, charts, pickers, scope, web
 from org.permissions import may_create_region_rows
@@ -192,7 +193,8 @@ class PostAppointView(GroupChangeMixin, web.ServiceFormView):
     title = _("Appoint to a group post")
 
     def get_initial(self):
-        school = self.group.memberships.filter(school_id=self.request.GET.get("school") or 0, left_on__isnull=True).first()
+        school = (self.group.memberships.filter(membership_from_q(timezone.localdate()))
+                  .filter(school_id=self.request.GET.get("school") or 0).first())
         if school is None:
             return {"kind": "head", "school": self.group.lead_school_id}
         staff = services.default_executive(self.group, school.school)

@@ -149,8 +149,7 @@ def _quota(cycle: Cycle) -> rules.QuotaRule:
 def _effects(cycle: Cycle, subjects: list[Subject], people: dict, policy: rules.BoundPolicy) -> tuple[list, dict]:
     """The bound effects of the cycle, and the lead schools' composites ({subject id: [composite dicts]})."""
     year_start, year_end = dt.date(cycle.year, 1, 1), dt.date(cycle.year, 12, 31)
-    groups = list(Group.objects.filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=year_start),
-                                       founded_on__lte=year_end, lead_school__in={s.school_id for s in subjects}))
+    groups = list(Group.objects.active_between(year_start, year_end).filter(lead_school__in={s.school_id for s in subjects}))
     if not groups:
         return [], {}
     members = defaultdict(list)

@@ -31,7 +31,7 @@ def activity_create(*, actor: User, group: Group, kind: str, held_on: date, titl
     refusals = rules.date_refusals(today=timezone.localdate(), held_on=held_on)
     if refusals:
         raise ValidationError(refusals)
-    require_manager(actor, group)
+    require_manager(actor, group, on=held_on)
     today = timezone.localdate()
     if held_on > today:  # a record of what was held: a date ahead would count as this term's activity before it happens
         raise ValidationError({"held_on": MSG_HELD_IN_FUTURE % {"on": held_on, "today": today}})
@@ -67,7 +67,7 @@ def check_upload(upload) -> str:
 
 @transaction.atomic
 def attachment_add(*, actor: User, activity: Activity, upload) -> ActivityAttachment:
-    require_manager(actor, activity.group)
+    require_manager(actor, activity.group, on=activity.held_on)
     content_type = check_upload(upload)
     attachment = ActivityAttachment(activity=activity, original_name=Path(upload.name).name[:255], size=upload.size,
                                     content_type=content_type)

@@ -87,7 +87,7 @@ def compliance_compute(*, term: rules.Term, group_ids=None, on: date | None = No
     Idempotent per day: a second run on the same day replaces that day's rows.
     """
     on = on or timezone.localdate()
-    groups = Group.objects.filter(founded_on__lte=term.end).filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=term.start))
+    groups = Group.objects.active_between(term.start, term.end)
     if group_ids is not None:
         groups = groups.filter(pk__in=list(group_ids))
     groups = list(groups.values_list("id", "type", "region_id", "lead_school_id"))
