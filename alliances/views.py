@@ -148,6 +148,7 @@ class GroupDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView)
             memberships=selectors.membership_rows(group), posts=selectors.post_rows(group),
             activity_count=selectors.activity_counts([group], term).get(group.pk, 0),
             can_manage=permissions.may_manage_group(self.request.user, group) and group.is_active,
+            today=timezone.localdate(),  # a member leaving ahead (or with a dissolution ahead) may still leave earlier
             member_form=forms.MemberAddForm(user=self.request.user), end_form=forms.MemberEndForm(),
             dissolve_form=forms.DissolveForm(), suggest_form=forms.SuggestForm(user=self.request.user),
             history=history_of(group), **kwargs)

@@ -128,6 +128,8 @@ def test_group_list_counts_the_members_of_a_group_dissolved_ahead(client, world,
     assert [g.school_count for g in response.context["object_list"]] == [2]
     detail = client.get(group.get_absolute_url())
     assert detail.context["can_manage"] is True
+    assert detail.content.decode().count('class="btn btn-sm btn-outline-danger"') == 1  # the member may still leave earlier
+    assert reverse("alliances:group-dissolve", args=[group.pk]) not in detail.content.decode()  # dissolved once
 
 
 # --- compliance over a term ---------------------------------------------------------------------------------------
