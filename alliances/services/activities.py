@@ -7,12 +7,11 @@ from pathlib import Path
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alliances import rules
-from alliances.models import Activity, ActivityAttachment, Group
+from alliances.models import Activity, ActivityAttachment, Group, membership_on_q
 from alliances.services.groups import require_manager
 from org.attachments import validate_attachment
 from org.services import save_audited
@@ -38,7 +37,7 @@ def activity_create(*, actor: User, group: Group, kind: str, held_on: date, titl
     if held_on < group.founded_on:
         raise ValidationError({"held_on": MSG_HELD_BEFORE_FOUNDED % {"on": group.founded_on}})
     school_ids = set(group.memberships.values_list("school_id", flat=True))
-    on_the_day = set(group.memberships.filter(Q(left_on__isnull=True) | Q(left_on__gte=held_on), joined_on__lte=held_on)
+    on_the_day = set(group.memberships.filter(membership_on_q(held_on))
                      .values_list("school_id", flat=True))
     schools = list(schools) or [group.lead_school]
     for school in schools:

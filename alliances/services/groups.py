@@ -77,7 +77,7 @@ def _tight_elsewhere(school_ids, exclude_group: int | None, on: date) -> dict[in
     """Schools still in another tight group on or after `on`. By the membership's own dates, not by whether the
     group is dissolved: a dissolution dated ahead ends its memberships that day, and until then they still hold."""
     rows = (Membership.objects.filter(school_id__in=school_ids, group__type=rules.TIGHT)
-            .filter(Q(left_on__isnull=True) | Q(left_on__gte=on)).exclude(group_id=exclude_group)
+            .filter(membership_from_q(on)).exclude(group_id=exclude_group)
             .values_list("school_id", "group__name"))
     return dict(rows)
 
