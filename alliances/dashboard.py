@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from alliances import rules, selectors
-from alliances.models import Activity, Compliance, Group
+from alliances.models import Activity, Compliance, Group, active_on_q
 from org import charts, scope
 from org.charts import list_link as link
 
@@ -34,7 +34,7 @@ def alliances_dashboard(*, user, today: date) -> dict:
         entry["schools"] += row.schools
         entry["in_groups"] += row.in_groups
     held = Activity.objects.filter(group=OuterRef("pk"), held_on__range=(term.start, term.end))
-    groups = (scope.visible_to(user, Group).filter(dissolved_on__isnull=True).annotate(held=Exists(held))
+    groups = (scope.visible_to(user, Group).filter(active_on_q(today)).annotate(held=Exists(held))
               .aggregate(active=Count("*"), idle=Count("id", filter=Q(held=False)),
                          gaps=Count("id", filter=Q(pk__in=selectors.gap_group_ids(term)))))
     groups["computed_at"] = scope.visible_to(user, Compliance).filter(term=term.code).aggregate(at=Max("computed_at"))["at"]

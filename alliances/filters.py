@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alliances import rules, selectors
-from alliances.models import Activity, Group, GroupType
+from alliances.models import Activity, Group, GroupType, active_on_q
 from org.filters import visible_regions
 from org.forms import StyledForm
 
@@ -36,7 +36,7 @@ class TermFilter(django_filters.ChoiceFilter):
 class GroupFilter(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(choices=GroupType.choices, label=_("type"))
     region = django_filters.ModelChoiceFilter(queryset=visible_regions, label=_("owning region"))
-    active = django_filters.BooleanFilter(field_name="dissolved_on", lookup_expr="isnull", label=_("active"))
+    active = django_filters.BooleanFilter(label=_("active"), method="filter_active")
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("name"))
     gaps = TermFilter(label=_("With compliance gaps in term"), choices=term_choices, method="filter_gaps")
     idle = TermFilter(label=_("Without activity in term"), choices=term_choices, method="filter_idle")
@@ -46,14 +46,22 @@ class GroupFilter(django_filters.FilterSet):
         fields = ["type", "region", "active", "q", "gaps", "idle"]
         form = StyledForm
 
+    def filter_active(self, queryset, name, value: bool | None):
+        """Active today or not (`alliances.models.active_on_q`: a dissolution dated ahead keeps a group active)."""
+        if value is None:
+            return queryset
+        active = active_on_q(timezone.localdate())
+        return queryset.filter(active) if value else queryset.exclude(active)
+
     def filter_gaps(self, queryset, name, value: str):
-        """Active groups whose latest compliance of the term has gaps (the dashboard's and coverage page's rule)."""
-        return queryset.filter(dissolved_on__isnull=True, pk__in=selectors.gap_group_ids(_term(value)))
+        """Groups active today whose latest compliance of the term has gaps (the dashboard's and coverage page's rule)."""
+        return queryset.filter(active_on_q(timezone.localdate()), pk__in=selectors.gap_group_ids(_term(value)))
 
     def filter_idle(self, queryset, name, value: str):
+        """Groups active today without a joint activity in the term (the dashboard's rule)."""
         term = _term(value)
         held = Activity.objects.filter(group=OuterRef("pk"), held_on__range=(term.start, term.end))
-        return queryset.filter(dissolved_on__isnull=True).exclude(Exists(held))
+        return queryset.filter(active_on_q(timezone.localdate())).exclude(Exists(held))
 
 
 def _term(value):

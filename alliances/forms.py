@@ -1,6 +1,7 @@
 """Alliances forms: they validate input and scope the choices; the services write."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alliances.models import (
@@ -10,6 +11,7 @@ from alliances.models import (
     GroupPost,
     GroupType,
     ItinerantSlot,
+    membership_from_q,
 )
 from org import scope
 from org.forms import DateInput, StyledFormMixin
@@ -68,7 +70,8 @@ class PostForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, user, group, **kwargs):
         super().__init__(*args, **kwargs)
-        schools = School.objects.filter(alliance_memberships__group=group, alliance_memberships__left_on__isnull=True)
+        schools = School.objects.filter(membership_from_q(timezone.localdate(), "alliance_memberships__"),
+                                        alliance_memberships__group=group).distinct()
         self.fields["school"].queryset = schools.order_by("code")
         self.fields["staff"].queryset = scope.visible_to(user, Staff).filter(
             school__in=schools, status=Staff.Status.ACTIVE).select_related("school").order_by("school__code", "name")
@@ -127,7 +130,8 @@ class CourseNeedForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, user, group, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = School.objects.filter(
-            alliance_memberships__group=group, alliance_memberships__role="member", alliance_memberships__left_on__isnull=True)
+            membership_from_q(timezone.localdate(), "alliance_memberships__"), alliance_memberships__group=group,
+            alliance_memberships__role="member").distinct()
 
 
 class SlotForm(StyledFormMixin, forms.Form):
@@ -142,7 +146,10 @@ class SlotForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, user, group, **kwargs):
         super().__init__(*args, **kwargs)
-        current = School.objects.filter(alliance_memberships__group=group, alliance_memberships__left_on__isnull=True)
-        self.fields["school"].queryset = current.filter(alliance_memberships__role="member")
+        current = School.objects.filter(membership_from_q(timezone.localdate(), "alliance_memberships__"),
+                                        alliance_memberships__group=group)
+        self.fields["school"].queryset = School.objects.filter(
+            membership_from_q(timezone.localdate(), "alliance_memberships__"), alliance_memberships__group=group,
+            alliance_memberships__role="member").distinct()
         self.fields["staff"].queryset = scope.visible_to(user, Staff).filter(
             school__in=current, status=Staff.Status.ACTIVE, post=Staff.Post.TEACHER).select_related("school").order_by("name")

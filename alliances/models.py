@@ -16,12 +16,15 @@ Tables (names kept plain for evaluation, which reads them):
 - `Activity`, `ActivityAttachment`: joint activities and their files (served by a scoped view).
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -42,8 +45,45 @@ class GroupType(models.TextChoices):
     CROSS_COUNTY = rules.CROSS_COUNTY, _("Cross-county 1+1 (跨县域教联体)")
 
 
+def active_between_q(start: date, end: date | None = None, prefix: str = "") -> Q:
+    """Groups active on some day of `start`..`end` (inclusive; `end` defaults to `start`): founded on or before `end`,
+    not dissolved or dissolved on or after `start`. The one place that says when a group is active: the dissolution
+    day is the group's last day, as a membership's `left_on` is its last day (`group_dissolve` ends the open
+    memberships on that day), so a group dissolved ahead stays active until then. `prefix` reads the group through
+    a relation ("group__")."""
+    end = start if end is None else end
+    return Q(**{f"{prefix}founded_on__lte": end}) & (
+        Q(**{f"{prefix}dissolved_on__isnull": True}) | Q(**{f"{prefix}dissolved_on__gte": start}))
+
+
+def active_on_q(day: date, prefix: str = "") -> Q:
+    """Groups active on `day` (see `active_between_q`)."""
+    return active_between_q(day, day, prefix)
+
+
+def membership_on_q(day: date, prefix: str = "") -> Q:
+    """Memberships that hold on `day`: joined on or before it and not left before it (`left_on` is the last day)."""
+    return Q(**{f"{prefix}joined_on__lte": day}) & membership_from_q(day, prefix)
+
+
+def membership_from_q(day: date, prefix: str = "") -> Q:
+    """Memberships not ended before `day` (open, or leaving on or after it; those joining later included): the
+    "current" members of the pages and forms, read by date, as a dissolution or a leave may be dated ahead."""
+    return Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gte": day})
+
+
+class GroupQuerySet(models.QuerySet):
+    def active_on(self, day: date):
+        return self.filter(active_on_q(day))
+
+    def active_between(self, start: date, end: date):
+        return self.filter(active_between_q(start, end))
+
+
 class Group(models.Model):
-    """An education group of one type: owning region, lead school, members over time."""
+    """An education group of one type: owning region, lead school, members over time.
+
+    Active from `founded_on` to `dissolved_on` inclusive (the dissolution day is its last day; `active_on_q`)."""
 
     name = models.CharField(_("name"), max_length=128)
     type = models.CharField(_("type"), max_length=16, choices=GroupType.choices)
@@ -57,6 +97,7 @@ class Group(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("created by"))
     history = HistoricalRecords()
+    objects = GroupQuerySet.as_manager()
     scope_school_path = "lead_school"  # writes: bureau staff of the lead school's region; reads add members (alliances/scopes.py)
 
     class Meta:
@@ -76,9 +117,18 @@ class Group(models.Model):
     def get_absolute_url(self):
         return reverse("alliances:group-detail", args=[self.pk])
 
+    def is_active_on(self, day: date) -> bool:
+        """The Python twin of `active_on_q` (one rule)."""
+        return self.founded_on <= day and (self.dissolved_on is None or day <= self.dissolved_on)
+
     @property
     def is_active(self) -> bool:
-        return self.dissolved_on is None
+        """Active today (a dissolution dated ahead keeps the group active until that day)."""
+        return self.is_active_on(timezone.localdate())
+
+    def frozen_for(self, day: date, today: date) -> bool:
+        """Refuses changes dated `day`: once its dissolution day has passed, or dated after that day."""
+        return self.dissolved_on is not None and (today > self.dissolved_on or day > self.dissolved_on)
 
 
 class Membership(models.Model):

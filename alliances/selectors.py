@@ -3,7 +3,18 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.utils import timezone
 
 from alliances import rules
 from alliances.models import (
@@ -17,6 +28,9 @@ from alliances.models import (
     GroupPost,
     ItinerantSlot,
     Membership,
+    active_on_q,
+    membership_from_q,
+    membership_on_q,
 )
 from org import scope
 from org.models import School, Staff
@@ -24,11 +38,14 @@ from rotation import selectors as rotation_selectors
 from rotation.models import Assignment
 
 
-def group_columns(queryset: QuerySet[Group]) -> QuerySet[Group]:
-    """Groups (already scoped) with region, lead school and their current member count."""
-    current = Q(memberships__left_on__isnull=True)
+def group_columns(queryset: QuerySet[Group], today: date | None = None) -> QuerySet[Group]:
+    """Groups (already scoped) with region, lead school, their current member count (memberships not ended before
+    today) and whether they are active today (`active_now`; a dissolution dated ahead keeps them active until then)."""
+    today = today or timezone.localdate()
     return (queryset.select_related("region", "lead_school")
-            .annotate(school_count=Count("memberships", filter=current)).order_by("region__code", "name"))
+            .annotate(school_count=Count("memberships", filter=membership_from_q(today, "memberships__")),
+                      active_now=ExpressionWrapper(active_on_q(today), output_field=BooleanField()))
+            .order_by("region__code", "name"))
 
 
 def group_list(*, user) -> QuerySet[Group]:
@@ -102,7 +119,7 @@ class SchoolCoverage:
 
 def itinerant_coverage(group: Group, on: date) -> list[SchoolCoverage]:
     """Per small school: the subjects its timetable needs, the 走教 lessons in force on `on`, what stays uncovered."""
-    members = [m.school for m in membership_rows(group).filter(role=Membership.Role.MEMBER, left_on__isnull=True)]
+    members = [m.school for m in membership_rows(group).filter(membership_on_q(on), role=Membership.Role.MEMBER)]
     rows = {school.pk: SchoolCoverage(school) for school in members}
     for need in group.course_needs.order_by("subject"):
         if need.school_id in rows:
@@ -151,8 +168,7 @@ def coverage_of(schools: QuerySet[School], *, on: date, by_school: bool = False)
     One query: each school's two memberships tested once (grouped by place, stage and the two flags), the few
     flag combinations summed here; filtered counts would test them once per count."""
     place = ("id", "name", "code") if by_school else ("region_id", "region__name", "region__code")
-    current = Membership.objects.filter(school=OuterRef("pk"), joined_on__lte=on, group__dissolved_on__isnull=True).filter(
-        Q(left_on__isnull=True) | Q(left_on__gte=on))
+    current = Membership.objects.filter(membership_on_q(on), active_on_q(on, "group__"), school=OuterRef("pk"))
     rows = (schools
             .annotate(led=Exists(current.filter(role=Membership.Role.LEAD)), joined=Exists(current.filter(role=Membership.Role.MEMBER)))
             .values(*place, "stage", "led", "joined").annotate(n=Count("*")).order_by(place[2], "stage"))
@@ -180,9 +196,10 @@ def stored_coverage_rows(*, user) -> list[CoverageRow]:
             for r in rows]
 
 
-def groups_without_activity(*, user, term: rules.Term) -> QuerySet[Group]:
+def groups_without_activity(*, user, term: rules.Term, today: date | None = None) -> QuerySet[Group]:
+    """Groups active today (`active_on_q`) without a joint activity in the term."""
     held = Activity.objects.filter(group=OuterRef("pk"), held_on__range=(term.start, term.end))
-    return group_list(user=user).filter(dissolved_on__isnull=True).exclude(Exists(held))
+    return group_list(user=user).filter(active_on_q(today or timezone.localdate())).exclude(Exists(held))
 
 
 def latest_compliance(term: rules.Term) -> QuerySet[Compliance]:
@@ -196,9 +213,10 @@ def gap_group_ids(term: rules.Term) -> QuerySet:
     return latest_compliance(term).filter(met=False).values("group_id")
 
 
-def groups_with_gaps(*, user, term: rules.Term) -> list[tuple[Group, Compliance]]:
-    """Active visible groups whose latest compliance of the term has gaps."""
-    rows = (latest_compliance(term).filter(met=False, group__in=scope.visible_to(user, Group).filter(dissolved_on__isnull=True))
+def groups_with_gaps(*, user, term: rules.Term, today: date | None = None) -> list[tuple[Group, Compliance]]:
+    """Visible groups active today (`active_on_q`) whose latest compliance of the term has gaps."""
+    active = scope.visible_to(user, Group).filter(active_on_q(today or timezone.localdate()))
+    rows = (latest_compliance(term).filter(met=False, group__in=active)
             .select_related("group__lead_school", "group__region").order_by("-gap_count"))
     return [(row.group, row) for row in rows]
 
@@ -263,7 +281,8 @@ def partner_pairs(group: Group, compliance: Compliance | None) -> list[tuple[int
         return []
     members = {item.school_id for item in compliance.items.all() if not item.met and item.school_id}
     if any(not item.met and item.school_id is None for item in compliance.items.all()):
-        members |= set(group.memberships.filter(role=Membership.Role.MEMBER, left_on__isnull=True).values_list("school_id", flat=True))
+        members |= set(group.memberships.filter(membership_from_q(timezone.localdate()), role=Membership.Role.MEMBER)
+                       .values_list("school_id", flat=True))
     return [(group.lead_school_id, member) for member in sorted(members)]
 
 

@@ -20,6 +20,7 @@ from alliances.models import (
     DispatchRequirement,
     Group,
     Membership,
+    membership_from_q,
 )
 from org import attachments, charts, pickers, scope, web
 from org.permissions import may_create_region_rows
@@ -147,6 +148,7 @@ class GroupDetailView(LoginRequiredMixin, scope.ScopedQuerysetMixin, DetailView)
             memberships=selectors.membership_rows(group), posts=selectors.post_rows(group),
             activity_count=selectors.activity_counts([group], term).get(group.pk, 0),
             can_manage=permissions.may_manage_group(self.request.user, group) and group.is_active,
+            today=timezone.localdate(),  # a member leaving ahead (or with a dissolution ahead) may still leave earlier
             member_form=forms.MemberAddForm(user=self.request.user), end_form=forms.MemberEndForm(),
             dissolve_form=forms.DissolveForm(), suggest_form=forms.SuggestForm(user=self.request.user),
             history=history_of(group), **kwargs)
@@ -192,7 +194,8 @@ class PostAppointView(GroupChangeMixin, web.ServiceFormView):
     title = _("Appoint to a group post")
 
     def get_initial(self):
-        school = self.group.memberships.filter(school_id=self.request.GET.get("school") or 0, left_on__isnull=True).first()
+        school = (self.group.memberships.filter(membership_from_q(timezone.localdate()))
+                  .filter(school_id=self.request.GET.get("school") or 0).first())
         if school is None:
             return {"kind": "head", "school": self.group.lead_school_id}
         staff = services.default_executive(self.group, school.school)

@@ -37,7 +37,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from alliances.models import Group, GroupType, Membership
+from alliances.models import Group, GroupType, Membership, membership_from_q
 from evaluation import rules
 from evaluation.models import BoundPolicy, Cycle, CycleEvent, RatingChange, SchoolQuality, Subject
 from evaluation.services import cycle_locked, ensure_manages_region
@@ -149,13 +149,12 @@ def _quota(cycle: Cycle) -> rules.QuotaRule:
 def _effects(cycle: Cycle, subjects: list[Subject], people: dict, policy: rules.BoundPolicy) -> tuple[list, dict]:
     """The bound effects of the cycle, and the lead schools' composites ({subject id: [composite dicts]})."""
     year_start, year_end = dt.date(cycle.year, 1, 1), dt.date(cycle.year, 12, 31)
-    groups = list(Group.objects.filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=year_start),
-                                       founded_on__lte=year_end, lead_school__in={s.school_id for s in subjects}))
+    groups = list(Group.objects.active_between(year_start, year_end).filter(lead_school__in={s.school_id for s in subjects}))
     if not groups:
         return [], {}
     members = defaultdict(list)
-    for m in Membership.objects.filter(group__in=groups, role=Membership.Role.MEMBER, joined_on__lte=year_end).filter(
-            Q(left_on__isnull=True) | Q(left_on__gte=year_start)).select_related("school"):
+    for m in Membership.objects.filter(membership_from_q(year_start), group__in=groups, role=Membership.Role.MEMBER,
+                                       joined_on__lte=year_end).select_related("school"):
         members[m.group_id].append(m.school)
     member_ids = {school.pk for schools in members.values() for school in schools}
     quality, figures_now = defaultdict(dict), {}

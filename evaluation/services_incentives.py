@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from alliances.models import Membership
+from alliances.models import Membership, membership_from_q
 from evaluation import rules
 from evaluation.models import (
     AssessmentSchedule,
@@ -91,8 +91,8 @@ def _fund_inputs(region: Region, year: int, cycles: list[Cycle]):
         else:
             schools[s.school_id] = rules.FundSchool(str(s.school_id), s.final_rating, _school_basis(s, s.cycle.scheme.total))
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    members = set(Membership.objects.filter(role=Membership.Role.MEMBER, joined_on__lte=end).filter(
-        Q(left_on__isnull=True) | Q(left_on__gte=start)).values_list("school_id", flat=True))
+    members = set(Membership.objects.filter(membership_from_q(start), role=Membership.Role.MEMBER, joined_on__lte=end)
+                  .values_list("school_id", flat=True))
     months, home = defaultdict(int), {}
     for a in (Assignment.objects.filter(state__in=ROTATED_STATES, arrived_on__isnull=False, arrived_on__lte=end,
                                         from_school__region__in=tree)

@@ -7,12 +7,11 @@ from pathlib import Path
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alliances import rules
-from alliances.models import Activity, ActivityAttachment, Group
+from alliances.models import Activity, ActivityAttachment, Group, membership_on_q
 from alliances.services.groups import require_manager
 from org.attachments import validate_attachment
 from org.services import save_audited
@@ -31,14 +30,14 @@ def activity_create(*, actor: User, group: Group, kind: str, held_on: date, titl
     refusals = rules.date_refusals(today=timezone.localdate(), held_on=held_on)
     if refusals:
         raise ValidationError(refusals)
-    require_manager(actor, group)
+    require_manager(actor, group, on=held_on)
     today = timezone.localdate()
     if held_on > today:  # a record of what was held: a date ahead would count as this term's activity before it happens
         raise ValidationError({"held_on": MSG_HELD_IN_FUTURE % {"on": held_on, "today": today}})
     if held_on < group.founded_on:
         raise ValidationError({"held_on": MSG_HELD_BEFORE_FOUNDED % {"on": group.founded_on}})
     school_ids = set(group.memberships.values_list("school_id", flat=True))
-    on_the_day = set(group.memberships.filter(Q(left_on__isnull=True) | Q(left_on__gte=held_on), joined_on__lte=held_on)
+    on_the_day = set(group.memberships.filter(membership_on_q(held_on))
                      .values_list("school_id", flat=True))
     schools = list(schools) or [group.lead_school]
     for school in schools:
@@ -67,7 +66,7 @@ def check_upload(upload) -> str:
 
 @transaction.atomic
 def attachment_add(*, actor: User, activity: Activity, upload) -> ActivityAttachment:
-    require_manager(actor, activity.group)
+    require_manager(actor, activity.group, on=activity.held_on)
     content_type = check_upload(upload)
     attachment = ActivityAttachment(activity=activity, original_name=Path(upload.name).name[:255], size=upload.size,
                                     content_type=content_type)

@@ -15,7 +15,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from alliances import rules
-from alliances.models import Compliance, ComplianceItem, DispatchRequirement, Group, Membership
+from alliances.models import (
+    Compliance,
+    ComplianceItem,
+    DispatchRequirement,
+    Group,
+    Membership,
+    membership_from_q,
+)
 from org.models import Region, School
 from rotation.models import Assignment
 
@@ -50,8 +57,8 @@ def requirements_by_region(group_types, region_ids) -> dict[tuple[str, int], dic
 
 def _windows(term: rules.Term, group_ids) -> dict[int, dict[int, tuple[date, date, str]]]:
     """Per group: school id → (from, to, role), the part of the term the school was in the group."""
-    rows = Membership.objects.filter(group_id__in=group_ids, joined_on__lte=term.end).filter(
-        Q(left_on__isnull=True) | Q(left_on__gte=term.start)).values_list("group_id", "school_id", "joined_on", "left_on", "role")
+    rows = (Membership.objects.filter(membership_from_q(term.start), group_id__in=group_ids, joined_on__lte=term.end)
+            .values_list("group_id", "school_id", "joined_on", "left_on", "role"))
     windows = defaultdict(dict)
     for group_id, school_id, joined, left, role in rows:
         windows[group_id][school_id] = (max(joined, term.start), min(left or term.end, term.end), role)
@@ -87,7 +94,7 @@ def compliance_compute(*, term: rules.Term, group_ids=None, on: date | None = No
     Idempotent per day: a second run on the same day replaces that day's rows.
     """
     on = on or timezone.localdate()
-    groups = Group.objects.filter(founded_on__lte=term.end).filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=term.start))
+    groups = Group.objects.active_between(term.start, term.end)
     if group_ids is not None:
         groups = groups.filter(pk__in=list(group_ids))
     groups = list(groups.values_list("id", "type", "region_id", "lead_school_id"))

@@ -17,6 +17,8 @@ from alliances.models import (
     GroupPost,
     Membership,
     PreschoolRating,
+    membership_from_q,
+    membership_on_q,
 )
 from org import scope
 from org.models import Region, School, Staff
@@ -27,6 +29,7 @@ MSG_GROUP_FORBIDDEN = _("Only bureau staff of the group's owning region may chan
 MSG_SCHOOL_OUT_OF_SCOPE = _("%(school)s is outside your scope.")
 MSG_REGION_FORBIDDEN = _("You may not manage groups of this region.")
 MSG_DISSOLVED = _("The group %(group)s was dissolved on %(on)s; it cannot be changed.")
+MSG_AFTER_DISSOLVED = _("The group %(group)s is dissolved on %(on)s: nothing can be dated after that day (%(date)s).")
 MSG_ALREADY_MEMBER = _("%(school)s is already a member of this group.")
 MSG_LEFT_BEFORE_JOINED = _("%(school)s cannot leave before it joined (%(joined)s).")
 MSG_LEAD_LEAVES = _("The lead school %(school)s cannot leave; dissolve the group instead.")
@@ -47,11 +50,17 @@ def _check_dates(**dates) -> None:
         raise ValidationError(refusals)
 
 
-def require_manager(actor, group: Group) -> None:
+def require_manager(actor, group: Group, on: date | None = None) -> None:
+    """The actor may change the group, and the group takes a change dated `on` (default today): a group whose
+    dissolution day has passed takes none; one dissolved ahead stays editable until that day, for changes dated
+    on or before it (`Group.frozen_for`, the rule of `alliances.models.active_on_q`)."""
     if not permissions.may_manage_group(actor, group):
         raise PermissionDenied(MSG_GROUP_FORBIDDEN)
-    if group.dissolved_on is not None:
-        raise ValidationError(MSG_DISSOLVED % {"group": group.name, "on": group.dissolved_on})
+    today = timezone.localdate()
+    if group.frozen_for(on or today, today):
+        if today > group.dissolved_on:
+            raise ValidationError(MSG_DISSOLVED % {"group": group.name, "on": group.dissolved_on})
+        raise ValidationError(MSG_AFTER_DISSOLVED % {"group": group.name, "on": group.dissolved_on, "date": on})
 
 
 def school_infos(schools) -> dict[int, rules.SchoolInfo]:
@@ -68,7 +77,7 @@ def _tight_elsewhere(school_ids, exclude_group: int | None, on: date) -> dict[in
     """Schools still in another tight group on or after `on`. By the membership's own dates, not by whether the
     group is dissolved: a dissolution dated ahead ends its memberships that day, and until then they still hold."""
     rows = (Membership.objects.filter(school_id__in=school_ids, group__type=rules.TIGHT)
-            .filter(Q(left_on__isnull=True) | Q(left_on__gte=on)).exclude(group_id=exclude_group)
+            .filter(membership_from_q(on)).exclude(group_id=exclude_group)
             .values_list("school_id", "group__name"))
     return dict(rows)
 
@@ -90,10 +99,10 @@ def _require_visible(actor, schools) -> None:
 
 
 def current_members(group: Group, on: date | None = None) -> list[School]:
-    """Member schools (lead excluded) whose membership covers `on` (default: open memberships)."""
+    """Member schools (lead excluded) whose membership covers `on`; without `on`, those not ended before today (open,
+    or leaving on or after today, as a group dissolved ahead leaves them: they hold until then)."""
     rows = group.memberships.filter(role=Membership.Role.MEMBER).select_related("school")
-    rows = rows.filter(left_on__isnull=True) if on is None else rows.filter(Q(left_on__isnull=True) | Q(left_on__gte=on),
-                                                                            joined_on__lte=on)
+    rows = rows.filter(membership_from_q(timezone.localdate())) if on is None else rows.filter(membership_on_q(on))
     return [row.school for row in rows]
 
 
@@ -130,7 +139,7 @@ def membership_add(*, actor: User, group: Group, school: School, joined_on: date
     """A school joins; the group must still meet its type's constraints with it."""
     _check_dates(joined_on=joined_on)
     group = Group.objects.select_for_update().get(pk=group.pk)
-    require_manager(actor, group)
+    require_manager(actor, group, on=joined_on)
     _require_visible(actor, [school])
     members = current_members(group)
     if school.pk == group.lead_school_id or school in members:
@@ -138,7 +147,7 @@ def membership_add(*, actor: User, group: Group, school: School, joined_on: date
     if joined_on < group.founded_on:
         raise ValidationError({"joined_on": MSG_JOINED_BEFORE_FOUNDED % {"school": school.name, "on": group.founded_on}})
     _check(group.type, group.tier, group.lead_school, [*members, school], exclude_group=group.pk, on=joined_on)
-    membership = Membership(group=group, school=school, joined_on=joined_on)
+    membership = Membership(group=group, school=school, joined_on=joined_on, left_on=group.dissolved_on)  # ends with a dissolution ahead
     save_audited(membership, actor=actor, reason="joined")
     return membership
 
@@ -149,13 +158,16 @@ def membership_end(*, actor: User, membership: Membership, left_on: date) -> Mem
     _check_dates(left_on=left_on)
     membership = Membership.objects.select_for_update().select_related("group", "school").get(pk=membership.pk)
     group = membership.group
-    require_manager(actor, group)
+    require_manager(actor, group, on=left_on)
     if membership.role == Membership.Role.LEAD:
         raise ValidationError(MSG_LEAD_LEAVES % {"school": membership.school.name})
     if left_on < membership.joined_on:
         raise ValidationError({"left_on": MSG_LEFT_BEFORE_JOINED % {"school": membership.school.name, "joined": membership.joined_on}})
-    remaining = [school for school in current_members(group) if school.pk != membership.school_id]
-    _check(group.type, group.tier, group.lead_school, remaining, exclude_group=group.pk, on=left_on)
+    after = left_on + _one_day()  # the members of the day after its last day (a leave dated ahead no longer counts)
+    remaining = [row.school for row in group.memberships.filter(membership_from_q(after), role=Membership.Role.MEMBER)
+                 .exclude(pk=membership.pk).select_related("school")]
+    _check(group.type, group.tier, group.lead_school, remaining, exclude_group=group.pk, on=left_on,
+           active=group.is_active_on(after))
     membership.left_on = left_on
     save_audited(membership, actor=actor, reason="left")
     return membership
@@ -166,13 +178,15 @@ def group_dissolve(*, actor: User, group: Group, on: date, reason: str = "") -> 
     """Dissolve with a date (never delete): open memberships and posts end that day."""
     _check_dates(dissolved_on=on)
     group = Group.objects.select_for_update().get(pk=group.pk)
-    require_manager(actor, group)
+    require_manager(actor, group, on=on)
+    if group.dissolved_on is not None:  # dissolved once (a dissolution ahead included)
+        raise ValidationError(MSG_DISSOLVED % {"group": group.name, "on": group.dissolved_on})
     if on < group.founded_on:
         raise ValidationError({"dissolved_on": MSG_DISSOLVE_BEFORE_FOUNDED % {"on": group.founded_on}})
-    for membership in group.memberships.filter(left_on__isnull=True):
+    for membership in group.memberships.filter(Q(left_on__isnull=True) | Q(left_on__gt=on)):
         membership.left_on = max(on, membership.joined_on)
         save_audited(membership, actor=actor, reason="dissolved")
-    for post in group.posts.filter(end__isnull=True):
+    for post in group.posts.filter(Q(end__isnull=True) | Q(end__gt=on)):
         post.end = max(on, post.start)
         save_audited(post, actor=actor, reason="dissolved")
     group.dissolved_on, group.dissolution_reason = on, reason
@@ -186,10 +200,10 @@ def post_appoint(*, actor: User, group: Group, school: School, staff: Staff, kin
     """Record a bureau appointment; the holder's current post of the same kind at that school ends the day before."""
     _check_dates(start=start)
     group = Group.objects.select_for_update().get(pk=group.pk)
-    require_manager(actor, group)
+    require_manager(actor, group, on=start)
     if start < group.founded_on:
         raise ValidationError({"start": MSG_POST_BEFORE_FOUNDED % {"on": group.founded_on}})
-    school_ids = set(group.memberships.filter(left_on__isnull=True).values_list("school_id", flat=True))
+    school_ids = set(group.memberships.filter(membership_from_q(start)).values_list("school_id", flat=True))
     if school.pk not in school_ids:
         raise ValidationError({"school": MSG_POST_SCHOOL % {"school": school.name}})
     if kind == GroupPost.Kind.HEAD and school.pk != group.lead_school_id:
@@ -197,13 +211,13 @@ def post_appoint(*, actor: User, group: Group, school: School, staff: Staff, kin
     dispatched = Assignment.objects.filter(staff=staff, to_school=school, state__in=Assignment.COUNTED_STATES).exists()
     if staff.school_id not in (group.lead_school_id, school.pk) and not dispatched:
         raise ValidationError({"staff": MSG_POST_STAFF % {"staff": staff.name, "school": school.name}})
-    current = group.posts.filter(school=school, kind=kind, end__isnull=True)
+    current = group.posts.filter(Q(end__isnull=True) | Q(end__gte=start), school=school, kind=kind)
     if kind in (GroupPost.Kind.HEAD, GroupPost.Kind.EXECUTIVE):
         for post in current:
             post.end = max(post.start, start - _one_day())
             save_audited(post, actor=actor, reason="replaced")
     post = GroupPost(group=group, school=school, staff=staff, kind=kind, start=start, document_no=document_no,
-                     assignment=assignment, appointed_by=actor)
+                     assignment=assignment, appointed_by=actor, end=group.dissolved_on)  # ends with a dissolution ahead
     save_audited(post, actor=actor, reason="appointed")
     return post
 
@@ -260,7 +274,7 @@ def preschool_rating_save(*, actor: User, school: School, level: str) -> Prescho
 
 
 __all__ = [
-    "MSG_GROUP_FORBIDDEN", "MSG_SCHOOL_OUT_OF_SCOPE", "MSG_REGION_FORBIDDEN", "MSG_DISSOLVED", "MSG_ALREADY_MEMBER",
+    "MSG_GROUP_FORBIDDEN", "MSG_SCHOOL_OUT_OF_SCOPE", "MSG_REGION_FORBIDDEN", "MSG_DISSOLVED", "MSG_AFTER_DISSOLVED", "MSG_ALREADY_MEMBER",
     "MSG_LEAD_LEAVES", "MSG_POST_SCHOOL", "MSG_HEAD_AT_LEAD", "MSG_POST_STAFF", "MSG_REQUIREMENT_FORBIDDEN",
     "school_infos", "current_members", "group_create", "membership_add", "membership_end",
     "group_dissolve", "post_appoint", "default_executive", "requirement_save", "dispatch_detail_save",

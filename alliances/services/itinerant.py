@@ -5,10 +5,11 @@ from datetime import date, time
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alliances import rules
-from alliances.models import CourseNeed, Group, ItinerantSlot
+from alliances.models import CourseNeed, Group, ItinerantSlot, membership_from_q
 from alliances.services.groups import current_members, require_manager
 from org.models import School, Staff
 from org.services import save_audited
@@ -20,8 +21,8 @@ MSG_TEACHER_NOT_OURS = _("%(staff)s is neither at a school of this alliance nor 
 MSG_DOUBLE_BOOKED = _("%(staff)s already teaches at %(school)s on %(weekday)s %(starts)s-%(ends)s: a teacher cannot be in two schools at the same time.")
 
 
-def _require_township(actor, group: Group) -> None:
-    require_manager(actor, group)
+def _require_township(actor, group: Group, on: date | None = None) -> None:
+    require_manager(actor, group, on=on)
     if group.type != rules.TOWNSHIP:
         raise ValidationError(MSG_NOT_TOWNSHIP)
 
@@ -44,11 +45,11 @@ def slot_create(*, actor: User, group: Group, school: School, staff: Staff, subj
                 ends_at: time, valid_from: date, valid_to: date | None = None,
                 assignment: Assignment | None = None) -> ItinerantSlot:
     """Schedule a weekly 走教 lesson; refused when the teacher is already booked anywhere at that time."""
-    _require_township(actor, group)
+    _require_township(actor, group, on=valid_from)
     if school not in current_members(group):
         raise ValidationError({"school": MSG_NOT_SMALL_SCHOOL % {"school": school.name}})
     staff = Staff.objects.select_for_update().get(pk=staff.pk)  # serialise bookings of one teacher
-    school_ids = set(group.memberships.filter(left_on__isnull=True).values_list("school_id", flat=True))
+    school_ids = set(group.memberships.filter(membership_from_q(timezone.localdate())).values_list("school_id", flat=True))
     dispatched = Assignment.objects.filter(staff=staff, to_school_id__in=school_ids, state__in=Assignment.COUNTED_STATES).exists()
     if staff.school_id not in school_ids and not dispatched:
         raise ValidationError({"staff": MSG_TEACHER_NOT_OURS % {"staff": staff.name}})

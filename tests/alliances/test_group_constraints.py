@@ -180,8 +180,13 @@ def test_last_member_cannot_leave_an_active_group_but_dissolving_ends_all(world,
     group.refresh_from_db()
     assert group.dissolved_on == dt.date(2027, 7, 31)
     assert not group.memberships.filter(left_on__isnull=True).exists()
-    with pytest.raises(ValidationError):
-        services.membership_add(actor=county_user, group=group, school=SchoolFactory(region=world.county_a), joined_on=DAY)
+    with pytest.raises(ValidationError) as error:  # dated after its dissolution day
+        services.membership_add(actor=county_user, group=group, school=SchoolFactory(region=world.county_a),
+                                joined_on=dt.date(2027, 8, 1))
+    assert "2027-07-31" in _messages(error)
+    # dissolved ahead: still editable until that day, and the new membership ends with the group
+    late = services.membership_add(actor=county_user, group=group, school=SchoolFactory(region=world.county_a), joined_on=DAY)
+    assert late.left_on == dt.date(2027, 7, 31)
 
 
 def test_another_countys_clerk_cannot_change_the_group(world, county_user, city_user):
