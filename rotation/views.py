@@ -42,6 +42,8 @@ from rotation.models import Assignment, Exemption, Inspection, Notification, Pla
 MSG_RECOMPUTE_QUEUED = _("The progress is being recomputed; reload the page in a moment.")
 MSG_FIGURES_QUEUED = _("The eligibility figures as of %(as_of)s are being computed (about a minute for 500,000 staff); "
                        "reload the page to see the split.")
+MSG_HOME_FIGURES_QUEUED = _("The eligibility figures as of %(as_of)s are being computed (about a minute for 500,000 "
+                            "staff); reload the page in a moment to see them.")
 
 
 class IndexView(LoginRequiredMixin, TemplateView):
@@ -121,6 +123,17 @@ class SplitView(LoginRequiredMixin, TemplateView):
         messages.success(request, MSG_FIGURES_QUEUED % {"as_of": form.cleaned_data["as_of"].isoformat()})
         query = urlencode({name: request.POST.get(name, "") for name in form.fields})
         return redirect(f"{request.path}?{query}")
+
+
+class FiguresComputeView(LoginRequiredMixin, View):
+    """POST (bureau staff; 403 for others): queue the coming term's eligibility figures now, from the home page's
+    notice that they have not been computed yet, instead of waiting for the nightly job."""
+
+    def post(self, request, *args, **kwargs):
+        on = selectors.default_as_of(timezone.localdate())  # the date the home page's figures are read for
+        services.eligibility_figures_request(actor=request.user, on=on)
+        messages.success(request, MSG_HOME_FIGURES_QUEUED % {"as_of": on.isoformat()})
+        return redirect("home")
 
 
 # --- policies ------------------------------------------------------------------------------
