@@ -107,8 +107,10 @@ class Group(models.Model):
         indexes = [models.Index(fields=["type", "dissolved_on"], name="group_type_active")]
         constraints = [
             models.CheckConstraint(condition=Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=models.F("founded_on")),
-                                   name="group_dissolved_after_founded"),
-            models.CheckConstraint(condition=Q(tier__isnull=True) | Q(type=rules.PRESCHOOL), name="group_tier_preschool_only"),
+                                   name="group_dissolved_after_founded",
+                                   violation_error_message=_("The dissolution date cannot be before the founding date.")),
+            models.CheckConstraint(condition=Q(tier__isnull=True) | Q(type=rules.PRESCHOOL), name="group_tier_preschool_only",
+                                   violation_error_message=_("Only preschool groups have a tier.")),
         ]
 
     def __str__(self):
@@ -153,9 +155,11 @@ class Membership(models.Model):
         indexes = [models.Index(fields=["school", "left_on"], name="membership_school_current")]
         constraints = [
             models.CheckConstraint(condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
-                                   name="membership_left_after_joined"),
+                                   name="membership_left_after_joined",
+                                   violation_error_message=_("The leaving date cannot be before the joining date.")),
             models.UniqueConstraint(fields=["group", "school"], condition=Q(left_on__isnull=True),
-                                    name="membership_one_current_per_school"),
+                                    name="membership_one_current_per_school",
+                                    violation_error_message=_("This school is already a current member of this group.")),
         ]
 
     def __str__(self):
@@ -216,11 +220,14 @@ class GroupPost(models.Model):
         verbose_name = _("group post")
         verbose_name_plural = _("group posts")
         constraints = [
-            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="grouppost_end_after_start"),
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="grouppost_end_after_start",
+                                   violation_error_message=_("The end date cannot be before the start date.")),
             models.UniqueConstraint(fields=["group", "kind"], condition=Q(kind="head", end__isnull=True),
-                                    name="grouppost_one_current_head"),
+                                    name="grouppost_one_current_head",
+                                    violation_error_message=_("This group already has a current head (总校长).")),
             models.UniqueConstraint(fields=["group", "school", "kind"], condition=Q(kind="executive", end__isnull=True),
-                                    name="grouppost_one_executive_per_school"),
+                                    name="grouppost_one_executive_per_school",
+                                    violation_error_message=_("This school already has a current executive principal (执行校长) in this group.")),
         ]
 
     def __str__(self):
@@ -258,8 +265,10 @@ class DispatchRequirement(models.Model):
         verbose_name = _("dispatch requirement")
         verbose_name_plural = _("dispatch requirements")
         constraints = [
-            models.UniqueConstraint(fields=["group_type", "kind", "region"], name="requirement_once_per_region"),
-            models.UniqueConstraint(fields=["group_type", "kind"], condition=Q(region__isnull=True), name="requirement_one_default"),
+            models.UniqueConstraint(fields=["group_type", "kind", "region"], name="requirement_once_per_region",
+                                    violation_error_message=_("This region already has a requirement of this kind for this group type.")),
+            models.UniqueConstraint(fields=["group_type", "kind"], condition=Q(region__isnull=True), name="requirement_one_default",
+                                    violation_error_message=_("This group type already has a default requirement of this kind.")),
             models.CheckConstraint(condition=Q(maximum__isnull=True) | Q(maximum__gte=models.F("minimum")),
                                    name="requirement_max_not_below_min",
                                    violation_error_message=_("The upper limit (不多于) cannot be below the lower limit (不少于).")),
@@ -314,7 +323,8 @@ class Compliance(models.Model):
         ordering = ["group", "-term", "-computed_on"]
         verbose_name = _("compliance")
         verbose_name_plural = _("compliance")
-        constraints = [models.UniqueConstraint(fields=["group", "term", "computed_on"], name="compliance_once_a_day")]
+        constraints = [models.UniqueConstraint(fields=["group", "term", "computed_on"], name="compliance_once_a_day",
+                                               violation_error_message=_("The compliance of this group for this term was already computed on this day."))]
         indexes = [models.Index(fields=["term", "computed_on"], name="compliance_term_day")]
 
     def __str__(self):
@@ -362,7 +372,8 @@ class CourseNeed(models.Model):
         ordering = ["school__code", "subject"]
         verbose_name = _("course need")
         verbose_name_plural = _("course needs")
-        constraints = [models.UniqueConstraint(fields=["group", "school", "subject"], name="course_need_once")]
+        constraints = [models.UniqueConstraint(fields=["group", "school", "subject"], name="course_need_once",
+                                               violation_error_message=_("This school already has a course need for this subject in this group."))]
 
     def __str__(self):
         return f"{self.school} · {self.subject}"
@@ -400,8 +411,10 @@ class ItinerantSlot(models.Model):
         verbose_name_plural = _("itinerant lessons")
         indexes = [models.Index(fields=["staff", "weekday"], name="slot_staff_weekday")]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_start"),
-            models.CheckConstraint(condition=Q(weekday__gte=1, weekday__lte=7), name="slot_weekday_1_7"),
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_start",
+                                   violation_error_message=_("The end time must be after the start time.")),
+            models.CheckConstraint(condition=Q(weekday__gte=1, weekday__lte=7), name="slot_weekday_1_7",
+                                   violation_error_message=_("The weekday must be between 1 (Monday) and 7 (Sunday).")),
         ]
 
     def __str__(self):
@@ -503,7 +516,8 @@ class CoverageFigure(models.Model):
     class Meta:
         verbose_name = _("coverage figure")
         verbose_name_plural = _("coverage figures")
-        constraints = [models.UniqueConstraint(fields=["region", "stage"], name="coverage_figure_once")]
+        constraints = [models.UniqueConstraint(fields=["region", "stage"], name="coverage_figure_once",
+                                               violation_error_message=_("The coverage figure of this region and stage is already stored."))]
 
     def __str__(self):
         return f"{self.region_id} · {self.stage}: {self.in_groups}/{self.schools}"

@@ -68,7 +68,8 @@ class Scheme(models.Model):
         ordering = ["name", "-version"]
         verbose_name = _("indicator scheme")
         verbose_name_plural = _("indicator schemes")
-        constraints = [models.UniqueConstraint(fields=["lineage", "version"], name="scheme_lineage_version")]
+        constraints = [models.UniqueConstraint(fields=["lineage", "version"], name="scheme_lineage_version",
+                                               violation_error_message=_("This scheme already has a version with this number."))]
 
     def __str__(self):
         return f"{self.name} v{self.version}"
@@ -113,7 +114,8 @@ class Indicator(models.Model):
         ordering = ["scheme", "order", "id"]
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
-        constraints = [models.UniqueConstraint(fields=["scheme", "code"], name="indicator_code_per_scheme")]
+        constraints = [models.UniqueConstraint(fields=["scheme", "code"], name="indicator_code_per_scheme",
+                                               violation_error_message=_("This scheme already has an indicator with this code."))]
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -216,7 +218,8 @@ class RaterGroup(models.Model):
         ordering = ["cycle", "is_self", "id"]
         verbose_name = _("rater group")
         verbose_name_plural = _("rater groups")
-        constraints = [models.UniqueConstraint(fields=["cycle", "name"], name="rater_group_name_per_cycle")]
+        constraints = [models.UniqueConstraint(fields=["cycle", "name"], name="rater_group_name_per_cycle",
+                                               violation_error_message=_("This cycle already has a rater group with this name."))]
 
     def __str__(self):
         return self.name
@@ -245,8 +248,10 @@ class Subject(models.Model):
         verbose_name = _("assessed subject")
         verbose_name_plural = _("assessed subjects")
         constraints = [
-            models.UniqueConstraint(fields=["cycle", "school"], condition=Q(staff__isnull=True), name="subject_school_once"),
-            models.UniqueConstraint(fields=["cycle", "staff"], condition=Q(staff__isnull=False), name="subject_person_once"),
+            models.UniqueConstraint(fields=["cycle", "school"], condition=Q(staff__isnull=True), name="subject_school_once",
+                                    violation_error_message=_("This school is already evaluated in this cycle.")),
+            models.UniqueConstraint(fields=["cycle", "staff"], condition=Q(staff__isnull=False), name="subject_person_once",
+                                    violation_error_message=_("This person is already evaluated in this cycle.")),
         ]
 
     def __str__(self):
@@ -275,9 +280,11 @@ class Assignment(models.Model):
         verbose_name_plural = _("rater assignments")
         constraints = [
             models.UniqueConstraint(fields=["subject", "rater", "group", "section"], condition=Q(section__isnull=False),
-                                    name="assignment_once_per_section"),
+                                    name="assignment_once_per_section",
+                                    violation_error_message=_("This rater is already assigned this section of this subject in this group.")),
             models.UniqueConstraint(fields=["subject", "rater", "group"], condition=Q(section__isnull=True),
-                                    name="assignment_once_whole_scheme"),
+                                    name="assignment_once_whole_scheme",
+                                    violation_error_message=_("This rater is already assigned this subject in this group.")),
         ]
         indexes = [models.Index(fields=["rater", "cycle"], name="assignment_rater_cycle")]
 
@@ -295,7 +302,8 @@ class Score(models.Model):
         ordering = ["assignment", "indicator__order", "indicator_id"]
         verbose_name = _("score")
         verbose_name_plural = _("scores")
-        constraints = [models.UniqueConstraint(fields=["assignment", "indicator"], name="score_once")]
+        constraints = [models.UniqueConstraint(fields=["assignment", "indicator"], name="score_once",
+                                               violation_error_message=_("This indicator has already been scored in this assignment."))]
 
     def __str__(self):
         return f"{self.indicator_id}: {self.value}"
@@ -324,7 +332,8 @@ class RatingChange(models.Model):
         ordering = ["subject", "at", "id"]
         verbose_name = _("rating change")
         verbose_name_plural = _("rating changes")
-        constraints = [models.CheckConstraint(condition=Q(kind="rule") | ~Q(meeting=""), name="collective_change_has_meeting")]
+        constraints = [models.CheckConstraint(condition=Q(kind="rule") | ~Q(meeting=""), name="collective_change_has_meeting",
+                                              violation_error_message=_("A change decided collectively needs the meeting that decided it."))]
 
     def __str__(self):
         return f"{self.subject}: {self.from_rating} → {self.to_rating}"
@@ -352,7 +361,8 @@ class SchoolQuality(models.Model):
         ordering = ["-year", "school__code"]
         verbose_name = _("school quality data")
         verbose_name_plural = _("school quality data")
-        constraints = [models.UniqueConstraint(fields=["school", "year"], name="school_quality_once_a_year")]
+        constraints = [models.UniqueConstraint(fields=["school", "year"], name="school_quality_once_a_year",
+                                               violation_error_message=_("This school already has a quality record for this year."))]
 
     def __str__(self):
         return f"{self.school} {self.year}"
@@ -394,7 +404,8 @@ class BoundPolicy(models.Model):
         verbose_name = _("bound-rule policy")
         verbose_name_plural = _("bound-rule policies")
         constraints = [models.UniqueConstraint(fields=["region"], condition=Q(region__isnull=True),
-                                               name="bound_policy_one_default")]
+                                               name="bound_policy_one_default",
+                                               violation_error_message=_("There is already a default bound-rule setting."))]
 
     def __str__(self):
         return str(self.region) if self.region_id else str(_("Default"))
@@ -492,7 +503,8 @@ class AssessmentRun(models.Model):
         verbose_name = _("assessment run")
         verbose_name_plural = _("assessment runs")
         constraints = [models.UniqueConstraint(fields=["cycle"], condition=Q(status__in=["queued", "running"]),
-                                               name="assessment_run_one_active")]
+                                               name="assessment_run_one_active",
+                                               violation_error_message=_("An assessment of this cycle is already queued or running."))]
 
     def __str__(self):
         return f"{self.cycle} #{self.pk} ({self.get_status_display()})"
@@ -580,7 +592,8 @@ class FundAllocation(models.Model):
         ordering = ["-year", "region__code"]
         verbose_name = _("award fund allocation")
         verbose_name_plural = _("award fund allocations")
-        constraints = [models.UniqueConstraint(fields=["region", "year"], name="fund_allocation_once_a_year")]
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="fund_allocation_once_a_year",
+                                               violation_error_message=_("This region already has a fund allocation for this year."))]
 
     def __str__(self):
         return f"{self.region} {self.year}"

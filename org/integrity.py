@@ -6,7 +6,8 @@ unique constraint then refuses the second with IntegrityError, which used to sur
 `IntegrityErrorMiddleware` answers it instead: 409 with {"detail": message} for the API, a 409
 page with the message (and a link back) for the web pages. The message is the one an app
 registered for the constraint (`register(name, message)`, next to the service check it stands
-for), else Django's own "… with this … already exists." built from the constraint's fields.
+for), else the constraint's own violation_error_message (every constraint has one: tests/test_constraint_messages.py),
+else Django's own "… with this … already exists." built from the constraint's fields.
 Nothing is half-written: the service's atomic block has already rolled back.
 """
 
@@ -67,6 +68,8 @@ def message_for(name: str) -> str:
     if name in _MESSAGES:
         return str(_MESSAGES[name])
     model, constraint = unique_constraints()[name]
+    if constraint.violation_error_message != constraint.default_violation_error_message:
+        return str(constraint.get_violation_error_message())
     error = model().unique_error_message(model, list(constraint.fields))
     return str(error.message % error.params)
 

@@ -37,8 +37,10 @@ class Region(models.Model):
         verbose_name = _("administrative region")
         verbose_name_plural = _("administrative regions")
         constraints = [
-            models.UniqueConstraint(fields=["code"], name="region_code_unique"),
-            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{6}$"), name="region_code_6_digits"),
+            models.UniqueConstraint(fields=["code"], name="region_code_unique",
+                                    violation_error_message=_("A region with this code already exists.")),
+            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{6}$"), name="region_code_6_digits",
+                                   violation_error_message=_("The region code must be 6 digits.")),
         ]
 
     def __str__(self):
@@ -76,7 +78,8 @@ class School(Versioned, models.Model):
         ordering = ["code"]
         verbose_name = _("school")
         verbose_name_plural = _("schools")
-        constraints = [models.UniqueConstraint(fields=["code"], name="school_code_unique")]
+        constraints = [models.UniqueConstraint(fields=["code"], name="school_code_unique",
+                                               violation_error_message=_("A school with this code already exists."))]
 
     def __str__(self):
         return self.name
@@ -138,11 +141,14 @@ class Staff(Versioned, models.Model):
             models.Index(fields=["name", "id"], name="staff_name_id"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["id_number"], name="staff_id_number_unique"),
-            models.CheckConstraint(condition=Q(id_number__regex=r"^[0-9]{17}[0-9X]$"), name="staff_id_number_form"),
+            models.UniqueConstraint(fields=["id_number"], name="staff_id_number_unique",
+                                    violation_error_message=_("A staff member with this ID number already exists.")),
+            models.CheckConstraint(condition=Q(id_number__regex=r"^[0-9]{17}[0-9X]$"), name="staff_id_number_form",
+                                   violation_error_message=_("The ID number must have 18 characters: 17 digits, then a digit or X.")),
             models.CheckConstraint(
                 condition=Q(school_start__isnull=True) | Q(birth_date__lt=models.F("school_start")),
                 name="staff_school_start_after_birth",
+                violation_error_message=_("The start at the current school must be after the date of birth."),
             ),
         ]
 
@@ -197,8 +203,10 @@ class WorkHistory(models.Model):
         verbose_name = _("work history entry")
         verbose_name_plural = _("work history")
         constraints = [
-            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="work_history_end_after_start"),
-            models.UniqueConstraint(fields=["staff", "school", "start"], name="work_history_unique_start"),
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="work_history_end_after_start",
+                                   violation_error_message=_("The end date cannot be before the start date.")),
+            models.UniqueConstraint(fields=["staff", "school", "start"], name="work_history_unique_start",
+                                    violation_error_message=_("This person already has a work history entry at this school starting on this date.")),
         ]
 
     def __str__(self):
@@ -223,7 +231,8 @@ class UserRole(models.Model):
         verbose_name = _("user role")
         verbose_name_plural = _("user roles")
         constraints = [
-            models.UniqueConstraint(fields=["user", "role"], name="user_role_once"),
+            models.UniqueConstraint(fields=["user", "role"], name="user_role_once",
+                                    violation_error_message=_("This user already holds this role.")),
             # Region-scoped roles need a region; a principal needs a school; a reviewer neither.
             models.CheckConstraint(
                 condition=(
@@ -232,6 +241,7 @@ class UserRole(models.Model):
                     | (Q(role="reviewer") & Q(school__isnull=True) & Q(region__isnull=True))
                 ),
                 name="user_role_scope_matches_role",
+                violation_error_message=_("The scope does not fit the role: bureau staff and supervisors need a region, principals a school, reviewers neither."),
             ),
         ]
 
@@ -472,7 +482,8 @@ class TransferRequest(models.Model):
         verbose_name = _("cross-county transfer")
         verbose_name_plural = _("cross-county transfers")
         constraints = [models.UniqueConstraint(fields=["staff"], condition=Q(state="pending"),
-                                               name="transfer_one_pending_per_staff")]
+                                               name="transfer_one_pending_per_staff",
+                                               violation_error_message=_("This staff member already has a pending transfer request."))]
 
     def __str__(self):
         return f"{self.name} → {self.to_school}"

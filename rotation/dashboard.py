@@ -188,6 +188,7 @@ def rotation_dashboard(*, user, today: date) -> dict:
     else:
         counties = county_progress(user=user, plan=plan, today=today)
     return {"plan": plan, "counties": counties, "eligibility": eligibility_figures(user=user), "by_school": bool(schools),
+            "may_compute": scope.is_bureau_staff(user),
             "chart": progress_map(counties, plan.region.name) if counties and not schools else None,
             "guidance": _guidance_totals(counties)}
 

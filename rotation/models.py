@@ -166,7 +166,8 @@ class Exemption(Versioned, models.Model):
         verbose_name_plural = _("exemptions")
         indexes = [models.Index(fields=["staff", "state"], name="exemption_staff_state")]
         constraints = [
-            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="exemption_end_after_start"),
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="exemption_end_after_start",
+                                   violation_error_message=_("The end date cannot be before the start date.")),
         ]
 
     def __str__(self):
@@ -202,7 +203,8 @@ class Plan(Versioned, models.Model):
         verbose_name = _("rotation plan")
         verbose_name_plural = _("rotation plans")
         constraints = [
-            models.CheckConstraint(condition=Q(deadline__gte=models.F("opens_on")), name="plan_deadline_after_opening"),
+            models.CheckConstraint(condition=Q(deadline__gte=models.F("opens_on")), name="plan_deadline_after_opening",
+                                   violation_error_message=_("The deadline cannot be before the opening date.")),
         ]
 
     def __str__(self):
@@ -229,7 +231,8 @@ class Quota(models.Model):
         ordering = ["plan", "county__code"]
         verbose_name = _("quota")
         verbose_name_plural = _("quotas")
-        constraints = [models.UniqueConstraint(fields=["plan", "county"], name="quota_once_per_county")]
+        constraints = [models.UniqueConstraint(fields=["plan", "county"], name="quota_once_per_county",
+                                               violation_error_message=_("This plan already has a share for this county."))]
 
     def __str__(self):
         return f"{self.plan} · {self.county}: {self.share}"
@@ -308,8 +311,10 @@ class Assignment(Versioned, models.Model):
             models.Index(fields=["-start", "id"], name="assignment_start_id"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(planned_end__gt=models.F("start")), name="assignment_end_after_start"),
-            models.CheckConstraint(condition=~Q(from_school=models.F("to_school")), name="assignment_moves_school"),
+            models.CheckConstraint(condition=Q(planned_end__gt=models.F("start")), name="assignment_end_after_start",
+                                   violation_error_message=_("The planned end must be after the start date.")),
+            models.CheckConstraint(condition=~Q(from_school=models.F("to_school")), name="assignment_moves_school",
+                                   violation_error_message=_("The receiving school must differ from the sending school.")),
         ]
 
     def __str__(self):
@@ -347,7 +352,8 @@ class Inspection(models.Model):
         verbose_name_plural = _("inspections")
         constraints = [
             models.CheckConstraint(
-                condition=Q(lesson_observation=True) | Q(interviews=True) | Q(ledger_review=True), name="inspection_has_a_method"
+                condition=Q(lesson_observation=True) | Q(interviews=True) | Q(ledger_review=True), name="inspection_has_a_method",
+                                                                                                   violation_error_message=_("Choose at least one method: lesson observation, interviews or ledger review.")
             ),
         ]
 
@@ -378,7 +384,8 @@ class Progress(models.Model):
         ordering = ["plan", "county__code", "computed_on"]
         verbose_name = _("progress")
         verbose_name_plural = _("progress")
-        constraints = [models.UniqueConstraint(fields=["plan", "county", "computed_on"], name="progress_once_a_day")]
+        constraints = [models.UniqueConstraint(fields=["plan", "county", "computed_on"], name="progress_once_a_day",
+                                               violation_error_message=_("The progress of this county under this plan was already computed on this day."))]
 
     def __str__(self):
         return f"{self.county} · {self.computed_on}"
@@ -410,7 +417,8 @@ class ProgressWarning(models.Model):
         verbose_name_plural = _("progress warnings")
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "county"], condition=Q(cleared_on__isnull=True), name="warning_one_open_per_county"
+                fields=["plan", "county"], condition=Q(cleared_on__isnull=True), name="warning_one_open_per_county",
+                                                                                 violation_error_message=_("This county already has an open warning under this plan.")
             ),
         ]
 
@@ -485,7 +493,8 @@ class EligibilityFigure(models.Model):
     class Meta:
         verbose_name = _("eligibility figure")
         verbose_name_plural = _("eligibility figures")
-        constraints = [models.UniqueConstraint(fields=["as_of", "school", "status", "reason"], name="eligibility_figure_once")]
+        constraints = [models.UniqueConstraint(fields=["as_of", "school", "status", "reason"], name="eligibility_figure_once",
+                                               violation_error_message=_("These eligibility figures are already stored for this date and school."))]
         indexes = [
             models.Index(fields=["as_of", "status"], name="eligibility_figure_asof"),
             # the split's bases: a date's status rows (reason blank), read from the index alone
@@ -519,7 +528,9 @@ class EligibilityDecision(models.Model):
     class Meta:
         verbose_name = _("eligibility decision")
         verbose_name_plural = _("eligibility decisions")
-        constraints = [models.UniqueConstraint(fields=["as_of", "reason", "staff"], name="eligibility_decision_once")]
+        constraints = [models.UniqueConstraint(
+            fields=["as_of", "reason", "staff"], name="eligibility_decision_once",
+            violation_error_message=_("This staff member's decision for this date is already stored."))]
         indexes = [
             models.Index(fields=["as_of", "reason", "status", "staff"], name="eligibility_decision_filter"),
             models.Index(fields=["staff"], name="eligibility_decision_staff"),  # the cascade on a staff delete

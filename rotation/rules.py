@@ -83,7 +83,7 @@ class StaffFacts:
 MSG_DATA_SCHOOL_START = gettext_noop("No start date at the current school")
 MSG_DATA_POST_START = gettext_noop("No start date in the current leader post")
 MSG_FIRST_TERM = gettext_noop("%(years)d years in the current leader post, less than one term (%(term)d years)")
-MSG_AGE = gettext_noop("Aged %(age)d, past the age limit of %(limit)d")
+MSG_AGE = gettext_noop("Aged %(age)d, having reached the age limit of %(limit)d")  # the rule is >=, not >
 MSG_RECORD = gettext_noop("Approved exemption (%(kind)s) from %(start)s to %(end)s")
 MSG_TWO_SCHOOLS = gettext_noop("Worked at %(schools)d other schools for at least %(years)d years each")
 MSG_RURAL_YEARS = gettext_noop("An urban teacher with %(years)d years in rural schools, at least %(limit)d")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("eligibility/", views.EligibilityListView.as_view(), name="eligibility-list"),
     path("eligibility/export/", views.EligibilityExportView.as_view(), name="eligibility-export"),
     path("split/", views.SplitView.as_view(), name="split"),
+    path("figures/compute/", views.FiguresComputeView.as_view(), name="figures-compute"),
     path("policies/", views.PolicyListView.as_view(), name="policy-list"),
     path("policies/<int:region>/edit/", views.PolicyEditView.as_view(), name="policy-edit"),
     path("exemptions/", views.ExemptionListView.as_view(), name="exemption-list"),

@@ -45,6 +45,8 @@ MSG_DECISIONS_QUEUED = _("The eligibility decisions as of %(as_of)s are being co
                          "staff); reload the page to filter by status or reason.")
 MSG_FIGURES_QUEUED = _("The eligibility figures as of %(as_of)s are being computed (about a minute for 500,000 staff); "
                        "reload the page to see the split.")
+MSG_HOME_FIGURES_QUEUED = _("The eligibility figures as of %(as_of)s are being computed (about a minute for 500,000 "
+                            "staff); reload the page in a moment to see them.")
 
 
 class IndexView(LoginRequiredMixin, TemplateView):
@@ -154,6 +156,17 @@ class SplitView(LoginRequiredMixin, TemplateView):
         messages.success(request, MSG_FIGURES_QUEUED % {"as_of": form.cleaned_data["as_of"].isoformat()})
         query = urlencode({name: request.POST.get(name, "") for name in form.fields})
         return redirect(f"{request.path}?{query}")
+
+
+class FiguresComputeView(LoginRequiredMixin, View):
+    """POST (bureau staff; 403 for others): queue the coming term's eligibility figures now, from the home page's
+    notice that they have not been computed yet, instead of waiting for the nightly job."""
+
+    def post(self, request, *args, **kwargs):
+        on = selectors.default_as_of(timezone.localdate())  # the date the home page's figures are read for
+        services.eligibility_figures_request(actor=request.user, on=on)
+        messages.success(request, MSG_HOME_FIGURES_QUEUED % {"as_of": on.isoformat()})
+        return redirect("home")
 
 
 # --- policies ------------------------------------------------------------------------------

@@ -27,7 +27,8 @@ class MentoringPair(models.Model):
         verbose_name = _("mentoring pair")
         verbose_name_plural = _("mentoring pairs")
         constraints = [
-            models.UniqueConstraint(fields=["mentor", "mentee", "start"], name="mentoring_pair_unique"),
+            models.UniqueConstraint(fields=["mentor", "mentee", "start"], name="mentoring_pair_unique",
+                                    violation_error_message=_("This mentor and mentee already have a pairing starting on this date.")),
             models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="mentoring_end_after_start",
                                    violation_error_message=MSG_END_BEFORE_START),
         ]
@@ -78,7 +79,8 @@ class TrainingAttendance(models.Model):
     class Meta:
         verbose_name = _("training attendance")
         verbose_name_plural = _("training attendance")
-        constraints = [models.UniqueConstraint(fields=["batch", "member"], name="attendance_once_per_batch")]
+        constraints = [models.UniqueConstraint(fields=["batch", "member"], name="attendance_once_per_batch",
+                                               violation_error_message=_("This member is already recorded in this training batch."))]
 
     def __str__(self):
         return f"{self.batch} · {self.member.staff}"
@@ -120,7 +122,8 @@ class StudioMembership(models.Model):
     class Meta:
         verbose_name = _("studio member")
         verbose_name_plural = _("studio members")
-        constraints = [models.UniqueConstraint(fields=["studio", "staff"], name="studio_member_once")]
+        constraints = [models.UniqueConstraint(fields=["studio", "staff"], name="studio_member_once",
+                                               violation_error_message=_("This person is already a member of this studio."))]
 
     def __str__(self):
         return f"{self.studio} · {self.staff}"
@@ -139,7 +142,8 @@ class StageSummary(models.Model):
         ordering = ["member", "year"]
         verbose_name = _("stage summary")
         verbose_name_plural = _("stage summaries")
-        constraints = [models.UniqueConstraint(fields=["member", "year"], name="stage_summary_once_per_year")]
+        constraints = [models.UniqueConstraint(fields=["member", "year"], name="stage_summary_once_per_year",
+                                               violation_error_message=_("This member already has a stage summary for this year."))]
 
     def __str__(self):
         return f"{self.member} {self.year}"
@@ -165,7 +169,8 @@ class AnnualReview(models.Model):
         ordering = ["member", "year"]
         verbose_name = _("annual review")
         verbose_name_plural = _("annual reviews")
-        constraints = [models.UniqueConstraint(fields=["member", "year", "expert"], name="annual_review_once")]
+        constraints = [models.UniqueConstraint(fields=["member", "year", "expert"], name="annual_review_once",
+                                               violation_error_message=_("This expert has already reviewed this member for this year."))]
 
     def __str__(self):
         return f"{self.member} {self.year} {self.grade}"

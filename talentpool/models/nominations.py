@@ -28,7 +28,8 @@ class Intake(Versioned, models.Model):
         verbose_name = _("intake")
         verbose_name_plural = _("intakes")
         constraints = [
-            models.UniqueConstraint(fields=["track", "year"], name="intake_once_per_track_year"),
+            models.UniqueConstraint(fields=["track", "year"], name="intake_once_per_track_year",
+                                    violation_error_message=_("This track already has an intake for this year.")),
             models.CheckConstraint(condition=Q(closes__gte=models.F("opens")), name="intake_closes_after_opens",
                                    violation_error_message=MSG_CLOSES_BEFORE_OPENS),
         ]
@@ -89,6 +90,7 @@ class Nomination(Versioned, models.Model):
             models.UniqueConstraint(
                 fields=["intake", "staff"], condition=~Q(status__in=["rejected", "withdrawn"]),
                 name="nomination_one_open_per_intake",
+                violation_error_message=_("This person already has an open nomination in this intake."),
             ),
         ]
 
@@ -158,7 +160,8 @@ class ReviewerAssignment(models.Model):
         ordering = ["nomination", "id"]
         verbose_name = _("reviewer assignment")
         verbose_name_plural = _("reviewer assignments")
-        constraints = [models.UniqueConstraint(fields=["nomination", "reviewer"], name="assignment_once_per_reviewer")]
+        constraints = [models.UniqueConstraint(fields=["nomination", "reviewer"], name="assignment_once_per_reviewer",
+                                               violation_error_message=_("This reviewer is already assigned to this nomination."))]
 
     def __str__(self):
         return f"{self.reviewer} · {self.nomination}"
@@ -175,8 +178,10 @@ class Score(models.Model):
         verbose_name = _("score")
         verbose_name_plural = _("scores")
         constraints = [
-            models.UniqueConstraint(fields=["assignment", "item"], name="score_once_per_item"),
-            models.CheckConstraint(condition=Q(value__gte=0), name="score_not_negative"),
+            models.UniqueConstraint(fields=["assignment", "item"], name="score_once_per_item",
+                                    violation_error_message=_("This item has already been scored in this review.")),
+            models.CheckConstraint(condition=Q(value__gte=0), name="score_not_negative",
+                                   violation_error_message=_("A score cannot be negative.")),
         ]
 
     def __str__(self):

@@ -42,6 +42,7 @@ class PoolMember(Versioned, models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["staff", "pool_type"], condition=Q(status="active"), name="pool_member_one_active_per_type",
+                                                                             violation_error_message=_("This person is already an active member of this pool."),
             ),
         ]
 

@@ -54,8 +54,10 @@ class ScoringItem(models.Model):
         verbose_name = _("scoring item")
         verbose_name_plural = _("scoring items")
         constraints = [
-            models.CheckConstraint(condition=Q(weight__gt=0), name="scoring_item_weight_positive"),
-            models.CheckConstraint(condition=Q(max_score__gt=0), name="scoring_item_max_positive"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="scoring_item_weight_positive",
+                                   violation_error_message=_("The weight must be greater than zero.")),
+            models.CheckConstraint(condition=Q(max_score__gt=0), name="scoring_item_max_positive",
+                                   violation_error_message=_("The maximum score must be greater than zero.")),
         ]
 
     def __str__(self):
@@ -85,9 +87,11 @@ class Program(Versioned, models.Model):
         verbose_name = _("training program")
         verbose_name_plural = _("training programs")
         constraints = [
-            models.CheckConstraint(condition=Q(years__gte=1), name="program_years_positive"),
+            models.CheckConstraint(condition=Q(years__gte=1), name="program_years_positive",
+                                   violation_error_message=_("The program must last at least one year.")),
             models.CheckConstraint(
                 condition=Q(notice_working_days__gte=NOTICE_MIN_WORKING_DAYS), name="program_notice_days_min",
+                                                                               violation_error_message=_("The public notice must last at least 5 working days."),
             ),
         ]
 
@@ -126,7 +130,8 @@ class Track(Versioned, models.Model):
         ordering = ["program", "id"]
         verbose_name = _("track")
         verbose_name_plural = _("tracks")
-        constraints = [models.UniqueConstraint(fields=["program", "name"], name="track_name_unique")]
+        constraints = [models.UniqueConstraint(fields=["program", "name"], name="track_name_unique",
+                                               violation_error_message=_("This program already has a track with this name."))]
 
     def __str__(self):
         return f"{self.program} · {self.name}"
@@ -162,7 +167,8 @@ class EligibilityRule(Versioned, models.Model):
         ordering = ["track", "id"]
         verbose_name = _("eligibility rule")
         verbose_name_plural = _("eligibility rules")
-        constraints = [models.UniqueConstraint(fields=["track", "kind"], name="eligibility_rule_once_per_kind")]
+        constraints = [models.UniqueConstraint(fields=["track", "kind"], name="eligibility_rule_once_per_kind",
+                                               violation_error_message=_("This track already has a rule of this kind."))]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.number if self.number is not None else self.choices}"
@@ -198,7 +204,8 @@ class Holiday(models.Model):
         ordering = ["date"]
         verbose_name = _("public holiday")
         verbose_name_plural = _("public holidays")
-        constraints = [models.UniqueConstraint(fields=["date"], name="holiday_date_unique")]
+        constraints = [models.UniqueConstraint(fields=["date"], name="holiday_date_unique",
+                                               violation_error_message=_("This date is already recorded as a holiday."))]
 
     def __str__(self):
         return f"{self.date} {self.name}"

@@ -51,7 +51,8 @@ class PromotionTarget(models.Model):
         ordering = ["region", "year", "to_post"]
         verbose_name = _("promotion target")
         verbose_name_plural = _("promotion targets")
-        constraints = [models.UniqueConstraint(fields=["region", "year", "to_post"], name="promotion_target_once")]
+        constraints = [models.UniqueConstraint(fields=["region", "year", "to_post"], name="promotion_target_once",
+                                               violation_error_message=_("This region already has a target for this post and year."))]
 
     def __str__(self):
         return f"{self.year} {self.get_to_post_display()}: {self.number}"

@@ -154,7 +154,22 @@ def test_age_limit_on_each_side_of_the_birthday(gender, birth, on, exempt):
 
 def test_age_reason_text():
     facts = teacher(birth_date=date(1970, 1, 1))
-    assert rules.evaluate(facts, D, POLICY).reasons[0].text == "年满 56 周岁，超过 55 周岁的年龄界限"
+    assert rules.evaluate(facts, D, POLICY).reasons[0].text == "年满 56 周岁，已达到 55 周岁的年龄界限"
+
+
+@pytest.mark.parametrize(
+    ("on", "text"),
+    [
+        (date(2026, 8, 31), None),  # the day before the 55th birthday
+        (date(2026, 9, 1), None),  # the birthday itself: 54 on the day before
+        (date(2026, 9, 2), "年满 55 周岁，已达到 55 周岁的年龄界限"),  # the rule is >=: exactly 55 is "reached", not "over"
+    ],
+)
+def test_age_reason_text_at_the_limit(on, text):
+    facts = teacher(birth_date=date(1971, 9, 1), school_start=date(2025, 1, 1))
+    reasons = [reason.text for reason in rules.evaluate(facts, on, POLICY).reasons if reason.code == rules.EX_AGE]
+    assert reasons == ([text] if text else [])
+    assert all("超过" not in reason for reason in reasons)
 
 
 # --- approved exemption records ----------------------------------------------------------

@@ -117,14 +117,14 @@ def test_duplicate_intake_track_and_rule_rerender(client, world, intake, city_us
     client.force_login(city_user)
     response = client.post(reverse("talentpool:intake-create", args=[track.pk]),
                            {"year": intake.year, "opens": "2026-03-01", "closes": "2026-03-31", "quota": 1})
-    assert response.status_code == 200 and "已经存在" in response.content.decode()
+    assert response.status_code == 200 and "该培养类别本年度已有申报批次。" in response.content.decode()
     assert Intake.objects.filter(track=track).count() == 1
     response = client.post(reverse("talentpool:track-create", args=[track.program.pk]),
                            {"name": track.name, "pool_type": "principal_reserve", "annual_quota": 30})
-    assert response.status_code == 200 and "已经存在" in response.content.decode()
+    assert response.status_code == 200 and "该项目下已有同名培养类别。" in response.content.decode()
     assert Track.objects.filter(program=track.program).count() == 1
     response = client.post(reverse("talentpool:rule-create", args=[track.pk]), {"kind": "max_age", "number": 50})
-    assert response.status_code == 200 and "已经存在" in response.content.decode()
+    assert response.status_code == 200 and "该培养类别已有此类申报条件。" in response.content.decode()
     assert list(track.rules.values_list("number", flat=True)) == [45]
 
 
