@@ -47,6 +47,7 @@ ALLOWED = {
     "rotation.views.SplitView": "selectors.counties_under(user=...) (scoped)",
     "rotation.api.SplitViewSet": "selectors.counties_under(user=...) (scoped)",
     "rotation.api.EligibilityViewSet": "selectors.eligibility over visible staff",
+    "rotation.views.FiguresComputeView": "POST, bureau staff only: queues the figures job (whole province, read scoped)",
     # Downloads built from scoped selectors (bureau staff only).
     "org.import_views.ImportIndexView": "upload form; jobs are the user's own (ImportJob scoper)",
     "org.import_views.TemplateDownloadView": "an empty workbook",
