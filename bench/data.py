@@ -2,8 +2,10 @@
 
 At scale 1.0: one city (970000) with 100 counties (970001..970100), 20,000 schools (PB000000..),
 500,000 staff with work histories (one earlier school for about half of them), alliance groups with
-members, a rotation plan with county quotas and assignments, and a bureau user for the city and one
-for the first county. Every figure scales linearly with `scale` (at least 2 counties, 20 schools and
+members, a rotation plan with county quotas and assignments, a bureau user for the city and one
+for the first county, and the city's closed year-end evaluation (`_evaluation`): a cycle of every school (two
+rater groups, one rater each per school), a cycle of the principals (one rater each), ten reviewers as raters
+(fewer below scale 0.5) with some scores never submitted, final ratings spread over the scale and a few changed by bound rules. Every figure scales linearly with `scale` (at least 2 counties, 20 schools and
 200 staff). Rows carry explicit ids above the table's current maximum; the sequences are moved past
 them afterwards. Columns the builder does not name get the model field's default, so a column added
 by a later migration with a Python default is filled too.
@@ -13,7 +15,7 @@ import json
 import random
 import time
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group as AuthGroup
@@ -28,6 +30,7 @@ CITY_CODE = "970000"
 SCHOOL_PREFIX = "PB"
 CITY_USER = "bench_city"
 COUNTY_USER = "bench_county"
+RATER_PREFIX = "bench_rater"
 PASSWORD = "bench-Passw0rd!"
 AS_OF = date(2026, 9, 1)
 BIRTH_DAYS = 12_775  # 35 years of birth dates; a prime step walks them all (ID numbers stay unique)
@@ -47,6 +50,7 @@ class Sizes:
     staff: int
     groups: int
     assignments: int
+    raters: int = 2
 
     @classmethod
     def for_scale(cls, scale: float) -> "Sizes":
@@ -54,7 +58,7 @@ class Sizes:
         staff = max(200, round(500_000 * scale))
         schools = max(20, round(20_000 * scale))
         return cls(counties=max(2, round(100 * scale)), schools=schools, staff=staff,
-                   groups=max(2, schools // 7), assignments=max(10, staff // 50))
+                   groups=max(2, schools // 7), assignments=max(10, staff // 50), raters=max(2, min(10, schools // 2000)))
 
 
 def require_postgres() -> None:
@@ -162,7 +166,8 @@ def purge_city(city: Region) -> None:
 def purge() -> None:
     """Remove the bench data (users, staff, schools, regions and everything pointing at them)."""
     User = get_user_model()
-    _purge(User, User.objects.filter(username__in=[CITY_USER, COUNTY_USER]), set())
+    users = User.objects.filter(models.Q(username__in=[CITY_USER, COUNTY_USER]) | models.Q(username__startswith=RATER_PREFIX))
+    _purge(User, users, set())
     _purge(School, School.objects.filter(code__startswith=SCHOOL_PREFIX), set())
     counties = Region.objects.filter(parent__code=CITY_CODE)
     _purge(Region, counties, set())
@@ -210,6 +215,7 @@ def build(scale: float, *, seed: int = 15, log=print) -> dict:
         step = time.perf_counter()
         staff_id = next_id(Staff)
         history = []  # (staff id, school id, start, end)
+        principals = []  # (staff id, school id)
 
         def staff_rows():
             for n in range(sizes.staff):
@@ -227,6 +233,8 @@ def build(scale: float, *, seed: int = 15, log=print) -> dict:
                     post_start = school_start
                 status = "active" if n % 50 else "retired"
                 pk = staff_id + n
+                if post == "principal" and status == "active":
+                    principals.append((pk, sid))
                 if rng.random() < 0.5 and school_start - timedelta(days=365 * 3) > work_start:
                     earlier = schools[rng.randrange(sizes.schools)][0]
                     history.append((pk, earlier, work_start, school_start - timedelta(days=1)))
@@ -247,6 +255,9 @@ def build(scale: float, *, seed: int = 15, log=print) -> dict:
         assignment_count = _rotation(sizes, schools, counties, city, staff_id, rng)
         timings["alliances_rotation_s"] = round(time.perf_counter() - step, 1)
         _users(city, counties)
+        step = time.perf_counter()
+        evaluation_counts = _evaluation(sizes, schools, counties, city, principals, rng)
+        timings["evaluation_s"] = round(time.perf_counter() - step, 1)
     staff_figures_compute()  # what the periodic jobs store for the home page (org and alliances tasks)
     coverage_figures_compute()
     step = time.perf_counter()
@@ -256,7 +267,7 @@ def build(scale: float, *, seed: int = 15, log=print) -> dict:
     timings["analyze_s"] = round(time.perf_counter() - step, 1)
     timings["total_s"] = round(time.perf_counter() - started, 1)
     counts = asdict(sizes) | {"work_history": len(history), "groups": group_count, "memberships": member_count,
-                              "assignments": assignment_count}
+                              "assignments": assignment_count} | evaluation_counts
     log(f"built: {counts} in {timings['total_s']} s")
     return {"counts": counts, "timings": timings}
 
@@ -313,6 +324,116 @@ def _rotation(sizes, schools, counties, city, staff_id, rng) -> int:
                                    "filed_on", "state"], rows())
     reset_sequence(Assignment)
     return count
+
+
+EVALUATION_YEAR = 2026
+LEAVES = ["办学方向与管理", "教育教学质量", "教师队伍建设", "集团化办学与交流轮岗"]
+# final ratings: (rating, share, lowest total, highest total)
+RATINGS = [("excellent", 0.18, 90, 99), ("qualified", 0.62, 70, 89), ("basic", 0.15, 60, 69), ("unqualified", 0.05, 45, 59)]
+MISSING = [0.25, 0.10, 0.04]  # the share of their subjects the first raters never submitted (the others none)
+RULE_CHANGES = 0.015  # the share of school subjects a bound rule moved
+
+
+def _evaluation(sizes, schools, counties, city, principals, rng) -> dict:
+    """The city's closed year-end evaluation, rows by COPY: a cycle of the active principals (one rater each), then
+    one of every school (created last, so the home page shows it: expert panel 60 % and supervisors 40 %, one rater
+    each), raters given by county; the first raters never submitted some of theirs (`MISSING`: no scores, so the
+    home page's missing scores by rater have content); ratings spread as `RATINGS`, some moved by bound rules."""
+    from django.contrib.auth.hashers import make_password
+
+    from evaluation.models import (
+        Assignment,
+        Cycle,
+        Indicator,
+        RaterGroup,
+        RatingChange,
+        Scheme,
+        Score,
+        Subject,
+    )
+
+    User = get_user_model()
+    admin = User.objects.get(username=CITY_USER)
+    unusable = make_password(None)  # raters never log in to the bench; hashing ten passwords costs seconds
+    rater_ids, missing_share = [], {}
+    for k in range(sizes.raters):
+        user = User.objects.create(username=f"{RATER_PREFIX}{k + 1:02d}", last_name="评审", first_name=f"{k + 1}号",
+                                   password=unusable)
+        UserRole.objects.create(user=user, role=UserRole.Role.REVIEWER)
+        rater_ids.append(user.pk)
+        missing_share[user.pk] = MISSING[k] if k < len(MISSING) else 0
+    now = datetime(EVALUATION_YEAR, 11, 20, 9, tzinfo=UTC)
+    weights = [share for _r, share, _lo, _hi in RATINGS]
+    counts = {"evaluation_subjects": 0, "evaluation_assignments": 0, "evaluation_scores": 0, "rule_changes": 0}
+    subject_id, assignment_id = next_id(Subject), next_id(Assignment)
+
+    def cycle_with_scheme(kind: str, label: str, groups: list[tuple[str, int]]):
+        scheme = Scheme.objects.create(region=city, name=f"基准{label}考核方案", lineage=f"bench-{kind}", person_kind=kind,
+                                       total=100, excellent_min=90, qualified_min=70, basic_min=60, frozen_at=now)
+        section = Indicator.objects.create(scheme=scheme, code="A", name="履职绩效", points=100)
+        leaves = [Indicator.objects.create(scheme=scheme, parent=section, code=f"A{k + 1}", name=name, points=25, order=k)
+                  for k, name in enumerate(LEAVES)]
+        cycle = Cycle.objects.create(region=city, name=f"基准市{EVALUATION_YEAR}年度{label}考核", year=EVALUATION_YEAR,
+                                     kind=Cycle.Kind.YEAR_END, scheme=scheme, as_of=date(EVALUATION_YEAR, 11, 1),
+                                     status=Cycle.Status.CLOSED, quota_unit=Cycle.QuotaUnit.COUNTY, quota_percent=20,
+                                     created_by=admin)
+        made = [RaterGroup.objects.create(cycle=cycle, name=name, weight=weight) for name, weight in groups]
+        return cycle, [leaf.pk for leaf in leaves], [group.pk for group in made]
+
+    def fill(cycle, leaves, groups, rows) -> list[tuple[int, str]]:
+        """Subjects of `rows` ((school id, county index, staff id, post)) with their assignments and scores;
+        returns (subject id, rating) of each."""
+        nonlocal subject_id, assignment_id
+        subjects, assignments, scores, rated = [], [], [], []
+        for school, county, staff, post in rows:
+            rating, _share, low, high = rng.choices(RATINGS, weights)[0]
+            total = rng.randint(low * 10, high * 10) / 10
+            by_group = {}
+            for g, group in enumerate(groups):
+                rater = rater_ids[(county + g) % len(rater_ids)]
+                missing = rng.random() < missing_share[rater]
+                assignments.append((assignment_id, cycle.pk, subject_id, rater, group, None if missing else now))
+                if not missing:
+                    values = [max(0, min(25, round(total / 4 + rng.uniform(-2, 2), 1))) for _leaf in leaves]
+                    scores.extend((assignment_id, leaf, value) for leaf, value in zip(leaves, values, strict=True))
+                    by_group[str(group)] = round(sum(values), 1)
+                assignment_id += 1
+            subjects.append((subject_id, cycle.pk, school, staff, post, total, json.dumps({"by_group": by_group}),
+                             rating, rating))
+            rated.append((subject_id, rating))
+            subject_id += 1
+        counts["evaluation_subjects"] += copy_rows(Subject, ["id", "cycle_id", "school_id", "staff_id", "post", "total",
+                                                             "result", "original_rating", "final_rating"], iter(subjects))
+        counts["evaluation_assignments"] += copy_rows(Assignment, ["id", "cycle_id", "subject_id", "rater_id", "group_id",
+                                                                   "submitted_at"], iter(assignments))
+        counts["evaluation_scores"] += copy_rows(Score, ["assignment_id", "indicator_id", "value"], iter(scores))
+        return rated
+
+    # the principals' cycle first: the schools' (created last) is the one the home page shows
+    cycle, leaves, groups = cycle_with_scheme("principal", "校长", [("考核组", 100)])
+    county_of = {sid: k % sizes.counties for k, (sid, _region, _code, _stage) in enumerate(schools)}
+    fill(cycle, leaves, groups, ((school, county_of[school], staff, "principal") for staff, school in principals))
+    cycle, leaves, groups = cycle_with_scheme("school", "学校", [("专家组", 60), ("督导组", 40)])
+    rated = fill(cycle, leaves, groups, ((sid, k % sizes.counties, None, "") for k, (sid, _r, _c, _s) in enumerate(schools)))
+
+    # bound rules: 明显进步 lifts a 合格 school to 优秀; a lead school whose members fell short drops from 优秀
+    changes, moved = [], {}
+    for pk, rating in rated:
+        if rating in ("qualified", "excellent") and rng.random() < RULE_CHANGES:
+            to = "excellent" if rating == "qualified" else "qualified"
+            reason = "成员校教育教学质量明显进步，捆绑评价上调" if to == "excellent" else "集团成员校未达标，捆绑评价下调"
+            changes.append((pk, "rule", rating, to, reason, json.dumps({})))
+            moved[pk] = to
+    counts["rule_changes"] = copy_rows(RatingChange, ["subject_id", "kind", "from_rating", "to_rating", "reason", "details"],
+                                       iter(changes))
+    with connection.cursor() as cursor:
+        for to in ("excellent", "qualified"):
+            ids = [pk for pk, rating in moved.items() if rating == to]
+            if ids:
+                cursor.execute(f'UPDATE "{Subject._meta.db_table}" SET "final_rating" = %s WHERE "id" = ANY(%s)', [to, ids])
+    reset_sequence(Subject)
+    reset_sequence(Assignment)
+    return counts
 
 
 def _users(city, counties) -> None:

@@ -48,17 +48,21 @@ def evaluation_dashboard(*, user) -> dict:
     by_county: dict[tuple[str, int], dict] = {}
     by_stage: dict[tuple[str, str], dict] = {}
     stages = dict(School.Stage.choices)
-    units: dict[str, list[tuple[str, bool]]] = {}  # the quota's units as the cycle page counts them (selectors.quota_checks)
-    for row in subjects.values("school__region__name", "school__region_id", "school__name", "school__stage", "rotated",
-                               "final_rating").annotate(n=Count("*")).order_by():
+    # The quota's units as the cycle page counts them (selectors.quota_checks): keyed by the school or the county
+    # itself, never its name (two 城关小学 are two units). Grouped by the school only when the school is the unit: a
+    # county or whole-cycle quota reads a row per county, stage, rotated and rating, not one per school (issue 14).
+    unit_field = {Cycle.QuotaUnit.SCHOOL: "school_id", Cycle.QuotaUnit.COUNTY: "school__region_id"}.get(cycle.quota_unit)
+    fields = ["school__region__name", "school__region_id", "school__stage", "rotated", "final_rating"]
+    if unit_field == "school_id":
+        fields.append(unit_field)
+    units: dict[int | None, list[tuple[str, bool]]] = {}
+    for row in subjects.values(*fields).annotate(n=Count("*")).order_by():
         for table, key in ((by_county, (row["school__region__name"], row["school__region_id"])),
                            (by_stage, (str(stages.get(row["school__stage"], "")), row["school__stage"]))):
             cell = table.setdefault(key, {})
             cell[row["final_rating"] or "none"] = cell.get(row["final_rating"] or "none", 0) + row["n"]
-        unit = {Cycle.QuotaUnit.SCHOOL: row["school__name"], Cycle.QuotaUnit.COUNTY: row["school__region__name"]}.get(
-            cycle.quota_unit, cycle.name)
-        units.setdefault(unit, []).extend([(row["final_rating"], row["rotated"])] * row["n"])
-    checks = [rules.check_quota(unit, ratings, cycle.quota_percent, cycle.rounding, cycle.rotated_percent)
+        units.setdefault(row[unit_field] if unit_field else None, []).extend([(row["final_rating"], row["rotated"])] * row["n"])
+    checks = [rules.check_quota(str(unit), ratings, cycle.quota_percent, cycle.rounding, cycle.rotated_percent)
               for unit, ratings in units.items()]
     total = sum(sum(cells.values()) for cells in by_county.values())
     excellent = sum(cells.get(Rating.EXCELLENT, 0) for cells in by_county.values())

@@ -104,6 +104,8 @@ def test_tiny_build_on_postgres_and_one_page_counted():
     from django.contrib.auth import get_user_model
 
     from bench import data, load
+    from evaluation.dashboard import evaluation_dashboard
+    from evaluation.models import Cycle
     from org import idcard
     from org.models import Staff
 
@@ -122,8 +124,14 @@ def test_tiny_build_on_postgres_and_one_page_counted():
     response = client.get("/rotation/split/", {"target": 10, "as_of": data.AS_OF.isoformat()}, secure=True)
     assert response.status_code == 200 and sum(share.share for share in response.context["shares"]) == 10
     assert client.get("/evaluation/title-ratios/", secure=True).context["computed_at"] is not None
+    # the city's evaluation: the home page's cycle has every school as a subject, scores missing by rater, ratings
+    section = evaluation_dashboard(user=get_user_model().objects.get(username=data.CITY_USER))
+    assert section["cycle"].subjects.filter(staff__isnull=True).count() == sizes.schools == section["subjects"]
+    assert section["missing"] and section["chart"] is not None
+    assert built["counts"]["evaluation_subjects"] > sizes.schools and built["counts"]["evaluation_scores"] > 0
     data.build(0.0001, log=lambda *_: None)  # a second build replaces the first
     assert Staff.objects.filter(school__code__startswith=data.SCHOOL_PREFIX).count() == 200
+    assert Cycle.objects.filter(region__code=data.CITY_CODE).count() == 2
 
 
 def test_wrk_seconds_share_the_budget_left_within_the_bounds():

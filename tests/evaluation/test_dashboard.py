@@ -5,6 +5,7 @@ import pytest
 
 from evaluation import dashboard, selectors, services
 from evaluation.models import Cycle, Subject
+from org.models import School
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +51,12 @@ def test_the_quota_is_the_cycle_pages_whole_places(opened, city_user, unit, roun
     opened.refresh_from_db()
     quota = dashboard.evaluation_dashboard(user=city_user)["quota"]
     assert quota == places == sum(check.limit + check.rotated_limit for check in selectors.quota_checks(opened))
+
+
+def test_two_schools_of_one_name_are_two_quota_units(opened, city_user):
+    """A city has several 城关小学 in as many counties: each its own unit, as the cycle page counts them (by code)."""
+    Cycle.objects.filter(pk=opened.pk).update(quota_unit=Cycle.QuotaUnit.SCHOOL, rounding="ceiling", quota_percent=20)
+    opened.refresh_from_db()
+    School.objects.filter(pk__in=opened.subjects.values("school_id")).update(name="城关小学")
+    quota = dashboard.evaluation_dashboard(user=city_user)["quota"]
+    assert quota == 3 == sum(check.limit + check.rotated_limit for check in selectors.quota_checks(opened))
