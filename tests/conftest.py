@@ -23,6 +23,25 @@ django_settings.SESSION_COOKIE_SECURE = django_settings.CSRF_COOKIE_SECURE = Fal
 django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# Rows the data migrations write (seed 003's default bound policy and dispatch requirements), which tests read.
+# A transactional test's teardown flushes every table, these rows too; pytest-django runs those tests last, so the
+# same run is unharmed, but the next run with --reuse-db (make test's default) found them gone and failed
+# (BoundPolicy.DoesNotExist). Written again, idempotently, whenever the test database is set up or reused.
+DATA_MIGRATIONS = [("evaluation.migrations.0003_bound_policy_default", "create_default"),
+                   ("alliances.migrations.0002_default_requirements", "add_defaults")]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    import importlib
+
+    from django.apps import apps
+
+    with django_db_blocker.unblock():
+        for module, function in DATA_MIGRATIONS:
+            getattr(importlib.import_module(module), function)(apps, None)
+
+
 @pytest.fixture(autouse=True)
 def eager_celery():
     """Run tasks in-process in every test, also when CI sets CELERY_BROKER_URL.
