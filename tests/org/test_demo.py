@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count
 
 from alliances.models import Group
 from org import demo, idcard
@@ -13,8 +14,9 @@ pytestmark = pytest.mark.django_db
 
 def counts():
     from rotation.models import Assignment, Plan, Quota
+    from talentpool.models import PoolMember
 
-    models = (Region, School, Staff, WorkHistory, UserRole, Plan, Quota, Assignment)
+    models = (Region, School, Staff, WorkHistory, UserRole, Plan, Quota, Assignment, PoolMember)
     return [m.objects.count() for m in models] + [Staff.history.count(), Assignment.history.count()]
 
 
@@ -36,6 +38,7 @@ def test_load_demo_builds_xianning_with_its_plan_and_alliances_a_random_superuse
         shown = out.getvalue().split("not the demo one: ")[1].split()[0]
         assert admin.check_password(shown)
         _rotation_plan_with_counties_ahead_and_behind()
+        _pool_with_last_years_intake()
         groups = demo_alliances()
         call_command("load_demo", force=True, stdout=open("/dev/null", "w"))
     assert counts() == first
@@ -50,6 +53,17 @@ def test_load_demo_builds_xianning_with_its_plan_and_alliances_a_random_superuse
     for staff in Staff.objects.all()[:500]:
         info = idcard.parse(staff.id_number)
         assert (info.birth_date, info.gender) == (staff.birth_date, staff.gender)
+
+
+def _pool_with_last_years_intake():
+    from talentpool.models import PoolMember
+
+    members = PoolMember.objects.filter(status="active")
+    assert dict(members.values_list("pool_type").annotate(n=Count("*")).order_by()) == {"principal_reserve": 12,
+                                                                                       "head_teacher": 40}
+    assert not members.filter(pool_type="principal_reserve").exclude(staff__post="vice_principal").exists()
+    assert members.values("staff__school__region").distinct().count() >= 3  # the dashboards have counties to tell apart
+    assert {m.joined for m in members} == {date(demo.today().year - 1, 9, 1)}
 
 
 def _rotation_plan_with_counties_ahead_and_behind():

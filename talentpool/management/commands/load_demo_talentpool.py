@@ -1,17 +1,21 @@
 """Load seed 000's 校长班主任双培养计划 for the demo city: tracks with their yearly quotas (30 and 100
 for three years, 390 in all), their eligibility rules, a scoring form, and one intake a year.
+The pool already holds last year's intake (12 vice principals in the principal reserve, 40 head teachers), entered by
+the city bureau as a bureau enters its existing roster (services.pool_member_add), so the dashboards show members.
 Idempotent: rows are found by their natural keys, so running it twice creates nothing new."""
 
 import datetime as dt
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
 
 from org import demo
-from org.models import Region
+from org.models import Region, Staff
 from talentpool.models import (
     EligibilityRule,
     Intake,
+    PoolMember,
     Program,
     PromotionTarget,
     ScoringForm,
@@ -55,5 +59,25 @@ class Command(BaseCommand):
         for to_post, number in (("principal", 4), ("vice_principal", 3), ("middle_cadre", 15)):
             PromotionTarget.objects.get_or_create(region=city, year=demo.today().year, to_post=to_post,
                                                   defaults={"number": number})
+        self._members(program)
         total = sum(track.total_quota for track in program.tracks.all())
         self.stdout.write(f"{program.name}: {program.tracks.count()} tracks, {total} places in all")
+
+    def _members(self, program) -> None:
+        """Last year's intake in the pool: vice principals and head teachers spread over the counties (every
+        eighth of them, in a fixed order), joined on 1 September of last year, at the city tier."""
+        from django.contrib.auth import get_user_model
+
+        from talentpool.services.pool import pool_member_add
+
+        actor = get_user_model().objects.filter(username="city").first()
+        in_city = Q(school__region=program.region) | Q(school__region__parent=program.region)
+        if actor is None or PoolMember.objects.filter(staff__in=Staff.objects.filter(in_city)).exists():
+            return
+        joined = dt.date(demo.today().year - 1, 9, 1)
+        active = Staff.objects.filter(in_city, status=Staff.Status.ACTIVE).order_by("id")
+        picks = [(active.filter(post="vice_principal"), "principal_reserve", 12),
+                 (active.filter(is_head_teacher=True).exclude(post__in=["principal", "vice_principal"]), "head_teacher", 40)]
+        for staff_rows, pool_type, count in picks:
+            for staff in list(staff_rows[::8][:count]):
+                pool_member_add(actor=actor, staff=staff, program=program, pool_type=pool_type, tier="city", joined=joined)
