@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from evaluation import rules
 from evaluation.models import TitleRatioFigure
 from org import scope
-from org.locks import job_lock
 from org.models import School, Staff
+from org.services.figures import replace_figures
 
 MSG_TITLE_FIGURES_FORBIDDEN = _("Only bureau staff may ask for the senior-title checks to be computed.")
 
@@ -38,10 +38,7 @@ def title_ratio_figures_compute() -> int:
         figures.append(TitleRatioFigure(school_id=school.pk, posts=check.posts, senior=check.senior,
                                         percent=check.percent, ceiling=check.ceiling, status=check.status,
                                         computed_at=now))
-    with transaction.atomic():
-        job_lock("evaluation.title_ratio_figures")
-        TitleRatioFigure.objects.all().delete()
-        TitleRatioFigure.objects.bulk_create(figures, batch_size=2000)
+    replace_figures(TitleRatioFigure.objects.all(), figures, lock="evaluation.title_ratio_figures")
     return len(figures)
 
 

@@ -105,8 +105,12 @@ class EligibilityListView(LoginRequiredMixin, scope.ScopedQuerysetMixin, FilterV
         form = AsOfForm(request.POST)
         if not form.is_valid():
             return HttpResponseBadRequest()
-        services.eligibility_figures_request(actor=request.user, on=form.cleaned_data["as_of"])
-        messages.success(request, MSG_DECISIONS_QUEUED % {"as_of": form.cleaned_data["as_of"].isoformat()})
+        try:
+            services.eligibility_figures_request(actor=request.user, on=form.cleaned_data["as_of"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, MSG_DECISIONS_QUEUED % {"as_of": form.cleaned_data["as_of"].isoformat()})
         return redirect(f"{request.path}?{QueryDict(form.cleaned_data['query']).urlencode()}")
 
     def get_context_data(self, **kwargs):
@@ -152,7 +156,11 @@ class SplitView(LoginRequiredMixin, TemplateView):
         form = SplitForm(request.POST, user=request.user)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        services.eligibility_figures_request(actor=request.user, on=form.cleaned_data["as_of"])
+        try:
+            services.eligibility_figures_request(actor=request.user, on=form.cleaned_data["as_of"])
+        except ValidationError as error:
+            form.add_error("as_of", error)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
         messages.success(request, MSG_FIGURES_QUEUED % {"as_of": form.cleaned_data["as_of"].isoformat()})
         query = urlencode({name: request.POST.get(name, "") for name in form.fields})
         return redirect(f"{request.path}?{query}")

@@ -2,12 +2,12 @@
 
 from datetime import date
 
-from django.db import transaction
 from django.utils import timezone
 
 from alliances import selectors
 from alliances.models import CoverageFigure
 from org.models import School
+from org.services.figures import replace_figures
 
 
 def coverage_figures_compute(*, on: date | None = None) -> int:
@@ -21,9 +21,7 @@ def coverage_figures_compute(*, on: date | None = None) -> int:
     rows = [CoverageFigure(region_id=row.region_id, stage=row.stage, schools=row.schools, in_groups=row.in_groups,
                            lead=row.lead, member=row.member, as_of=on, computed_at=now)
             for row in selectors.coverage_of(School.objects.all(), on=on)]
-    with transaction.atomic():
-        CoverageFigure.objects.all().delete()
-        CoverageFigure.objects.bulk_create(rows, batch_size=2000)
+    replace_figures(CoverageFigure.objects.all(), rows, lock="alliances.coverage_figures")
     return len(rows)
 
 

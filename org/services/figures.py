@@ -1,11 +1,23 @@
 """The stored staff figures of the home page (org.models.StaffFigure)."""
 
 from django.db import transaction
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
 
 from org import scope
+from org.locks import job_lock
 from org.models import Staff, StaffFigure
+
+
+def replace_figures(stored: QuerySet, rows: list, *, lock: str) -> None:
+    """Replace the stored figures `stored` (a derived table, or one date's part of it) with `rows`, in one transaction
+    under the advisory lock `lock`: a page reads the old set or the new one, and two runs of the same job (the beat's
+    and one queued from a page) take turns instead of colliding on the rows' unique keys. Every figure job's store
+    (org.StaffFigure, alliances.CoverageFigure, evaluation.TitleRatioFigure, rotation.EligibilityFigure)."""
+    with transaction.atomic():
+        job_lock(lock)
+        stored.delete()
+        stored.model.objects.bulk_create(rows, batch_size=2000)
 
 
 def staff_figures_compute() -> int:
@@ -16,9 +28,7 @@ def staff_figures_compute() -> int:
     now = timezone.now()
     rows = [StaffFigure(school_id=row["school_id"], active=row["n"], computed_at=now) for row in (
         Staff.objects.filter(status=Staff.Status.ACTIVE).values("school_id").annotate(n=Count("*")).order_by())]
-    with transaction.atomic():
-        StaffFigure.objects.all().delete()
-        StaffFigure.objects.bulk_create(rows, batch_size=2000)
+    replace_figures(StaffFigure.objects.all(), rows, lock="org.staff_figures")
     return len(rows)
 
 

@@ -188,6 +188,10 @@ def import_job_commit(*, job_id: int) -> None:
         result = get_importer(job.kind).run(path, user=job.user, commit=True, progress=_job_progress(job_id),
                                             reason=f"Excel import #{job.pk}")
     _record(job, result, ok_status=ImportJob.Status.COMMITTED)
+    if result.ok:  # the home page's staff count reads stored figures: a new bureau's first roster shows at once
+        from org import tasks
+
+        transaction.on_commit(tasks.compute_staff_figures.delay)
 
 
 def _record(job, result, *, ok_status: str) -> None:

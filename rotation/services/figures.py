@@ -6,18 +6,20 @@ from collections import Counter
 from datetime import date, timedelta
 
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from org import scope
-from org.locks import job_lock
+from org.services.figures import replace_figures
 from rotation import selectors
 from rotation.models import EligibilityDecision, EligibilityFigure, decision_parts
 
 MSG_FIGURES_FORBIDDEN = _("Only bureau staff may ask for eligibility figures to be computed.")
+MSG_AS_OF_TOO_LATE = _("Figures can be computed for as-of dates up to %(last)s (a year after the coming term start); "
+                       "%(as_of)s is later.")
 KEPT_DAYS = 366  # stored dates older than this before the coming term start are dropped by the nightly job
 
 
@@ -44,10 +46,8 @@ def eligibility_figures_compute(*, on: date | None = None, chunk_size: int = sel
     now = timezone.now()
     rows = [EligibilityFigure(school_id=school, as_of=on, status=status, reason=reason, count=n, computed_at=now)
             for (school, status, reason), n in counts.items()]
-    with transaction.atomic():
-        job_lock(f"rotation.eligibility_figures.{on.isoformat()}")
-        EligibilityFigure.objects.filter(as_of=on).delete()
-        EligibilityFigure.objects.bulk_create(rows, batch_size=2000)
+    with transaction.atomic():  # the figures and the decisions of the date together, under the figures' lock
+        replace_figures(EligibilityFigure.objects.filter(as_of=on), rows, lock=f"rotation.eligibility_figures.{on.isoformat()}")
         EligibilityDecision.objects.filter(as_of=on).delete()  # nothing points at it: one DELETE
         _store_decisions(on, now, decisions)
     if connection.vendor == "postgresql":  # fresh statistics, or the planner takes ~1.4 million new rows for none
@@ -92,11 +92,22 @@ def eligibility_figures_refresh(*, today: date | None = None) -> list[date]:
     return dates
 
 
+def latest_as_of(today: date) -> date:
+    """The latest as-of date whose figures may be asked for: KEPT_DAYS after the coming term start. The nightly job
+    recomputes every stored date that is not older than KEPT_DAYS before it, so a date typed years ahead would cost
+    a whole run every night until then; an older date is computed once and dropped that night."""
+    return selectors.default_as_of(today) + timedelta(days=KEPT_DAYS)
+
+
 def eligibility_figures_request(*, actor: User, on: date) -> None:
     """Bureau staff ask for the figures of an as-of date (the split page's "compute" button): queued once the
-    current transaction commits; the job replaces that date's figures whole, so asking twice is harmless."""
+    current transaction commits; the job replaces that date's figures whole, so asking twice is harmless.
+    Errors: PermissionDenied (not bureau staff); ValidationError (a date after `latest_as_of`)."""
     from rotation import tasks  # tasks import the services
 
     if not scope.is_bureau_staff(actor):
         raise PermissionDenied(MSG_FIGURES_FORBIDDEN)
+    last = latest_as_of(timezone.localdate())
+    if on > last:
+        raise ValidationError(MSG_AS_OF_TOO_LATE % {"last": last.isoformat(), "as_of": on.isoformat()})
     transaction.on_commit(lambda: tasks.compute_eligibility_figures.delay(on.isoformat()))

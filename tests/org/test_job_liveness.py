@@ -40,6 +40,16 @@ def _as_running(job, status, *, silent_for: float, restarts: int = 0):
     return job
 
 
+def test_a_committed_import_refreshes_the_stored_staff_count(checked_job, county_user):
+    from org.models import StaffFigure
+
+    assert not StaffFigure.objects.filter(school__code="A002").exists()
+    services.import_job_commit_request(actor=county_user, job=checked_job)
+    checked_job.refresh_from_db()
+    assert checked_job.status == ImportJob.Status.COMMITTED
+    assert StaffFigure.objects.get(school__code="A002").active == 1
+
+
 def test_a_live_job_is_not_claimed_twice(checked_job, settings):
     _as_running(checked_job, ImportJob.Status.COMMITTING, silent_for=settings.IMPORT_STALE_AFTER_SECONDS - 5)
     services.import_job_commit(job_id=checked_job.pk)  # a duplicate delivery while the first still beats
